@@ -1,0 +1,63 @@
+package dev.gantry.starter.cli;
+
+import dev.gantry.starter.client.GantryException;
+import dev.gantry.starter.client.ReleaseFailedException;
+import dev.gantry.starter.spec.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code gantry}: start, follow and approve releases. Exit codes: 0 ok, 1 the release failed or the
+ * request was refused, 2 usage error (bad flags, broken spec).
+ */
+@Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCli.Version.class,
+    description = "Durable, audited releases on Temporal.",
+    subcommands = {ReleaseCommand.class, CommandLine.HelpCommand.class})
+public class GantryCli {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    return newCommandLine().execute(args);
+  }
+
+  public static CommandLine newCommandLine() {
+    CommandLine cli = new CommandLine(new GantryCli());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      ConnectionOptions.OutputFormat format = formatOf(commandLine);
+      if (ex instanceof SpecException spec) {
+        Output.error(commandLine.getOut(), commandLine.getErr(), format, spec.getMessage(),
+            spec.problems());
+        return USAGE;
+      }
+      if (ex instanceof ReleaseFailedException || ex instanceof GantryException) {
+        Output.error(commandLine.getOut(), commandLine.getErr(), format, ex.getMessage(), null);
+        return FAILED;
+      }
+      throw ex;
+    });
+    return cli;
+  }
+
+  private static ConnectionOptions.OutputFormat formatOf(CommandLine commandLine) {
+    Object command = commandLine.getCommand();
+    if (command instanceof ReleaseCommand.Connected connected && connected.connection() != null
+        && connected.connection().output != null) {
+      return connected.connection().output;
+    }
+    return ConnectionOptions.OutputFormat.text;
+  }
+
+  static class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = GantryCli.class.getPackage().getImplementationVersion();
+      return new String[] {"gantry " + (version == null ? "development build" : version)};
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.gantry.starter.client;
+
+import dev.gantry.starter.spec.ReleaseSpecLoader;
+import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.release.ReleaseWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes.Builder;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts and follows releases from Java. Build it from a {@link WorkflowClient} you already have, or
+ * from an address:
+ *
+ * <pre>{@code
+ * GantryClient gantry = GantryClient.connect("127.0.0.1:7233", "default");
+ * String id = gantry.startRelease(Path.of("examples/release.yaml"));
+ * gantry.approve(id, new ApprovalSignal("alice", "looks good"));
+ * ReleaseStatus report = gantry.awaitCompletion(id, Duration.ofHours(1));
+ * }</pre>
+ */
+public class GantryClient implements AutoCloseable {
+  private final WorkflowClient client;
+  private final WorkflowServiceStubs ownedStubs;
+  private final String address;
+
+  public GantryClient(WorkflowClient client) {
+    this(client, null, "the configured Temporal service");
+  }
+
+  private GantryClient(WorkflowClient client, WorkflowServiceStubs ownedStubs, String address) {
+    this.client = client;
+    this.ownedStubs = ownedStubs;
+    this.address = address;
+  }
+
+  /** Connects lazily: the first call reports an unreachable server as {@link ServerUnavailableException}. */
+  public static GantryClient connect(String address, String namespace) {
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(address)
+            .setRpcTimeout(Duration.ofSeconds(10))
+            .build());
+    WorkflowClient client = WorkflowClient.newInstance(stubs,
+        WorkflowClientOptions.newBuilder().setNamespace(namespace).setIdentity(identity()).build());
+    return new GantryClient(client, stubs, address);
+  }
+
+  public String startRelease(Path specFile) {
+    return startRelease(new ReleaseSpecLoader().load(specFile));
+  }
+
+  /** Starts the release and returns its id; a second start of the same version is refused. */
+  public String startRelease(ReleaseRequest request) {
+    String releaseId = request.releaseId();
+    Builder attributes = io.temporal.common.SearchAttributes.newBuilder()
+        .set(SearchAttributes.APPLICATION, request.application())
+        .set(SearchAttributes.VERSION, request.version())
+        .set(SearchAttributes.STAGE, "starting")
+        .set(SearchAttributes.STATUS, "RUNNING");
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(releaseId)
+        .setTaskQueue(TaskQueues.RELEASE)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setTypedSearchAttributes(attributes.build())
+        .setStaticSummary(request.application() + " " + request.version() + " requested by "
+            + request.requestedBy())
+        .setStaticDetails("Artifact `" + request.artifact().location() + "` (" + request.artifact().digest()
+            + ")\n\nPromotion: " + String.join(" -> ",
+                request.environments().stream().map(e -> e.name()).toList())
+            + "\n\nSpec: " + request.specSource())
+        .build();
+    ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class, options);
+    try {
+      WorkflowClient.start(release::run, request);
+      return releaseId;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new ReleaseAlreadyExistsException(releaseId);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, releaseId);
+    }
+  }
+
+  public ReleaseStatus status(String releaseId) {
+    String id = normalize(releaseId);
+    try {
+      return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+  }
+
+  /** Sends the {@code approve} signal. Refusals (unknown approver, ...) show in {@link #status}. */
+  public void approve(String releaseId, ApprovalSignal approval) {
+    String id = normalize(releaseId);
+    try {
+      client.newWorkflowStub(ReleaseWorkflow.class, id).approve(approval);
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+  }
+
+  /** Waits for the release to end; returns the report or throws {@link ReleaseFailedException}. */
+  public ReleaseStatus awaitCompletion(String releaseId, Duration timeout) throws TimeoutException {
+    String id = normalize(releaseId);
+    WorkflowStub stub = client.newUntypedWorkflowStub(id);
+    try {
+      return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ReleaseStatus.class);
+    } catch (WorkflowFailedException e) {
+      throw new ReleaseFailedException(id, reasonOf(e), status(id));
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+  }
+
+  public WorkflowClient workflowClient() {
+    return client;
+  }
+
+  /** Accepts {@code release/app/1.0} and the short form {@code app/1.0}. */
+  public static String normalize(String releaseId) {
+    if (releaseId.startsWith("release/")) {
+      return releaseId;
+    }
+    int slash = releaseId.indexOf('/');
+    if (slash > 0) {
+      return ReleaseIds.release(releaseId.substring(0, slash), releaseId.substring(slash + 1));
+    }
+    throw new GantryException("'" + releaseId + "' is not a release id: use release/<app>/<version>"
+        + " (or <app>/<version>)");
+  }
+
+  private GantryException translate(StatusRuntimeException e, String releaseId) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+      return new ServerUnavailableException(address, e);
+    }
+    if (code == Status.Code.NOT_FOUND) {
+      return new ReleaseNotFoundException(releaseId);
+    }
+    return new GantryException("Temporal refused the call for " + releaseId + ": " + e.getStatus(), e);
+  }
+
+  private static String reasonOf(Throwable failure) {
+    String reason = null;
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApplicationFailure app) {
+        reason = app.getOriginalMessage();
+      } else if (cause instanceof TemporalFailure temporal && reason == null) {
+        reason = temporal.getOriginalMessage();
+      }
+    }
+    return reason == null ? failure.getMessage() : reason;
+  }
+
+  private static String identity() {
+    String user = System.getProperty("user.name", "unknown");
+    return "gantry-cli:" + user;
+  }
+
+  @Override
+  public void close() {
+    if (ownedStubs != null) {
+      ownedStubs.shutdown();
+      ownedStubs.awaitTermination(2, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.gantry.starter.client;
+
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.TimelineEntry;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Follows a release by polling its {@code status} query, handing each new timeline entry and each
+ * changed picture to the caller, until the release ends or the deadline passes.
+ */
+public final class ReleaseWatch {
+  public interface Listener {
+    void onEntry(TimelineEntry entry);
+
+    default void onStatus(ReleaseStatus status) {}
+  }
+
+  private final GantryClient gantry;
+  private final Duration pollInterval;
+
+  public ReleaseWatch(GantryClient gantry, Duration pollInterval) {
+    this.gantry = gantry;
+    this.pollInterval = pollInterval;
+  }
+
+  /** Returns the last status seen: final, or the one at the deadline. */
+  public ReleaseStatus follow(String releaseId, Duration deadline, Listener listener) {
+    long end = System.nanoTime() + deadline.toNanos();
+    int seen = 0;
+    ReleaseStatus status;
+    String lastStage = null;
+    while (true) {
+      status = gantry.status(releaseId);
+      for (; seen < status.timeline().size(); seen++) {
+        listener.onEntry(status.timeline().get(seen));
+      }
+      String stage = status.state() + "/" + status.stage();
+      if (!stage.equals(lastStage)) {
+        listener.onStatus(status);
+        lastStage = stage;
+      }
+      if (status.state().isFinal() || System.nanoTime() > end) {
+        return status;
+      }
+      sleep(pollInterval);
+    }
+  }
+
+  public static Consumer<TimelineEntry> printer(java.io.PrintStream out) {
+    return entry -> out.println(StatusView.line(entry));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GantryException("interrupted while watching the release");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.gantry.starter.client;
+
+import dev.gantry.workflows.api.Approval;
+import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.TimelineEntry;
+
+/** Plain-text renderings of a release for terminals and logs. */
+public final class StatusView {
+  private StatusView() {}
+
+  public static String line(TimelineEntry entry) {
+    String time = entry.at().length() >= 19 ? entry.at().substring(11, 19) : entry.at();
+    String where = entry.environment() == null ? "release"
+        : entry.region() == null ? entry.environment() : entry.environment() + "/" + entry.region();
+    return String.format("%s  %-28s %s", time, where, entry.event());
+  }
+
+  /** The whole picture: header, one block per environment with its regions, approvals, failure. */
+  public static String render(ReleaseStatus status) {
+    StringBuilder out = new StringBuilder();
+    out.append(status.releaseId()).append("  ").append(status.state()).append(" (")
+        .append(status.stage()).append(")\n");
+    out.append("  artifact ").append(status.artifactDigest()).append(", requested by ")
+        .append(status.requestedBy()).append(", started ").append(status.startedAt());
+    if (status.finishedAt() != null) {
+      out.append(", finished ").append(status.finishedAt());
+    }
+    out.append('\n');
+    for (EnvironmentStatus env : status.environments()) {
+      out.append(String.format("  %-14s %s%n", env.environment(), env.state()));
+      if (env.waitingFor() != null) {
+        out.append("      waiting for ").append(env.waitingFor()).append('\n');
+      }
+      for (RegionStatus region : env.regions()) {
+        out.append(String.format("      %-16s %-12s %s%n", region.region(), region.state(),
+            region.detail() == null ? "" : region.detail()));
+      }
+    }
+    if (!status.approvals().isEmpty()) {
+      out.append("  approvals\n");
+      for (Approval approval : status.approvals()) {
+        out.append(String.format("      %-10s %-12s %s%n", approval.approver(),
+            approval.accepted() ? "accepted" : "REFUSED",
+            (approval.environment() == null ? "" : approval.environment() + ": ")
+                + (approval.accepted() ? nullToEmpty(approval.comment()) : approval.reason())));
+      }
+    }
+    if (status.failureReason() != null) {
+      out.append("  failure: ").append(status.failureReason()).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}

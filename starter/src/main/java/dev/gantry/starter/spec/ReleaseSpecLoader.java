@@ -1,0 +1,369 @@
+package dev.gantry.starter.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.starter.spec.EnvironmentConfigFile.ApprovalSpec;
+import dev.gantry.starter.spec.EnvironmentConfigFile.HealthCheckSpec;
+import dev.gantry.starter.spec.EnvironmentConfigFile.RegionSpec;
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.ReleaseRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code release.yaml} and {@code environments/<env>/config.yaml}, checks them, and resolves them
+ * into the {@link ReleaseRequest} the workflow runs: relative paths become absolute (relative to the
+ * release spec's folder) and the artifact is bound to its sha256 digest.
+ */
+public final class ReleaseSpecLoader {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final Pattern IMAGE = Pattern.compile("([^@\\s]+)@(sha256:[0-9a-f]{64})");
+  private static final Set<String> TARGET_TYPES = Set.of(DeployTarget.LOCAL);
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** What the caller may set from outside the file: who starts the release, where targets live. */
+  public record Overrides(String requestedBy, Path targetRoot) {
+    public static Overrides none() {
+      return new Overrides(null, null);
+    }
+  }
+
+  public ReleaseRequest load(Path specFile) {
+    return load(specFile, Overrides.none());
+  }
+
+  public ReleaseRequest load(Path specFile, Overrides overrides) {
+    Path spec = specFile.toAbsolutePath().normalize();
+    Path base = spec.getParent();
+    List<String> problems = new ArrayList<>();
+    ReleaseSpecFile file = read(spec, ReleaseSpecFile.class, problems);
+    if (file == null) {
+      throw new SpecException(problems);
+    }
+    String where = spec.getFileName().toString();
+    require(file.application() != null && NAME.matcher(file.application()).matches(), problems,
+        where + ": field 'application' must be a lowercase name like hello-service (got "
+            + quoted(file.application()) + ")");
+    require(file.version() != null && VERSION.matcher(file.version()).matches(), problems,
+        where + ": field 'version' must be a version like 1.4.0 (letters, digits, '.', '_', '+', '-';"
+            + " got " + quoted(file.version()) + ")");
+    String requestedBy = firstNonBlank(overrides.requestedBy(), file.requestedBy());
+    require(requestedBy != null, problems, where + ": field 'requestedBy' is missing: add"
+        + " `requestedBy: <your name>` or pass --requested-by");
+    ArtifactRef artifact = artifact(where, base, file.artifact(), problems);
+    List<EnvironmentPlan> environments = environments(where, base, file, overrides, problems);
+    if (!problems.isEmpty()) {
+      throw new SpecException(problems);
+    }
+    return new ReleaseRequest(file.application(), file.version(), artifact, environments,
+        requestedBy, spec.toString());
+  }
+
+  private ArtifactRef artifact(String where, Path base, ReleaseSpecFile.ArtifactSpec spec,
+      List<String> problems) {
+    if (spec == null || (spec.file() == null) == (spec.image() == null)) {
+      problems.add(where + ": field 'artifact' needs exactly one of 'file' (a path) or 'image'"
+          + " (repository@sha256:<digest>)");
+      return null;
+    }
+    if (spec.digest() != null && !DIGEST.matcher(spec.digest()).matches()) {
+      problems.add(where + ": field 'artifact.digest' must look like sha256:<64 lowercase hex>");
+      return null;
+    }
+    if (spec.image() != null) {
+      var matcher = IMAGE.matcher(spec.image());
+      if (!matcher.matches()) {
+        problems.add(where + ": field 'artifact.image' must name a digest, not a tag:"
+            + " repository@sha256:<64 hex> (got " + quoted(spec.image()) + ")");
+        return null;
+      }
+      return new ArtifactRef(ArtifactRef.IMAGE, matcher.group(1), matcher.group(2));
+    }
+    Path path = base.resolve(spec.file()).normalize();
+    if (!Files.isRegularFile(path)) {
+      problems.add(where + ": field 'artifact.file': " + path + " does not exist or is not a file");
+      return null;
+    }
+    String digest = sha256(path);
+    if (spec.digest() != null && !spec.digest().equals(digest)) {
+      problems.add(where + ": field 'artifact.digest' says " + spec.digest() + " but " + path
+          + " has " + digest + ": the file is not the one the spec names");
+      return null;
+    }
+    return ArtifactRef.file(path.toString(), digest);
+  }
+
+  private List<EnvironmentPlan> environments(String where, Path base, ReleaseSpecFile file,
+      Overrides overrides, List<String> problems) {
+    List<EnvironmentPlan> plans = new ArrayList<>();
+    if (file.promotion() == null || file.promotion().isEmpty()) {
+      problems.add(where + ": field 'promotion' is missing: list the environments in order, e.g."
+          + " `promotion: [dev, staging, production]`");
+      return plans;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    Path environmentsDir = base.resolve(file.environmentsDir() == null ? "environments"
+        : file.environmentsDir());
+    for (String name : file.promotion()) {
+      if (name == null || !NAME.matcher(name).matches()) {
+        problems.add(where + ": field 'promotion' has " + quoted(name)
+            + ": environment names are lowercase, like staging");
+        continue;
+      }
+      if (!seen.add(name)) {
+        problems.add(where + ": field 'promotion' lists " + name + " twice");
+        continue;
+      }
+      Path config = environmentsDir.resolve(name).resolve("config.yaml");
+      if (!Files.isRegularFile(config)) {
+        problems.add(where + ": environment '" + name + "' has no config: create " + config);
+        continue;
+      }
+      EnvironmentConfigFile env = read(config, EnvironmentConfigFile.class, problems);
+      if (env != null) {
+        EnvironmentPlan plan = environment(name, base.relativize(config).toString(), base, env,
+            overrides, problems);
+        if (plan != null) {
+          plans.add(plan);
+        }
+      }
+    }
+    return plans;
+  }
+
+  private EnvironmentPlan environment(String name, String where, Path base, EnvironmentConfigFile env,
+      Overrides overrides, List<String> problems) {
+    int before = problems.size();
+    List<String> regions = new ArrayList<>();
+    List<String> primaries = new ArrayList<>();
+    if (env.regions() == null || env.regions().isEmpty()) {
+      problems.add(where + ": field 'regions' is missing: list at least one region, e.g."
+          + " `regions: [{name: us-east-1, primary: true}]`");
+    } else {
+      for (RegionSpec region : env.regions()) {
+        if (region == null || region.name() == null || !NAME.matcher(region.name()).matches()) {
+          problems.add(where + ": field 'regions[].name' must be a region name like us-east-1 (got "
+              + quoted(region == null ? null : region.name()) + ")");
+        } else if (regions.contains(region.name())) {
+          problems.add(where + ": region " + region.name() + " is listed twice");
+        } else {
+          regions.add(region.name());
+          if (Boolean.TRUE.equals(region.primary())) {
+            primaries.add(region.name());
+          }
+        }
+      }
+    }
+    String primary = null;
+    if (primaries.size() == 1) {
+      primary = primaries.get(0);
+    } else if (primaries.isEmpty() && regions.size() == 1) {
+      primary = regions.get(0);
+    } else if (!regions.isEmpty()) {
+      problems.add(where + ": exactly one region must have `primary: true` (found "
+          + (primaries.isEmpty() ? "none" : String.join(", ", primaries)) + ")");
+    }
+    List<List<String>> waves = waves(where, env.waves(), regions, primary, problems);
+    DeployTarget target = target(where, base, env.target(), overrides, problems);
+    HealthCheck healthCheck = healthCheck(where, env.healthCheck(), problems);
+    ApprovalPolicy approval = approval(where, env.approval(), problems);
+    if (problems.size() > before) {
+      return null;
+    }
+    return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
+        env.variables() == null ? Map.of() : Map.copyOf(env.variables()));
+  }
+
+  private static List<List<String>> waves(String where, List<List<String>> declared,
+      List<String> regions, String primary, List<String> problems) {
+    if (primary == null) {
+      return List.of();
+    }
+    if (declared == null || declared.isEmpty()) {
+      List<String> rest = regions.stream().filter(r -> !r.equals(primary)).toList();
+      return rest.isEmpty() ? List.of(List.of(primary)) : List.of(List.of(primary), rest);
+    }
+    List<String> placed = new ArrayList<>();
+    for (List<String> wave : declared) {
+      if (wave == null || wave.isEmpty()) {
+        problems.add(where + ": field 'waves' has an empty wave: remove it");
+        continue;
+      }
+      for (String region : wave) {
+        if (!regions.contains(region)) {
+          problems.add(where + ": field 'waves' names " + quoted(region)
+              + ", which is not in 'regions' (" + String.join(", ", regions) + ")");
+        } else if (placed.contains(region)) {
+          problems.add(where + ": field 'waves' places " + region + " in more than one wave");
+        } else {
+          placed.add(region);
+        }
+      }
+    }
+    List<String> missing = regions.stream().filter(r -> !placed.contains(r)).toList();
+    if (!missing.isEmpty()) {
+      problems.add(where + ": field 'waves' leaves out " + String.join(", ", missing)
+          + ": put every region in one wave");
+    }
+    if (declared.get(0) != null && !declared.get(0).contains(primary)) {
+      problems.add(where + ": the first wave must contain the primary region " + primary);
+    }
+    return declared.stream().map(List::copyOf).toList();
+  }
+
+  private static DeployTarget target(String where, Path base, EnvironmentConfigFile.TargetSpec spec,
+      Overrides overrides, List<String> problems) {
+    if (spec == null || spec.type() == null) {
+      problems.add(where + ": field 'target.type' is missing: use `target: {type: local, root: <folder>}`");
+      return null;
+    }
+    if (!TARGET_TYPES.contains(spec.type())) {
+      problems.add(where + ": field 'target.type' is " + quoted(spec.type())
+          + "; supported: " + String.join(", ", TARGET_TYPES));
+      return null;
+    }
+    if (overrides.targetRoot() != null) {
+      return new DeployTarget(spec.type(), overrides.targetRoot().toAbsolutePath().normalize().toString());
+    }
+    if (spec.root() == null || spec.root().isBlank()) {
+      problems.add(where + ": field 'target.root' is missing: the folder that receives"
+          + " <env>/<region>/releases (relative paths are relative to the release spec)");
+      return null;
+    }
+    return new DeployTarget(spec.type(), base.resolve(spec.root()).normalize().toString());
+  }
+
+  private static HealthCheck healthCheck(String where, HealthCheckSpec spec, List<String> problems) {
+    if (spec == null || (blank(spec.command()) == blank(spec.url()))) {
+      problems.add(where + ": field 'healthCheck' needs exactly one of 'command' (exit 0 = healthy) or"
+          + " 'url' (2xx = healthy); a region is never assumed healthy");
+      return null;
+    }
+    if (!blank(spec.url()) && !spec.url().matches("https?://\\S+")) {
+      problems.add(where + ": field 'healthCheck.url' must be an http:// or https:// URL");
+    }
+    checkRange(where, "healthCheck.timeoutSeconds", spec.timeoutSeconds(), 1, 3600, problems);
+    checkRange(where, "healthCheck.attempts", spec.attempts(), 1, 100, problems);
+    checkRange(where, "healthCheck.intervalSeconds", spec.intervalSeconds(), 1, 3600, problems);
+    return new HealthCheck(blank(spec.command()) ? null : spec.command(),
+        blank(spec.url()) ? null : spec.url(), spec.timeoutSeconds(), spec.attempts(),
+        spec.intervalSeconds());
+  }
+
+  private static ApprovalPolicy approval(String where, ApprovalSpec spec, List<String> problems) {
+    if (spec == null || !Boolean.TRUE.equals(spec.required())) {
+      return ApprovalPolicy.none();
+    }
+    List<String> approvers = spec.approvers() == null ? List.of() : spec.approvers();
+    if (approvers.isEmpty() || approvers.stream().anyMatch(ReleaseSpecLoader::blank)) {
+      problems.add(where + ": field 'approval.approvers' must list who may approve, e.g."
+          + " `approvers: [alice, bob]`");
+      return null;
+    }
+    int min = spec.minApprovals() == null ? 1 : spec.minApprovals();
+    if (min < 1 || min > approvers.size()) {
+      problems.add(where + ": field 'approval.minApprovals' is " + min + "; it must be between 1 and"
+          + " the number of approvers (" + approvers.size() + ")");
+    }
+    checkRange(where, "approval.timeoutHours", spec.timeoutHours(), 1, 24 * 90, problems);
+    return new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours());
+  }
+
+  private <T> T read(Path file, Class<T> type, List<String> problems) {
+    try {
+      T value = yaml.readValue(file.toFile(), type);
+      if (value == null) {
+        problems.add(file + ": the file is empty");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      problems.add(file + at(e.getLocation()) + ": unknown field '" + e.getPropertyName()
+          + "'; known fields here: " + e.getKnownPropertyIds().stream().map(String::valueOf)
+              .sorted().collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      problems.add(file + at(e.getLocation()) + ": field '" + path(e) + "' has the wrong type: "
+          + e.getOriginalMessage().split("\n")[0]);
+    } catch (JsonProcessingException e) {
+      problems.add(file + at(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      problems.add(file + ": cannot read: " + e.getMessage());
+    }
+    return null;
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() < 1 ? "" : ":" + location.getLineNr();
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file);
+        DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(),
+            MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(out);
+      return "sha256:" + HexFormat.of().formatHex(out.getMessageDigest().digest());
+    } catch (IOException e) {
+      throw new SpecException(List.of("cannot read artifact " + file + ": " + e.getMessage()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static void checkRange(String where, String field, Integer value, int min, int max,
+      List<String> problems) {
+    if (value != null && (value < min || value > max)) {
+      problems.add(where + ": field '" + field + "' is " + value + "; allowed " + min + ".." + max);
+    }
+  }
+
+  private static void require(boolean ok, List<String> problems, String problem) {
+    if (!ok) {
+      problems.add(problem);
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static String firstNonBlank(String first, String second) {
+    return !blank(first) ? first : blank(second) ? null : second;
+  }
+
+  private static String quoted(String value) {
+    return value == null ? "nothing" : "'" + value + "'";
+  }
+}

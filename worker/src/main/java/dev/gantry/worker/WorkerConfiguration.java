@@ -1,0 +1,26 @@
+package dev.gantry.worker;
+
+import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
+import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.local.HealthChecker;
+import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.workflows.api.DeploymentActivities;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The activity implementations this worker hosts; the workers themselves are in application.yml. */
+@Configuration
+public class WorkerConfiguration {
+
+  @Bean
+  LocalTarget localTarget() {
+    return new LocalTarget(new HealthChecker(), Clock.systemUTC());
+  }
+
+  @Bean
+  DeploymentActivities deploymentActivities(List<TargetAdapter> targets) {
+    return new DeploymentActivitiesImpl(targets);
+  }
+}

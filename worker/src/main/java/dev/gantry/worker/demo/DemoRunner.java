@@ -1,0 +1,137 @@
+package dev.gantry.worker.demo;
+
+import dev.gantry.starter.client.GantryClient;
+import dev.gantry.starter.client.ReleaseWatch;
+import dev.gantry.starter.client.StatusView;
+import dev.gantry.starter.spec.ReleaseSpecLoader;
+import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.WorkerFactory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code ./gantry demo}: releases the example application through dev, staging and production on the
+ * in-process Temporal, approving production as the example approvers, and prints the report.
+ */
+@Component
+@Profile("demo")
+@Order(10)
+class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
+  private final WorkflowClient workflowClient;
+  private final WorkerFactory workers;
+  private final ApplicationContext context;
+  private final Path spec;
+  private final Path targetRoot;
+  private final Duration approvalPause;
+  private final boolean exitWhenDone;
+  private final PrintStream out = System.out;
+  private int exitCode = 1;
+
+  DemoRunner(WorkflowClient workflowClient, WorkerFactory workers, ApplicationContext context,
+      @Value("${gantry.demo.spec:examples/release.yaml}") Path spec,
+      @Value("${gantry.demo.target-root:.gantry/demo}") Path targetRoot,
+      @Value("${gantry.demo.approval-pause:PT1S}") Duration approvalPause,
+      @Value("${gantry.demo.exit:true}") boolean exitWhenDone) {
+    this.workflowClient = workflowClient;
+    this.workers = workers;
+    this.context = context;
+    this.spec = spec;
+    this.targetRoot = targetRoot;
+    this.approvalPause = approvalPause;
+    this.exitWhenDone = exitWhenDone;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) throws Exception {
+    long started = System.nanoTime();
+    // The starter would start the workers once the application is ready, which is after this runner.
+    workers.start();
+    Path root = targetRoot.resolve("run-" + System.currentTimeMillis()).toAbsolutePath();
+    ReleaseRequest request = new ReleaseSpecLoader().load(spec,
+        new ReleaseSpecLoader.Overrides(null, root));
+    GantryClient gantry = new GantryClient(workflowClient);
+    out.printf("%nGantry demo: releasing %s %s (%s)%n  promotion: %s%n  local target: %s%n%n",
+        request.application(), request.version(), request.artifact().digest(),
+        String.join(" -> ", request.environments().stream().map(EnvironmentPlan::name).toList()), root);
+    String releaseId = gantry.startRelease(request);
+
+    Set<String> approved = new HashSet<>();
+    ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(200)).follow(releaseId,
+        Duration.ofMinutes(10), new ReleaseWatch.Listener() {
+          @Override
+          public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+            out.println(StatusView.line(entry));
+          }
+
+          @Override
+          public void onStatus(ReleaseStatus status) {
+            if (status.state() == ReleaseState.AWAITING_APPROVAL) {
+              String env = status.stage().substring("approval:".length());
+              if (approved.add(env)) {
+                approveAsExampleApprovers(gantry, releaseId, request, env);
+              }
+            }
+          }
+        });
+
+    out.println();
+    out.print(StatusView.render(last));
+    out.printf("%ndemo finished in %.1f s: %s. Deployed folders are under %s%n",
+        (System.nanoTime() - started) / 1e9, last.state(), root);
+    exitCode = last.state() == ReleaseState.SUCCEEDED ? 0 : 1;
+    if (exitWhenDone) {
+      System.exit(SpringApplication.exit(context, this));
+    }
+  }
+
+  private void approveAsExampleApprovers(GantryClient gantry, String releaseId, ReleaseRequest request,
+      String environment) {
+    EnvironmentPlan env = request.environments().stream()
+        .filter(plan -> plan.name().equals(environment)).findFirst().orElseThrow();
+    List<String> approvers = env.approval().approvers().stream()
+        .filter(name -> !name.equals(request.requestedBy()))
+        .limit(env.approval().minApprovalsOrDefault())
+        .toList();
+    out.printf("%n  >> %s waits for approval; approving as the example approvers %s"
+        + " (by hand: ./gantry release approve %s --as <name>)%n%n", environment, approvers, releaseId);
+    sleep(approvalPause);
+    for (String approver : approvers) {
+      gantry.approve(releaseId, new ApprovalSignal(approver, "demo approval", environment));
+    }
+  }
+
+  int exitCode() {
+    return exitCode;
+  }
+
+  @Override
+  public int getExitCode() {
+    return exitCode;
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.gantry.workflows.api;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * The deployment port: what a target must do for a release. Implementations pick the adapter by
+ * {@link DeployTarget#type()}. Every method is idempotent under retry.
+ */
+@ActivityInterface(namePrefix = "Deployment.")
+public interface DeploymentActivities {
+
+  /** Fails non-retryably (type {@link Failures#ARTIFACT_DIGEST_MISMATCH}) if the bytes do not match. */
+  @ActivityMethod(name = "deploy")
+  DeployResult deploy(DeployRequest request);
+
+  /** Throws a retryable failure (type {@link Failures#UNHEALTHY}) while the region is unhealthy. */
+  @ActivityMethod(name = "checkHealth")
+  HealthCheckResult checkHealth(HealthCheckRequest request);
+
+  @ActivityMethod(name = "rollback")
+  RollbackResult rollback(RollbackRequest request);
+
+  @ActivityMethod(name = "recordDeployment")
+  RecordDeploymentResult recordDeployment(RecordDeploymentRequest request);
+}

@@ -1,0 +1,36 @@
+package dev.gantry.workflows.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One environment on the promotion path, as resolved from {@code environments/<env>/config.yaml}.
+ *
+ * @param name          environment name (dev, staging, production, ...)
+ * @param primaryRegion the region deployed first
+ * @param waves         regions grouped in waves; a wave starts only when the previous one is healthy,
+ *                      the regions of a wave are deployed in parallel
+ * @param target        where the regions are deployed
+ * @param healthCheck   how each region proves it is healthy
+ * @param approval      the manual gate before this environment
+ * @param variables     plain configuration values handed to the target
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record EnvironmentPlan(
+    String name,
+    String primaryRegion,
+    List<List<String>> waves,
+    DeployTarget target,
+    HealthCheck healthCheck,
+    ApprovalPolicy approval,
+    Map<String, String> variables) {
+
+  public List<String> regions() {
+    return waves.stream().flatMap(List::stream).toList();
+  }
+
+  public boolean needsApproval() {
+    return approval != null && approval.required();
+  }
+}

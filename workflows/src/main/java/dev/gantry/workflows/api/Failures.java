@@ -1,0 +1,19 @@
+package dev.gantry.workflows.api;
+
+/** Application failure types, so that retry policies and callers can tell failures apart. */
+public final class Failures {
+  private Failures() {}
+
+  /** The artifact on disk is not the one the release was started with. Never retried. */
+  public static final String ARTIFACT_DIGEST_MISMATCH = "ArtifactDigestMismatch";
+  /** The target cannot do what was asked (unknown type, image on a file target). Never retried. */
+  public static final String UNSUPPORTED_TARGET = "UnsupportedTarget";
+  /** A health check did not pass. Retried per the environment's health check settings. */
+  public static final String UNHEALTHY = "Unhealthy";
+  /** A region did not reach a healthy deployed state. */
+  public static final String REGION_FAILED = "RegionDeploymentFailed";
+  /** The approval gate was not satisfied in time. */
+  public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
+  /** The request cannot be executed as given (bad plan). */
+  public static final String INVALID_REQUEST = "InvalidReleaseRequest";
+}

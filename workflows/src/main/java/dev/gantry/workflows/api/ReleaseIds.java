@@ -1,0 +1,14 @@
+package dev.gantry.workflows.api;
+
+/** Workflow ids are business keys: starting the same release twice is refused by Temporal itself. */
+public final class ReleaseIds {
+  private ReleaseIds() {}
+
+  public static String release(String application, String version) {
+    return "release/" + application + "/" + version;
+  }
+
+  public static String region(String releaseId, String environment, String region) {
+    return releaseId + "/" + environment + "/" + region;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.gantry.workflows.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * Everything a release needs, resolved by the client from the release spec before the workflow starts,
+ * so that the history records exactly what was asked for.
+ *
+ * @param application  application name
+ * @param version      version being released
+ * @param artifact     the artifact, bound to its digest
+ * @param environments the promotion path, in order
+ * @param requestedBy  who started the release (may not approve it)
+ * @param specSource   where the spec came from, for the report (path or "java-client")
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ReleaseRequest(
+    String application,
+    String version,
+    ArtifactRef artifact,
+    List<EnvironmentPlan> environments,
+    String requestedBy,
+    String specSource) {
+
+  public String releaseId() {
+    return ReleaseIds.release(application, version);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.gantry.workflows.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * The whole picture of a release, returned by the {@code status} query and, once finished, as its
+ * result (the release report).
+ *
+ * @param stage         a short machine-friendly position, e.g. {@code deploy:staging} or
+ *                      {@code approval:production}
+ * @param failureReason why the release failed, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ReleaseStatus(
+    String releaseId,
+    String application,
+    String version,
+    String artifactDigest,
+    String requestedBy,
+    ReleaseState state,
+    String stage,
+    List<EnvironmentStatus> environments,
+    List<Approval> approvals,
+    List<TimelineEntry> timeline,
+    String startedAt,
+    String finishedAt,
+    String failureReason) {}

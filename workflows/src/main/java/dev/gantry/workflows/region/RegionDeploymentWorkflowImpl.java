@@ -1,0 +1,126 @@
+package dev.gantry.workflows.region;
+
+import dev.gantry.workflows.api.DeployResult;
+import dev.gantry.workflows.api.DeploymentActivities;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.RegionDeploymentRequest;
+import dev.gantry.workflows.api.RegionDeploymentResult;
+import dev.gantry.workflows.api.RegionState;
+import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.release.FailureReasons;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import org.slf4j.Logger;
+
+public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
+  private static final Logger log = Workflow.getLogger(RegionDeploymentWorkflowImpl.class);
+
+  static final ActivityOptions DEPLOY_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2.0)
+                  .setMaximumInterval(Duration.ofMinutes(1))
+                  .setMaximumAttempts(5)
+                  .setDoNotRetry(Failures.ARTIFACT_DIGEST_MISMATCH, Failures.UNSUPPORTED_TARGET)
+                  .build())
+          .build();
+
+  /** A rollback must get through: it is retried far longer than a deploy. */
+  public static final ActivityOptions ROLLBACK_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2.0)
+                  .setMaximumInterval(Duration.ofMinutes(2))
+                  .setDoNotRetry(Failures.UNSUPPORTED_TARGET)
+                  .build())
+          .build();
+
+  private final DeploymentActivities deployments =
+      Workflow.newActivityStub(DeploymentActivities.class, DEPLOY_OPTIONS);
+  private final DeploymentActivities rollbacks =
+      Workflow.newActivityStub(DeploymentActivities.class, ROLLBACK_OPTIONS);
+  private final DeploymentActivities healthChecks;
+
+  private RegionStatus status;
+
+  @WorkflowInit
+  public RegionDeploymentWorkflowImpl(RegionDeploymentRequest request) {
+    this.status = new RegionStatus(request.region(), RegionState.PENDING, null, null);
+    this.healthChecks =
+        Workflow.newActivityStub(DeploymentActivities.class, healthCheckOptions(request.healthCheck()));
+  }
+
+  @Override
+  public RegionDeploymentResult deploy(RegionDeploymentRequest request) {
+    String where = request.environment() + "/" + request.region();
+    status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "deploying " + request.version());
+    try {
+      DeployResult deployed = deployments.deploy(request.toDeploy());
+      status = new RegionStatus(request.region(), RegionState.DEPLOYING, deployed.previousVersion(),
+          "checking health of " + request.version());
+      HealthCheckResult health = healthChecks.checkHealth(request.toHealthCheck());
+      status = new RegionStatus(request.region(), RegionState.DEPLOYED, deployed.previousVersion(),
+          health.detail());
+      log.info("region deployed release={} where={} version={} previous={}",
+          request.releaseId(), where, request.version(), deployed.previousVersion());
+      return new RegionDeploymentResult(request.region(), request.version(),
+          deployed.previousVersion(), deployed.alreadyCurrent(), health.detail());
+    } catch (RuntimeException failure) {
+      String reason = FailureReasons.of(failure);
+      RollbackResult undone = leaveAsFound(request, reason);
+      String outcome = undone.changed()
+          ? "rolled back to " + (undone.restoredVersion() == null ? "nothing" : undone.restoredVersion())
+          : "left unchanged";
+      status = new RegionStatus(request.region(), RegionState.FAILED, undone.restoredVersion(),
+          reason + "; " + outcome);
+      log.warn("region failed release={} where={} reason={} outcome={}",
+          request.releaseId(), where, reason, outcome);
+      throw ApplicationFailure.newNonRetryableFailure(
+          where + ": " + reason + "; " + outcome, Failures.REGION_FAILED);
+    }
+  }
+
+  @Override
+  public RegionStatus status() {
+    return status;
+  }
+
+  /** Undo in a detached scope so that a cancelled release still cleans up after itself. */
+  private RollbackResult leaveAsFound(RegionDeploymentRequest request, String reason) {
+    status = new RegionStatus(request.region(), RegionState.ROLLING_BACK, null, reason);
+    RollbackResult[] result = new RollbackResult[1];
+    Workflow.newDetachedCancellationScope(
+            () -> result[0] = rollbacks.rollback(request.toRollback(reason)))
+        .run();
+    return result[0];
+  }
+
+  static ActivityOptions healthCheckOptions(HealthCheck check) {
+    Duration interval = Duration.ofSeconds(Math.max(1, check.intervalSecondsOrDefault()));
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(check.timeoutSecondsOrDefault() + 10L))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(interval)
+                .setBackoffCoefficient(1.0)
+                .setMaximumAttempts(Math.max(1, check.attemptsOrDefault()))
+                .setDoNotRetry(Failures.UNSUPPORTED_TARGET, Failures.INVALID_REQUEST)
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.gantry.workflows.release;
+
+import dev.gantry.workflows.api.Approval;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.EnvironmentState;
+import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.RegionState;
+import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.TimelineEntry;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The mutable picture of a release inside its workflow; {@link #snapshot()} is what queries see. */
+final class ReleaseProgress {
+  private final ReleaseRequest request;
+  private final Map<String, EnvironmentState> environmentStates = new LinkedHashMap<>();
+  private final Map<String, String> waitingFor = new LinkedHashMap<>();
+  private final Map<String, Map<String, RegionStatus>> regions = new LinkedHashMap<>();
+  private final List<Approval> approvals = new ArrayList<>();
+  private final List<TimelineEntry> timeline = new ArrayList<>();
+  private final String startedAt;
+  private ReleaseState state = ReleaseState.RUNNING;
+  private String stage = "starting";
+  private String finishedAt;
+  private String failureReason;
+
+  ReleaseProgress(ReleaseRequest request) {
+    this.request = request;
+    this.startedAt = now();
+    for (EnvironmentPlan env : request.environments()) {
+      environmentStates.put(env.name(), EnvironmentState.PENDING);
+      Map<String, RegionStatus> byRegion = new LinkedHashMap<>();
+      for (String region : env.regions()) {
+        byRegion.put(region, new RegionStatus(region, RegionState.PENDING, null, null));
+      }
+      regions.put(env.name(), byRegion);
+    }
+  }
+
+  static String now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+  }
+
+  void log(String environment, String region, String event) {
+    timeline.add(new TimelineEntry(now(), environment, region, event));
+  }
+
+  void stage(ReleaseState state, String stage) {
+    this.state = state;
+    this.stage = stage;
+  }
+
+  void environment(String environment, EnvironmentState state, String waitingFor) {
+    environmentStates.put(environment, state);
+    if (waitingFor == null) {
+      this.waitingFor.remove(environment);
+    } else {
+      this.waitingFor.put(environment, waitingFor);
+    }
+  }
+
+  EnvironmentState environmentState(String environment) {
+    return environmentStates.get(environment);
+  }
+
+  void region(String environment, String region, RegionState state, String previous, String detail) {
+    RegionStatus before = regions.get(environment).get(region);
+    String keptPrevious = previous != null ? previous : before.previousVersion();
+    regions.get(environment).put(region, new RegionStatus(region, state, keptPrevious, detail));
+  }
+
+  RegionStatus region(String environment, String region) {
+    return regions.get(environment).get(region);
+  }
+
+  void approval(Approval approval) {
+    approvals.add(approval);
+  }
+
+  void finish(ReleaseState state, String failureReason) {
+    this.state = state;
+    this.stage = state == ReleaseState.SUCCEEDED ? "done" : "failed";
+    this.failureReason = failureReason;
+    this.finishedAt = now();
+    for (Map.Entry<String, EnvironmentState> env : environmentStates.entrySet()) {
+      if (env.getValue() == EnvironmentState.PENDING
+          || env.getValue() == EnvironmentState.AWAITING_APPROVAL) {
+        env.setValue(EnvironmentState.SKIPPED);
+        waitingFor.remove(env.getKey());
+      }
+    }
+  }
+
+  ReleaseState state() {
+    return state;
+  }
+
+  String stage() {
+    return stage;
+  }
+
+  ReleaseStatus snapshot() {
+    List<EnvironmentStatus> environments = new ArrayList<>();
+    for (Map.Entry<String, EnvironmentState> env : environmentStates.entrySet()) {
+      environments.add(new EnvironmentStatus(env.getKey(), env.getValue(),
+          List.copyOf(regions.get(env.getKey()).values()), waitingFor.get(env.getKey())));
+    }
+    return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
+        request.artifact().digest(), request.requestedBy(), state, stage, environments,
+        List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason);
+  }
+}
