@@ -54,9 +54,7 @@ public class SearchAttributeRegistrar implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder(service.getOptions())
-            .setChannel(service.getRawChannel())
-            .validateAndBuildWithDefaults());
+        OperatorServiceStubsOptions.newBuilder(service.getOptions()).validateAndBuildWithDefaults());
     try {
       Map<String, IndexedValueType> missing = new LinkedHashMap<>();
       Map<String, IndexedValueType> existing = existing(operator);

@@ -51,6 +51,8 @@ public class HealthChecker {
       Process process = builder.start();
       boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
       if (!finished) {
+        // Kill the whole tree: `sh -c` forks the real check, which would outlive the shell as an orphan.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
       String detail = trim(readHead(output));

@@ -54,13 +54,19 @@ public class GantryClient implements AutoCloseable {
     this.address = address;
   }
 
-  /** Connects lazily: the first call reports an unreachable server as {@link ServerUnavailableException}. */
+  /** Connects and checks the server answers within 5 s, else {@link ServerUnavailableException}. */
   public static GantryClient connect(String address, String namespace) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
-            .setTarget(address)
-            .setRpcTimeout(Duration.ofSeconds(10))
-            .build());
+    WorkflowServiceStubs stubs;
+    try {
+      stubs = WorkflowServiceStubs.newConnectedServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder()
+              .setTarget(address)
+              .setRpcTimeout(Duration.ofSeconds(10))
+              .build(),
+          Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      throw new ServerUnavailableException(address, rootCause(e));
+    }
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).setIdentity(identity()).build());
     return new GantryClient(client, stubs, address);
@@ -177,6 +183,14 @@ public class GantryClient implements AutoCloseable {
       }
     }
     return reason == null ? failure.getMessage() : reason;
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   private static String identity() {

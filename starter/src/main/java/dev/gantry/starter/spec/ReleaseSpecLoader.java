@@ -305,7 +305,8 @@ public final class ReleaseSpecLoader {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      problems.add(file + at(e.getLocation()) + ": unknown field '" + e.getPropertyName()
+      problems.add(file + lineOf(file, e.getPropertyName(), e.getLocation()) + ": unknown field '"
+          + e.getPropertyName()
           + "'; known fields here: " + e.getKnownPropertyIds().stream().map(String::valueOf)
               .sorted().collect(Collectors.joining(", ")));
     } catch (JsonMappingException e) {
@@ -323,6 +324,25 @@ public final class ReleaseSpecLoader {
     return e.getPath().stream()
         .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  /**
+   * Jackson buffers record properties, so its location for an unknown one is often the end of the
+   * document: the first line that declares the key is what a person needs.
+   */
+  private static String lineOf(Path file, String key, JsonLocation fallback) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      Pattern declaration = Pattern.compile("^[\\s-]*\"?" + Pattern.quote(key) + "\"?\\s*:.*");
+      for (int i = 0; i < lines.size(); i++) {
+        if (declaration.matcher(lines.get(i)).matches()) {
+          return ":" + (i + 1);
+        }
+      }
+    } catch (IOException e) {
+      // fall back to Jackson's idea of the location
+    }
+    return at(fallback);
   }
 
   private static String at(JsonLocation location) {

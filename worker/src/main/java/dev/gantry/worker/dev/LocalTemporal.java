@@ -34,7 +34,8 @@ public final class LocalTemporal {
     if (Files.isExecutable(temporal)) {
       startDevServer(temporal);
     } else {
-      TestServer.createPortBoundServer(PORT, false);
+      // true locks time skipping: a local release waits in real time, like a real one.
+      TestServer.createPortBoundServer(PORT, true);
       System.out.println("gantry dev: Temporal's Java test server listens on " + HOST + ":" + PORT
           + " (in memory, no Web UI; run ./scripts/test-tools.sh to get the real dev server and UI)");
     }

@@ -42,6 +42,9 @@ final class ApprovalBook {
     if (signal == null) {
       return refuse(null, "empty approve signal: send {\"approver\": \"<name>\", \"comment\": \"...\"}");
     }
+    if (signal.malformed() != null) {
+      return refuse(trim(signal.environment()), "malformed approve signal: " + signal.malformed());
+    }
     String approver = trim(signal.approver());
     if (approver == null) {
       return refuse(null, "field 'approver' is missing or blank: send {\"approver\": \"<name>\", "

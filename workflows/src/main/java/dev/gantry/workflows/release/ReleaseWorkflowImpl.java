@@ -21,6 +21,7 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -80,6 +81,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
     } catch (ApplicationFailure failure) {
       fail(failure.getOriginalMessage());
+      throw failure;
+    } catch (ActivityFailure failure) {
+      // e.g. recordDeployment out of retries: the release fails, and its status must say so.
+      fail(FailureReasons.of(failure));
       throw failure;
     }
     progress.finish(ReleaseState.SUCCEEDED, null);

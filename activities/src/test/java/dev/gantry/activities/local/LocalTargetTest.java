@@ -1,0 +1,382 @@
+package dev.gantry.activities.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.DeployRequest;
+import dev.gantry.workflows.api.DeployResult;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.HealthCheckRequest;
+import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.RecordDeploymentRequest;
+import dev.gantry.workflows.api.RecordDeploymentResult;
+import dev.gantry.workflows.api.RollbackRequest;
+import dev.gantry.workflows.api.RollbackResult;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalTargetTest {
+  private static final String APP = "hello-service";
+  private static final String ENV = "staging";
+  private static final String REGION = "eu-west-1";
+  private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
+
+  @TempDir
+  Path tmp;
+
+  private Path root;
+  private DeployTarget target;
+  private Path regionDir;
+  private final LocalTarget local = new LocalTarget(new HealthChecker(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @BeforeEach
+  void setUp() {
+    root = tmp.resolve("targets");
+    target = new DeployTarget(DeployTarget.LOCAL, root.toString());
+    regionDir = root.resolve(ENV).resolve(REGION);
+  }
+
+  // ----- deploy -----------------------------------------------------------------------------------
+
+  @Test
+  void deployInstallsTheVersionAndPointsCurrentAtIt() throws IOException {
+    ArtifactRef artifact = artifact("1.0", "hello 1.0\n");
+
+    DeployResult result = local.deploy(deploy("1.0", artifact));
+
+    Path versionDir = regionDir.resolve("releases").resolve("1.0");
+    assertThat(result.previousVersion()).isNull();
+    assertThat(result.alreadyCurrent()).isFalse();
+    assertThat(result.location()).isEqualTo(versionDir.toString());
+    assertThat(versionDir.resolve("hello-1.0.txt")).hasContent("hello 1.0");
+    Path current = regionDir.resolve("current");
+    assertThat(Files.isSymbolicLink(current)).as("current is a symbolic link").isTrue();
+    assertThat(Files.readSymbolicLink(current)).isEqualTo(Path.of("releases", "1.0"));
+    assertThat(current.resolve("hello-1.0.txt")).hasContent("hello 1.0");
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    JsonNode installed = new ObjectMapper().readTree(versionDir.resolve(".gantry-deploy.json").toFile());
+    assertThat(installed.get("artifactDigest").asText()).isEqualTo(artifact.digest());
+    assertThat(installed.get("installedAt").asText()).isEqualTo(NOW.toString());
+    assertNoLeftovers();
+  }
+
+  @Test
+  void aNewVersionReportsThePreviousOneAndARepeatedDeployIsIdempotent() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    ArtifactRef v11 = artifact("1.1", "hello 1.1");
+
+    DeployResult first = local.deploy(deploy("1.1", v11));
+    DeployResult retried = local.deploy(deploy("1.1", v11));
+
+    assertThat(first).isEqualTo(new DeployResult("1.0", false,
+        regionDir.resolve("releases/1.1").toString()));
+    assertThat(retried.alreadyCurrent()).isTrue();
+    assertThat(retried.previousVersion()).as("a retry returns the same answer").isEqualTo("1.0");
+    assertThat(retried.location()).isEqualTo(first.location());
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.1");
+    assertThat(regionDir.resolve("releases/1.0/hello-1.0.txt")).as("the old version stays for rollback")
+        .hasContent("hello 1.0");
+    assertNoLeftovers();
+  }
+
+  @Test
+  void aChangedArtifactIsRefusedAndNothingChanges() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    ArtifactRef v11 = artifact("1.1", "hello 1.1");
+    Files.writeString(Path.of(v11.location()), "tampered after the release started");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.1", v11)));
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains(v11.digest()).contains("changed");
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    assertThat(regionDir.resolve("releases/1.1")).doesNotExist();
+  }
+
+  @Test
+  void aChangedArtifactOnAFreshRegionCreatesNothing() throws IOException {
+    ArtifactRef v10 = artifact("1.0", "hello 1.0");
+    Files.writeString(Path.of(v10.location()), "hello 1.0 plus a backdoor");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", v10)));
+
+    assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
+  void anImageCannotBeDeployedToALocalTarget() {
+    ArtifactRef image = new ArtifactRef(ArtifactRef.IMAGE, "registry.example/hello", "sha256:00");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", image)));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
+    assertThat(failure.isNonRetryable()).isTrue();
+  }
+
+  // ----- rollback ---------------------------------------------------------------------------------
+
+  @Test
+  void rollbackRestoresThePreviousVersionOnceAndIsThenANoOp() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    local.deploy(deploy("1.1", artifact("1.1", "hello 1.1")));
+
+    RollbackResult undone = local.rollback(rollback("1.1"));
+    RollbackResult again = local.rollback(rollback("1.1"));
+
+    assertThat(undone).isEqualTo(new RollbackResult(true, "1.0"));
+    assertThat(again).isEqualTo(new RollbackResult(false, "1.0"));
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    assertThat(regionDir.resolve("current/hello-1.0.txt")).hasContent("hello 1.0");
+  }
+
+  @Test
+  void rollbackWithNothingBeforeRemovesCurrent() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    RollbackResult undone = local.rollback(rollback("1.0"));
+
+    assertThat(undone).isEqualTo(new RollbackResult(true, null));
+    assertThat(Files.exists(regionDir.resolve("current"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(local.currentVersion(regionDir)).isNull();
+  }
+
+  @Test
+  void rollbackOfAVersionThatNeverLandedChangesNothing() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    assertThat(local.rollback(rollback("1.1"))).isEqualTo(new RollbackResult(false, "1.0"));
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    assertThat(new LocalTarget(new HealthChecker(), Clock.systemUTC())
+        .rollback(new RollbackRequest("r", APP, "1.0", ENV, "ap-southeast-1", target, "test")))
+        .as("a region never deployed").isEqualTo(new RollbackResult(false, null));
+  }
+
+  // ----- health checks ----------------------------------------------------------------------------
+
+  @Test
+  void aCommandHealthCheckPassesOnExitZeroAndSeesTheRegion() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    String command = String.join(" && ",
+        "test \"$GANTRY_REGION\" = eu-west-1",
+        "test \"$GANTRY_VERSION\" = 1.0",
+        "test \"$GANTRY_ENVIRONMENT\" = staging",
+        "test \"$GANTRY_APPLICATION\" = hello-service",
+        "test \"$(pwd -P)\" = \"$(cd \"$GANTRY_REGION_DIR\" && pwd -P)\"",
+        "test -f \"$GANTRY_CURRENT_DIR/hello-1.0.txt\"",
+        "echo \"ok $GANTRY_APPLICATION $GANTRY_VERSION in $GANTRY_ENVIRONMENT/$GANTRY_REGION\"");
+
+    HealthCheckResult result = local.checkHealth(health("1.0", command(command, 10)));
+
+    assertThat(result.healthy()).isTrue();
+    assertThat(result.detail()).isEqualTo("ok hello-service 1.0 in staging/eu-west-1");
+  }
+
+  @Test
+  void aCommandHealthCheckFailsOnExitOneWithItsOutput() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.checkHealth(health("1.0",
+            command("echo 'database unreachable'; echo 'on port 5432' >&2; exit 1", 10))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNHEALTHY);
+    assertThat(failure.isNonRetryable()).as("the retry policy decides how often to check").isFalse();
+    assertThat(failure.getOriginalMessage()).contains("exited 1").contains("database unreachable")
+        .contains("on port 5432");
+  }
+
+  @Test
+  void aCommandHealthCheckThatHangsTimesOut() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.checkHealth(health("1.0", command("echo starting; sleep 30", 1))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNHEALTHY);
+    assertThat(failure.getOriginalMessage()).contains("timed out after 1s").contains("starting");
+  }
+
+  @Test
+  void aTimedOutCommandLeavesNoProcessBehind() throws Exception {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    Path pidFile = tmp.resolve("check.pid");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> local.checkHealth(
+        health("1.0", command("sleep 60 & echo $! > '" + pidFile + "'; wait", 1))));
+
+    assertThat(failure.getOriginalMessage()).contains("timed out");
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    assertThat(awaitGone(pid)).as("the check's child process %d was killed with the shell", pid).isTrue();
+  }
+
+  /** Polls until the process has exited: a kill is asynchronous. */
+  private static boolean awaitGone(long pid) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  @Test
+  void aHealthCheckOfARegionNotRunningTheVersionFails() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.checkHealth(health("1.1", command("true", 10))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNHEALTHY);
+    assertThat(failure.getOriginalMessage()).contains("runs 1.0, expected 1.1");
+  }
+
+  @Test
+  void aHealthCheckNeedsExactlyOneOfCommandOrUrl() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+
+    ApplicationFailure both = catchThrowableOfType(ApplicationFailure.class, () -> local.checkHealth(
+        health("1.0", new HealthCheck("true", "http://127.0.0.1:1/", 1, 1, 1))));
+    ApplicationFailure neither = catchThrowableOfType(ApplicationFailure.class, () -> local.checkHealth(
+        health("1.0", new HealthCheck(null, " ", 1, 1, 1))));
+
+    assertThat(List.of(both, neither)).allSatisfy(failure -> {
+      assertThat(failure.getType()).isEqualTo(Failures.INVALID_REQUEST);
+      assertThat(failure.isNonRetryable()).isTrue();
+    });
+  }
+
+  @Test
+  void aUrlHealthCheckPassesOn200AndFailsOn503() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/health", exchange -> respond(exchange, 200, "{\"status\":\"UP\"}"));
+    server.createContext("/down", exchange -> respond(exchange, 503, "maintenance in progress"));
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+
+      HealthCheckResult up = local.checkHealth(health("1.0", url(base + "/health")));
+      ApplicationFailure down = catchThrowableOfType(ApplicationFailure.class,
+          () -> local.checkHealth(health("1.0", url(base + "/down"))));
+
+      assertThat(up.healthy()).isTrue();
+      assertThat(up.detail()).isEqualTo("GET " + base + "/health -> 200");
+      assertThat(down.getType()).isEqualTo(Failures.UNHEALTHY);
+      assertThat(down.isNonRetryable()).isFalse();
+      assertThat(down.getOriginalMessage()).contains("-> 503").contains("maintenance in progress");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aUrlHealthCheckFailsWhenNothingListens() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    int port = closedPort;
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.checkHealth(health("1.0", url("http://127.0.0.1:" + port + "/health"))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNHEALTHY);
+    assertThat(failure.getOriginalMessage()).contains("failed");
+  }
+
+  // ----- record -----------------------------------------------------------------------------------
+
+  @Test
+  void recordDeploymentWritesDeployedJsonWithTheDigest() throws IOException {
+    String digest = artifact("1.0", "hello 1.0").digest();
+
+    RecordDeploymentResult result = local.recordDeployment(new RecordDeploymentRequest(
+        "release/hello-service/1.0", APP, "1.0", digest, ENV, List.of("us-east-1", REGION), target));
+
+    Path record = root.resolve(ENV).resolve("deployed.json");
+    assertThat(result.location()).isEqualTo(record.toString());
+    JsonNode json = new ObjectMapper().readTree(record.toFile());
+    assertThat(json.get("artifactDigest").asText()).isEqualTo(digest).startsWith("sha256:");
+    assertThat(json.get("version").asText()).isEqualTo("1.0");
+    assertThat(json.get("application").asText()).isEqualTo(APP);
+    assertThat(json.get("releaseId").asText()).isEqualTo("release/hello-service/1.0");
+    assertThat(json.get("regions")).extracting(JsonNode::asText).containsExactly("us-east-1", REGION);
+    assertThat(json.get("recordedAt").asText()).isEqualTo(NOW.toString());
+    try (Stream<Path> files = Files.list(root.resolve(ENV))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("deployed.json");
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+
+  private ArtifactRef artifact(String version, String content) throws IOException {
+    Path file = tmp.resolve("artifacts").resolve(version).resolve("hello-" + version + ".txt");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    return ArtifactRef.file(file.toString(), Digests.sha256(file));
+  }
+
+  private DeployRequest deploy(String version, ArtifactRef artifact) {
+    return new DeployRequest("release/" + APP + "/" + version, APP, version, artifact, ENV, REGION, target);
+  }
+
+  private RollbackRequest rollback(String version) {
+    return new RollbackRequest("release/" + APP + "/" + version, APP, version, ENV, REGION, target,
+        "a test says so");
+  }
+
+  private HealthCheckRequest health(String version, HealthCheck check) {
+    return new HealthCheckRequest(APP, version, ENV, REGION, target, check);
+  }
+
+  private static HealthCheck command(String command, int timeoutSeconds) {
+    return new HealthCheck(command, null, timeoutSeconds, 1, 1);
+  }
+
+  private static HealthCheck url(String url) {
+    return new HealthCheck(null, url, 5, 1, 1);
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private void assertNoLeftovers() throws IOException {
+    try (Stream<Path> paths = Files.walk(regionDir)) {
+      assertThat(paths.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
+    }
+  }
+}

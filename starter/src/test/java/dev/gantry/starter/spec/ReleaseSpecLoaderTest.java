@@ -1,0 +1,230 @@
+package dev.gantry.starter.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.ReleaseRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseSpecLoaderTest {
+  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  @TempDir Path dir;
+
+  @BeforeEach
+  void writeValidSpec() throws IOException {
+    Files.writeString(dir.resolve("app.bin"), "payload");
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact:
+          file: app.bin
+        promotion: [dev, production]
+        """);
+    write("environments/dev/config.yaml", """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    write("environments/production/config.yaml", """
+        regions:
+          - {name: us-east-1, primary: true}
+          - {name: us-west-2}
+          - {name: eu-west-1}
+        target: {type: local, root: targets}
+        healthCheck: {url: "http://127.0.0.1:8080/health", attempts: 5}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2}
+        """);
+  }
+
+  @Test
+  void theExampleInTheRepositoryLoads() {
+    ReleaseRequest request = loader.load(Path.of("..", "examples", "release.yaml"));
+    assertThat(request.releaseId()).isEqualTo("release/hello-service/1.4.0");
+    assertThat(request.environments()).extracting(EnvironmentPlan::name)
+        .containsExactly("dev", "staging", "production");
+    EnvironmentPlan production = request.environments().get(2);
+    assertThat(production.waves()).containsExactly(List.of("us-east-1"),
+        List.of("us-west-2", "eu-west-1", "ap-southeast-1"));
+    assertThat(production.approval().minApprovalsOrDefault()).isEqualTo(2);
+  }
+
+  @Test
+  void resolvesPathsBindsTheDigestAndDefaultsTheWaves() {
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"));
+    assertThat(request.artifact().location()).isEqualTo(dir.resolve("app.bin").toString());
+    // sha256("payload")
+    assertThat(request.artifact().digest())
+        .isEqualTo("sha256:239f59ed55e737c77147cf55ad0c1b030b6d7ee748a7426952f9b852d5a935e5");
+    EnvironmentPlan production = request.environments().get(1);
+    assertThat(production.target().root()).isEqualTo(dir.resolve("targets").toString());
+    assertThat(production.primaryRegion()).isEqualTo("us-east-1");
+    assertThat(production.waves()).containsExactly(List.of("us-east-1"), List.of("us-west-2", "eu-west-1"));
+    assertThat(request.environments().get(0).needsApproval()).isFalse();
+  }
+
+  @Test
+  void overridesWinOverTheFile() {
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"),
+        new ReleaseSpecLoader.Overrides("erin", dir.resolve("elsewhere")));
+    assertThat(request.requestedBy()).isEqualTo("erin");
+    assertThat(request.environments()).allSatisfy(env ->
+        assertThat(env.target().root()).isEqualTo(dir.resolve("elsewhere").toString()));
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsFieldAndFix() throws IOException {
+    write("release.yaml", """
+        application: Hello World
+        version: "1.4/0"
+        artifact: {file: missing.bin}
+        promotion: [dev, dev, qa]
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p).contains("'application'").contains("hello-service"))
+        .anySatisfy(p -> assertThat(p).contains("'version'"))
+        .anySatisfy(p -> assertThat(p).contains("'requestedBy'").contains("--requested-by"))
+        .anySatisfy(p -> assertThat(p).contains("'artifact.file'").contains("does not exist"))
+        .anySatisfy(p -> assertThat(p).contains("lists dev twice"))
+        .anySatisfy(p -> assertThat(p).contains("'qa' has no config").contains("environments/qa/config.yaml"));
+  }
+
+  @Test
+  void typosAreUnknownFieldsNotSilentlyIgnored() throws IOException {
+    write("environments/dev/config.yaml", """
+        regoins: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    assertThat(problems()).singleElement().asString()
+        .contains("config.yaml:1").contains("unknown field 'regoins'").contains("regions");
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() throws IOException {
+    write("release.yaml", "application: hello\nversion: '1.0\n");
+    assertThat(problems()).singleElement().asString().contains("release.yaml").contains("not valid YAML");
+  }
+
+  @Test
+  void wrongTypesNameTheField() throws IOException {
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true", attempts: many}
+        """);
+    assertThat(problems()).singleElement().asString()
+        .contains("'healthCheck.attempts'").contains("wrong type");
+  }
+
+  @Test
+  void regionsWavesTargetHealthAndApprovalAreChecked() throws IOException {
+    write("environments/production/config.yaml", """
+        regions:
+          - {name: us-east-1, primary: true}
+          - {name: us-west-2, primary: true}
+          - {name: us-east-1}
+        waves: [[us-west-2], [eu-central-1]]
+        target: {type: kubernetes}
+        healthCheck: {command: "true", url: "http://x"}
+        approval: {required: true, approvers: [], minApprovals: 3}
+        """);
+    assertThat(problems())
+        .anySatisfy(p -> assertThat(p).contains("us-east-1 is listed twice"))
+        .anySatisfy(p -> assertThat(p).contains("exactly one region must have `primary: true`"))
+        .anySatisfy(p -> assertThat(p).contains("'target.type' is 'kubernetes'").contains("supported: local"))
+        .anySatisfy(p -> assertThat(p).contains("exactly one of 'command'"))
+        .anySatisfy(p -> assertThat(p).contains("'approval.approvers'"));
+  }
+
+  @Test
+  void wavesMustCoverEveryRegionOnceAndStartWithThePrimary() throws IOException {
+    write("environments/production/config.yaml", """
+        regions:
+          - {name: us-east-1, primary: true}
+          - {name: us-west-2}
+          - {name: eu-west-1}
+        waves: [[us-west-2], [us-west-2, ap-south-1]]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    assertThat(problems())
+        .anySatisfy(p -> assertThat(p).contains("names 'ap-south-1', which is not in 'regions'"))
+        .anySatisfy(p -> assertThat(p).contains("places us-west-2 in more than one wave"))
+        .anySatisfy(p -> assertThat(p).contains("leaves out us-east-1, eu-west-1"))
+        .anySatisfy(p -> assertThat(p).contains("first wave must contain the primary region us-east-1"));
+  }
+
+  @Test
+  void imagesMustBePinnedByDigestAndDeclaredDigestsMustMatch() throws IOException {
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact: {image: "registry.example.com/hello:1.4.0"}
+        promotion: [dev]
+        """);
+    assertThat(problems()).singleElement().asString().contains("must name a digest, not a tag");
+
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact:
+          file: app.bin
+          digest: sha256:0000000000000000000000000000000000000000000000000000000000000000
+        promotion: [dev]
+        """);
+    assertThat(problems()).singleElement().asString().contains("'artifact.digest' says sha256:0000");
+  }
+
+  @Test
+  void anImagePinnedByDigestIsAccepted() throws IOException {
+    String digest = "sha256:" + "ab".repeat(32);
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact: {image: "registry.example.com/team/hello@%s"}
+        promotion: [dev]
+        """.formatted(digest));
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"));
+    assertThat(request.artifact().kind()).isEqualTo("image");
+    assertThat(request.artifact().location()).isEqualTo("registry.example.com/team/hello");
+    assertThat(request.artifact().digest()).isEqualTo(digest);
+  }
+
+  @Test
+  void variablesAreCarriedThrough() throws IOException {
+    write("environments/dev/config.yaml", """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        variables: {LOG_LEVEL: debug}
+        """);
+    assertThat(loader.load(dir.resolve("release.yaml")).environments().get(0).variables())
+        .isEqualTo(Map.of("LOG_LEVEL", "debug"));
+  }
+
+  private List<String> problems() {
+    try {
+      loader.load(dir.resolve("release.yaml"));
+    } catch (SpecException e) {
+      return e.problems();
+    }
+    throw new AssertionError("the spec was accepted");
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.starter.cli.GantryCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+
+/**
+ * The example release driven through the real {@code gantry} CLI, over gRPC, against a real Temporal
+ * service and the Spring worker, deploying into a real folder tree.
+ */
+class CliEndToEndTest {
+  private static final Path SPEC = Path.of("..", "examples", "release.yaml");
+  private static final String ID = "release/hello-service/1.4.0";
+  private final ObjectMapper json = new ObjectMapper();
+
+  @TempDir Path targets;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @ParameterizedTest
+  @EnumSource(TemporalPeer.Kind.class)
+  void exampleReleaseTravelsToProductionThroughTheCli(TemporalPeer.Kind kind) throws Exception {
+    try (TemporalPeer temporal = TemporalPeer.start(kind);
+        ConfigurableApplicationContext worker = startWorker(temporal.address())) {
+      String address = temporal.address();
+
+      Run started = cli("release", "start", SPEC.toString(), "--target-root", targets.toString(),
+          "--address", address, "-o", "json");
+      assertThat(started.exitCode()).as(started.err()).isZero();
+      assertThat(json.readTree(started.out()).get("releaseId").asText()).isEqualTo(ID);
+
+      JsonNode waiting = awaitStage(address, "approval:production");
+      assertThat(waiting.get("state").asText()).isEqualTo("AWAITING_APPROVAL");
+      assertThat(Files.readSymbolicLink(targets.resolve("staging/eu-west-1/current")))
+          .isEqualTo(Path.of("releases", "1.4.0"));
+      assertThat(targets.resolve("production")).doesNotExist();
+
+      Run again = cli("release", "start", SPEC.toString(), "--target-root", targets.toString(),
+          "--address", address);
+      assertThat(again.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(again.err()).contains("already exists");
+
+      Run stranger = cli("release", "approve", ID, "--as", "mallory", "--address", address);
+      assertThat(stranger.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(stranger.err()).contains("unknown approver 'mallory'");
+      Run requester = cli("release", "approve", ID, "--as", "dana", "--address", address);
+      assertThat(requester.err()).contains("separation of duties");
+
+      assertThat(cli("release", "approve", ID, "--as", "alice", "--address", address).exitCode()).isZero();
+      assertThat(cli("release", "approve", "hello-service/1.4.0", "--as", "bob", "--comment", "ship it",
+          "--address", address).exitCode()).isZero();
+
+      Run watched = cli("release", "watch", ID, "--address", address, "--timeout", "PT2M");
+      assertThat(watched.exitCode()).as(watched.out() + watched.err()).isZero();
+      assertThat(watched.out()).contains("release succeeded").contains("SUCCEEDED");
+
+      for (String region : List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1")) {
+        assertThat(Files.readSymbolicLink(targets.resolve("production").resolve(region).resolve("current")))
+            .isEqualTo(Path.of("releases", "1.4.0"));
+      }
+      JsonNode deployed = json.readTree(targets.resolve("production/deployed.json").toFile());
+      JsonNode status = json.readTree(cli("release", "status", ID, "--address", address, "-o", "json").out());
+      assertThat(deployed.get("artifactDigest").asText()).isEqualTo(status.get("artifactDigest").asText());
+      assertThat(status.get("approvals")).hasSize(4);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TemporalPeer.Kind.class)
+  void usageErrorsAndUnreachableServerHaveMeaningfulExitCodes(TemporalPeer.Kind kind) throws Exception {
+    try (TemporalPeer temporal = TemporalPeer.start(kind)) {
+      Run missingFlag = cli("release", "approve", ID, "--address", temporal.address());
+      assertThat(missingFlag.exitCode()).isEqualTo(GantryCli.USAGE);
+      assertThat(missingFlag.err()).contains("--as");
+
+      Path broken = Files.writeString(targets.resolve("release.yaml"), "application: Hello World\nversoin: 1\n");
+      Run badSpec = cli("release", "start", broken.toString(), "--address", temporal.address(), "-o", "json");
+      assertThat(badSpec.exitCode()).isEqualTo(GantryCli.USAGE);
+      assertThat(json.readTree(badSpec.out()).get("problems").toString()).contains("versoin");
+
+      Run unknown = cli("release", "status", "hello-service/9.9.9", "--address", temporal.address());
+      assertThat(unknown.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(unknown.err()).contains("no release release/hello-service/9.9.9");
+    }
+    Run down = cli("release", "status", ID, "--address", "127.0.0.1:1");
+    assertThat(down.exitCode()).isEqualTo(GantryCli.FAILED);
+    assertThat(down.err()).contains("cannot reach Temporal at 127.0.0.1:1");
+  }
+
+  private JsonNode awaitStage(String address, String stage) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode status = null;
+    while (System.nanoTime() < deadline) {
+      Run run = cli("release", "status", ID, "--address", address, "-o", "json");
+      if (run.exitCode() == 0) {
+        status = json.readTree(run.out());
+        if (stage.equals(status.get("stage").asText())) {
+          return status;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("release never reached " + stage + "; last status: " + status);
+  }
+
+  static ConfigurableApplicationContext startWorker(String address) {
+    // Command-line arguments outrank application.yml (default properties would not).
+    return new SpringApplicationBuilder(GantryWorkerApplication.class)
+        .run("--spring.temporal.connection.target=" + address);
+  }
+
+  static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = GantryCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(new ArrayList<>(List.of(args)).toArray(new String[0]));
+    return new Run(code, out.toString(), err.toString());
+  }
+}

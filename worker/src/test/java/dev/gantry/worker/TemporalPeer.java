@@ -1,0 +1,112 @@
+package dev.gantry.worker;
+
+import dev.gantry.workflows.api.SearchAttributes;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Temporal service on a loopback port for end-to-end tests: the Temporal dev server installed by
+ * {@code scripts/test-tools.sh}, or Temporal's standalone Java test server. A test that asks for the dev
+ * server where it is not installed is skipped (and says why), never passed.
+ */
+final class TemporalPeer implements AutoCloseable {
+  enum Kind { JAVA_TEST_SERVER, DEV_SERVER }
+
+  private final Kind kind;
+  private final int port;
+  private final AutoCloseable handle;
+
+  private TemporalPeer(Kind kind, int port, AutoCloseable handle) {
+    this.kind = kind;
+    this.port = port;
+    this.handle = handle;
+  }
+
+  static TemporalPeer start(Kind kind) {
+    int port = freePort();
+    if (kind == Kind.JAVA_TEST_SERVER) {
+      TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true); // real time, no skipping
+      return new TemporalPeer(kind, port, server::close);
+    }
+    Path temporal = devServerBinary();
+    Assumptions.assumeTrue(Files.isExecutable(temporal),
+        "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
+    List<String> command = new ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
+        "--ip", "127.0.0.1", "--port", String.valueOf(port), "--headless",
+        "--http-port", String.valueOf(freePort()), "--metrics-port", String.valueOf(freePort()),
+        "--namespace", "default", "--log-level", "error"));
+    for (var key : SearchAttributes.ALL) {
+      command.add("--search-attribute");
+      command.add(key.getName() + "=Keyword");
+    }
+    try {
+      Path log = Files.createTempFile("temporal-dev-", ".log");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!listening(port)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          process.destroyForcibly();
+          throw new IllegalStateException("Temporal dev server did not start: " + Files.readString(log));
+        }
+        Thread.sleep(100);
+      }
+      return new TemporalPeer(kind, port, () -> {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path devServerBinary() {
+    String tools = System.getenv("GANTRY_TOOLS");
+    Path base = tools != null ? Path.of(tools) : Path.of("..", ".tools");
+    return base.resolve("bin/temporal").toAbsolutePath().normalize();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  @Override
+  public void close() throws Exception {
+    handle.close();
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

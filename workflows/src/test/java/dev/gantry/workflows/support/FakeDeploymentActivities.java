@@ -1,0 +1,154 @@
+package dev.gantry.workflows.support;
+
+import dev.gantry.workflows.api.DeployRequest;
+import dev.gantry.workflows.api.DeployResult;
+import dev.gantry.workflows.api.DeploymentActivities;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.HealthCheckRequest;
+import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.RecordDeploymentRequest;
+import dev.gantry.workflows.api.RecordDeploymentResult;
+import dev.gantry.workflows.api.RollbackRequest;
+import dev.gantry.workflows.api.RollbackResult;
+import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * In-memory stand-in for the deployment port, with the semantics of a real target: per (environment,
+ * region) a current version, and per deployed version what was current before it (so a retried deploy
+ * returns the same answer and a rollback knows where to go back to). A rollback of a version that is not
+ * current changes nothing.
+ */
+public final class FakeDeploymentActivities implements DeploymentActivities {
+
+  /** One call to the port, in the order the worker made them. */
+  public record Call(String method, String environment, String region, String version, Object result) {}
+
+  private static final class Slot {
+    String current;
+    final Map<String, String> previousOf = new HashMap<>();
+  }
+
+  private final Map<String, Slot> slots = new HashMap<>();
+  private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+  private final Set<String> unrecordable = ConcurrentHashMap.newKeySet();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+  private static String key(String environment, String region) {
+    return environment + "/" + region;
+  }
+
+  public synchronized void reset() {
+    slots.clear();
+    unhealthy.clear();
+    unrecordable.clear();
+    calls.clear();
+  }
+
+  /** Every health check of this region fails (type {@link Failures#UNHEALTHY}) from now on. */
+  public void failHealthOf(String environment, String region) {
+    unhealthy.add(key(environment, region));
+  }
+
+  /** Every record of this environment fails for good (the audit store refuses it). */
+  public void failRecordOf(String environment) {
+    unrecordable.add(environment);
+  }
+
+  /** Pretends {@code version} already runs in the region (deployed by an earlier release). */
+  public synchronized void preinstall(String environment, String region, String version) {
+    Slot slot = slots.computeIfAbsent(key(environment, region), k -> new Slot());
+    slot.previousOf.put(version, slot.current);
+    slot.current = version;
+  }
+
+  public synchronized String currentVersion(String environment, String region) {
+    Slot slot = slots.get(key(environment, region));
+    return slot == null ? null : slot.current;
+  }
+
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  public List<Call> calls(String method) {
+    return calls.stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  public List<Call> calls(String method, String environment) {
+    return calls.stream()
+        .filter(c -> c.method().equals(method) && environment.equals(c.environment()))
+        .toList();
+  }
+
+  @Override
+  public synchronized DeployResult deploy(DeployRequest request) {
+    Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
+    DeployResult result;
+    if (request.version().equals(slot.current)) {
+      result = new DeployResult(slot.previousOf.get(request.version()), true, location(request));
+    } else {
+      slot.previousOf.put(request.version(), slot.current);
+      result = new DeployResult(slot.current, false, location(request));
+      slot.current = request.version();
+    }
+    calls.add(new Call("deploy", request.environment(), request.region(), request.version(), result));
+    return result;
+  }
+
+  @Override
+  public HealthCheckResult checkHealth(HealthCheckRequest request) {
+    String current = currentVersion(request.environment(), request.region());
+    if (unhealthy.contains(key(request.environment(), request.region()))) {
+      calls.add(new Call("checkHealth", request.environment(), request.region(), request.version(),
+          "unhealthy"));
+      throw ApplicationFailure.newFailure(
+          request.region() + " answers 503 on /health", Failures.UNHEALTHY);
+    }
+    if (!request.version().equals(current)) {
+      calls.add(new Call("checkHealth", request.environment(), request.region(), request.version(),
+          "not current"));
+      throw ApplicationFailure.newFailure(
+          request.region() + " runs " + current + ", expected " + request.version(), Failures.UNHEALTHY);
+    }
+    HealthCheckResult result = new HealthCheckResult(true, "200 OK from " + request.region());
+    calls.add(new Call("checkHealth", request.environment(), request.region(), request.version(), result));
+    return result;
+  }
+
+  @Override
+  public synchronized RollbackResult rollback(RollbackRequest request) {
+    Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
+    RollbackResult result;
+    if (!request.version().equals(slot.current)) {
+      result = new RollbackResult(false, slot.current);
+    } else {
+      slot.current = slot.previousOf.get(request.version());
+      result = new RollbackResult(true, slot.current);
+    }
+    calls.add(new Call("rollback", request.environment(), request.region(), request.version(), result));
+    return result;
+  }
+
+  @Override
+  public RecordDeploymentResult recordDeployment(RecordDeploymentRequest request) {
+    if (unrecordable.contains(request.environment())) {
+      calls.add(new Call("recordDeployment", request.environment(), null, request.version(), "refused"));
+      throw ApplicationFailure.newNonRetryableFailure(
+          "deployment record store refused the write", "RecordRefused");
+    }
+    RecordDeploymentResult result =
+        new RecordDeploymentResult("memory://" + request.environment() + "/deployed.json");
+    calls.add(new Call("recordDeployment", request.environment(), null, request.version(), result));
+    return result;
+  }
+
+  private static String location(DeployRequest request) {
+    return "memory://" + request.environment() + "/" + request.region() + "/" + request.version();
+  }
+}

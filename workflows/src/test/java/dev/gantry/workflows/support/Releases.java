@@ -1,0 +1,84 @@
+package dev.gantry.workflows.support;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.release.ReleaseWorkflowImpl;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.Map;
+
+/** The release of the example application, built in code: dev -> staging -> production. */
+public final class Releases {
+  private Releases() {}
+
+  public static final String APP = "hello-service";
+  public static final String VERSION = "1.4.0";
+  public static final String DIGEST =
+      "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  public static final List<String> PRODUCTION_REGIONS =
+      List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
+
+  public static ReleaseRequest example() {
+    return example(APP, VERSION);
+  }
+
+  public static ReleaseRequest example(String application, String version) {
+    DeployTarget target = new DeployTarget(DeployTarget.LOCAL, "/srv/gantry");
+    HealthCheck health = new HealthCheck("curl -fsS http://localhost:8080/health", null, 10, 2, 1);
+    EnvironmentPlan dev = new EnvironmentPlan("dev", "us-east-1", List.of(List.of("us-east-1")),
+        target, health, ApprovalPolicy.none(), Map.of("LOG_LEVEL", "debug"));
+    EnvironmentPlan staging = new EnvironmentPlan("staging", "us-east-1",
+        List.of(List.of("us-east-1", "eu-west-1")), target, health, ApprovalPolicy.none(),
+        Map.of("LOG_LEVEL", "info"));
+    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1",
+        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")),
+        target, health, new ApprovalPolicy(true, List.of("alice", "bob", "carol"), 2, null),
+        Map.of("LOG_LEVEL", "warn"));
+    return new ReleaseRequest(application, version,
+        ArtifactRef.file("/artifacts/" + application + "-" + version + ".tar.gz", DIGEST),
+        List.of(dev, staging, production), "dana", "java-client");
+  }
+
+  /**
+   * The test server with time skipping and Gantry's search attributes. The extension's own worker (on a
+   * throw-away task queue) stays empty: {@link #startWorker} serves {@link TaskQueues#RELEASE}, as the
+   * real worker does, and then starts the environment.
+   */
+  public static TestWorkflowExtension extension() {
+    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder()
+        .setUseTimeskipping(true)
+        .setDoNotStart(true);
+    for (var key : SearchAttributes.ALL) {
+      builder.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    return builder.build();
+  }
+
+  public static Worker startWorker(TestWorkflowEnvironment env, FakeDeploymentActivities fake) {
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        RegionDeploymentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    return worker;
+  }
+
+  public static WorkflowOptions.Builder releaseOptions(ReleaseRequest request) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(request.releaseId())
+        .setTaskQueue(TaskQueues.RELEASE)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+  }
+}
