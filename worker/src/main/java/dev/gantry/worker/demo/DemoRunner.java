@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 @Component
 @Profile("demo")
 @Order(10)
-class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
+public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
   private final WorkflowClient workflowClient;
   private final WorkerFactory workers;
   private final ApplicationContext context;
@@ -118,7 +118,7 @@ class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     }
   }
 
-  int exitCode() {
+  public int exitCode() {
     return exitCode;
   }
 

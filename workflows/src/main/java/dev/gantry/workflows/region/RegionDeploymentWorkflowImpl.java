@@ -84,14 +84,13 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       String reason = FailureReasons.of(failure);
       RollbackResult undone = leaveAsFound(request, reason);
       String outcome = undone.changed()
-          ? "rolled back to " + (undone.restoredVersion() == null ? "nothing" : undone.restoredVersion())
+          ? FailureReasons.rolledBackTo(undone.restoredVersion())
           : "left unchanged";
       status = new RegionStatus(request.region(), RegionState.FAILED, undone.restoredVersion(),
           reason + "; " + outcome);
       log.warn("region failed release={} where={} reason={} outcome={}",
           request.releaseId(), where, reason, outcome);
-      throw ApplicationFailure.newNonRetryableFailure(
-          where + ": " + reason + "; " + outcome, Failures.REGION_FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(reason + "; " + outcome, Failures.REGION_FAILED);
     }
   }
 

@@ -10,6 +10,13 @@ import io.temporal.failure.TimeoutFailure;
 public final class FailureReasons {
   private FailureReasons() {}
 
+  /** How a rollback left a region, e.g. "rolled back to 1.3.2". */
+  public static String rolledBackTo(String restoredVersion) {
+    return restoredVersion == null
+        ? "rolled back (removed: no earlier version there)"
+        : "rolled back to " + restoredVersion;
+  }
+
   public static String of(Throwable failure) {
     Throwable cause = failure;
     String innermost = null;

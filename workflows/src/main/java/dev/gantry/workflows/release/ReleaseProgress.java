@@ -94,6 +94,8 @@ final class ReleaseProgress {
           || env.getValue() == EnvironmentState.AWAITING_APPROVAL) {
         env.setValue(EnvironmentState.SKIPPED);
         waitingFor.remove(env.getKey());
+        regions.get(env.getKey()).replaceAll((name, region) -> region.state() == RegionState.PENDING
+            ? new RegionStatus(name, RegionState.SKIPPED, null, null) : region);
       }
     }
   }

@@ -218,7 +218,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       RegionState state = progress.region(env.name(), region).state();
       if (state == RegionState.ROLLED_BACK) {
         String to = progress.region(env.name(), region).previousVersion();
-        rolledBack.add(region + " (to " + (to == null ? "nothing" : to) + ")");
+        rolledBack.add(region + " (to " + (to == null ? "no earlier version" : to) + ")");
       } else if (state == RegionState.DEPLOYED || state == RegionState.ROLLING_BACK) {
         stuck.add(region);
       }
@@ -240,10 +240,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         request.application(), request.version(), env.name(), region, env.target(),
         "another region of " + env.name() + " failed"));
     if (result.changed()) {
-      progress.region(env.name(), region, RegionState.ROLLED_BACK, result.restoredVersion(),
-          "rolled back to " + (result.restoredVersion() == null ? "nothing" : result.restoredVersion()));
-      progress.log(env.name(), region, "rolled back to "
-          + (result.restoredVersion() == null ? "nothing" : result.restoredVersion()));
+      String outcome = FailureReasons.rolledBackTo(result.restoredVersion());
+      progress.region(env.name(), region, RegionState.ROLLED_BACK, result.restoredVersion(), outcome);
+      progress.log(env.name(), region, outcome);
     }
   }
 
@@ -256,7 +255,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private void fail(String reason) {
     progress.finish(ReleaseState.FAILED, reason);
     progress.log(null, null, "release failed: " + reason);
-    log.error("release failed release={} reason={}", request.releaseId(), reason);
+    log.warn("release failed release={} reason={}", request.releaseId(), reason);
     publish(null);
   }
 

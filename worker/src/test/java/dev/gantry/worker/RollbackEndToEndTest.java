@@ -1,0 +1,121 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.starter.client.GantryClient;
+import dev.gantry.starter.client.ReleaseFailedException;
+import dev.gantry.workflows.api.EnvironmentState;
+import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.RegionState;
+import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A production region failing its real health check, through the Java client, the Spring worker and
+ * the local target on disk: the regions already changed in production go back to the version they ran,
+ * the earlier environment keeps the new one.
+ */
+class RollbackEndToEndTest {
+  private static final List<String> PRODUCTION = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
+  @TempDir Path dir;
+
+  @Test
+  void aFailingProductionRegionRollsBackTheRegionsAlreadyChangedAndNothingElse() throws Exception {
+    writeSpecs();
+    try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
+
+      String first = gantry.startRelease(dir.resolve("release-1.3.0.yaml"));
+      assertThat(gantry.awaitCompletion(first, Duration.ofMinutes(2)).state()).isEqualTo(ReleaseState.SUCCEEDED);
+      for (String region : PRODUCTION) {
+        assertThat(current("production", region)).isEqualTo("1.3.0");
+      }
+
+      String second = gantry.startRelease(dir.resolve("release-1.4.0.yaml"));
+      assertThatThrownBy(() -> gantry.awaitCompletion(second, Duration.ofMinutes(2)))
+          .isInstanceOf(ReleaseFailedException.class)
+          .hasMessageContaining("production: region eu-west-1 failed: health check exited 1")
+          .hasMessageContaining("Rolled back");
+
+      for (String region : PRODUCTION) {
+        assertThat(current("production", region)).as(region).isEqualTo("1.3.0");
+      }
+      assertThat(current("staging", "us-east-1")).isEqualTo("1.4.0");
+      assertThat(Files.readString(targets().resolve("production/deployed.json"))).contains("\"1.3.0\"");
+      assertThat(Files.readString(targets().resolve("staging/deployed.json"))).contains("\"1.4.0\"");
+
+      ReleaseStatus status = gantry.status(second);
+      assertThat(status.state()).isEqualTo(ReleaseState.FAILED);
+      EnvironmentStatus production = status.environments().get(1);
+      assertThat(production.state()).isEqualTo(EnvironmentState.ROLLED_BACK);
+      assertThat(production.regions()).filteredOn(r -> !r.region().equals("eu-west-1"))
+          .allSatisfy(r -> {
+            assertThat(r.state()).isEqualTo(RegionState.ROLLED_BACK);
+            assertThat(r.previousVersion()).isEqualTo("1.3.0");
+          });
+      RegionStatus failed = production.regions().stream().filter(r -> r.region().equals("eu-west-1"))
+          .findFirst().orElseThrow();
+      assertThat(failed.state()).isEqualTo(RegionState.FAILED);
+      assertThat(failed.detail()).contains("rolled back to 1.3.0");
+      assertThat(status.environments().get(0).state()).isEqualTo(EnvironmentState.DEPLOYED);
+    }
+  }
+
+  private String current(String env, String region) throws IOException {
+    return Files.readSymbolicLink(targets().resolve(env).resolve(region).resolve("current"))
+        .getFileName().toString();
+  }
+
+  private Path targets() {
+    return dir.resolve("targets");
+  }
+
+  private void writeSpecs() throws IOException {
+    Files.writeString(dir.resolve("service.sh"), "echo service\n");
+    for (String version : List.of("1.3.0", "1.4.0")) {
+      Files.writeString(dir.resolve("release-" + version + ".yaml"), """
+          application: hello-service
+          version: %s
+          requestedBy: ci
+          artifact: {file: service.sh}
+          promotion: [staging, production]
+          """.formatted(version));
+    }
+    write("environments/staging/config.yaml", """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "test -f \\"$GANTRY_CURRENT_DIR/service.sh\\"", attempts: 1}
+        """);
+    // eu-west-1 cannot run 1.4.0: its real health check fails there, and only there.
+    write("environments/production/config.yaml", """
+        regions:
+          - {name: us-east-1, primary: true}
+          - {name: us-west-2}
+          - {name: eu-west-1}
+          - {name: ap-southeast-1}
+        waves: [[us-east-1], [us-west-2, eu-west-1, ap-southeast-1]]
+        target: {type: local, root: targets}
+        healthCheck:
+          command: test "$GANTRY_VERSION/$GANTRY_REGION" != "1.4.0/eu-west-1"
+          attempts: 2
+          intervalSeconds: 1
+        """);
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+}
