@@ -21,8 +21,8 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
@@ -79,11 +79,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         deployEnvironment(env);
         recordDeployment(env);
       }
-    } catch (ApplicationFailure failure) {
-      fail(failure.getOriginalMessage());
-      throw failure;
-    } catch (ActivityFailure failure) {
-      // e.g. recordDeployment out of retries: the release fails, and its status must say so.
+    } catch (TemporalFailure failure) {
+      // Region failures, an activity out of retries, a timed-out gate, a cancelled release: the status
+      // and the search attributes must say the release ended, and why.
       fail(FailureReasons.of(failure));
       throw failure;
     }
