@@ -6,14 +6,35 @@ import java.util.List;
 /**
  * The manual approval an environment needs before it is deployed.
  *
- * @param required     whether the gate exists at all
- * @param approvers    the people allowed to approve; anyone else is refused
- * @param minApprovals distinct approvers needed (default 1)
- * @param timeoutHours how long the gate waits before the release fails (default 72)
+ * @param required           whether the gate exists at all
+ * @param approvers          people allowed by name
+ * @param minApprovals       distinct approvers needed (default 1)
+ * @param timeoutHours       how long the gate waits before the release fails (default 72)
+ * @param groups             directory groups whose members may approve (e.g. release-managers)
+ * @param expiresAfterHours  an approval older than this no longer counts (default: never expires)
+ * @param escalateAfterHours after this long without quorum, the escalation group is notified
+ * @param escalationGroup    who is notified on escalation
+ * @param signedApprovals    approvals must carry a token signed by the approver's registered key
+ * @param emergencyGroup     who may override this environment's window, quality and CAB gates
+ *                           (default emergency-approvers)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ApprovalPolicy(
-    boolean required, List<String> approvers, Integer minApprovals, Integer timeoutHours) {
+    boolean required,
+    List<String> approvers,
+    Integer minApprovals,
+    Integer timeoutHours,
+    List<String> groups,
+    Integer expiresAfterHours,
+    Integer escalateAfterHours,
+    String escalationGroup,
+    Boolean signedApprovals,
+    String emergencyGroup) {
+  public static final String DEFAULT_EMERGENCY_GROUP = "emergency-approvers";
+
+  public ApprovalPolicy(boolean required, List<String> approvers, Integer minApprovals, Integer timeoutHours) {
+    this(required, approvers, minApprovals, timeoutHours, null, null, null, null, null, null);
+  }
 
   public static ApprovalPolicy none() {
     return new ApprovalPolicy(false, List.of(), 0, null);
@@ -25,5 +46,31 @@ public record ApprovalPolicy(
 
   public int timeoutHoursOrDefault() {
     return timeoutHours == null ? 72 : timeoutHours;
+  }
+
+  public List<String> approversOrEmpty() {
+    return approvers == null ? List.of() : approvers;
+  }
+
+  public List<String> groupsOrEmpty() {
+    return groups == null ? List.of() : groups;
+  }
+
+  public boolean signed() {
+    return Boolean.TRUE.equals(signedApprovals);
+  }
+
+  public String emergencyGroupOrDefault() {
+    return emergencyGroup == null || emergencyGroup.isBlank() ? DEFAULT_EMERGENCY_GROUP : emergencyGroup;
+  }
+
+  /** Who may approve, in words: "alice, bob or members of release-managers". */
+  public String whoMayApprove() {
+    StringBuilder who = new StringBuilder(String.join(", ", approversOrEmpty()));
+    if (!groupsOrEmpty().isEmpty()) {
+      who.append(who.length() == 0 ? "" : " or ").append("members of ")
+          .append(String.join(", ", groupsOrEmpty()));
+    }
+    return who.toString();
   }
 }

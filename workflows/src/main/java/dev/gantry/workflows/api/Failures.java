@@ -14,6 +14,10 @@ public final class Failures {
   public static final String REGION_FAILED = "RegionDeploymentFailed";
   /** The approval gate was not satisfied in time. */
   public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
+  /** An authorized approver rejected the release. */
+  public static final String REJECTED = "ReleaseRejected";
+  /** A quality, window or change board gate refused the release. */
+  public static final String GATE_FAILED = "GateFailed";
   /** The request cannot be executed as given (bad plan). */
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param environments the promotion path, in order
  * @param requestedBy  who started the release (may not approve it)
  * @param specSource   where the spec came from, for the report (path or "java-client")
+ * @param approversDirectory where the approvers directory lives (absolute path of approvers.yaml), or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseRequest(
@@ -21,7 +22,13 @@ public record ReleaseRequest(
     ArtifactRef artifact,
     List<EnvironmentPlan> environments,
     String requestedBy,
-    String specSource) {
+    String specSource,
+    String approversDirectory) {
+
+  public ReleaseRequest(String application, String version, ArtifactRef artifact,
+      List<EnvironmentPlan> environments, String requestedBy, String specSource) {
+    this(application, version, artifact, environments, requestedBy, specSource, null);
+  }
 
   public String releaseId() {
     return ReleaseIds.release(application, version);

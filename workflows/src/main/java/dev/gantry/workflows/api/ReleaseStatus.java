@@ -10,6 +10,8 @@ import java.util.List;
  * @param stage         a short machine-friendly position, e.g. {@code deploy:staging} or
  *                      {@code approval:production}
  * @param failureReason why the release failed, or null
+ * @param overrides     emergency overrides, accepted and refused
+ * @param gates         the outcome of every gate that ran
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseStatus(
@@ -25,4 +27,6 @@ public record ReleaseStatus(
     List<TimelineEntry> timeline,
     String startedAt,
     String finishedAt,
-    String failureReason) {}
+    String failureReason,
+    List<GateOverride> overrides,
+    List<GateCheck> gates) {}

@@ -4,6 +4,8 @@ import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.GateCheck;
+import dev.gantry.workflows.api.GateOverride;
 import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.ReleaseRequest;
@@ -24,6 +26,8 @@ final class ReleaseProgress {
   private final Map<String, String> waitingFor = new LinkedHashMap<>();
   private final Map<String, Map<String, RegionStatus>> regions = new LinkedHashMap<>();
   private final List<Approval> approvals = new ArrayList<>();
+  private final List<GateOverride> overrides = new ArrayList<>();
+  private final List<GateCheck> gates = new ArrayList<>();
   private final List<TimelineEntry> timeline = new ArrayList<>();
   private final String startedAt;
   private ReleaseState state = ReleaseState.RUNNING;
@@ -84,6 +88,14 @@ final class ReleaseProgress {
     approvals.add(approval);
   }
 
+  void override(GateOverride override) {
+    overrides.add(override);
+  }
+
+  void gate(String environment, String gate, String outcome, String detail) {
+    gates.add(new GateCheck(environment, gate, outcome, detail, now()));
+  }
+
   void finish(ReleaseState state, String failureReason) {
     this.state = state;
     this.stage = state == ReleaseState.SUCCEEDED ? "done" : "failed";
@@ -116,6 +128,7 @@ final class ReleaseProgress {
     }
     return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
         request.artifact().digest(), request.requestedBy(), state, stage, environments,
-        List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason);
+        List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason,
+        List.copyOf(overrides), List.copyOf(gates));
   }
 }

@@ -1,17 +1,28 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseStatus;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
  * One release of one application version, id {@code release/<app>/<version>}: walks the promotion path,
- * holds at each environment's approval gate, deploys the environment's regions wave by wave, and rolls
- * back the regions it changed in an environment where a region fails. Returns the release report.
+ * holds at each environment's gates, deploys the environment's regions wave by wave, and rolls back the
+ * regions it changed in an environment where a region fails. Returns the release report.
+ *
+ * <p>People act on a release in two ways. Signals ({@code approve}, {@code reject}, {@code override}),
+ * one JSON object each, are what the Temporal UI sends: a refused one is recorded in the status and the
+ * audit trail, and the release goes on waiting. Updates ({@code submitApproval}, ...) are what the CLI
+ * and the Java client send: their validators refuse at once, before anything is written, and the
+ * caller gets the reason.
  */
 @WorkflowInterface
 public interface ReleaseWorkflow {
@@ -19,13 +30,35 @@ public interface ReleaseWorkflow {
   @WorkflowMethod(name = "Release")
   ReleaseStatus run(ReleaseRequest request);
 
-  /**
-   * Approve the environment whose gate is open. From the Temporal UI: signal {@code approve} with
-   * {@code {"approver": "alice", "comment": "LGTM"}}. A malformed or unauthorized approval is refused
-   * and recorded; the release goes on waiting.
-   */
+  /** From the Temporal UI: {@code {"approver": "alice", "digest": "sha256:...", "comment": "LGTM"}}. */
   @SignalMethod(name = "approve")
   void approve(ApprovalSignal approval);
+
+  /** From the Temporal UI: {@code {"approver": "bob", "reason": "error budget exhausted"}}. */
+  @SignalMethod(name = "reject")
+  void reject(RejectionSignal rejection);
+
+  /** Emergency: {@code {"approver": "erin", "gate": "window", "justification": "...", "incident": "INC-1"}}. */
+  @SignalMethod(name = "override")
+  void override(OverrideSignal override);
+
+  @UpdateMethod(name = "submitApproval")
+  GateDecision submitApproval(ApprovalSignal approval);
+
+  @UpdateValidatorMethod(updateName = "submitApproval")
+  void validateApproval(ApprovalSignal approval);
+
+  @UpdateMethod(name = "submitRejection")
+  GateDecision submitRejection(RejectionSignal rejection);
+
+  @UpdateValidatorMethod(updateName = "submitRejection")
+  void validateRejection(RejectionSignal rejection);
+
+  @UpdateMethod(name = "submitOverride")
+  GateDecision submitOverride(OverrideSignal override);
+
+  @UpdateValidatorMethod(updateName = "submitOverride")
+  void validateOverride(OverrideSignal override);
 
   @QueryMethod(name = "status")
   ReleaseStatus status();

@@ -1,7 +1,17 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.Approval;
+import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.DirectoryRequest;
+import dev.gantry.workflows.api.FollowUpReview;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.GateOverride;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
@@ -56,23 +66,58 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final DeploymentActivities rollbacks =
       Workflow.newActivityStub(DeploymentActivities.class, RegionDeploymentWorkflowImpl.ROLLBACK_OPTIONS);
 
+  private static final ActivityOptions AUDIT_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofMinutes(1))
+                  .build())
+          .build();
+
+  private static final ActivityOptions DIRECTORY_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .setMaximumAttempts(5)
+                  .setDoNotRetry(Failures.INVALID_REQUEST)
+                  .build())
+          .build();
+
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+  private final ApproverDirectoryActivities directory =
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, DIRECTORY_OPTIONS);
+
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
-  private final ApprovalBook approvals;
+  private final GateBook gates;
+  /** Audit events wait here for the audit pump, so handlers never block on I/O and order is kept. */
+  private final List<AuditEvent> pendingAudit = new ArrayList<>();
+  private final List<FollowUpReview> pendingFollowUps = new ArrayList<>();
+  private boolean auditInFlight;
+  private int auditSequence;
 
   @WorkflowInit
   public ReleaseWorkflowImpl(ReleaseRequest request) {
     this.request = request;
     this.progress = new ReleaseProgress(request);
-    this.approvals = new ApprovalBook(request);
+    this.gates = new GateBook(request);
   }
 
   @Override
   public ReleaseStatus run(ReleaseRequest request) {
+    Async.procedure(this::pumpAudit);
     progress.log(null, null, "release of " + request.application() + " " + request.version()
         + " (" + request.artifact().digest() + ") started by " + request.requestedBy());
+    audit("release", request.requestedBy(), null, "started", request.specSource());
     try {
+      loadDirectory();
       for (EnvironmentPlan env : request.environments()) {
+        gates.at(env.name());
         if (env.needsApproval()) {
           awaitApproval(env);
         }
@@ -80,21 +125,88 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         recordDeployment(env);
       }
     } catch (TemporalFailure failure) {
-      // Region failures, an activity out of retries, a timed-out gate, a cancelled release: the status
-      // and the search attributes must say the release ended, and why.
+      // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:
+      // the status, the search attributes and the audit trail must say the release ended, and why.
       fail(FailureReasons.of(failure));
+      flushAudit();
       throw failure;
     }
     progress.finish(ReleaseState.SUCCEEDED, null);
     progress.log(null, null, "release succeeded: " + request.version() + " runs in "
         + String.join(", ", request.environments().stream().map(EnvironmentPlan::name).toList()));
+    audit("release", null, null, "succeeded", null);
     publish(null);
+    flushAudit();
     return progress.snapshot();
   }
 
   @Override
   public void approve(ApprovalSignal signal) {
-    ApprovalBook.Decision decision = approvals.consider(signal);
+    recordApproval(signal, gates.approve(signal, Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public void reject(RejectionSignal signal) {
+    recordRejection(signal, gates.reject(signal, Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public void override(OverrideSignal signal) {
+    recordOverride(signal, gates.override(signal));
+  }
+
+  @Override
+  public GateDecision submitApproval(ApprovalSignal signal) {
+    GateBook.Decision decision = gates.approve(signal, Workflow.currentTimeMillis());
+    recordApproval(signal, decision);
+    EnvironmentPlan env = plan(decision.environment());
+    int counted = gates.validApprovers(env.name(), Workflow.currentTimeMillis()).size();
+    return new GateDecision(decision.accepted(), env.name(), decision.accepted()
+        ? counted + " of " + env.approval().minApprovalsOrDefault() + " approval(s)"
+        : decision.refusal());
+  }
+
+  @Override
+  public void validateApproval(ApprovalSignal signal) {
+    refuseIfNot(gates.checkApproval(signal, Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public GateDecision submitRejection(RejectionSignal signal) {
+    GateBook.Decision decision = gates.reject(signal, Workflow.currentTimeMillis());
+    recordRejection(signal, decision);
+    return new GateDecision(decision.accepted(), decision.environment(),
+        decision.accepted() ? "the release stops: " + gates.rejection(decision.environment()).orElse("")
+            : decision.refusal());
+  }
+
+  @Override
+  public void validateRejection(RejectionSignal signal) {
+    refuseIfNot(gates.checkRejection(signal, Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public GateDecision submitOverride(OverrideSignal signal) {
+    GateBook.Decision decision = gates.override(signal);
+    recordOverride(signal, decision);
+    return new GateDecision(decision.accepted(), decision.environment(), decision.accepted()
+        ? "the " + signal.gate().trim() + " gate of " + decision.environment() + " will be skipped"
+        : decision.refusal());
+  }
+
+  @Override
+  public void validateOverride(OverrideSignal signal) {
+    refuseIfNot(gates.checkOverride(signal));
+  }
+
+  /** Update validators refuse by throwing: the caller gets the reason, the history gets nothing. */
+  private static void refuseIfNot(GateBook.Decision decision) {
+    if (!decision.accepted()) {
+      throw new IllegalArgumentException(decision.refusal());
+    }
+  }
+
+  private void recordApproval(ApprovalSignal signal, GateBook.Decision decision) {
     String approver = signal == null ? null : signal.approver();
     String comment = signal == null ? null : signal.comment();
     progress.approval(new Approval(decision.environment(), approver, comment, ReleaseProgress.now(),
@@ -102,10 +214,43 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (decision.accepted()) {
       progress.log(decision.environment(), null, "approval by " + approver + " accepted"
           + (comment == null || comment.isBlank() ? "" : ": " + comment));
+      audit("approval", approver, decision.environment(), "accepted", comment);
     } else {
       progress.log(decision.environment(), null, "approval refused: " + decision.refusal());
+      audit("approval", approver, decision.environment(), "refused", decision.refusal());
       log.warn("approval refused release={} approver={} reason={}",
           request.releaseId(), approver, decision.refusal());
+    }
+  }
+
+  private void recordRejection(RejectionSignal signal, GateBook.Decision decision) {
+    String approver = signal == null ? null : signal.approver();
+    if (decision.accepted()) {
+      progress.log(decision.environment(), null, "rejected by " + approver + ": " + signal.reason());
+      audit("rejection", approver, decision.environment(), "accepted", signal.reason());
+    } else {
+      progress.log(decision.environment(), null, "rejection refused: " + decision.refusal());
+      audit("rejection", approver, decision.environment(), "refused", decision.refusal());
+    }
+  }
+
+  private void recordOverride(OverrideSignal signal, GateBook.Decision decision) {
+    String approver = signal == null ? null : signal.approver();
+    String gate = signal == null ? null : signal.gate();
+    progress.override(new GateOverride(decision.environment(), gate, approver,
+        signal == null ? null : signal.justification(), signal == null ? null : signal.incident(),
+        ReleaseProgress.now(), decision.accepted(), decision.refusal()));
+    if (decision.accepted()) {
+      progress.log(decision.environment(), null, "EMERGENCY OVERRIDE of the " + gate + " gate by "
+          + approver + " (" + signal.incident() + "): " + signal.justification());
+      audit("override", approver, decision.environment(), "accepted",
+          gate + " gate, incident " + signal.incident() + ": " + signal.justification());
+      pendingFollowUps.add(new FollowUpReview(request.releaseId(), decision.environment(), gate.trim(),
+          approver, signal.justification(), signal.incident(), request.artifact().digest(),
+          ReleaseProgress.now()));
+    } else {
+      progress.log(decision.environment(), null, "override refused: " + decision.refusal());
+      audit("override", approver, decision.environment(), "refused", decision.refusal());
     }
   }
 
@@ -115,26 +260,75 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void awaitApproval(EnvironmentPlan env) {
-    int needed = env.approval().minApprovalsOrDefault();
-    String waitingFor = needed + " approval(s) from " + String.join(", ", env.approval().approvers())
-        + ": signal 'approve' with {\"approver\": \"<name>\", \"comment\": \"...\"}";
-    approvals.open(env.name());
+    loadDirectory();
+    ApprovalPolicy policy = env.approval();
+    int needed = policy.minApprovalsOrDefault();
+    String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"
+        + " {\"approver\": \"<name>\", \"digest\": \"" + request.artifact().digest()
+        + "\", \"comment\": \"...\"}";
+    gates.open(env.name());
     progress.environment(env.name(), EnvironmentState.AWAITING_APPROVAL, waitingFor);
     progress.stage(ReleaseState.AWAITING_APPROVAL, "approval:" + env.name());
     progress.log(env.name(), null, "waiting for " + waitingFor);
+    audit("gate", null, env.name(), "waiting", "approval: " + needed + " from " + policy.whoMayApprove());
     publish(env.name());
 
-    Duration timeout = Duration.ofHours(env.approval().timeoutHoursOrDefault());
-    boolean approved = Workflow.await(timeout, () -> approvals.satisfied(env));
-    if (!approved) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          env.name() + ": approval gate timed out after " + timeout.toHours() + "h with "
-              + approvals.approversOf(env.name()).size() + " of " + needed + " approval(s)",
-          Failures.APPROVAL_TIMED_OUT);
+    long opened = Workflow.currentTimeMillis();
+    long deadline = opened + policy.timeoutHoursOrDefault() * 3_600_000L;
+    Long escalateAt = policy.escalateAfterHours() == null ? null
+        : opened + policy.escalateAfterHours() * 3_600_000L;
+    while (true) {
+      long now = Workflow.currentTimeMillis();
+      if (gates.rejection(env.name()).isPresent()) {
+        progress.gate(env.name(), "approval", "failed", gates.rejection(env.name()).get());
+        throw ApplicationFailure.newNonRetryableFailure(
+            env.name() + ": " + gates.rejection(env.name()).get(), Failures.REJECTED);
+      }
+      if (gates.satisfied(env, now)) {
+        break;
+      }
+      if (now >= deadline) {
+        String reason = env.name() + ": approval gate timed out after " + policy.timeoutHoursOrDefault()
+            + "h with " + gates.validApprovers(env.name(), now).size() + " of " + needed + " approval(s)";
+        progress.gate(env.name(), "approval", "failed", reason);
+        throw ApplicationFailure.newNonRetryableFailure(reason, Failures.APPROVAL_TIMED_OUT);
+      }
+      if (escalateAt != null && now >= escalateAt) {
+        escalate(env);
+        escalateAt = null;
+      }
+      long wakeAt = deadline;
+      if (escalateAt != null) {
+        wakeAt = Math.min(wakeAt, escalateAt);
+      }
+      Long expiry = gates.nextExpiry(env, now);
+      if (expiry != null) {
+        wakeAt = Math.min(wakeAt, expiry);
+      }
+      Workflow.await(Duration.ofMillis(Math.max(1, wakeAt - now)),
+          () -> gates.rejection(env.name()).isPresent()
+              || gates.satisfied(env, Workflow.currentTimeMillis()));
     }
-    approvals.pass(env.name());
+    gates.pass(env.name());
+    String approvers = String.join(", ", gates.validApprovers(env.name(), Workflow.currentTimeMillis()));
     progress.environment(env.name(), EnvironmentState.PENDING, null);
-    progress.log(env.name(), null, "approved by " + String.join(", ", approvals.approversOf(env.name())));
+    progress.gate(env.name(), "approval", "passed", "approved by " + approvers);
+    progress.log(env.name(), null, "approved by " + approvers);
+    audit("gate", null, env.name(), "passed", "approval: approved by " + approvers);
+  }
+
+  private void escalate(EnvironmentPlan env) {
+    String group = env.approval().escalationGroup();
+    String message = env.name() + " has waited " + env.approval().escalateAfterHours() + "h for approval"
+        + (group == null ? "" : ": escalated to " + group);
+    progress.log(env.name(), null, message);
+    audit("escalation", null, env.name(), "escalated", message);
+  }
+
+  private void loadDirectory() {
+    if (request.approversDirectory() != null) {
+      gates.directory(directory.load(new DirectoryRequest(request.releaseId(), request.approversDirectory())));
+    }
   }
 
   private void deployEnvironment(EnvironmentPlan env) {
@@ -252,9 +446,46 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   private void fail(String reason) {
     progress.finish(ReleaseState.FAILED, reason);
+    audit("release", null, null, "failed", reason);
     progress.log(null, null, "release failed: " + reason);
     log.warn("release failed release={} reason={}", request.releaseId(), reason);
     publish(null);
+  }
+
+  private void audit(String kind, String actor, String environment, String outcome, String detail) {
+    String runId = Workflow.getInfo().getRunId();
+    pendingAudit.add(new AuditEvent(request.releaseId() + "/" + runId + "/" + (++auditSequence),
+        request.releaseId(), runId, kind, actor, environment, outcome, detail,
+        request.artifact().digest(), ReleaseProgress.now()));
+  }
+
+  /** Writes audit events (and the follow-up reviews overrides owe) in order, one at a time. */
+  private void pumpAudit() {
+    while (true) {
+      Workflow.await(() -> !pendingAudit.isEmpty() || !pendingFollowUps.isEmpty());
+      auditInFlight = true;
+      if (!pendingFollowUps.isEmpty()) {
+        FollowUpReview review = pendingFollowUps.get(0);
+        String where = audit.openFollowUpReview(review);
+        pendingFollowUps.remove(0);
+        progress.log(review.environment(), null, "follow-up review opened: " + where);
+      } else {
+        AuditEvent event = pendingAudit.get(0);
+        audit.append(event);
+        pendingAudit.remove(0);
+      }
+      auditInFlight = false;
+    }
+  }
+
+  private void flushAudit() {
+    Workflow.newDetachedCancellationScope(() -> Workflow.await(
+        () -> pendingAudit.isEmpty() && pendingFollowUps.isEmpty() && !auditInFlight)).run();
+  }
+
+  private EnvironmentPlan plan(String environment) {
+    return request.environments().stream().filter(env -> env.name().equals(environment)).findFirst()
+        .orElse(request.environments().get(0));
   }
 
   /** Search attributes and the UI's current details follow the release's position. */

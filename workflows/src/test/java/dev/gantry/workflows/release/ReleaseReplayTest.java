@@ -95,8 +95,8 @@ class ReleaseReplayTest {
       assertThat(System.nanoTime()).as("reached the production gate in time").isLessThan(deadline);
       env.sleep(Duration.ofMillis(20));
     }
-    release.approve(new ApprovalSignal("alice", "LGTM"));
-    release.approve(new ApprovalSignal("bob", "ship it"));
+    release.approve(ApprovalSignal.of("alice", Releases.DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("bob", Releases.DIGEST, "ship it"));
     ReleaseStatus report = WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class);
     assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
 

@@ -68,8 +68,8 @@ class ReleaseWorkflowTest {
     assertThat(fake.calls("deploy", "production")).as("nothing reaches production before approval")
         .isEmpty();
 
-    release.approve(new ApprovalSignal("alice", "LGTM"));
-    release.approve(new ApprovalSignal("bob", "ship it"));
+    release.approve(ApprovalSignal.of("alice", Releases.DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("bob", Releases.DIGEST, "ship it"));
     ReleaseStatus report = result(release);
 
     assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
@@ -243,10 +243,10 @@ class ReleaseWorkflowTest {
     untyped.signal("approve", "not an object");
     untyped.signal("approve", Map.of("approverX", 1));
     untyped.signal("approve", Map.of("approver", 42));
-    untyped.signal("approve", new ApprovalSignal("mallory", "let me in"));
-    untyped.signal("approve", new ApprovalSignal("dana", "my own release"));
-    untyped.signal("approve", new ApprovalSignal("alice", "LGTM"));
-    untyped.signal("approve", new ApprovalSignal("alice", "LGTM again"));
+    untyped.signal("approve", ApprovalSignal.of("mallory", Releases.DIGEST, "let me in"));
+    untyped.signal("approve", ApprovalSignal.of("dana", Releases.DIGEST, "my own release"));
+    untyped.signal("approve", ApprovalSignal.of("alice", Releases.DIGEST, "LGTM"));
+    untyped.signal("approve", ApprovalSignal.of("alice", Releases.DIGEST, "LGTM again"));
 
     ReleaseStatus status = awaitStatus(release, s -> s.approvals().stream()
         .anyMatch(a -> "LGTM again".equals(a.comment())));
@@ -280,7 +280,7 @@ class ReleaseWorkflowTest {
     assertThat(status.timeline()).anySatisfy(t -> assertThat(t.event()).startsWith("approval refused"));
     assertThat(fake.calls("deploy", "production")).isEmpty();
 
-    release.approve(new ApprovalSignal("bob", "ship it"));
+    release.approve(ApprovalSignal.of("bob", Releases.DIGEST, "ship it"));
     ReleaseStatus report = result(release);
     assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
     assertThat(report.approvals()).filteredOn(Approval::accepted).extracting(Approval::approver)
@@ -319,8 +319,8 @@ class ReleaseWorkflowTest {
 
   private void approveProduction(ReleaseWorkflow release) {
     awaitStatus(release, s -> "approval:production".equals(s.stage()));
-    release.approve(new ApprovalSignal("alice", "LGTM"));
-    release.approve(new ApprovalSignal("bob", "ship it"));
+    release.approve(ApprovalSignal.of("alice", Releases.DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("bob", Releases.DIGEST, "ship it"));
   }
 
   private static ReleaseStatus result(ReleaseWorkflow release) {

@@ -66,11 +66,16 @@ public final class Releases {
     return builder.build();
   }
 
-  public static Worker startWorker(TestWorkflowEnvironment env, FakeDeploymentActivities fake) {
+  /** Serves the release task queue with the given activity fakes (an in-memory audit if none given). */
+  public static Worker startWorker(TestWorkflowEnvironment env, Object... activities) {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         RegionDeploymentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(fake);
+    java.util.List<Object> all = new java.util.ArrayList<>(java.util.List.of(activities));
+    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {
+      all.add(new FakeAudit());
+    }
+    worker.registerActivitiesImplementations(all.toArray());
     env.start();
     return worker;
   }

@@ -1,0 +1,48 @@
+package dev.gantry.workflows.api;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * The {@code override} signal (and update): an emergency approver skips one gate of one environment,
+ * e.g. {@code {"approver": "erin", "gate": "window", "justification": "...", "incident": "INC-4711"}}.
+ * Signature verification and approvals can never be overridden.
+ *
+ * @param approver      who overrides; must be in the emergency group
+ * @param gate          {@code window}, {@code quality} or {@code cab}
+ * @param justification why; required (at least 10 characters), kept in the report and audit trail
+ * @param incident      the incident reference; required
+ * @param environment   optional: the environment; defaults to the one the release is at (or next)
+ * @param malformed     set only when the payload could not be read
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OverrideSignal(
+    String approver,
+    String gate,
+    String justification,
+    String incident,
+    String environment,
+    String malformed) {
+  static final String SHAPE = "{\"approver\": \"<name>\", \"gate\": \"window|quality|cab\","
+      + " \"justification\": \"...\", \"incident\": \"INC-...\"}";
+
+  public OverrideSignal(String approver, String gate, String justification, String incident) {
+    this(approver, gate, justification, incident, null, null);
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static OverrideSignal fromJson(Object payload) {
+    StringBuilder problems = new StringBuilder();
+    Map<?, ?> fields = SignalPayloads.fields(payload, SHAPE, problems);
+    return new OverrideSignal(
+        SignalPayloads.text(fields, "approver", problems),
+        SignalPayloads.text(fields, "gate", problems),
+        SignalPayloads.text(fields, "justification", problems),
+        SignalPayloads.text(fields, "incident", problems),
+        SignalPayloads.text(fields, "environment", problems),
+        SignalPayloads.malformed(problems, SHAPE));
+  }
+}

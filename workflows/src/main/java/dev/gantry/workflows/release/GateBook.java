@@ -1,0 +1,323 @@
+package dev.gantry.workflows.release;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.ApprovalTokens;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
+import dev.gantry.workflows.api.ReleaseRequest;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules of the human gates: who may approve, reject or override, and what counts. Pure logic, no
+ * Temporal calls, so every rule is a unit test; {@code check*} methods decide without changing anything
+ * (update validators use them), the others decide and record.
+ *
+ * <p>Approvals are taken only while their gate is open, name the artifact digest they approve, and
+ * count once per approver while they have not expired.
+ */
+final class GateBook {
+  static final Set<String> OVERRIDABLE_GATES = Set.of("window", "quality", "cab");
+
+  /** What became of one message: the environment it applied to (if any) and the refusal (if any). */
+  record Decision(String environment, String refusal) {
+    boolean accepted() {
+      return refusal == null;
+    }
+  }
+
+  private final ReleaseRequest request;
+  private final Map<String, EnvironmentPlan> plans = new LinkedHashMap<>();
+  private final Map<String, Map<String, Long>> approvals = new LinkedHashMap<>();
+  private final Map<String, String> rejections = new LinkedHashMap<>();
+  private final Map<String, Set<String>> overrides = new LinkedHashMap<>();
+  private final Set<String> passed = new LinkedHashSet<>();
+  private ApproverDirectory directory = ApproverDirectory.empty();
+  private String openGate;
+  private String currentEnvironment;
+
+  GateBook(ReleaseRequest request) {
+    this.request = request;
+    for (EnvironmentPlan env : request.environments()) {
+      plans.put(env.name(), env);
+      approvals.put(env.name(), new LinkedHashMap<>());
+    }
+  }
+
+  void directory(ApproverDirectory directory) {
+    this.directory = directory == null ? ApproverDirectory.empty() : directory;
+  }
+
+  void at(String environment) {
+    currentEnvironment = environment;
+  }
+
+  void open(String environment) {
+    openGate = environment;
+  }
+
+  void pass(String environment) {
+    passed.add(environment);
+    openGate = null;
+  }
+
+  // ---- approvals ----
+
+  Decision checkApproval(ApprovalSignal signal, long nowMillis) {
+    if (signal == null) {
+      return refuse(null, "empty approve message");
+    }
+    if (signal.malformed() != null) {
+      return refuse(trim(signal.environment()), "malformed approve message: " + signal.malformed());
+    }
+    String approver = trim(signal.approver());
+    if (approver == null) {
+      return refuse(trim(signal.environment()), "field 'approver' is missing or blank: send"
+          + " {\"approver\": \"<name>\", \"digest\": \"" + digest() + "\", \"comment\": \"...\"}");
+    }
+    Decision gate = openGateFor(trim(signal.environment()));
+    if (!gate.accepted()) {
+      return gate;
+    }
+    EnvironmentPlan env = plans.get(gate.environment());
+    String refusal = authorization(env, approver);
+    if (refusal == null) {
+      refusal = artifactMismatch(signal.digest(), signal.version());
+    }
+    if (refusal == null && env.approval().signed()) {
+      refusal = tokenProblem(env, approver, signal.token(), ApprovalTokens.APPROVE, nowMillis);
+    }
+    if (refusal == null && validApprovers(env.name(), nowMillis).contains(approver)) {
+      refusal = approver + " has already approved " + env.name() + " (each approver counts once)";
+    }
+    return new Decision(env.name(), refusal);
+  }
+
+  Decision approve(ApprovalSignal signal, long nowMillis) {
+    Decision decision = checkApproval(signal, nowMillis);
+    if (decision.accepted()) {
+      approvals.get(decision.environment()).put(signal.approver().trim(), nowMillis);
+    }
+    return decision;
+  }
+
+  /** Approvers whose approval of the environment still counts at {@code nowMillis}. */
+  Set<String> validApprovers(String environment, long nowMillis) {
+    EnvironmentPlan env = plans.get(environment);
+    Set<String> valid = new LinkedHashSet<>();
+    if (env == null) {
+      return valid;
+    }
+    Integer expiresAfterHours = env.approval().expiresAfterHours();
+    for (Map.Entry<String, Long> approval : approvals.get(environment).entrySet()) {
+      if (expiresAfterHours == null
+          || nowMillis < approval.getValue() + expiresAfterHours * 3_600_000L) {
+        valid.add(approval.getKey());
+      }
+    }
+    return valid;
+  }
+
+  boolean satisfied(EnvironmentPlan env, long nowMillis) {
+    return validApprovers(env.name(), nowMillis).size() >= env.approval().minApprovalsOrDefault();
+  }
+
+  /** When the oldest approval that counts will expire, or null: the gate re-checks quorum then. */
+  Long nextExpiry(EnvironmentPlan env, long nowMillis) {
+    Integer hours = env.approval().expiresAfterHours();
+    if (hours == null) {
+      return null;
+    }
+    return approvals.get(env.name()).values().stream()
+        .map(at -> at + hours * 3_600_000L)
+        .filter(at -> at > nowMillis)
+        .min(Long::compare)
+        .orElse(null);
+  }
+
+  // ---- rejections ----
+
+  Decision checkRejection(RejectionSignal signal, long nowMillis) {
+    if (signal == null) {
+      return refuse(null, "empty reject message");
+    }
+    if (signal.malformed() != null) {
+      return refuse(trim(signal.environment()), "malformed reject message: " + signal.malformed());
+    }
+    String approver = trim(signal.approver());
+    if (approver == null) {
+      return refuse(trim(signal.environment()), "field 'approver' is missing or blank");
+    }
+    if (trim(signal.reason()) == null) {
+      return refuse(trim(signal.environment()), "field 'reason' is missing: a rejection says why");
+    }
+    Decision gate = openGateFor(trim(signal.environment()));
+    if (!gate.accepted()) {
+      return gate;
+    }
+    EnvironmentPlan env = plans.get(gate.environment());
+    String refusal = authorization(env, approver);
+    if (refusal == null && env.approval().signed()) {
+      refusal = tokenProblem(env, approver, signal.token(), ApprovalTokens.REJECT, nowMillis);
+    }
+    return new Decision(env.name(), refusal);
+  }
+
+  Decision reject(RejectionSignal signal, long nowMillis) {
+    Decision decision = checkRejection(signal, nowMillis);
+    if (decision.accepted()) {
+      rejections.putIfAbsent(decision.environment(),
+          "rejected by " + signal.approver().trim() + ": " + signal.reason().trim());
+    }
+    return decision;
+  }
+
+  Optional<String> rejection(String environment) {
+    return Optional.ofNullable(rejections.get(environment));
+  }
+
+  // ---- overrides ----
+
+  Decision checkOverride(OverrideSignal signal) {
+    if (signal == null) {
+      return refuse(null, "empty override message");
+    }
+    if (signal.malformed() != null) {
+      return refuse(trim(signal.environment()), "malformed override message: " + signal.malformed());
+    }
+    String approver = trim(signal.approver());
+    String gate = trim(signal.gate());
+    String environment = trim(signal.environment()) != null ? trim(signal.environment()) : currentEnvironment;
+    if (approver == null) {
+      return refuse(environment, "field 'approver' is missing or blank");
+    }
+    if (gate == null || !OVERRIDABLE_GATES.contains(gate)) {
+      return refuse(environment, "field 'gate' must be window, quality or cab (got "
+          + (gate == null ? "nothing" : "'" + gate + "'")
+          + "); signature verification and approvals can never be overridden");
+    }
+    if (trim(signal.justification()) == null || signal.justification().trim().length() < 10) {
+      return refuse(environment, "field 'justification' is required (at least 10 characters): say why"
+          + " the " + gate + " gate must be skipped");
+    }
+    if (trim(signal.incident()) == null) {
+      return refuse(environment, "field 'incident' is required: the incident reference, e.g. INC-4711");
+    }
+    EnvironmentPlan env = environment == null ? null : plans.get(environment);
+    if (env == null) {
+      return refuse(environment, "no environment '" + environment + "' in this release");
+    }
+    if (passed.contains(env.name()) && !env.name().equals(currentEnvironment)) {
+      return refuse(env.name(), env.name() + " is already past its gates");
+    }
+    String emergencyGroup = env.approval() == null
+        ? ApprovalPolicy.DEFAULT_EMERGENCY_GROUP : env.approval().emergencyGroupOrDefault();
+    Approver person = directory.find(approver);
+    if (person == null || !person.inAnyOf(List.of(emergencyGroup))) {
+      return refuse(env.name(), approver + " may not override gates of " + env.name() + ": only members of "
+          + emergencyGroup + " may");
+    }
+    if (overridden(env.name(), gate)) {
+      return refuse(env.name(), "the " + gate + " gate of " + env.name() + " is already overridden");
+    }
+    return new Decision(env.name(), null);
+  }
+
+  Decision override(OverrideSignal signal) {
+    Decision decision = checkOverride(signal);
+    if (decision.accepted()) {
+      overrides.computeIfAbsent(decision.environment(), e -> new LinkedHashSet<>()).add(signal.gate().trim());
+    }
+    return decision;
+  }
+
+  boolean overridden(String environment, String gate) {
+    return overrides.getOrDefault(environment, Set.of()).contains(gate);
+  }
+
+  // ---- shared rules ----
+
+  private Decision openGateFor(String asked) {
+    if (asked != null && !asked.equals(openGate)) {
+      EnvironmentPlan env = plans.get(asked);
+      if (env == null || !env.needsApproval()) {
+        return refuse(asked, "field 'environment': '" + asked + "' has no approval gate in this release");
+      }
+      return refuse(asked, passed.contains(asked)
+          ? "the approval gate of " + asked + " has already passed"
+          : "the approval gate of " + asked + " is not open yet: approvals are taken while the release"
+              + " waits there");
+    }
+    if (openGate == null) {
+      return refuse(null, "no approval gate is open now: approvals are taken while the release waits at"
+          + " a gate (see `gantry release status`)");
+    }
+    return new Decision(openGate, null);
+  }
+
+  private String authorization(EnvironmentPlan env, String approver) {
+    if (approver.equals(request.requestedBy())) {
+      return "separation of duties: " + approver + " requested this release and cannot approve or reject it";
+    }
+    ApprovalPolicy policy = env.approval();
+    if (policy.approversOrEmpty().contains(approver)) {
+      return null;
+    }
+    Approver person = directory.find(approver);
+    if (person != null && person.inAnyOf(policy.groupsOrEmpty())) {
+      return null;
+    }
+    if (person == null) {
+      return "unknown approver '" + approver + "' for " + env.name() + "; allowed: " + policy.whoMayApprove();
+    }
+    return approver + " is not allowed to approve " + env.name() + ": allowed are " + policy.whoMayApprove()
+        + "; " + approver + " is in " + (person.groups() == null || person.groups().isEmpty()
+            ? "no group" : String.join(", ", person.groups()));
+  }
+
+  private String artifactMismatch(String digest, String version) {
+    String approved = trim(digest);
+    if (approved == null) {
+      return "field 'digest' is missing: an approval names the artifact it approves, here \"digest\": \""
+          + digest() + "\"";
+    }
+    String expected = digest();
+    String normalized = approved.startsWith("sha256:") ? approved : "sha256:" + approved;
+    if (!normalized.equals(expected)) {
+      return "the approval is for artifact " + approved + " but this release deploys " + expected;
+    }
+    if (trim(version) != null && !version.trim().equals(request.version())) {
+      return "the approval is for version " + version.trim() + " but this release is " + request.version();
+    }
+    return null;
+  }
+
+  private String tokenProblem(EnvironmentPlan env, String approver, String token, String decision,
+      long nowMillis) {
+    Approver person = directory.find(approver);
+    ApprovalTokens.Claims expected = new ApprovalTokens.Claims(request.releaseId(), env.name(), digest(),
+        approver, decision, 0, 0);
+    return ApprovalTokens.problem(token, person == null ? null : person.publicKeyPem(), expected,
+        nowMillis / 1000);
+  }
+
+  private String digest() {
+    return request.artifact().digest();
+  }
+
+  private static Decision refuse(String environment, String reason) {
+    return new Decision(environment, reason);
+  }
+
+  private static String trim(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}
