@@ -4,7 +4,13 @@ import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.directory.FileApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.DeploymentActivities;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -22,5 +28,16 @@ public class WorkerConfiguration {
   @Bean
   DeploymentActivities deploymentActivities(List<TargetAdapter> targets) {
     return new DeploymentActivitiesImpl(targets);
+  }
+
+  @Bean
+  ApproverDirectoryActivities approverDirectoryActivities() {
+    return new FileApproverDirectory();
+  }
+
+  @Bean
+  AuditActivities auditActivities(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
+      @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews) {
+    return new JsonlAuditLog(auditLog, reviews);
   }
 }

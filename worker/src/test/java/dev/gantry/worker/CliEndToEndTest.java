@@ -76,7 +76,8 @@ class CliEndToEndTest {
       JsonNode deployed = json.readTree(targets.resolve("production/deployed.json").toFile());
       JsonNode status = json.readTree(cli("release", "status", ID, "--address", address, "-o", "json").out());
       assertThat(deployed.get("artifactDigest").asText()).isEqualTo(status.get("artifactDigest").asText());
-      assertThat(status.get("approvals")).hasSize(4);
+      // The CLI sends updates: the refused ones (mallory, dana) were turned away before reaching history.
+      assertThat(status.get("approvals")).hasSize(2);
     }
   }
 

@@ -5,6 +5,10 @@ import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.ApprovalTokens;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "release", description = "Start, follow and approve releases.",
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
-        ReleaseCommand.Watch.class, ReleaseCommand.Approve.class})
+        ReleaseCommand.Watch.class, ReleaseCommand.Approve.class, ReleaseCommand.Reject.class,
+        ReleaseCommand.OverrideGate.class})
 class ReleaseCommand {
 
   interface Connected {
@@ -49,6 +54,14 @@ class ReleaseCommand {
 
     void println(String text) {
       print(text + System.lineSeparator());
+    }
+
+    void report(GateDecision decision, String text) {
+      if (json()) {
+        Output.json(spec.commandLine().getOut(), decision);
+      } else {
+        println(text);
+      }
     }
 
     int follow(GantryClient gantry, String releaseId, Duration timeout) {
@@ -153,7 +166,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "approve", description = "Approve the open gate of a release (the 'approve' signal).")
+  @Command(name = "approve", description = "Approve the open gate of a release (the submitApproval update).")
   static class Approve extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
     String releaseId;
@@ -164,35 +177,105 @@ class ReleaseCommand {
     @Option(names = "--comment", description = "Why; kept in the release report.")
     String comment;
 
+    @Option(names = "--digest", description = "The artifact digest you approve (default: the one the"
+        + " release deploys, printed back to you).")
+    String digest;
+
     @Option(names = "--environment", description = "The environment approved (default: the open gate).")
     String environment;
 
+    @Option(names = "--key", paramLabel = "PKCS8_PEM",
+        description = "Sign the approval with this private key (environments with signedApprovals).")
+    Path key;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
-        int before = gantry.status(id).approvals().size();
-        gantry.approve(id, new ApprovalSignal(approver, comment, environment));
-        // A signal is fire-and-forget: read the release's own verdict back so the caller learns it.
         ReleaseStatus status = gantry.status(id);
-        for (int i = 0; i < 20 && status.approvals().size() <= before; i++) {
-          Thread.sleep(100);
-          status = gantry.status(id);
-        }
-        var verdict = status.approvals().size() > before
-            ? status.approvals().get(status.approvals().size() - 1) : null;
-        if (json()) {
-          Output.json(spec.commandLine().getOut(), verdict == null ? Map.of("sent", true) : verdict);
-        } else if (verdict == null) {
-          println("approval sent to " + id + "; the release has not recorded it yet (worker busy or"
-              + " down?): check `gantry release status " + id + "`");
-        } else if (verdict.accepted()) {
-          println("approval by " + approver + " accepted for " + verdict.environment());
-        } else {
-          spec.commandLine().getErr().println("error: approval refused: " + verdict.reason());
-        }
-        return verdict == null || verdict.accepted() ? GantryCli.OK : GantryCli.FAILED;
+        String approved = digest != null ? digest : status.artifactDigest();
+        String gate = environment != null ? environment : openGate(status);
+        String token = key == null ? null
+            : ApprovalTokenCommand.mint(key, id, gate, approved, approver, ApprovalTokens.APPROVE, Duration.ofHours(1));
+        GateDecision decision = gantry.approve(id, new ApprovalSignal(approver, comment, environment, approved,
+            null, token, null));
+        report(decision, "approval by " + approver + " of " + approved + " accepted for "
+            + decision.environment() + " (" + decision.detail() + ")");
+        return GantryCli.OK;
       }
     }
+  }
+
+  @Command(name = "reject", description = "Reject the open gate of a release: it stops with your reason.")
+  static class Reject extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who rejects.")
+    String approver;
+
+    @Option(names = "--reason", required = true, description = "Why; becomes the release's failure reason.")
+    String reason;
+
+    @Option(names = "--environment", description = "The environment rejected (default: the open gate).")
+    String environment;
+
+    @Option(names = "--key", paramLabel = "PKCS8_PEM",
+        description = "Sign the rejection with this private key (environments with signedApprovals).")
+    Path key;
+
+    @Override
+    public Integer call() throws Exception {
+      try (GantryClient gantry = connection.connect()) {
+        String id = GantryClient.normalize(releaseId);
+        String token = null;
+        if (key != null) {
+          ReleaseStatus status = gantry.status(id);
+          token = ApprovalTokenCommand.mint(key, id, environment != null ? environment : openGate(status),
+              status.artifactDigest(), approver, ApprovalTokens.REJECT, Duration.ofHours(1));
+        }
+        GateDecision decision = gantry.reject(id, new RejectionSignal(approver, reason, environment, token, null));
+        report(decision, "rejection by " + approver + " accepted for " + decision.environment() + ": "
+            + decision.detail());
+        return GantryCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "override", description = "Emergency: skip the window, quality or cab gate of an"
+      + " environment (members of the emergency group only; recorded and reviewed).")
+  static class OverrideGate extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who overrides.")
+    String approver;
+
+    @Option(names = "--gate", required = true, description = "window, quality or cab.")
+    String gate;
+
+    @Option(names = "--justification", required = true, description = "Why the gate must be skipped.")
+    String justification;
+
+    @Option(names = "--incident", required = true, description = "The incident reference, e.g. INC-4711.")
+    String incident;
+
+    @Option(names = "--environment", description = "The environment (default: where the release is).")
+    String environment;
+
+    @Override
+    public Integer call() {
+      try (GantryClient gantry = connection.connect()) {
+        GateDecision decision = gantry.override(releaseId,
+            new OverrideSignal(approver, gate, justification, incident, environment, null));
+        report(decision, "override accepted: " + decision.detail());
+        return GantryCli.OK;
+      }
+    }
+  }
+
+  static String openGate(ReleaseStatus status) {
+    String stage = status.stage();
+    return stage != null && stage.startsWith("approval:") ? stage.substring("approval:".length()) : null;
   }
 }

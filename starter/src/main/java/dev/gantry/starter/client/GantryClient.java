@@ -2,6 +2,9 @@ package dev.gantry.starter.client;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -17,7 +20,9 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes.Builder;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -35,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>{@code
  * GantryClient gantry = GantryClient.connect("127.0.0.1:7233", "default");
  * String id = gantry.startRelease(Path.of("examples/release.yaml"));
- * gantry.approve(id, new ApprovalSignal("alice", "looks good"));
+ * gantry.approve(id, ApprovalSignal.of("alice", null, "looks good")); // null: the digest it deploys
  * ReleaseStatus report = gantry.awaitCompletion(id, Duration.ofHours(1));
  * }</pre>
  */
@@ -118,13 +123,46 @@ public class GantryClient implements AutoCloseable {
     }
   }
 
-  /** Sends the {@code approve} signal. Refusals (unknown approver, ...) show in {@link #status}. */
-  public void approve(String releaseId, ApprovalSignal approval) {
+  /**
+   * Approves the open gate through the {@code submitApproval} update: a refusal (unknown approver, wrong
+   * digest, ...) comes back at once as {@link GateRefusedException}. A null digest means "the digest this
+   * release deploys", read from its status first.
+   */
+  public GateDecision approve(String releaseId, ApprovalSignal approval) {
     String id = normalize(releaseId);
+    ApprovalSignal named = approval.digest() != null ? approval
+        : new ApprovalSignal(approval.approver(), approval.comment(), approval.environment(),
+            status(id).artifactDigest(), approval.version(), approval.token(), null);
+    return update(id, "approval", stub -> stub.submitApproval(named));
+  }
+
+  /** Rejects the open gate ({@code submitRejection} update): the release stops with the reason. */
+  public GateDecision reject(String releaseId, RejectionSignal rejection) {
+    return update(normalize(releaseId), "rejection", stub -> stub.submitRejection(rejection));
+  }
+
+  /** Emergency override of one gate ({@code submitOverride} update). */
+  public GateDecision override(String releaseId, OverrideSignal override) {
+    return update(normalize(releaseId), "override", stub -> stub.submitOverride(override));
+  }
+
+  private GateDecision update(String id, String what,
+      java.util.function.Function<ReleaseWorkflow, GateDecision> call) {
     try {
-      client.newWorkflowStub(ReleaseWorkflow.class, id).approve(approval);
+      GateDecision decision = call.apply(client.newWorkflowStub(ReleaseWorkflow.class, id));
+      if (!decision.accepted()) {
+        throw new GateRefusedException(what, decision.detail());
+      }
+      return decision;
+    } catch (WorkflowUpdateException e) {
+      throw new GateRefusedException(what, reasonOf(e));
     } catch (WorkflowNotFoundException e) {
       throw new ReleaseNotFoundException(id);
+    } catch (WorkflowServiceException e) {
+      if (e.getCause() instanceof StatusRuntimeException status) {
+        throw translate(status, id);
+      }
+      throw new GantryException("the " + what + " could not be sent to " + id + ": " + reasonOf(e), e);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }

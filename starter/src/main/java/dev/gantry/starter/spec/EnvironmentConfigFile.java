@@ -20,5 +20,14 @@ record EnvironmentConfigFile(
       String command, String url, Integer timeoutSeconds, Integer attempts, Integer intervalSeconds) {}
 
   record ApprovalSpec(
-      Boolean required, List<String> approvers, Integer minApprovals, Integer timeoutHours) {}
+      Boolean required,
+      List<String> approvers,
+      List<String> groups,
+      Integer minApprovals,
+      Integer timeoutHours,
+      Integer expiresAfterHours,
+      Integer escalateAfterHours,
+      String escalationGroup,
+      Boolean signedApprovals,
+      String emergencyGroup) {}
 }

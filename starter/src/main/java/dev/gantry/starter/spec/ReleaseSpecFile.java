@@ -12,7 +12,8 @@ record ReleaseSpecFile(
     String requestedBy,
     ArtifactSpec artifact,
     List<String> promotion,
-    String environmentsDir) {
+    String environmentsDir,
+    String approversDirectory) {
 
   record ArtifactSpec(String file, String image, String digest) {}
 }

@@ -80,11 +80,26 @@ public final class ReleaseSpecLoader {
         + " `requestedBy: <your name>` or pass --requested-by");
     ArtifactRef artifact = artifact(where, base, file.artifact(), problems);
     List<EnvironmentPlan> environments = environments(where, base, file, overrides, problems);
+    String directory = null;
+    if (file.approversDirectory() != null) {
+      Path directoryFile = base.resolve(file.approversDirectory()).normalize();
+      if (!Files.isRegularFile(directoryFile)) {
+        problems.add(where + ": field 'approversDirectory': " + directoryFile + " does not exist");
+      }
+      directory = directoryFile.toString();
+    }
+    for (EnvironmentPlan env : environments) {
+      if (directory == null && env.needsApproval()
+          && (!env.approval().groupsOrEmpty().isEmpty() || env.approval().signed())) {
+        problems.add(where + ": environment " + env.name() + " names approval groups or signed approvals,"
+            + " which need field 'approversDirectory' (e.g. `approversDirectory: approvers.yaml`)");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new SpecException(problems);
     }
     return new ReleaseRequest(file.application(), file.version(), artifact, environments,
-        requestedBy, spec.toString());
+        requestedBy, spec.toString(), directory);
   }
 
   private ArtifactRef artifact(String where, Path base, ReleaseSpecFile.ArtifactSpec spec,
@@ -283,18 +298,33 @@ public final class ReleaseSpecLoader {
       return ApprovalPolicy.none();
     }
     List<String> approvers = spec.approvers() == null ? List.of() : spec.approvers();
-    if (approvers.isEmpty() || approvers.stream().anyMatch(ReleaseSpecLoader::blank)) {
-      problems.add(where + ": field 'approval.approvers' must list who may approve, e.g."
-          + " `approvers: [alice, bob]`");
+    List<String> groups = spec.groups() == null ? List.of() : spec.groups();
+    if ((approvers.isEmpty() && groups.isEmpty())
+        || approvers.stream().anyMatch(ReleaseSpecLoader::blank)
+        || groups.stream().anyMatch(ReleaseSpecLoader::blank)) {
+      problems.add(where + ": field 'approval' must say who may approve: `approvers: [alice, bob]` and/or"
+          + " `groups: [release-managers]`");
       return null;
     }
     int min = spec.minApprovals() == null ? 1 : spec.minApprovals();
-    if (min < 1 || min > approvers.size()) {
-      problems.add(where + ": field 'approval.minApprovals' is " + min + "; it must be between 1 and"
-          + " the number of approvers (" + approvers.size() + ")");
+    if (min < 1 || (groups.isEmpty() && min > approvers.size())) {
+      problems.add(where + ": field 'approval.minApprovals' is " + min + "; it must be at least 1"
+          + (groups.isEmpty() ? " and at most the number of approvers (" + approvers.size() + ")" : ""));
     }
     checkRange(where, "approval.timeoutHours", spec.timeoutHours(), 1, 24 * 90, problems);
-    return new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours());
+    checkRange(where, "approval.expiresAfterHours", spec.expiresAfterHours(), 1, 24 * 90, problems);
+    checkRange(where, "approval.escalateAfterHours", spec.escalateAfterHours(), 1, 24 * 90, problems);
+    int timeout = spec.timeoutHours() == null ? 72 : spec.timeoutHours();
+    if (spec.escalateAfterHours() != null && spec.escalateAfterHours() >= timeout) {
+      problems.add(where + ": field 'approval.escalateAfterHours' (" + spec.escalateAfterHours()
+          + ") must be less than approval.timeoutHours (" + timeout + ")");
+    }
+    if (spec.escalationGroup() != null && spec.escalateAfterHours() == null) {
+      problems.add(where + ": field 'approval.escalationGroup' needs approval.escalateAfterHours");
+    }
+    return new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours(), List.copyOf(groups),
+        spec.expiresAfterHours(), spec.escalateAfterHours(), spec.escalationGroup(), spec.signedApprovals(),
+        spec.emergencyGroup());
   }
 
   private <T> T read(Path file, Class<T> type, List<String> problems) {

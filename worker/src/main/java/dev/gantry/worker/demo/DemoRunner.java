@@ -42,6 +42,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
   private final Path targetRoot;
   private final Duration approvalPause;
   private final boolean exitWhenDone;
+  private final List<String> demoApprovers;
   private final PrintStream out = System.out;
   private int exitCode = 1;
 
@@ -49,7 +50,9 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
       @Value("${gantry.demo.spec:examples/release.yaml}") Path spec,
       @Value("${gantry.demo.target-root:.gantry/demo}") Path targetRoot,
       @Value("${gantry.demo.approval-pause:PT1S}") Duration approvalPause,
-      @Value("${gantry.demo.exit:true}") boolean exitWhenDone) {
+      @Value("${gantry.demo.exit:true}") boolean exitWhenDone,
+      @Value("${gantry.demo.approvers:alice,carol}") List<String> demoApprovers) {
+    this.demoApprovers = demoApprovers;
     this.workflowClient = workflowClient;
     this.workers = workers;
     this.context = context;
@@ -106,7 +109,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
       String environment) {
     EnvironmentPlan env = request.environments().stream()
         .filter(plan -> plan.name().equals(environment)).findFirst().orElseThrow();
-    List<String> approvers = env.approval().approvers().stream()
+    List<String> approvers = demoApprovers.stream()
         .filter(name -> !name.equals(request.requestedBy()))
         .limit(env.approval().minApprovalsOrDefault())
         .toList();
@@ -114,7 +117,8 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
         + " (by hand: ./gantry release approve %s --as <name>)%n%n", environment, approvers, releaseId);
     sleep(approvalPause);
     for (String approver : approvers) {
-      gantry.approve(releaseId, new ApprovalSignal(approver, "demo approval", environment));
+      gantry.approve(releaseId, new ApprovalSignal(approver, "demo approval", environment,
+          request.artifact().digest()));
     }
   }
 
