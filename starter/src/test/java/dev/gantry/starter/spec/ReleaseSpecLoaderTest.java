@@ -141,7 +141,7 @@ class ReleaseSpecLoaderTest {
         .anySatisfy(p -> assertThat(p).contains("exactly one region must have `primary: true`"))
         .anySatisfy(p -> assertThat(p).contains("'target.type' is 'kubernetes'").contains("supported: local"))
         .anySatisfy(p -> assertThat(p).contains("exactly one of 'command'"))
-        .anySatisfy(p -> assertThat(p).contains("'approval.approvers'"));
+        .anySatisfy(p -> assertThat(p).contains("field 'approval' must say who may approve"));
   }
 
   @Test
@@ -211,6 +211,57 @@ class ReleaseSpecLoaderTest {
         """);
     assertThat(loader.load(dir.resolve("release.yaml")).environments().get(0).variables())
         .isEqualTo(Map.of("LOG_LEVEL", "debug"));
+  }
+
+  @Test
+  void approvalGroupsNeedTheApproversDirectoryAndEscalationMustComeBeforeTheTimeout() throws IOException {
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval:
+          required: true
+          groups: [release-managers]
+          minApprovals: 2
+          timeoutHours: 24
+          escalateAfterHours: 24
+        """);
+    assertThat(problems()).singleElement().asString()
+        .contains("'approval.escalateAfterHours' (24) must be less than");
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {required: true, groups: [release-managers], minApprovals: 2}
+        """);
+    assertThat(problems()).singleElement().asString().contains("need field 'approversDirectory'");
+  }
+
+  @Test
+  void theApproversDirectoryIsResolvedNextToTheSpec() throws IOException {
+    write("approvers.yaml", "people:\n  alice: {groups: [release-managers]}\n");
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact: {file: app.bin}
+        promotion: [production]
+        approversDirectory: approvers.yaml
+        """);
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {required: true, groups: [release-managers], minApprovals: 2, expiresAfterHours: 12,
+                   signedApprovals: true}
+        """);
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"));
+    assertThat(request.approversDirectory()).isEqualTo(dir.resolve("approvers.yaml").toString());
+    var approval = request.environments().get(0).approval();
+    assertThat(approval.groupsOrEmpty()).containsExactly("release-managers");
+    assertThat(approval.minApprovalsOrDefault()).isEqualTo(2);
+    assertThat(approval.expiresAfterHours()).isEqualTo(12);
+    assertThat(approval.signed()).isTrue();
   }
 
   private List<String> problems() {
