@@ -22,6 +22,7 @@ import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeDeploymentActivities.Call;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.Watch;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
@@ -337,36 +338,15 @@ class ReleaseWorkflowTest {
   }
 
   static ApplicationFailure applicationFailure(Throwable failure, String type) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ApplicationFailure app && type.equals(app.getType())) {
-        return app;
-      }
-    }
-    return fail("no ApplicationFailure of type " + type + " in the cause chain of " + failure);
+    return Watch.failureOfType(failure, type);
   }
 
-  /** Polls the status query: the workflow moves on its own, the test only watches. */
   private static ReleaseStatus awaitStatus(ReleaseWorkflow release, Predicate<ReleaseStatus> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    ReleaseStatus last = null;
-    while (System.nanoTime() < deadline) {
-      last = release.status();
-      if (condition.test(last)) {
-        return last;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    return fail("status never reached the expected condition; last: " + last);
+    return Watch.awaitStatus(release, condition);
   }
 
   private static EnvironmentStatus environment(ReleaseStatus status, String name) {
-    return status.environments().stream().filter(e -> e.environment().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no environment " + name + " in " + status));
+    return Watch.environment(status, name);
   }
 
   private static RegionStatus region(EnvironmentStatus environment, String name) {

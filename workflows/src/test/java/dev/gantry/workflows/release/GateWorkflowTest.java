@@ -1,0 +1,216 @@
+package dev.gantry.workflows.release;
+
+import static dev.gantry.workflows.support.Watch.awaitStatus;
+import static dev.gantry.workflows.support.Watch.failureOfType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.RejectionSignal;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Releases;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The human gates inside a running release, with time skipping for the hours and days they take. */
+class GateWorkflowTest {
+  private static final String DIGEST = Releases.DIGEST;
+
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow = Releases.extension();
+
+  private final FakeDeploymentActivities deployments = new FakeDeploymentActivities();
+  private final FakeAudit audit = new FakeAudit();
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+
+  /** The directory the release reads when it starts and when a gate opens. */
+  static class Directory implements ApproverDirectoryActivities {
+    @Override
+    public ApproverDirectory load(dev.gantry.workflows.api.DirectoryRequest request) {
+      return new ApproverDirectory(request.source(), Map.of(
+          "alice", new Approver("alice", List.of("release-managers"), null),
+          "bob", new Approver("bob", List.of("release-managers"), null),
+          "carol", new Approver("carol", List.of("senior-engineers"), null),
+          "quinn", new Approver("quinn", List.of("qa"), null),
+          "erin", new Approver("erin", List.of("emergency-approvers"), null)));
+    }
+  }
+
+  @BeforeEach
+  void startWorker(TestWorkflowEnvironment env) {
+    this.env = env;
+    this.client = env.getWorkflowClient();
+    Releases.startWorker(env, deployments, audit, new Directory());
+  }
+
+  @Test
+  void anAuthorizedRejectionStopsTheReleaseBeforeProduction() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    release.reject(new RejectionSignal("quinn", "I do not like it"));
+    release.reject(new RejectionSignal("bob", "error budget exhausted"));
+
+    WorkflowFailedException failure = failure(release);
+    assertThat(failureOfType(failure, Failures.REJECTED).getOriginalMessage())
+        .isEqualTo("production: rejected by bob: error budget exhausted");
+    assertThat(deployments.calls("deploy", "production")).isEmpty();
+    ReleaseStatus status = release.status();
+    assertThat(status.state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(status.failureReason()).contains("rejected by bob");
+    assertThat(audit.events).extracting(AuditEvent::kind, AuditEvent::actor, AuditEvent::outcome)
+        .contains(org.assertj.core.groups.Tuple.tuple("rejection", "quinn", "refused"),
+            org.assertj.core.groups.Tuple.tuple("rejection", "bob", "accepted"),
+            org.assertj.core.groups.Tuple.tuple("release", null, "failed"));
+  }
+
+  @Test
+  void updatesAreRefusedAtOnceAndLeaveNoTraceInHistory() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+
+    assertThatThrownBy(() -> release.submitApproval(ApprovalSignal.of("quinn", DIGEST, "me too")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("quinn is not allowed to approve production");
+    assertThatThrownBy(() -> release.submitApproval(ApprovalSignal.of("alice", "sha256:" + "0".repeat(64), "")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("but this release deploys " + DIGEST);
+
+    GateDecision first = release.submitApproval(ApprovalSignal.of("alice", DIGEST, "LGTM"));
+    assertThat(first.accepted()).isTrue();
+    assertThat(first.detail()).isEqualTo("1 of 2 approval(s)");
+    assertThat(release.submitApproval(ApprovalSignal.of("carol", DIGEST, "ok")).detail())
+        .isEqualTo("2 of 2 approval(s)");
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+
+    var history = client.fetchHistory(request().releaseId()).getHistory().getEventsList();
+    long acceptedUpdates = history.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).count();
+    assertThat(acceptedUpdates).as("only the two valid approvals reached history").isEqualTo(2);
+  }
+
+  @Test
+  void anExpiredApprovalNoLongerCounts() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, 24, null));
+    release.approve(ApprovalSignal.of("alice", DIGEST, "day one"));
+    awaitStatus(release, s -> s.approvals().size() == 1);
+    env.sleep(Duration.ofHours(25));
+    release.approve(ApprovalSignal.of("bob", DIGEST, "day two"));
+    ReleaseStatus afterBob = awaitStatus(release, s -> s.approvals().size() == 2);
+    assertThat(afterBob.state()).as("alice's approval expired: one valid approval is not quorum")
+        .isEqualTo(ReleaseState.AWAITING_APPROVAL);
+    release.approve(ApprovalSignal.of("carol", DIGEST, "day two as well"));
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+  }
+
+  @Test
+  void aGateWaitingTooLongEscalatesAndThenFails() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, 24));
+    WorkflowFailedException failure = failure(release);
+    assertThat(failureOfType(failure, Failures.APPROVAL_TIMED_OUT).getOriginalMessage())
+        .contains("timed out after 72h with 0 of 2");
+    assertThat(release.status().timeline()).anySatisfy(entry ->
+        assertThat(entry.event()).contains("waited 24h for approval: escalated to engineering-managers"));
+    assertThat(audit.events).extracting(AuditEvent::kind).contains("escalation");
+  }
+
+  @Test
+  void anEmergencyOverrideIsRecordedAuditedAndOpensAFollowUpReview() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    release.override(new OverrideSignal("alice", "window", "the fix must ship now", "INC-4711"));
+    release.override(new OverrideSignal("erin", "window", "the fix must ship now", "INC-4711"));
+    ReleaseStatus status = awaitStatus(release, s -> s.overrides().size() == 2);
+    assertThat(status.overrides()).extracting(o -> o.approver() + ":" + o.accepted())
+        .containsExactly("alice:false", "erin:true");
+    assertThat(status.overrides().get(0).reason()).contains("only members of emergency-approvers");
+    awaitStatus(release, s -> s.timeline().stream().anyMatch(e -> e.event().startsWith("follow-up review")));
+    assertThat(audit.reviews).singleElement().satisfies(review -> {
+      assertThat(review.approver()).isEqualTo("erin");
+      assertThat(review.gate()).isEqualTo("window");
+      assertThat(review.incident()).isEqualTo("INC-4711");
+    });
+    assertThat(audit.events).filteredOn(e -> e.kind().equals("override"))
+        .extracting(AuditEvent::actor, AuditEvent::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "refused"),
+            org.assertj.core.groups.Tuple.tuple("erin", "accepted"));
+  }
+
+  @Test
+  void theAuditTrailHasEveryApprovalAcceptedOrRefusedInOrder() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    release.approve(ApprovalSignal.of("mallory", DIGEST, "let me"));
+    release.approve(ApprovalSignal.of("alice", DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("carol", DIGEST, "ok"));
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(audit.events).filteredOn(e -> e.kind().equals("approval"))
+        .extracting(AuditEvent::actor, AuditEvent::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("mallory", "refused"),
+            org.assertj.core.groups.Tuple.tuple("alice", "accepted"),
+            org.assertj.core.groups.Tuple.tuple("carol", "accepted"));
+    assertThat(audit.events).allSatisfy(e -> assertThat(e.artifactDigest()).isEqualTo(DIGEST));
+    assertThat(audit.events).extracting(AuditEvent::eventId).doesNotHaveDuplicates();
+    assertThat(audit.events.get(audit.events.size() - 1).outcome()).isEqualTo("succeeded");
+  }
+
+  private static ApprovalPolicy policy(int min, Integer expiresAfterHours, Integer escalateAfterHours) {
+    return new ApprovalPolicy(true, List.of(), min, 72, List.of("release-managers", "senior-engineers"),
+        expiresAfterHours, escalateAfterHours, escalateAfterHours == null ? null : "engineering-managers",
+        false, null);
+  }
+
+  private ReleaseRequest request;
+
+  private ReleaseRequest request() {
+    return request;
+  }
+
+  private ReleaseWorkflow startAtProductionGate(ApprovalPolicy productionPolicy) {
+    ReleaseRequest example = Releases.example();
+    List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
+    EnvironmentPlan production = environments.get(2);
+    environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
+        production.target(), production.healthCheck(), productionPolicy, production.variables()));
+    request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
+        example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");
+    ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class,
+        Releases.releaseOptions(request).build());
+    WorkflowClient.start(release::run, request);
+    awaitStatus(release, s -> "approval:production".equals(s.stage()));
+    return release;
+  }
+
+  private static ReleaseStatus result(ReleaseWorkflow release) {
+    return io.temporal.client.WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class);
+  }
+
+  private static WorkflowFailedException failure(ReleaseWorkflow release) {
+    try {
+      ReleaseStatus unexpected = result(release);
+      throw new AssertionError("the release should have failed, it ended " + unexpected.state());
+    } catch (WorkflowFailedException e) {
+      return e;
+    }
+  }
+}
