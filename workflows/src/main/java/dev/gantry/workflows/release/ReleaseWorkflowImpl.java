@@ -464,15 +464,15 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     while (true) {
       Workflow.await(() -> !pendingAudit.isEmpty() || !pendingFollowUps.isEmpty());
       auditInFlight = true;
-      if (!pendingFollowUps.isEmpty()) {
+      if (!pendingAudit.isEmpty()) {
+        AuditEvent event = pendingAudit.get(0);
+        audit.append(event);
+        pendingAudit.remove(0);
+      } else {
         FollowUpReview review = pendingFollowUps.get(0);
         String where = audit.openFollowUpReview(review);
         pendingFollowUps.remove(0);
         progress.log(review.environment(), null, "follow-up review opened: " + where);
-      } else {
-        AuditEvent event = pendingAudit.get(0);
-        audit.append(event);
-        pendingAudit.remove(0);
       }
       auditInFlight = false;
     }
