@@ -1,0 +1,192 @@
+package dev.gantry.activities.cab;
+
+import static dev.gantry.workflows.api.cab.ChangeBoardActivities.CREDENTIAL_MISSING;
+import static dev.gantry.workflows.api.cab.ChangeBoardActivities.INVALID_POLICY;
+import static dev.gantry.workflows.api.cab.ChangeBoardActivities.REFUSED;
+import static dev.gantry.workflows.api.cab.ChangeBoardActivities.UNAVAILABLE;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.workflows.api.cab.CabPolicy;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * JSON over HTTP for the change board adapters, with the failure rules of the port: 5xx, 408, 429 and
+ * network errors or timeouts are retryable ({@code ChangeBoardUnavailable}); any other non-2xx is
+ * non-retryable ({@code ChangeBoardRefused}) and quotes the board's answer. Redirects are not followed, so
+ * the bearer token never travels to another host; a token is never sent over plain HTTP except to the
+ * local machine.
+ */
+final class CabHttp {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_QUOTED = 500;
+
+  private final HttpClient client;
+  private final Duration requestTimeout;
+  private final Function<String, String> environment;
+
+  CabHttp(HttpClient client, Duration requestTimeout, Function<String, String> environment) {
+    this.client = client;
+    this.requestTimeout = requestTimeout;
+    this.environment = environment;
+  }
+
+  static HttpClient defaultClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /**
+   * The bearer token from the environment variable the policy names, or null when {@code required} is
+   * false and the policy names none.
+   */
+  String token(CabPolicy policy, boolean required) {
+    String variable = policy.tokenEnv();
+    if (variable == null || variable.isBlank()) {
+      if (!required) {
+        return null;
+      }
+      throw ApplicationFailure.newNonRetryableFailure("cab.tokenEnv is missing: set it to the name of the"
+          + " worker's environment variable that holds the " + policy.type() + " token (e.g."
+          + " SERVICENOW_TOKEN); never put the token itself in config.yaml", INVALID_POLICY);
+    }
+    String token = environment.apply(variable.trim());
+    if (token == null || token.isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure("environment variable " + variable.trim()
+          + " (named by cab.tokenEnv) is not set on the worker: export the " + policy.type() + " token"
+          + " in the worker's environment and restart it", CREDENTIAL_MISSING);
+    }
+    return token.trim();
+  }
+
+  /** The policy's URL without a trailing slash, checked to be an absolute http(s) URL. */
+  static String baseUrl(CabPolicy policy) {
+    String url = policy.url() == null ? "" : policy.url().trim();
+    while (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+        throw new URISyntaxException(url, "not an absolute http(s) URL");
+      }
+    } catch (URISyntaxException e) {
+      throw ApplicationFailure.newNonRetryableFailure("cab.url is '" + policy.url() + "': set it to the "
+          + policy.type() + " base URL, e.g. https://acme.service-now.com", INVALID_POLICY);
+    }
+    return url;
+  }
+
+  /** Sends a request and returns the parsed JSON answer (null for an empty 2xx body). */
+  JsonNode send(String board, String method, String url, String token, Object body,
+      Map<String, String> headers) {
+    URI uri = URI.create(url);
+    if (token != null && "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+      throw ApplicationFailure.newNonRetryableFailure("cab.url " + uri.getScheme() + "://" + uri.getHost()
+          + " is plain http: the token would travel in clear; use https", INVALID_POLICY);
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(requestTimeout)
+        .header("Accept", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(request::header);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json");
+      request.method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
+    }
+    String what = method + " " + withoutQuery(uri);
+    HttpResponse<String> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(board + " could not be reached for " + what + " (" + e
+          + "); will retry", UNAVAILABLE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure(board + " request " + what + " was interrupted", UNAVAILABLE);
+    }
+    int status = response.statusCode();
+    String text = response.body() == null ? "" : response.body();
+    if (status >= 500 || status == 408 || status == 429) {
+      throw ApplicationFailure.newFailure(board + " answered " + status + " to " + what + ": "
+          + quote(text) + "; will retry", UNAVAILABLE);
+    }
+    if (status < 200 || status > 299) {
+      throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what + ": "
+          + quote(text) + hint(status), REFUSED);
+    }
+    if (text.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what
+          + " with something that is not JSON: " + quote(text), REFUSED);
+    }
+  }
+
+  private static String hint(int status) {
+    return switch (status) {
+      case 401 -> " (check the token in the variable named by cab.tokenEnv: it is wrong or expired)";
+      case 403 -> " (the token's user lacks the roles to create, read or update change requests)";
+      case 404 -> " (check cab.url, and that the change still exists)";
+      default -> "";
+    };
+  }
+
+  static String quote(String text) {
+    String flat = text.replaceAll("\\s+", " ").trim();
+    return flat.isEmpty() ? "(empty body)"
+        : flat.length() <= MAX_QUOTED ? flat : flat.substring(0, MAX_QUOTED) + "...";
+  }
+
+  private static byte[] toJson(Object body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the request body as JSON", e);
+    }
+  }
+
+  private static String withoutQuery(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      // Only literal addresses: no DNS lookup decides whether a token may travel in clear.
+      if (host.matches("[0-9.]+") || host.startsWith("[")) {
+        return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+      }
+      return false;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
