@@ -1,6 +1,9 @@
 package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.notify.NotifyPolicy;
+import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +18,9 @@ import java.util.Map;
  * @param healthCheck   how each region proves it is healthy
  * @param approval      the manual gate before this environment
  * @param variables     plain configuration values handed to the target
+ * @param quality       the quality gate (coverage, security), or null
+ * @param cab           the change advisory board, or null
+ * @param notify        where gate notifications go, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -24,7 +30,15 @@ public record EnvironmentPlan(
     DeployTarget target,
     HealthCheck healthCheck,
     ApprovalPolicy approval,
-    Map<String, String> variables) {
+    Map<String, String> variables,
+    QualityGatePolicy quality,
+    CabPolicy cab,
+    NotifyPolicy notify) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null);
+  }
 
   public List<String> regions() {
     return waves.stream().flatMap(List::stream).toList();

@@ -1,0 +1,267 @@
+package dev.gantry.workflows.release;
+
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.cab.CabDecision;
+import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.cab.ChangeBoardActivities;
+import dev.gantry.workflows.api.cab.ChangeRequest;
+import dev.gantry.workflows.api.cab.ChangeTicket;
+import dev.gantry.workflows.api.cab.CloseChangeRequest;
+import dev.gantry.workflows.api.cab.ReadDecisionRequest;
+import dev.gantry.workflows.api.notify.Notification;
+import dev.gantry.workflows.api.notify.NotifyActivities;
+import dev.gantry.workflows.api.notify.NotifyPolicy;
+import dev.gantry.workflows.api.quality.Measurement;
+import dev.gantry.workflows.api.quality.QualityGateActivities;
+import dev.gantry.workflows.api.quality.QualityGateRequest;
+import dev.gantry.workflows.api.quality.QualityGateResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The automated gates of an environment, in the order a release meets them: quality, change board
+ * (and, after the deploy, closing the change). Workflow code: deterministic, side effects in activities.
+ * A gate that cannot decide fails closed; only an accepted emergency override lets a failed or waiting
+ * gate pass, and the override is recorded as such.
+ */
+final class EnvironmentGates {
+  /** Where gate events go: the timeline, the report and the audit trail. */
+  interface Recorder {
+    void audit(String kind, String actor, String environment, String outcome, String detail);
+  }
+
+  private static final ActivityOptions QUALITY_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(1))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumAttempts(3)
+          .setDoNotRetry(QualityGateActivities.INVALID_POLICY)
+          .build())
+      .build();
+
+  private static final ActivityOptions CAB_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(3))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(5))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(5))
+          .setMaximumAttempts(10)
+          .setDoNotRetry(ChangeBoardActivities.INVALID_POLICY, ChangeBoardActivities.CREDENTIAL_MISSING,
+              ChangeBoardActivities.REFUSED, ChangeBoardActivities.UNSUPPORTED)
+          .build())
+      .build();
+
+  /** A notification is a courtesy: a few tries, and it never fails a release. */
+  private static final ActivityOptions NOTIFY_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setBackoffCoefficient(2.0)
+          .setMaximumAttempts(5)
+          .build())
+      .build();
+
+  private final QualityGateActivities quality =
+      Workflow.newActivityStub(QualityGateActivities.class, QUALITY_OPTIONS);
+  private final ChangeBoardActivities changeBoard =
+      Workflow.newActivityStub(ChangeBoardActivities.class, CAB_OPTIONS);
+  private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class, NOTIFY_OPTIONS);
+
+  private final ReleaseRequest request;
+  private final ReleaseProgress progress;
+  private final GateBook gates;
+  private final Recorder recorder;
+  private final Map<String, ChangeTicket> tickets = new LinkedHashMap<>();
+  private final Map<String, CabDecisionSignal> cabSignals = new LinkedHashMap<>();
+
+  EnvironmentGates(ReleaseRequest request, ReleaseProgress progress, GateBook gates, Recorder recorder) {
+    this.request = request;
+    this.progress = progress;
+    this.gates = gates;
+    this.recorder = recorder;
+  }
+
+  // ---- quality ----
+
+  void quality(EnvironmentPlan env) {
+    if (env.quality() == null) {
+      return;
+    }
+    progress.stage(dev.gantry.workflows.api.ReleaseState.RUNNING, "quality:" + env.name());
+    QualityGateResult result = quality.evaluate(
+        new QualityGateRequest(request.releaseId(), env.name(), env.quality()));
+    String measured = describe(result);
+    if (result.passed()) {
+      passed(env, "quality", measured);
+      return;
+    }
+    if (gates.overridden(env.name(), "quality")) {
+      overridden(env, "quality", "failed but overridden: " + measured);
+      return;
+    }
+    failed(env, "quality", "quality gate failed: " + measured);
+  }
+
+  private static String describe(QualityGateResult result) {
+    String measurements = result.measurements() == null ? "" : result.measurements().stream()
+        .map(m -> m.name() + " " + number(m.value()) + (m.passed() ? " " + m.comparator() + " "
+            : " NOT " + m.comparator() + " ") + number(m.threshold()))
+        .collect(Collectors.joining(", "));
+    List<String> problems = result.problems() == null ? List.of() : result.problems();
+    return measurements + (problems.isEmpty() ? "" : (measurements.isEmpty() ? "" : "; ")
+        + String.join("; ", problems));
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+
+  // ---- change advisory board ----
+
+  void changeBoard(EnvironmentPlan env) {
+    CabPolicy policy = env.cab();
+    if (policy == null) {
+      return;
+    }
+    progress.stage(dev.gantry.workflows.api.ReleaseState.RUNNING, "cab:" + env.name());
+    ChangeTicket ticket = changeBoard.openChange(new ChangeRequest(request.releaseId(), request.application(),
+        request.version(), request.artifact().digest(), env.name(), request.requestedBy(),
+        "Deploy " + request.application() + " " + request.version() + " (" + request.artifact().digest()
+            + ") to " + env.name() + " regions " + String.join(", ", env.regions()), policy));
+    tickets.put(env.name(), ticket);
+    progress.log(env.name(), null, "change " + ticket.number() + " opened for the " + policy.type()
+        + " change board" + (ticket.link() == null ? "" : ": " + ticket.link()));
+    recorder.audit("gate", null, env.name(), "waiting", "cab: change " + ticket.number());
+
+    long deadline = Workflow.currentTimeMillis() + policy.timeoutHoursOrDefault() * 3_600_000L;
+    long interval = Math.max(1, policy.pollIntervalSecondsOrDefault()) * 1000L;
+    long maxInterval = interval * 4;
+    while (true) {
+      CabDecisionSignal signalled = cabSignals.get(env.name());
+      CabDecision decision = signalled != null ? signalled.toDecision()
+          : changeBoard.readDecision(new ReadDecisionRequest(ticket, policy));
+      if (CabDecision.APPROVED.equals(decision.state())) {
+        passed(env, "cab", "change " + ticket.number() + " approved" + by(decision));
+        return;
+      }
+      if (CabDecision.REJECTED.equals(decision.state())) {
+        closeChange(env, false, "rejected by the change board");
+        failed(env, "cab", "change " + ticket.number() + " rejected" + by(decision));
+      }
+      if (gates.overridden(env.name(), "cab")) {
+        overridden(env, "cab", "change " + ticket.number() + " still pending, overridden");
+        return;
+      }
+      long now = Workflow.currentTimeMillis();
+      if (now >= deadline) {
+        closeChange(env, false, "no decision within " + policy.timeoutHoursOrDefault() + "h");
+        failed(env, "cab", "change " + ticket.number() + ": no decision within "
+            + policy.timeoutHoursOrDefault() + "h");
+      }
+      Workflow.await(Duration.ofMillis(Math.min(interval, deadline - now)),
+          () -> cabSignals.containsKey(env.name()) || gates.overridden(env.name(), "cab"));
+      interval = Math.min(maxInterval, interval * 3 / 2);
+    }
+  }
+
+  /** The {@code cabDecision} signal, for change boards that call back (webhook boards). */
+  String acceptCabDecision(CabDecisionSignal signal) {
+    if (signal == null || signal.environment() == null) {
+      return "field 'environment' is missing: send {\"environment\": \"<env>\", \"ticketId\": \"...\","
+          + " \"state\": \"APPROVED|REJECTED\", \"decidedBy\": \"...\"}";
+    }
+    ChangeTicket ticket = tickets.get(signal.environment());
+    if (ticket == null) {
+      return "no change is open for " + signal.environment();
+    }
+    EnvironmentPlan env = request.environments().stream()
+        .filter(plan -> plan.name().equals(signal.environment())).findFirst().orElseThrow();
+    if (CabPolicy.SERVICENOW.equals(env.cab().type())) {
+      return "the decision on " + ticket.number() + " is read from ServiceNow, not taken by signal";
+    }
+    if (!ticket.id().equals(signal.ticketId()) && !ticket.number().equals(signal.ticketId())) {
+      return "field 'ticketId' is " + signal.ticketId() + ", the open change is " + ticket.id();
+    }
+    if (!CabDecision.APPROVED.equals(signal.state()) && !CabDecision.REJECTED.equals(signal.state())) {
+      return "field 'state' must be APPROVED or REJECTED";
+    }
+    if (cabSignals.putIfAbsent(signal.environment(), signal) != null) {
+      return "the change board of " + signal.environment() + " has already decided";
+    }
+    return null;
+  }
+
+  /** Closes the environment's change with the deployment's outcome; safe to call when there is none. */
+  void closeChange(EnvironmentPlan env, boolean successful, String notes) {
+    ChangeTicket ticket = tickets.remove(env.name());
+    if (ticket == null) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        changeBoard.closeChange(new CloseChangeRequest(ticket, env.cab(), successful, notes));
+        progress.log(env.name(), null, "change " + ticket.number() + " closed: "
+            + (successful ? "successful" : "unsuccessful") + " (" + notes + ")");
+      } catch (ActivityFailure failure) {
+        progress.log(env.name(), null, "could not close change " + ticket.number() + ": "
+            + FailureReasons.of(failure) + "; close it by hand");
+      }
+    }).run();
+  }
+
+  // ---- notifications ----
+
+  void notify(EnvironmentPlan env, String title, String text) {
+    NotifyPolicy policy = env.notify();
+    if (policy == null) {
+      return;
+    }
+    String link = policy.uiUrlOrDefault() + "/namespaces/" + Workflow.getInfo().getNamespace()
+        + "/workflows/" + request.releaseId().replace("/", "%2F");
+    try {
+      notifier.send(new Notification(policy.webhookUrl(), title, text,
+          "gantry release approve " + request.releaseId() + " --as <you>", link, policy.mention(),
+          policy.webhookUrlEnv()));
+      progress.log(env.name(), null, "notified: " + title);
+    } catch (ActivityFailure failure) {
+      progress.log(env.name(), null, "notification failed (" + FailureReasons.of(failure)
+          + "); the release goes on");
+    }
+  }
+
+  // ---- outcomes ----
+
+  private void passed(EnvironmentPlan env, String gate, String detail) {
+    progress.gate(env.name(), gate, "passed", detail);
+    progress.log(env.name(), null, gate + " gate passed: " + detail);
+    recorder.audit("gate", null, env.name(), "passed", gate + ": " + detail);
+  }
+
+  private void overridden(EnvironmentPlan env, String gate, String detail) {
+    progress.gate(env.name(), gate, "overridden", detail);
+    progress.log(env.name(), null, gate + " gate OVERRIDDEN: " + detail);
+    recorder.audit("gate", null, env.name(), "overridden", gate + ": " + detail);
+  }
+
+  private void failed(EnvironmentPlan env, String gate, String detail) {
+    progress.gate(env.name(), gate, "failed", detail);
+    recorder.audit("gate", null, env.name(), "failed", gate + ": " + detail);
+    throw ApplicationFailure.newNonRetryableFailure(env.name() + ": " + detail, Failures.GATE_FAILED);
+  }
+
+  private static String by(CabDecision decision) {
+    return (decision.decidedBy() == null ? "" : " by " + decision.decidedBy())
+        + (decision.reason() == null ? "" : ": " + decision.reason());
+  }
+}
