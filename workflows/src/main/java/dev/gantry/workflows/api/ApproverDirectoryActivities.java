@@ -8,6 +8,6 @@ import io.temporal.activity.ActivityMethod;
 public interface ApproverDirectoryActivities {
 
   /** Fails non-retryably (type {@link Failures#INVALID_REQUEST}) if the directory cannot be read. */
-  @ActivityMethod(name = "load")
+  @ActivityMethod(name = "ApproverDirectory.load")
   ApproverDirectory load(DirectoryRequest request);
 }

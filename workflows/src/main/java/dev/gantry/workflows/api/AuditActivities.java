@@ -7,10 +7,10 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface(namePrefix = "Audit.")
 public interface AuditActivities {
 
-  @ActivityMethod(name = "append")
+  @ActivityMethod(name = "Audit.append")
   void append(AuditEvent event);
 
   /** Opens the follow-up review an emergency override owes; idempotent per release, environment, gate. */
-  @ActivityMethod(name = "openFollowUpReview")
+  @ActivityMethod(name = "Audit.openFollowUpReview")
   String openFollowUpReview(FollowUpReview review);
 }

@@ -11,16 +11,16 @@ import io.temporal.activity.ActivityMethod;
 public interface DeploymentActivities {
 
   /** Fails non-retryably (type {@link Failures#ARTIFACT_DIGEST_MISMATCH}) if the bytes do not match. */
-  @ActivityMethod(name = "deploy")
+  @ActivityMethod(name = "Deployment.deploy")
   DeployResult deploy(DeployRequest request);
 
   /** Throws a retryable failure (type {@link Failures#UNHEALTHY}) while the region is unhealthy. */
-  @ActivityMethod(name = "checkHealth")
+  @ActivityMethod(name = "Deployment.checkHealth")
   HealthCheckResult checkHealth(HealthCheckRequest request);
 
-  @ActivityMethod(name = "rollback")
+  @ActivityMethod(name = "Deployment.rollback")
   RollbackResult rollback(RollbackRequest request);
 
-  @ActivityMethod(name = "recordDeployment")
+  @ActivityMethod(name = "Deployment.recordDeployment")
   RecordDeploymentResult recordDeployment(RecordDeploymentRequest request);
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
+import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,8 @@ import java.util.Map;
  * @param variables     plain configuration values handed to the target
  * @param quality       the quality gate (coverage, security), or null
  * @param cab           the change advisory board, or null
- * @param notify        where gate notifications go, or null
+ * @param notifications where gate notifications go, or null
+ * @param window        when deployments are allowed (windows, freezes, holidays), or null: always
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -33,11 +35,12 @@ public record EnvironmentPlan(
     Map<String, String> variables,
     QualityGatePolicy quality,
     CabPolicy cab,
-    NotifyPolicy notify) {
+    NotifyPolicy notifications,
+    DeploymentWindowPolicy window) {
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null);
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null);
   }
 
   public List<String> regions() {

@@ -18,6 +18,8 @@ public final class Failures {
   public static final String REJECTED = "ReleaseRejected";
   /** A quality, window or change board gate refused the release. */
   public static final String GATE_FAILED = "GateFailed";
+  /** A deployment window policy, freeze or holiday calendar cannot be used. Never retried. */
+  public static final String INVALID_WINDOW_POLICY = "InvalidWindowPolicy";
   /** The request cannot be executed as given (bad plan). */
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
 }

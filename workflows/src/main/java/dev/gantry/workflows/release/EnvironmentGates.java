@@ -1,6 +1,15 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.EnvironmentState;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.window.DeploymentWindowActivities;
+import dev.gantry.workflows.api.window.DeploymentWindowPolicies;
+import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
+import dev.gantry.workflows.api.window.Freeze;
+import dev.gantry.workflows.api.window.FreezeSignal;
+import dev.gantry.workflows.api.window.WindowCheckRequest;
+import dev.gantry.workflows.api.window.WindowDecision;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.cab.CabDecision;
@@ -24,6 +33,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +49,9 @@ final class EnvironmentGates {
   /** Where gate events go: the timeline, the report and the audit trail. */
   interface Recorder {
     void audit(String kind, String actor, String environment, String outcome, String detail);
+
+    /** Search attributes and UI details follow a change of stage. */
+    void publish(String environment);
   }
 
   private static final ActivityOptions QUALITY_OPTIONS = ActivityOptions.newBuilder()
@@ -62,6 +75,19 @@ final class EnvironmentGates {
           .build())
       .build();
 
+  private static final ActivityOptions WINDOW_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(1))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .setMaximumAttempts(10)
+          .setDoNotRetry(Failures.INVALID_WINDOW_POLICY)
+          .build())
+      .build();
+
+  /** How long a closed window waits before it looks again (edited calendars, late freezes). */
+  static final Duration WINDOW_RECHECK = Duration.ofHours(1);
+
   /** A notification is a courtesy: a few tries, and it never fails a release. */
   private static final ActivityOptions NOTIFY_OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -77,6 +103,8 @@ final class EnvironmentGates {
   private final ChangeBoardActivities changeBoard =
       Workflow.newActivityStub(ChangeBoardActivities.class, CAB_OPTIONS);
   private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class, NOTIFY_OPTIONS);
+  private final DeploymentWindowActivities windows =
+      Workflow.newActivityStub(DeploymentWindowActivities.class, WINDOW_OPTIONS);
 
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
@@ -84,6 +112,8 @@ final class EnvironmentGates {
   private final Recorder recorder;
   private final Map<String, ChangeTicket> tickets = new LinkedHashMap<>();
   private final Map<String, CabDecisionSignal> cabSignals = new LinkedHashMap<>();
+  private final Map<String, List<Freeze>> freezes = new LinkedHashMap<>();
+  private int freezesAdded;
 
   EnvironmentGates(ReleaseRequest request, ReleaseProgress progress, GateBook gates, Recorder recorder) {
     this.request = request;
@@ -98,7 +128,7 @@ final class EnvironmentGates {
     if (env.quality() == null) {
       return;
     }
-    progress.stage(dev.gantry.workflows.api.ReleaseState.RUNNING, "quality:" + env.name());
+    progress.stage(ReleaseState.RUNNING, "quality:" + env.name());
     QualityGateResult result = quality.evaluate(
         new QualityGateRequest(request.releaseId(), env.name(), env.quality()));
     String measured = describe(result);
@@ -127,6 +157,76 @@ final class EnvironmentGates {
     return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
   }
 
+  // ---- deployment window ----
+
+  /**
+   * Waits, durably, until the environment's deployment window is open: re-evaluates when the next
+   * opening comes, at least hourly, and at once when a freeze or an override arrives.
+   */
+  void window(EnvironmentPlan env) {
+    DeploymentWindowPolicy policy = env.window();
+    if (policy == null && !freezes.containsKey(env.name())) {
+      return;
+    }
+    if (policy == null) {
+      policy = new DeploymentWindowPolicy("UTC", List.of(), List.of(), List.of(), List.of());
+    }
+    String lastReason = null;
+    while (true) {
+      long now = Workflow.currentTimeMillis();
+      WindowDecision decision = windows.evaluate(new WindowCheckRequest(env.name(), policy, now,
+          freezes.getOrDefault(env.name(), List.of())));
+      if (decision.open()) {
+        progress.environment(env.name(), EnvironmentState.PENDING, null);
+        passed(env, "window", decision.reason());
+        return;
+      }
+      if (gates.overridden(env.name(), "window")) {
+        progress.environment(env.name(), EnvironmentState.PENDING, null);
+        overridden(env, "window", "closed (" + decision.reason() + "), overridden");
+        return;
+      }
+      if (!decision.reason().equals(lastReason)) {
+        String waitingFor = "deployment window: " + decision.reason() + "; next opening "
+            + decision.nextOpenDescription();
+        progress.environment(env.name(), EnvironmentState.AWAITING_WINDOW, waitingFor);
+        progress.stage(ReleaseState.WAITING, "window:" + env.name());
+        progress.log(env.name(), null, "waiting for the " + waitingFor);
+        recorder.audit("gate", null, env.name(), "waiting", "window: " + decision.reason());
+        recorder.publish(env.name());
+        lastReason = decision.reason();
+      }
+      long wakeAt = now + WINDOW_RECHECK.toMillis();
+      if (decision.nextOpenEpochMillis() != null) {
+        wakeAt = Math.min(wakeAt, decision.nextOpenEpochMillis());
+      }
+      int seen = freezesAdded;
+      Workflow.await(Duration.ofMillis(Math.max(1, wakeAt - now)),
+          () -> freezesAdded != seen || gates.overridden(env.name(), "window"));
+    }
+  }
+
+  /** The {@code freeze} signal: returns null if the freeze was added, else why it was refused. */
+  String addFreeze(FreezeSignal signal) {
+    if (signal == null || signal.environment() == null) {
+      return "field 'environment' is missing: send {\"environment\": \"production\", \"from\": \"2026-12-24\","
+          + " \"to\": \"2026-12-26\", \"reason\": \"...\"}";
+    }
+    EnvironmentPlan env = request.environments().stream()
+        .filter(plan -> plan.name().equals(signal.environment())).findFirst().orElse(null);
+    if (env == null) {
+      return "no environment '" + signal.environment() + "' in this release";
+    }
+    String zone = env.window() == null ? "UTC" : env.window().timeZone();
+    List<String> problems = DeploymentWindowPolicies.freezeProblems(signal.toFreeze(), zone, "freeze");
+    if (!problems.isEmpty()) {
+      return String.join("; ", problems);
+    }
+    freezes.computeIfAbsent(env.name(), name -> new ArrayList<>()).add(signal.toFreeze());
+    freezesAdded++;
+    return null;
+  }
+
   // ---- change advisory board ----
 
   void changeBoard(EnvironmentPlan env) {
@@ -134,7 +234,8 @@ final class EnvironmentGates {
     if (policy == null) {
       return;
     }
-    progress.stage(dev.gantry.workflows.api.ReleaseState.RUNNING, "cab:" + env.name());
+    progress.stage(ReleaseState.WAITING, "cab:" + env.name());
+    progress.environment(env.name(), EnvironmentState.AWAITING_CHANGE_BOARD, "change board decision");
     ChangeTicket ticket = changeBoard.openChange(new ChangeRequest(request.releaseId(), request.application(),
         request.version(), request.artifact().digest(), env.name(), request.requestedBy(),
         "Deploy " + request.application() + " " + request.version() + " (" + request.artifact().digest()
@@ -152,6 +253,7 @@ final class EnvironmentGates {
       CabDecision decision = signalled != null ? signalled.toDecision()
           : changeBoard.readDecision(new ReadDecisionRequest(ticket, policy));
       if (CabDecision.APPROVED.equals(decision.state())) {
+        progress.environment(env.name(), EnvironmentState.PENDING, null);
         passed(env, "cab", "change " + ticket.number() + " approved" + by(decision));
         return;
       }
@@ -160,6 +262,7 @@ final class EnvironmentGates {
         failed(env, "cab", "change " + ticket.number() + " rejected" + by(decision));
       }
       if (gates.overridden(env.name(), "cab")) {
+        progress.environment(env.name(), EnvironmentState.PENDING, null);
         overridden(env, "cab", "change " + ticket.number() + " still pending, overridden");
         return;
       }
@@ -223,7 +326,7 @@ final class EnvironmentGates {
   // ---- notifications ----
 
   void notify(EnvironmentPlan env, String title, String text) {
-    NotifyPolicy policy = env.notify();
+    NotifyPolicy policy = env.notifications();
     if (policy == null) {
       return;
     }

@@ -6,6 +6,8 @@ import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.window.FreezeSignal;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -41,6 +43,20 @@ public interface ReleaseWorkflow {
   /** Emergency: {@code {"approver": "erin", "gate": "window", "justification": "...", "incident": "INC-1"}}. */
   @SignalMethod(name = "override")
   void override(OverrideSignal override);
+
+  /**
+   * Blocks deployments of an environment for a period; a release waiting for the window honours it at
+   * once: {@code {"environment": "production", "from": "2026-12-24", "to": "2026-12-26", "reason": "..."}}.
+   */
+  @SignalMethod(name = "freeze")
+  void freeze(FreezeSignal freeze);
+
+  /**
+   * A change board's decision, for boards that call back (webhook boards):
+   * {@code {"environment": "production", "ticketId": "CHG-1", "state": "APPROVED", "decidedBy": "cab"}}.
+   */
+  @SignalMethod(name = "cabDecision")
+  void cabDecision(CabDecisionSignal decision);
 
   @UpdateMethod(name = "submitApproval")
   GateDecision submitApproval(ApprovalSignal approval);

@@ -27,6 +27,8 @@ import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
 import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
@@ -95,10 +97,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
   private final GateBook gates;
+  private final EnvironmentGates environmentGates;
   /** Audit events wait here for the audit pump, so handlers never block on I/O and order is kept. */
   private final List<AuditEvent> pendingAudit = new ArrayList<>();
   private final List<FollowUpReview> pendingFollowUps = new ArrayList<>();
   private boolean auditInFlight;
+  private boolean directoryLoaded;
+  private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
   private int auditSequence;
 
   @WorkflowInit
@@ -106,6 +111,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     this.request = request;
     this.progress = new ReleaseProgress(request);
     this.gates = new GateBook(request);
+    this.environmentGates = new EnvironmentGates(request, progress, gates, new EnvironmentGates.Recorder() {
+      @Override
+      public void audit(String kind, String actor, String environment, String outcome, String detail) {
+        ReleaseWorkflowImpl.this.audit(kind, actor, environment, outcome, detail);
+      }
+
+      @Override
+      public void publish(String environment) {
+        ReleaseWorkflowImpl.this.publish(environment);
+      }
+    });
   }
 
   @Override
@@ -118,10 +134,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       loadDirectory();
       for (EnvironmentPlan env : request.environments()) {
         gates.at(env.name());
+        environmentGates.quality(env);
+        environmentGates.changeBoard(env);
+        environmentGates.window(env);
         if (env.needsApproval()) {
           awaitApproval(env);
         }
-        deployEnvironment(env);
+        deploy(env);
         recordDeployment(env);
       }
     } catch (TemporalFailure failure) {
@@ -152,7 +171,43 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void override(OverrideSignal signal) {
+    if (!directoryLoaded && request.approversDirectory() != null) {
+      // Sent with the start: decide once the directory says who is an emergency approver.
+      earlyOverrides.add(signal);
+      return;
+    }
     recordOverride(signal, gates.override(signal));
+  }
+
+  @Override
+  public void freeze(FreezeSignal signal) {
+    String refusal = environmentGates.addFreeze(signal);
+    String environment = signal == null ? null : signal.environment();
+    String by = signal == null ? null : signal.by();
+    if (refusal == null) {
+      progress.log(environment, null, "freeze added: " + signal.from() + " to " + signal.to() + " ("
+          + signal.toFreeze().reason() + ")");
+      audit("freeze", by, environment, "accepted", signal.from() + " to " + signal.to() + ": "
+          + signal.toFreeze().reason());
+    } else {
+      progress.log(environment, null, "freeze refused: " + refusal);
+      audit("freeze", by, environment, "refused", refusal);
+    }
+  }
+
+  @Override
+  public void cabDecision(CabDecisionSignal signal) {
+    String refusal = environmentGates.acceptCabDecision(signal);
+    String environment = signal == null ? null : signal.environment();
+    String by = signal == null ? null : signal.decidedBy();
+    if (refusal == null) {
+      progress.log(environment, null, "change board decision received: " + signal.state()
+          + (by == null ? "" : " by " + by));
+      audit("cab-decision", by, environment, "accepted", signal.state() + ": " + signal.reason());
+    } else {
+      progress.log(environment, null, "change board decision refused: " + refusal);
+      audit("cab-decision", by, environment, "refused", refusal);
+    }
   }
 
   @Override
@@ -272,6 +327,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.log(env.name(), null, "waiting for " + waitingFor);
     audit("gate", null, env.name(), "waiting", "approval: " + needed + " from " + policy.whoMayApprove());
     publish(env.name());
+    environmentGates.notify(env, request.application() + " " + request.version() + " waits for approval in "
+        + env.name(), "Needs " + needed + " approval(s) from " + policy.whoMayApprove() + ". Artifact "
+        + request.artifact().digest() + ", requested by " + request.requestedBy() + ".");
 
     long opened = Workflow.currentTimeMillis();
     long deadline = opened + policy.timeoutHoursOrDefault() * 3_600_000L;
@@ -323,12 +381,31 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         + (group == null ? "" : ": escalated to " + group);
     progress.log(env.name(), null, message);
     audit("escalation", null, env.name(), "escalated", message);
+    environmentGates.notify(env, "ESCALATION: " + request.application() + " " + request.version()
+        + " still waits for approval in " + env.name(), message);
   }
 
   private void loadDirectory() {
     if (request.approversDirectory() != null) {
       gates.directory(directory.load(new DirectoryRequest(request.releaseId(), request.approversDirectory())));
     }
+    directoryLoaded = true;
+    for (OverrideSignal early : earlyOverrides) {
+      recordOverride(early, gates.override(early));
+    }
+    earlyOverrides.clear();
+  }
+
+  /** Deploys the environment and tells its change board how it went. */
+  private void deploy(EnvironmentPlan env) {
+    try {
+      deployEnvironment(env);
+    } catch (TemporalFailure failure) {
+      environmentGates.closeChange(env, false, "deployment failed: " + FailureReasons.of(failure));
+      throw failure;
+    }
+    environmentGates.closeChange(env, true, request.version() + " deployed to " + env.regions().size()
+        + " region(s)");
   }
 
   private void deployEnvironment(EnvironmentPlan env) {

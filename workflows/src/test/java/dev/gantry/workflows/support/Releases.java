@@ -51,6 +51,11 @@ public final class Releases {
         List.of(dev, staging, production), "dana", "java-client");
   }
 
+  public static ReleaseRequest withApprovalsDirectory(ReleaseRequest request) {
+    return new ReleaseRequest(request.application(), request.version(), request.artifact(),
+        request.environments(), request.requestedBy(), request.specSource(), "/etc/gantry/approvers.yaml");
+  }
+
   /**
    * The test server with time skipping and Gantry's search attributes. The extension's own worker (on a
    * throw-away task queue) stays empty: {@link #startWorker} serves {@link TaskQueues#RELEASE}, as the

@@ -26,14 +26,14 @@ public interface ChangeBoardActivities {
    * Opens the change, or returns the open change that already carries this request's
    * {@link ChangeRequest#correlationId()}: retries and replays never open a second one.
    */
-  @ActivityMethod(name = "openChange")
+  @ActivityMethod(name = "ChangeBoard.openChange")
   ChangeTicket openChange(ChangeRequest request);
 
   /** Reads the board's decision. Boards that cannot be polled always answer {@link CabDecision#PENDING}. */
-  @ActivityMethod(name = "readDecision")
+  @ActivityMethod(name = "ChangeBoard.readDecision")
   CabDecision readDecision(ReadDecisionRequest request);
 
   /** Records the outcome and closes the change; closing a closed change changes nothing. */
-  @ActivityMethod(name = "closeChange")
+  @ActivityMethod(name = "ChangeBoard.closeChange")
   ChangeTicket closeChange(CloseChangeRequest request);
 }

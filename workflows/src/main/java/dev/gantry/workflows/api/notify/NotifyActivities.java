@@ -16,6 +16,6 @@ public interface NotifyActivities {
    * Posts the notification. A retry after a lost answer may post it twice: chat webhooks have no
    * idempotency key.
    */
-  @ActivityMethod(name = "send")
+  @ActivityMethod(name = "Notify.send")
   NotificationReceipt send(Notification notification);
 }

@@ -19,6 +19,6 @@ public interface QualityGateActivities {
    * Only a policy that cannot be evaluated at all fails the activity, non-retryably, with type
    * {@link #INVALID_POLICY}. Reading files has no side effects, so the activity is safe to retry.
    */
-  @ActivityMethod(name = "evaluate")
+  @ActivityMethod(name = "QualityGate.evaluate")
   QualityGateResult evaluate(QualityGateRequest request);
 }

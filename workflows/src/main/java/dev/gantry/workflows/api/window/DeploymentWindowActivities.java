@@ -16,6 +16,6 @@ public interface DeploymentWindowActivities {
    * or an extra freeze is invalid, or a holiday calendar cannot be read or parsed: the gate fails
    * closed, it never treats a broken calendar as "no holidays".
    */
-  @ActivityMethod(name = "evaluate")
+  @ActivityMethod(name = "DeploymentWindow.evaluate")
   WindowDecision evaluate(WindowCheckRequest request);
 }
