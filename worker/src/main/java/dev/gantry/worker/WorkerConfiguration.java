@@ -5,6 +5,14 @@ import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.cab.ChangeBoardActivitiesImpl;
+import dev.gantry.activities.notify.NotifyActivitiesImpl;
+import dev.gantry.activities.quality.QualityGateActivitiesImpl;
+import dev.gantry.activities.window.DeploymentWindowActivitiesImpl;
+import dev.gantry.workflows.api.cab.ChangeBoardActivities;
+import dev.gantry.workflows.api.notify.NotifyActivities;
+import dev.gantry.workflows.api.quality.QualityGateActivities;
+import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.activities.directory.FileApproverDirectory;
 import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
@@ -33,6 +41,27 @@ public class WorkerConfiguration {
   @Bean
   ApproverDirectoryActivities approverDirectoryActivities() {
     return new FileApproverDirectory();
+  }
+
+  @Bean
+  QualityGateActivities qualityGateActivities() {
+    return new QualityGateActivitiesImpl();
+  }
+
+  @Bean
+  DeploymentWindowActivities deploymentWindowActivities() {
+    return new DeploymentWindowActivitiesImpl();
+  }
+
+  /** Credentials (ServiceNow token, webhook URLs) are read from the worker's environment, by name. */
+  @Bean
+  ChangeBoardActivities changeBoardActivities() {
+    return ChangeBoardActivitiesImpl.standard(System::getenv);
+  }
+
+  @Bean
+  NotifyActivities notifyActivities() {
+    return new NotifyActivitiesImpl(System::getenv);
   }
 
   @Bean

@@ -24,11 +24,32 @@ import picocli.CommandLine;
  * service and the Spring worker, deploying into a real folder tree.
  */
 class CliEndToEndTest {
-  private static final Path SPEC = Path.of("..", "examples", "release.yaml");
+  private Path spec;
   private static final String ID = "release/hello-service/1.4.0";
   private final ObjectMapper json = new ObjectMapper();
 
   @TempDir Path targets;
+  @TempDir Path examples;
+
+  /** The example, with production frozen for good: the test must get past its window by an override. */
+  @org.junit.jupiter.api.BeforeEach
+  void copyTheExample() throws Exception {
+    Path source = Path.of("..", "examples");
+    try (var files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path copy = examples.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path production = examples.resolve("environments/production/config.yaml");
+    Files.writeString(production, Files.readString(production).replace("  freezes:\n",
+        "  freezes:\n    - {from: \"2020-01-01\", to: \"2099-12-31\", reason: test freeze}\n"));
+    spec = examples.resolve("release.yaml");
+  }
 
   record Run(int exitCode, String out, String err) {}
 
@@ -39,10 +60,21 @@ class CliEndToEndTest {
         ConfigurableApplicationContext worker = startWorker(temporal.address())) {
       String address = temporal.address();
 
-      Run started = cli("release", "start", SPEC.toString(), "--target-root", targets.toString(),
+      Run started = cli("release", "start", spec.toString(), "--target-root", targets.toString(),
           "--address", address, "-o", "json");
       assertThat(started.exitCode()).as(started.err()).isZero();
       assertThat(json.readTree(started.out()).get("releaseId").asText()).isEqualTo(ID);
+
+      JsonNode frozen = awaitStage(address, "window:production");
+      assertThat(frozen.get("state").asText()).isEqualTo("WAITING");
+      assertThat(frozen.toString()).contains("test freeze");
+      Run notEmergency = cli("release", "override", ID, "--as", "alice", "--gate", "window",
+          "--justification", "I want it now", "--incident", "INC-1", "--address", address);
+      assertThat(notEmergency.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(notEmergency.err()).contains("only members of emergency-approvers");
+      Run override = cli("release", "override", ID, "--as", "erin", "--gate", "window",
+          "--justification", "customer-facing outage fix", "--incident", "INC-4711", "--address", address);
+      assertThat(override.exitCode()).as(override.err()).isZero();
 
       JsonNode waiting = awaitStage(address, "approval:production");
       assertThat(waiting.get("state").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -50,7 +82,7 @@ class CliEndToEndTest {
           .isEqualTo(Path.of("releases", "1.4.0"));
       assertThat(targets.resolve("production")).doesNotExist();
 
-      Run again = cli("release", "start", SPEC.toString(), "--target-root", targets.toString(),
+      Run again = cli("release", "start", spec.toString(), "--target-root", targets.toString(),
           "--address", address);
       assertThat(again.exitCode()).isEqualTo(GantryCli.FAILED);
       assertThat(again.err()).contains("already exists");

@@ -2,6 +2,8 @@ package dev.gantry.starter.client;
 
 import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.GateCheck;
+import dev.gantry.workflows.api.GateOverride;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
@@ -38,10 +40,27 @@ public final class StatusView {
             region.detail() == null ? "" : region.detail()));
       }
     }
+    if (status.gates() != null && !status.gates().isEmpty()) {
+      out.append("  gates\n");
+      for (GateCheck gate : status.gates()) {
+        out.append(String.format("      %-12s %-9s %-11s %s%n", gate.environment(), gate.gate(),
+            gate.outcome(), gate.detail()));
+      }
+    }
+    if (status.overrides() != null && !status.overrides().isEmpty()) {
+      out.append("  emergency overrides\n");
+      for (GateOverride override : status.overrides()) {
+        out.append(String.format("      %-10s %-12s %s%n", dash(override.approver()),
+            override.accepted() ? "accepted" : "REFUSED",
+            (override.environment() == null ? "" : override.environment() + " " + override.gate() + ": ")
+                + (override.accepted() ? override.justification() + " (" + override.incident() + ")"
+                    : override.reason())));
+      }
+    }
     if (!status.approvals().isEmpty()) {
       out.append("  approvals\n");
       for (Approval approval : status.approvals()) {
-        out.append(String.format("      %-10s %-12s %s%n", approval.approver(),
+        out.append(String.format("      %-10s %-12s %s%n", dash(approval.approver()),
             approval.accepted() ? "accepted" : "REFUSED",
             (approval.environment() == null ? "" : approval.environment() + ": ")
                 + (approval.accepted() ? nullToEmpty(approval.comment()) : approval.reason())));
@@ -51,6 +70,10 @@ public final class StatusView {
       out.append("  failure: ").append(status.failureReason()).append('\n');
     }
     return out.toString();
+  }
+
+  private static String dash(String value) {
+    return value == null ? "-" : value;
   }
 
   private static String nullToEmpty(String value) {

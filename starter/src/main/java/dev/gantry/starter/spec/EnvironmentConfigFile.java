@@ -1,5 +1,6 @@
 package dev.gantry.starter.spec;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,11 @@ record EnvironmentConfigFile(
     TargetSpec target,
     HealthCheckSpec healthCheck,
     ApprovalSpec approval,
-    Map<String, String> variables) {
+    Map<String, String> variables,
+    QualitySpec quality,
+    CabSpec cab,
+    @JsonProperty("notify") NotifySpec notifications,
+    WindowSpec window) {
 
   record RegionSpec(String name, Boolean primary) {}
 
@@ -18,6 +23,30 @@ record EnvironmentConfigFile(
 
   record HealthCheckSpec(
       String command, String url, Integer timeoutSeconds, Integer attempts, Integer intervalSeconds) {}
+
+  record QualitySpec(CoverageSpec coverage, SecuritySpec security) {}
+
+  record CoverageSpec(String report, String format, Double minLinesPct) {}
+
+  record SecuritySpec(
+      String scoreReport, Double minScore, String sarifReport, Integer maxCritical, Integer maxHigh) {}
+
+  record CabSpec(
+      String type, String url, String tokenEnv, String assignmentGroup, Integer pollIntervalSeconds,
+      Integer timeoutHours) {}
+
+  record NotifySpec(String webhookUrlEnv, String webhookUrl, List<String> mention, String uiUrl) {}
+
+  record WindowSpec(
+      String timeZone,
+      List<WeeklySpec> allowed,
+      List<FreezeSpec> freezes,
+      List<WeeklySpec> recurringFreezes,
+      List<String> holidayCalendars) {}
+
+  record WeeklySpec(List<String> days, String from, String to) {}
+
+  record FreezeSpec(String from, String to, String reason) {}
 
   record ApprovalSpec(
       Boolean required,

@@ -16,6 +16,10 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.notify.NotifyPolicy;
+import dev.gantry.workflows.api.quality.QualityGatePolicy;
+import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,6 +84,14 @@ public final class ReleaseSpecLoader {
         + " `requestedBy: <your name>` or pass --requested-by");
     ArtifactRef artifact = artifact(where, base, file.artifact(), problems);
     List<EnvironmentPlan> environments = environments(where, base, file, overrides, problems);
+    if (artifact != null && !artifact.isFile()) {
+      for (EnvironmentPlan env : environments) {
+        if (DeployTarget.LOCAL.equals(env.target().type())) {
+          problems.add(where + ": field 'artifact.image': environment " + env.name() + " deploys to the"
+              + " local target, which deploys files: use `artifact: {file: ...}`");
+        }
+      }
+    }
     String directory = null;
     if (file.approversDirectory() != null) {
       Path directoryFile = base.resolve(file.approversDirectory()).normalize();
@@ -210,11 +222,15 @@ public final class ReleaseSpecLoader {
     DeployTarget target = target(where, base, env.target(), overrides, problems);
     HealthCheck healthCheck = healthCheck(where, env.healthCheck(), problems);
     ApprovalPolicy approval = approval(where, env.approval(), problems);
+    QualityGatePolicy quality = GateSections.quality(where, base, env.quality(), problems);
+    CabPolicy cab = GateSections.cab(where, env.cab(), problems);
+    NotifyPolicy notify = GateSections.notifications(where, env.notifications(), problems);
+    DeploymentWindowPolicy window = GateSections.window(where, base, env.window(), problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
-        env.variables() == null ? Map.of() : Map.copyOf(env.variables()));
+        env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,
@@ -294,7 +310,14 @@ public final class ReleaseSpecLoader {
   }
 
   private static ApprovalPolicy approval(String where, ApprovalSpec spec, List<String> problems) {
-    if (spec == null || !Boolean.TRUE.equals(spec.required())) {
+    if (spec == null) {
+      return ApprovalPolicy.none();
+    }
+    if (!Boolean.TRUE.equals(spec.required())) {
+      if (spec.approvers() != null || spec.groups() != null || spec.minApprovals() != null) {
+        problems.add(where + ": field 'approval.required' is " + (spec.required() == null ? "missing" : "false")
+            + " but approvers are configured: set `required: true`, or remove the approval section");
+      }
       return ApprovalPolicy.none();
     }
     List<String> approvers = spec.approvers() == null ? List.of() : spec.approvers();

@@ -6,6 +6,7 @@ import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -43,6 +44,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
   private final Duration approvalPause;
   private final boolean exitWhenDone;
   private final List<String> demoApprovers;
+  private final String emergencyApprover;
   private final PrintStream out = System.out;
   private int exitCode = 1;
 
@@ -51,7 +53,9 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
       @Value("${gantry.demo.target-root:.gantry/demo}") Path targetRoot,
       @Value("${gantry.demo.approval-pause:PT1S}") Duration approvalPause,
       @Value("${gantry.demo.exit:true}") boolean exitWhenDone,
-      @Value("${gantry.demo.approvers:alice,carol}") List<String> demoApprovers) {
+      @Value("${gantry.demo.approvers:alice,carol}") List<String> demoApprovers,
+      @Value("${gantry.demo.emergency-approver:erin}") String emergencyApprover) {
+    this.emergencyApprover = emergencyApprover;
     this.demoApprovers = demoApprovers;
     this.workflowClient = workflowClient;
     this.workers = workers;
@@ -77,6 +81,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     String releaseId = gantry.startRelease(request);
 
     Set<String> approved = new HashSet<>();
+    Set<String> overridden = new HashSet<>();
     ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(200)).follow(releaseId,
         Duration.ofMinutes(10), new ReleaseWatch.Listener() {
           @Override
@@ -86,6 +91,10 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
 
           @Override
           public void onStatus(ReleaseStatus status) {
+            if (status.state() == ReleaseState.WAITING && status.stage().startsWith("window:")
+                && overridden.add(status.stage())) {
+              overrideWindow(gantry, releaseId, status);
+            }
             if (status.state() == ReleaseState.AWAITING_APPROVAL) {
               String env = status.stage().substring("approval:".length());
               if (approved.add(env)) {
@@ -113,13 +122,26 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
         .filter(name -> !name.equals(request.requestedBy()))
         .limit(env.approval().minApprovalsOrDefault())
         .toList();
-    out.printf("%n  >> %s waits for approval; approving as the example approvers %s"
-        + " (by hand: ./gantry release approve %s --as <name>)%n%n", environment, approvers, releaseId);
+    out.printf("%n  >> %s waits for approval; approving as the example approvers %s%n%n", environment,
+        approvers);
     sleep(approvalPause);
     for (String approver : approvers) {
       gantry.approve(releaseId, new ApprovalSignal(approver, "demo approval", environment,
           request.artifact().digest()));
     }
+  }
+
+  /** Outside office hours the example's production window is closed: the demo shows an override. */
+  private void overrideWindow(GantryClient gantry, String releaseId, ReleaseStatus status) {
+    String environment = status.stage().substring("window:".length());
+    String waiting = status.environments().stream().filter(e -> e.environment().equals(environment))
+        .map(e -> e.waitingFor()).findFirst().orElse("");
+    out.printf("%n  >> %s is held: %s.%n  >> A real release would wait for the window; the demo overrides it as"
+        + " %s (emergency-approvers), which is recorded and opens a follow-up review.%n%n",
+        environment, waiting, emergencyApprover);
+    sleep(approvalPause);
+    gantry.override(releaseId, new OverrideSignal(emergencyApprover, "window",
+        "demo run outside the deployment window", "DEMO-1", environment, null));
   }
 
   public int exitCode() {
