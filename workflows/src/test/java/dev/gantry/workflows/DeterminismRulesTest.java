@@ -36,10 +36,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeterminismRulesTest {
 
-  private static final Set<String> CLOCK_READS_OF_SYSTEM = Set.of("currentTimeMillis", "nanoTime");
+  private static final Set<String> CLOCK_READS_OF_SYSTEM =
+      Set.of("currentTimeMillis", "nanoTime", "getenv", "getProperty", "getProperties");
 
   private static final DescribedPredicate<JavaMethodCall> READS_THE_CLOCK = DescribedPredicate.describe(
-      "System.currentTimeMillis/nanoTime or java.time.*.now",
+      "System.currentTimeMillis/nanoTime/getenv/getProperty or java.time.*.now",
       call -> {
         JavaClass owner = call.getTarget().getOwner();
         String name = call.getTarget().getName();
@@ -63,9 +64,11 @@ class DeterminismRulesTest {
       call -> call.getTarget().getOwner().isAssignableTo(Random.class));
 
   private static final DescribedPredicate<JavaClass> FORBIDDEN_TYPES = DescribedPredicate.describe(
-      "Clock, ThreadLocalRandom, Thread, ExecutorService/Executors, CompletableFuture, java.io.File*,"
+      "Clock, Date, Calendar, ThreadLocalRandom, Thread, ExecutorService/Executors, CompletableFuture, java.io.File*,"
           + " java.nio.file, java.net, java.net.http",
       type -> type.isAssignableTo(Clock.class)
+          || type.isAssignableTo(java.util.Date.class)
+          || type.isAssignableTo(java.util.Calendar.class)
           || type.isAssignableTo(ThreadLocalRandom.class)
           || type.isAssignableTo(Thread.class)
           || type.isAssignableTo(ExecutorService.class)
@@ -132,7 +135,10 @@ class DeterminismRulesTest {
       ForbiddenInWorkflows.UsesFile.class,
       ForbiddenInWorkflows.UsesNioFiles.class,
       ForbiddenInWorkflows.UsesNet.class,
-      ForbiddenInWorkflows.UsesHttpClient.class})
+      ForbiddenInWorkflows.UsesHttpClient.class,
+      ForbiddenInWorkflows.NewDate.class,
+      ForbiddenInWorkflows.UsesCalendar.class,
+      ForbiddenInWorkflows.ReadsEnvironment.class})
   void everyClauseOfTheRuleBites(Class<?> offender) {
     JavaClasses bad = new ClassFileImporter().importClasses(offender);
 

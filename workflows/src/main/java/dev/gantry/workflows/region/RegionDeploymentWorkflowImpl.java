@@ -69,8 +69,9 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   public RegionDeploymentResult deploy(RegionDeploymentRequest request) {
     String where = request.environment() + "/" + request.region();
     status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "deploying " + request.version());
+    DeployResult deployed = null;
     try {
-      DeployResult deployed = deployments.deploy(request.toDeploy());
+      deployed = deployments.deploy(request.toDeploy());
       status = new RegionStatus(request.region(), RegionState.DEPLOYING, deployed.previousVersion(),
           "checking health of " + request.version());
       HealthCheckResult health = healthChecks.checkHealth(request.toHealthCheck());
@@ -82,6 +83,13 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
           deployed.previousVersion(), deployed.alreadyCurrent(), health.detail());
     } catch (RuntimeException failure) {
       String reason = FailureReasons.of(failure);
+      if (deployed != null && deployed.alreadyCurrent()) {
+        // The version was live before this release: rolling it back would undo someone else's deploy.
+        status = new RegionStatus(request.region(), RegionState.FAILED, deployed.previousVersion(),
+            reason + "; left unchanged (" + request.version() + " ran there before this release)");
+        throw ApplicationFailure.newNonRetryableFailure(reason + "; left unchanged: " + request.version()
+            + " ran there before this release", Failures.REGION_FAILED);
+      }
       RollbackResult undone = leaveAsFound(request, reason);
       String outcome = undone.changed()
           ? FailureReasons.rolledBackTo(undone.restoredVersion())

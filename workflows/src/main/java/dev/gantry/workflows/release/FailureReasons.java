@@ -21,6 +21,9 @@ public final class FailureReasons {
     Throwable cause = failure;
     String innermost = null;
     while (cause != null) {
+      if (cause instanceof io.temporal.failure.CanceledFailure) {
+        return "the release was cancelled";
+      }
       if (cause instanceof ApplicationFailure app) {
         innermost = app.getOriginalMessage();
       } else if (cause instanceof TimeoutFailure timeout) {

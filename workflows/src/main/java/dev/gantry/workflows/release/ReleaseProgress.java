@@ -34,6 +34,7 @@ final class ReleaseProgress {
   private String stage = "starting";
   private String finishedAt;
   private String failureReason;
+  private String currentEnvironment;
 
   ReleaseProgress(ReleaseRequest request) {
     this.request = request;
@@ -54,6 +55,10 @@ final class ReleaseProgress {
 
   void log(String environment, String region, String event) {
     timeline.add(new TimelineEntry(now(), environment, region, event));
+  }
+
+  void at(String environment) {
+    currentEnvironment = environment;
   }
 
   void stage(ReleaseState state, String stage) {
@@ -97,18 +102,25 @@ final class ReleaseProgress {
   }
 
   void finish(ReleaseState state, String failureReason) {
+    if (state == ReleaseState.FAILED) {
+      // The environment the release was at when it failed (at a gate, or deploying) failed; later ones
+      // were skipped.
+      environmentStates.replaceAll((name, current) -> current == EnvironmentState.AWAITING_APPROVAL
+          || current == EnvironmentState.AWAITING_WINDOW || current == EnvironmentState.AWAITING_CHANGE_BOARD
+          || current == EnvironmentState.DEPLOYING || (name.equals(currentEnvironment)
+              && current == EnvironmentState.PENDING) ? EnvironmentState.FAILED : current);
+    }
     this.state = state;
     this.stage = state == ReleaseState.SUCCEEDED ? "done" : "failed";
     this.failureReason = failureReason;
     this.finishedAt = now();
     for (Map.Entry<String, EnvironmentState> env : environmentStates.entrySet()) {
-      if (env.getValue() == EnvironmentState.PENDING
-          || env.getValue() == EnvironmentState.AWAITING_APPROVAL) {
+      waitingFor.remove(env.getKey());
+      if (env.getValue() == EnvironmentState.PENDING) {
         env.setValue(EnvironmentState.SKIPPED);
-        waitingFor.remove(env.getKey());
-        regions.get(env.getKey()).replaceAll((name, region) -> region.state() == RegionState.PENDING
-            ? new RegionStatus(name, RegionState.SKIPPED, null, null) : region);
       }
+      regions.get(env.getKey()).replaceAll((name, region) -> region.state() == RegionState.PENDING
+          ? new RegionStatus(name, RegionState.SKIPPED, null, null) : region);
     }
   }
 

@@ -104,6 +104,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private boolean auditInFlight;
   private boolean directoryLoaded;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
+  private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
+  private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
 
   @WorkflowInit
@@ -134,6 +136,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       loadDirectory();
       for (EnvironmentPlan env : request.environments()) {
         gates.at(env.name());
+        progress.at(env.name());
         environmentGates.quality(env);
         environmentGates.changeBoard(env);
         environmentGates.window(env);
@@ -267,6 +270,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.approval(new Approval(decision.environment(), approver, comment, ReleaseProgress.now(),
         decision.accepted(), decision.refusal()));
     if (decision.accepted()) {
+      String waitingFor = approvalWaits.get(decision.environment());
+      if (waitingFor != null) {
+        java.util.Set<String> counted = gates.validApprovers(decision.environment(), Workflow.currentTimeMillis());
+        progress.environment(decision.environment(), EnvironmentState.AWAITING_APPROVAL, waitingFor + " ("
+            + counted.size() + " so far: " + String.join(", ", counted) + ")");
+      }
       progress.log(decision.environment(), null, "approval by " + approver + " accepted"
           + (comment == null || comment.isBlank() ? "" : ": " + comment));
       audit("approval", approver, decision.environment(), "accepted", comment);
@@ -322,6 +331,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         + " {\"approver\": \"<name>\", \"digest\": \"" + request.artifact().digest()
         + "\", \"comment\": \"...\"}";
     gates.open(env.name());
+    approvalWaits.put(env.name(), waitingFor);
     progress.environment(env.name(), EnvironmentState.AWAITING_APPROVAL, waitingFor);
     progress.stage(ReleaseState.AWAITING_APPROVAL, "approval:" + env.name());
     progress.log(env.name(), null, "waiting for " + waitingFor);
@@ -368,6 +378,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
               || gates.satisfied(env, Workflow.currentTimeMillis()));
     }
     gates.pass(env.name());
+    approvalWaits.remove(env.name());
     String approvers = String.join(", ", gates.validApprovers(env.name(), Workflow.currentTimeMillis()));
     progress.environment(env.name(), EnvironmentState.PENDING, null);
     progress.gate(env.name(), "approval", "passed", "approved by " + approvers);
@@ -430,7 +441,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     String rollback = rollBack(env, saga);
-    progress.environment(env.name(), EnvironmentState.ROLLED_BACK, null);
+    boolean anyRolledBack = env.regions().stream()
+        .anyMatch(region -> progress.region(env.name(), region).state() == RegionState.ROLLED_BACK);
+    progress.environment(env.name(), anyRolledBack ? EnvironmentState.ROLLED_BACK : EnvironmentState.FAILED,
+        null);
     throw ApplicationFailure.newNonRetryableFailure(
         env.name() + ": " + String.join("; ", failures) + ". " + rollback, Failures.REGION_FAILED);
   }
@@ -457,6 +471,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       String region = entry.getKey();
       try {
         RegionDeploymentResult result = entry.getValue().get();
+        if (result.alreadyCurrent()) {
+          unchangedRegions.add(env.name() + "/" + region);
+        }
         String detail = (result.alreadyCurrent() ? request.version() + " was already current; " : "")
             + "healthy: " + result.health();
         progress.region(env.name(), region, RegionState.DEPLOYED, result.previousVersion(), detail);
@@ -502,6 +519,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void undoRegion(EnvironmentPlan env, String region) {
+    if (unchangedRegions.contains(env.name() + "/" + region)) {
+      // The version was live there before this release: there is nothing of ours to undo.
+      progress.log(env.name(), region, "left as it was: " + request.version() + " ran there before this release");
+      return;
+    }
     if (progress.region(env.name(), region).state() == RegionState.DEPLOYED) {
       progress.region(env.name(), region, RegionState.ROLLING_BACK, null, "rolling back");
     }

@@ -174,6 +174,22 @@ class ReleaseWorkflowTest {
   }
 
   @Test
+  void aRegionThatAlreadyRanTheVersionIsNotRolledBack() {
+    // us-west-2 runs 1.4.0 already (a re-run after a partial release, say); eu-west-1 fails
+    fake.preinstall("production", "us-west-2", Releases.VERSION);
+    fake.failHealthOf("production", "eu-west-1");
+    ReleaseWorkflow release = start(request);
+    approveProduction(release);
+    failure(release);
+
+    assertThat(fake.currentVersion("production", "us-west-2")).as("not ours to undo").isEqualTo(Releases.VERSION);
+    assertThat(fake.calls("rollback", "production")).extracting(Call::region).doesNotContain("us-west-2");
+    assertThat(fake.currentVersion("production", "us-east-1")).as("ours: undone").isNull();
+    assertThat(release.status().timeline()).anySatisfy(e -> assertThat(e.event())
+        .contains("left as it was: 1.4.0 ran there before this release"));
+  }
+
+  @Test
   void aFailingPrimaryStopsTheEnvironmentBeforeTheLaterWaves() {
     fake.failHealthOf("production", "us-east-1");
     ReleaseWorkflow release = start(request);
@@ -187,10 +203,11 @@ class ReleaseWorkflowTest {
     ReleaseStatus status = release.status();
     assertThat(status.state()).isEqualTo(ReleaseState.FAILED);
     EnvironmentStatus production = environment(status, "production");
-    assertThat(production.state()).isEqualTo(EnvironmentState.ROLLED_BACK);
+    // the primary undid itself; no other region had changed: the environment FAILED, nothing ROLLED_BACK
+    assertThat(production.state()).isEqualTo(EnvironmentState.FAILED);
     assertThat(region(production, "us-east-1").state()).isEqualTo(RegionState.FAILED);
     for (String region : List.of("us-west-2", "eu-west-1", "ap-southeast-1")) {
-      assertThat(region(production, region).state()).as(region).isEqualTo(RegionState.PENDING);
+      assertThat(region(production, region).state()).as(region).isEqualTo(RegionState.SKIPPED);
     }
   }
 
