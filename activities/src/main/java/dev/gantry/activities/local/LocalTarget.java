@@ -41,6 +41,7 @@ public class LocalTarget implements TargetAdapter {
   static final String CURRENT = "current";
   static final String RELEASES = "releases";
   static final String PREVIOUS_MARKER = ".previous";
+  static final String FLIPPED_BY_MARKER = ".flipped-by";
   static final String DEPLOY_RECORD = ".gantry-deploy.json";
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -79,9 +80,13 @@ public class LocalTarget implements TargetAdapter {
       ensureVersionInstalled(source, versionDir, request);
       String current = currentVersion(regionDir);
       if (request.version().equals(current)) {
-        return new DeployResult(readPrevious(versionDir), true, versionDir.toString());
+        // A retry of our own flip is still our change (a rollback must undo it); a version some earlier
+        // release made current is not.
+        boolean ours = request.releaseId().equals(readMarker(versionDir.resolve(FLIPPED_BY_MARKER)));
+        return new DeployResult(readPrevious(versionDir), !ours, versionDir.toString());
       }
       Files.writeString(versionDir.resolve(PREVIOUS_MARKER), current == null ? "" : current);
+      Files.writeString(versionDir.resolve(FLIPPED_BY_MARKER), request.releaseId());
       pointCurrentAt(regionDir, request.version());
       log.info("deployed release={} env={} region={} version={} previous={}", request.releaseId(),
           request.environment(), request.region(), request.version(), current);
@@ -212,7 +217,10 @@ public class LocalTarget implements TargetAdapter {
   }
 
   private static String readPrevious(Path versionDir) {
-    Path marker = versionDir.resolve(PREVIOUS_MARKER);
+    return readMarker(versionDir.resolve(PREVIOUS_MARKER));
+  }
+
+  private static String readMarker(Path marker) {
     try {
       if (!Files.exists(marker)) {
         return null;

@@ -90,8 +90,14 @@ class LocalTargetTest {
 
     assertThat(first).isEqualTo(new DeployResult("1.0", false,
         regionDir.resolve("releases/1.1").toString()));
-    assertThat(retried.alreadyCurrent()).isTrue();
+    assertThat(retried.alreadyCurrent()).as("a retry of our own flip is still our change").isFalse();
     assertThat(retried.previousVersion()).as("a retry returns the same answer").isEqualTo("1.0");
+    DeployRequest otherRelease = deploy("1.1", v11);
+    otherRelease = new DeployRequest("release/" + APP + "/other", otherRelease.application(),
+        otherRelease.version(), otherRelease.artifact(), otherRelease.environment(), otherRelease.region(),
+        otherRelease.target());
+    assertThat(local.deploy(otherRelease).alreadyCurrent())
+        .as("for another release, the version was already live: not its change").isTrue();
     assertThat(retried.location()).isEqualTo(first.location());
     assertThat(local.currentVersion(regionDir)).isEqualTo("1.1");
     assertThat(regionDir.resolve("releases/1.0/hello-1.0.txt")).as("the old version stays for rollback")
