@@ -1,5 +1,6 @@
 package dev.gantry.starter.cli;
 
+import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.GantryException;
 import dev.gantry.workflows.api.ApprovalTokens;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code signedApprovals}, to paste into the {@code token} field of an approve signal in the Temporal UI.
  * The private key never leaves this process; only the token is printed.
  */
-@Command(name = "approval-token", description = "Mint a signed approval token (for signedApprovals).")
+@Command(name = "approval-token", mixinStandardHelpOptions = true, description = "Mint a signed approval token (for signedApprovals).")
 class ApprovalTokenCommand implements Callable<Integer> {
   @Option(names = "--key", required = true, paramLabel = "PKCS8_PEM",
       description = "Your private key (EC P-256, PKCS#8 PEM); its public key is in the approvers directory.")
@@ -51,7 +52,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--decision must be approve or reject (got '" + decision + "')");
     }
-    spec.commandLine().getOut().println(mint(key, releaseId, environment, digest, approver, decision, validFor));
+    spec.commandLine().getOut().println(mint(key, GantryClient.normalize(releaseId), environment, digest,
+        approver, decision, validFor));
     spec.commandLine().getOut().flush();
     return GantryCli.OK;
   }

@@ -35,6 +35,10 @@ public class GantryCli {
             spec.problems());
         return USAGE;
       }
+      if (ex instanceof IllegalArgumentException usage) {
+        Output.error(commandLine.getOut(), commandLine.getErr(), format, usage.getMessage(), null);
+        return USAGE;
+      }
       if (ex instanceof ReleaseFailedException || ex instanceof GantryException) {
         Output.error(commandLine.getOut(), commandLine.getErr(), format, ex.getMessage(), null);
         return FAILED;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "release", description = "Start, follow and approve releases.",
+@Command(name = "release", mixinStandardHelpOptions = true, description = "Start, follow and approve releases.",
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
         ReleaseCommand.Watch.class, ReleaseCommand.Approve.class, ReleaseCommand.Reject.class,
         ReleaseCommand.OverrideGate.class})
@@ -81,7 +81,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "start", description = "Start a release from a release spec (YAML).")
+  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a release from a release spec (YAML).")
   static class Start extends Base {
     @Parameters(paramLabel = "SPEC", description = "The release spec, e.g. examples/release.yaml.")
     Path specFile;
@@ -103,9 +103,8 @@ class ReleaseCommand {
 
     @Override
     public Integer call() {
-      String who = requestedBy;
       ReleaseRequest request = new ReleaseSpecLoader().load(specFile,
-          new ReleaseSpecLoader.Overrides(who, targetRoot));
+          new ReleaseSpecLoader.Overrides(requestedBy, targetRoot, System.getenv("USER")));
       try (GantryClient gantry = connection.connect()) {
         String releaseId = gantry.startRelease(request);
         if (json() && !waitForEnd) {
@@ -123,7 +122,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "status", description = "Show where a release is: stage, environments, regions.")
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show where a release is: stage, environments, regions.")
   static class Status extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
     String releaseId;
@@ -149,7 +148,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "watch", description = "Follow a release live until it ends (exit 1 if it fails).")
+  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a release live until it ends (exit 1 if it fails).")
   static class Watch extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
     String releaseId;
@@ -166,7 +165,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "approve", description = "Approve the open gate of a release (the submitApproval update).")
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the open gate of a release (the submitApproval update).")
   static class Approve extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
     String releaseId;
@@ -206,7 +205,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "reject", description = "Reject the open gate of a release: it stops with your reason.")
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the open gate of a release: it stops with your reason.")
   static class Reject extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
     String releaseId;
@@ -242,7 +241,7 @@ class ReleaseCommand {
     }
   }
 
-  @Command(name = "override", description = "Emergency: skip the window, quality or cab gate of an"
+  @Command(name = "override", mixinStandardHelpOptions = true, description = "Emergency: skip the window, quality or cab gate of an"
       + " environment (members of the emergency group only; recorded and reviewed).")
   static class OverrideGate extends Base {
     @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")

@@ -67,6 +67,8 @@ public class GantryClient implements AutoCloseable {
           WorkflowServiceStubsOptions.newBuilder()
               .setTarget(address)
               .setRpcTimeout(Duration.ofSeconds(10))
+              // A status query needs a worker to answer; say so after 15 s rather than a minute.
+              .setRpcQueryTimeout(Duration.ofSeconds(15))
               .build(),
           Duration.ofSeconds(5));
     } catch (RuntimeException e) {
@@ -118,9 +120,26 @@ public class GantryClient implements AutoCloseable {
       return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
     } catch (WorkflowNotFoundException e) {
       throw new ReleaseNotFoundException(id);
+    } catch (WorkflowServiceException e) {
+      throw translate(e, id, "status query");
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
+  }
+
+  /** A query or update that the service took but nobody answered: usually no worker is running. */
+  private GantryException translate(WorkflowServiceException e, String id, String what) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        Status.Code code = status.getStatus().getCode();
+        if (code == Status.Code.DEADLINE_EXCEEDED) {
+          return new GantryException("the " + what + " of " + id + " got no answer: is a Gantry worker"
+              + " running on task queue " + TaskQueues.RELEASE + " (./gantry dev, ./gantry worker)?", e);
+        }
+        return translate(status, id);
+      }
+    }
+    return new GantryException("the " + what + " of " + id + " failed: " + reasonOf(e), e);
   }
 
   /**
@@ -159,10 +178,7 @@ public class GantryClient implements AutoCloseable {
     } catch (WorkflowNotFoundException e) {
       throw new ReleaseNotFoundException(id);
     } catch (WorkflowServiceException e) {
-      if (e.getCause() instanceof StatusRuntimeException status) {
-        throw translate(status, id);
-      }
-      throw new GantryException("the " + what + " could not be sent to " + id + ": " + reasonOf(e), e);
+      throw translate(e, id, what);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
@@ -196,8 +212,8 @@ public class GantryClient implements AutoCloseable {
     if (slash > 0) {
       return ReleaseIds.release(releaseId.substring(0, slash), releaseId.substring(slash + 1));
     }
-    throw new GantryException("'" + releaseId + "' is not a release id: use release/<app>/<version>"
-        + " (or <app>/<version>)");
+    throw new IllegalArgumentException("'" + releaseId + "' is not a release id: use"
+        + " release/<app>/<version> (or <app>/<version>)");
   }
 
   private GantryException translate(StatusRuntimeException e, String releaseId) {

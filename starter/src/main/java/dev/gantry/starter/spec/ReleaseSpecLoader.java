@@ -54,9 +54,18 @@ public final class ReleaseSpecLoader {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /** What the caller may set from outside the file: who starts the release, where targets live. */
-  public record Overrides(String requestedBy, Path targetRoot) {
+  /**
+   * @param requestedBy         wins over the spec's requestedBy (a CLI flag)
+   * @param targetRoot          wins over every environment's target.root
+   * @param fallbackRequestedBy used when neither the flag nor the spec names the requester ($USER)
+   */
+  public record Overrides(String requestedBy, Path targetRoot, String fallbackRequestedBy) {
+    public Overrides(String requestedBy, Path targetRoot) {
+      this(requestedBy, targetRoot, null);
+    }
+
     public static Overrides none() {
-      return new Overrides(null, null);
+      return new Overrides(null, null, null);
     }
   }
 
@@ -79,7 +88,8 @@ public final class ReleaseSpecLoader {
     require(file.version() != null && VERSION.matcher(file.version()).matches(), problems,
         where + ": field 'version' must be a version like 1.4.0 (letters, digits, '.', '_', '+', '-';"
             + " got " + quoted(file.version()) + ")");
-    String requestedBy = firstNonBlank(overrides.requestedBy(), file.requestedBy());
+    String requestedBy = firstNonBlank(firstNonBlank(overrides.requestedBy(), file.requestedBy()),
+        overrides.fallbackRequestedBy());
     require(requestedBy != null, problems, where + ": field 'requestedBy' is missing: add"
         + " `requestedBy: <your name>` or pass --requested-by");
     ArtifactRef artifact = artifact(where, base, file.artifact(), problems);

@@ -7,11 +7,11 @@ import java.util.Map;
  * Reads the fields of a signal payload typed by a person (the Temporal UI sends whatever JSON was typed),
  * collecting what is wrong instead of failing, so the release can refuse the signal and record why.
  */
-final class SignalPayloads {
+public final class SignalPayloads {
   private SignalPayloads() {}
 
   /** A payload as fields, or null with {@code problems} saying why it is not a JSON object. */
-  static Map<?, ?> fields(Object payload, String shape, StringBuilder problems) {
+  public static Map<?, ?> fields(Object payload, String shape, StringBuilder problems) {
     if (payload instanceof Map<?, ?> fields) {
       return fields;
     }
@@ -21,7 +21,7 @@ final class SignalPayloads {
     return Map.of();
   }
 
-  static String text(Map<?, ?> fields, String name, StringBuilder problems) {
+  public static String text(Map<?, ?> fields, String name, StringBuilder problems) {
     Object value = fields.get(name);
     if (value == null || value instanceof String) {
       return (String) value;
@@ -31,7 +31,7 @@ final class SignalPayloads {
     return null;
   }
 
-  static String malformed(StringBuilder problems, String shape) {
+  public static String malformed(StringBuilder problems, String shape) {
     if (problems.length() == 0) {
       return null;
     }

@@ -208,6 +208,9 @@ final class EnvironmentGates {
 
   /** The {@code freeze} signal: returns null if the freeze was added, else why it was refused. */
   String addFreeze(FreezeSignal signal) {
+    if (signal != null && signal.malformed() != null) {
+      return "malformed freeze message: " + signal.malformed();
+    }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"production\", \"from\": \"2026-12-24\","
           + " \"to\": \"2026-12-26\", \"reason\": \"...\"}";
@@ -280,6 +283,9 @@ final class EnvironmentGates {
 
   /** The {@code cabDecision} signal, for change boards that call back (webhook boards). */
   String acceptCabDecision(CabDecisionSignal signal) {
+    if (signal != null && signal.malformed() != null) {
+      return "malformed cabDecision message: " + signal.malformed();
+    }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"<env>\", \"ticketId\": \"...\","
           + " \"state\": \"APPROVED|REJECTED\", \"decidedBy\": \"...\"}";

@@ -112,6 +112,36 @@ class GateWorkflowTest {
   }
 
   @Test
+  void garbageInAnySignalLeavesTheReleaseWaiting() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    io.temporal.client.WorkflowStub raw = client.newUntypedWorkflowStub(request().releaseId());
+    for (String signal : List.of("approve", "reject", "override", "freeze", "cabDecision", "aprove")) {
+      raw.signal(signal, "{not json at all");
+      raw.signal(signal, 42);
+      raw.signal(signal, List.of("an", "array"));
+    }
+    raw.signal("approve", Map.of("approver", List.of("alice")));
+    ReleaseStatus waiting = awaitStatus(release, s -> s.approvals().size() == 4
+        && s.timeline().stream().filter(e -> e.event().contains("malformed cabDecision")).count() == 3);
+    assertThat(waiting.state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
+    assertThat(waiting.approvals()).allSatisfy(a -> {
+      assertThat(a.accepted()).isFalse();
+      assertThat(a.reason()).startsWith("malformed approve message");
+    });
+    assertThat(waiting.overrides()).hasSize(3).allSatisfy(o -> assertThat(o.accepted()).isFalse());
+    for (String kind : List.of("reject", "freeze", "cabDecision")) {
+      assertThat(waiting.timeline()).filteredOn(e -> e.event().contains("malformed " + kind + " message"))
+          .as(kind).hasSize(3);
+    }
+
+    release.approve(ApprovalSignal.of("alice", DIGEST, "now for real"));
+    release.approve(ApprovalSignal.of("carol", DIGEST, "ok"));
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+    // 4 approve + 3 reject + 3 override + 3 freeze + 3 cabDecision refusals, all in the audit trail
+    assertThat(audit.events).filteredOn(e -> "refused".equals(e.outcome())).hasSize(16);
+  }
+
+  @Test
   void anExpiredApprovalNoLongerCounts() {
     ReleaseWorkflow release = startAtProductionGate(policy(2, 24, null));
     release.approve(ApprovalSignal.of("alice", DIGEST, "day one"));

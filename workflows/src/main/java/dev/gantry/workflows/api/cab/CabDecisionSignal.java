@@ -1,6 +1,10 @@
 package dev.gantry.workflows.api.cab;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.workflows.api.SignalPayloads;
+import java.util.Map;
 
 /**
  * Payload proposed for the {@code cabDecision} signal, by which a board without a pollable API (the
@@ -12,10 +16,31 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param state       {@link CabDecision#APPROVED} or {@link CabDecision#REJECTED}
  * @param decidedBy   who decided
  * @param reason      why; optional
+ * @param malformed   set only when the payload could not be read: what was wrong with it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CabDecisionSignal(
-    String environment, String ticketId, String state, String decidedBy, String reason) {
+    String environment, String ticketId, String state, String decidedBy, String reason, String malformed) {
+  private static final String SHAPE = "{\"environment\": \"production\", \"ticketId\": \"...\","
+      + " \"state\": \"APPROVED|REJECTED\", \"decidedBy\": \"...\"}";
+
+  public CabDecisionSignal(String environment, String ticketId, String state, String decidedBy, String reason) {
+    this(environment, ticketId, state, decidedBy, reason, null);
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static CabDecisionSignal fromJson(Object payload) {
+    StringBuilder problems = new StringBuilder();
+    Map<?, ?> fields = SignalPayloads.fields(payload, SHAPE, problems);
+    return new CabDecisionSignal(
+        SignalPayloads.text(fields, "environment", problems),
+        SignalPayloads.text(fields, "ticketId", problems),
+        SignalPayloads.text(fields, "state", problems),
+        SignalPayloads.text(fields, "decidedBy", problems),
+        SignalPayloads.text(fields, "reason", problems),
+        SignalPayloads.malformed(problems, SHAPE));
+  }
 
   /** The decision this signal carries, to be checked against the open ticket before it is believed. */
   public CabDecision toDecision() {

@@ -1,6 +1,10 @@
 package dev.gantry.workflows.api.window;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.workflows.api.SignalPayloads;
+import java.util.Map;
 
 /**
  * The {@code freeze} signal: blocks deployments of one environment for a period, honoured at once by a
@@ -9,7 +13,29 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * "by": "alice"}}. A freeze only ever makes a release wait longer, so anyone who may signal may add one.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record FreezeSignal(String environment, String from, String to, String reason, String by) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FreezeSignal(
+    String environment, String from, String to, String reason, String by, String malformed) {
+  private static final String SHAPE = "{\"environment\": \"production\", \"from\": \"2026-12-24\","
+      + " \"to\": \"2026-12-26\", \"reason\": \"...\", \"by\": \"<you>\"}";
+
+  public FreezeSignal(String environment, String from, String to, String reason, String by) {
+    this(environment, from, to, reason, by, null);
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static FreezeSignal fromJson(Object payload) {
+    StringBuilder problems = new StringBuilder();
+    Map<?, ?> fields = SignalPayloads.fields(payload, SHAPE, problems);
+    return new FreezeSignal(
+        SignalPayloads.text(fields, "environment", problems),
+        SignalPayloads.text(fields, "from", problems),
+        SignalPayloads.text(fields, "to", problems),
+        SignalPayloads.text(fields, "reason", problems),
+        SignalPayloads.text(fields, "by", problems),
+        SignalPayloads.malformed(problems, SHAPE));
+  }
+
   public Freeze toFreeze() {
     return new Freeze(from, to, reason == null ? "freeze added by " + (by == null ? "signal" : by) : reason);
   }
