@@ -18,7 +18,8 @@ import java.util.Map;
  * @param target        where the regions are deployed
  * @param healthCheck   how each region proves it is healthy
  * @param approval      the manual gate before this environment
- * @param variables     plain configuration values handed to the target
+ * @param variables     plain configuration values, recorded with the release (no target applies them
+ *                      yet: environment configuration comes with its own issue)
  * @param quality       the quality gate (coverage, security), or null
  * @param cab           the change advisory board, or null
  * @param notifications where gate notifications go, or null
