@@ -6,7 +6,7 @@
 # then stops the server and removes its files. Prints the table; the figures land in bench/results/
 # (approval-latency.md, and approval-latency-<UTC timestamp>.csv/.json).
 #
-#   bench/run-approval-latency.sh                        # 200 approvals by signal + 200 by update, 20/s
+#   bench/run-approval-latency.sh                        # 200 approvals by signal + 200 by update, 2/s (one worker on 2 cores sustains ~4.7/s)
 #   bench/run-approval-latency.sh --releases 50 --rate 10 --no-updates
 #
 # Extra arguments go to the harness. GANTRY_TOOLS points at another checkout's .tools (read only).

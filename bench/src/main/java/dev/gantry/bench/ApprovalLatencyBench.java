@@ -68,7 +68,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp 'bench/target/gantry-bench.jar:bench/target/lib/*' dev.gantry.bench.ApprovalLatencyBench \
- *   --address 127.0.0.1:7233 --releases 200 --rate 20 --updates true --results bench/results
+ *   --address 127.0.0.1:7233 --releases 200 --rate 2 --updates true --results bench/results
  * </pre>
  */
 public final class ApprovalLatencyBench {
@@ -104,7 +104,7 @@ public final class ApprovalLatencyBench {
           given.getOrDefault("address", "127.0.0.1:7233"),
           given.getOrDefault("namespace", "default"),
           Integer.parseInt(given.getOrDefault("releases", "200")),
-          Double.parseDouble(given.getOrDefault("rate", "20")),
+          Double.parseDouble(given.getOrDefault("rate", "2")),
           Boolean.parseBoolean(given.getOrDefault("updates", "true")),
           Path.of(given.getOrDefault("results", "bench/results")),
           given.getOrDefault("server-kind", "Temporal service at " + given.getOrDefault("address",
