@@ -63,6 +63,15 @@ final class GateSections {
       if (s.sarifReport() != null && s.maxCritical() == null && s.maxHigh() == null) {
         problems.add(where + ": field 'quality.security.sarifReport' needs 'maxCritical' and/or 'maxHigh'");
       }
+      if (s.sarifReport() == null && (s.maxCritical() != null || s.maxHigh() != null)) {
+        problems.add(where + ": fields 'quality.security.maxCritical'/'maxHigh' need 'sarifReport'");
+      }
+      if ((s.maxCritical() != null && s.maxCritical() < 0) || (s.maxHigh() != null && s.maxHigh() < 0)) {
+        problems.add(where + ": fields 'quality.security.maxCritical'/'maxHigh' cannot be negative");
+      }
+      if (s.minScore() != null && (s.minScore() < 0 || s.minScore() > 10)) {
+        problems.add(where + ": field 'quality.security.minScore' must be between 0 and 10");
+      }
       security = new SecurityRule(
           s.scoreReport() == null ? null : existing(where, "quality.security.scoreReport", base,
               s.scoreReport(), problems),

@@ -328,7 +328,8 @@ public final class ReleaseSpecLoader {
         problems.add(where + ": field 'approval.required' is " + (spec.required() == null ? "missing" : "false")
             + " but approvers are configured: set `required: true`, or remove the approval section");
       }
-      return ApprovalPolicy.none();
+      // No approval gate, but the environment may still name who may override its other gates.
+      return new ApprovalPolicy(false, List.of(), 0, null, null, null, null, null, null, spec.emergencyGroup());
     }
     List<String> approvers = spec.approvers() == null ? List.of() : spec.approvers();
     List<String> groups = spec.groups() == null ? List.of() : spec.groups();

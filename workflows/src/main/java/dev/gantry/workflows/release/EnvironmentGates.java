@@ -129,6 +129,7 @@ final class EnvironmentGates {
       return;
     }
     progress.stage(ReleaseState.RUNNING, "quality:" + env.name());
+    recorder.publish(env.name());
     QualityGateResult result = quality.evaluate(
         new QualityGateRequest(request.releaseId(), env.name(), env.quality()));
     String measured = describe(result);
@@ -163,7 +164,7 @@ final class EnvironmentGates {
    * Waits, durably, until the environment's deployment window is open: re-evaluates when the next
    * opening comes, at least hourly, and at once when a freeze or an override arrives.
    */
-  void window(EnvironmentPlan env) {
+  void window(EnvironmentPlan env, boolean recheck) {
     DeploymentWindowPolicy policy = env.window();
     if (policy == null && !freezes.containsKey(env.name())) {
       return;
@@ -178,7 +179,9 @@ final class EnvironmentGates {
           freezes.getOrDefault(env.name(), List.of())));
       if (decision.open()) {
         progress.environment(env.name(), EnvironmentState.PENDING, null);
-        passed(env, "window", decision.reason());
+        if (!recheck || lastReason != null) {
+          passed(env, "window", decision.reason());
+        }
         return;
       }
       if (gates.overridden(env.name(), "window")) {
@@ -239,6 +242,7 @@ final class EnvironmentGates {
     }
     progress.stage(ReleaseState.WAITING, "cab:" + env.name());
     progress.environment(env.name(), EnvironmentState.AWAITING_CHANGE_BOARD, "change board decision");
+    recorder.publish(env.name());
     ChangeTicket ticket = changeBoard.openChange(new ChangeRequest(request.releaseId(), request.application(),
         request.version(), request.artifact().digest(), env.name(), request.requestedBy(),
         "Deploy " + request.application() + " " + request.version() + " (" + request.artifact().digest()
@@ -250,11 +254,29 @@ final class EnvironmentGates {
 
     long deadline = Workflow.currentTimeMillis() + policy.timeoutHoursOrDefault() * 3_600_000L;
     long interval = Math.max(1, policy.pollIntervalSecondsOrDefault()) * 1000L;
+    String unreachable = null;
     long maxInterval = interval * 4;
     while (true) {
       CabDecisionSignal signalled = cabSignals.get(env.name());
-      CabDecision decision = signalled != null ? signalled.toDecision()
-          : changeBoard.readDecision(new ReadDecisionRequest(ticket, policy));
+      CabDecision decision;
+      if (signalled != null) {
+        decision = signalled.toDecision();
+      } else {
+        try {
+          decision = changeBoard.readDecision(new ReadDecisionRequest(ticket, policy));
+          unreachable = null;
+        } catch (ActivityFailure failure) {
+          // A board outage or an expired token must not fail a release that waits for days: say so,
+          // keep waiting until the gate's own timeout.
+          String reason = FailureReasons.of(failure);
+          if (!reason.equals(unreachable)) {
+            progress.log(env.name(), null, "cannot read change " + ticket.number() + ": " + reason
+                + "; still waiting (fix the board connection on the worker)");
+            unreachable = reason;
+          }
+          decision = CabDecision.pending(reason);
+        }
+      }
       if (CabDecision.APPROVED.equals(decision.state())) {
         progress.environment(env.name(), EnvironmentState.PENDING, null);
         passed(env, "cab", "change " + ticket.number() + " approved" + by(decision));
@@ -309,6 +331,14 @@ final class EnvironmentGates {
       return "the change board of " + signal.environment() + " has already decided";
     }
     return null;
+  }
+
+  /** Closes every change still open (the release failed or was cancelled before deploying). */
+  void closeOpenChanges(String notes) {
+    for (String environment : List.copyOf(tickets.keySet())) {
+      request.environments().stream().filter(env -> env.name().equals(environment)).findFirst()
+          .ifPresent(env -> closeChange(env, false, notes));
+    }
   }
 
   /** Closes the environment's change with the deployment's outcome; safe to call when there is none. */

@@ -215,8 +215,13 @@ final class GateBook {
     if (env == null) {
       return refuse(environment, "no environment '" + environment + "' in this release");
     }
-    if (passed.contains(env.name()) && !env.name().equals(currentEnvironment)) {
+    List<String> path = List.copyOf(plans.keySet());
+    if (currentEnvironment != null && path.indexOf(env.name()) < path.indexOf(currentEnvironment)) {
       return refuse(env.name(), env.name() + " is already past its gates");
+    }
+    if (approver.equals(request.requestedBy())) {
+      return refuse(env.name(), "separation of duties: " + approver + " requested this release and cannot"
+          + " override its gates");
     }
     String emergencyGroup = env.approval() == null
         ? ApprovalPolicy.DEFAULT_EMERGENCY_GROUP : env.approval().emergencyGroupOrDefault();

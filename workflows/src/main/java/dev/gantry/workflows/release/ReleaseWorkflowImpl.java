@@ -128,28 +128,36 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public ReleaseStatus run(ReleaseRequest request) {
-    Async.procedure(this::pumpAudit);
+    // The audit pump lives outside the release's cancellation scope: a cancelled release must still
+    // write why it ended.
+    Workflow.newDetachedCancellationScope(() -> Async.procedure(this::pumpAudit)).run();
     progress.log(null, null, "release of " + request.application() + " " + request.version()
         + " (" + request.artifact().digest() + ") started by " + request.requestedBy());
     audit("release", request.requestedBy(), null, "started", request.specSource());
     try {
-      loadDirectory();
+      gates.at(request.environments().get(0).name());
       for (EnvironmentPlan env : request.environments()) {
         gates.at(env.name());
         progress.at(env.name());
+        loadDirectory();
         environmentGates.quality(env);
         environmentGates.changeBoard(env);
-        environmentGates.window(env);
+        environmentGates.window(env, false);
         if (env.needsApproval()) {
           awaitApproval(env);
+          // Approvals can take longer than the window stays open: look again before touching anything.
+          environmentGates.window(env, true);
         }
         deploy(env);
         recordDeployment(env);
       }
     } catch (TemporalFailure failure) {
       // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:
-      // the status, the search attributes and the audit trail must say the release ended, and why.
-      fail(FailureReasons.of(failure));
+      // the status, the search attributes and the audit trail must say the release ended, and why,
+      // and a change board waiting on this release hears that it will not happen.
+      String reason = FailureReasons.of(failure);
+      environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
+      fail(reason);
       flushAudit();
       throw failure;
     }
@@ -324,7 +332,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void awaitApproval(EnvironmentPlan env) {
-    loadDirectory();
     ApprovalPolicy policy = env.approval();
     int needed = policy.minApprovalsOrDefault();
     String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"

@@ -104,6 +104,7 @@ class AutomatedGatesWorkflowTest {
   static class Board implements ChangeBoardActivities {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<CloseChangeRequest> closed = new CopyOnWriteArrayList<>();
+    volatile int unreachableFor;
 
     @Override
     public ChangeTicket openChange(ChangeRequest request) {
@@ -114,6 +115,11 @@ class AutomatedGatesWorkflowTest {
     @Override
     public CabDecision readDecision(ReadDecisionRequest request) {
       calls.add("read");
+      if (unreachableFor > 0) {
+        unreachableFor--;
+        throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            "401 from ServiceNow: token expired", ChangeBoardActivities.REFUSED);
+      }
       return CabDecision.pending("waiting for the board");
     }
 
@@ -230,11 +236,12 @@ class AutomatedGatesWorkflowTest {
   void aChangeBoardDecisionOpensTheGateAndTheChangeIsClosedWithTheResult() {
     ReleaseWorkflow release = start(plan(null,
         new CabPolicy(CabPolicy.WEBHOOK, "https://cab.example/hooks", null, "CAB", 60, 24), null));
-    awaitStatus(release, s -> "cab:dev".equals(s.stage()));
+    awaitStatus(release, s -> s.timeline().stream().anyMatch(e -> e.event().startsWith("change CHG0001 opened")));
     assertThat(environment(release.status(), "dev").state()).isEqualTo(EnvironmentState.AWAITING_CHANGE_BOARD);
     release.cabDecision(new CabDecisionSignal("dev", "not-the-ticket", CabDecision.APPROVED, "cab", null));
     release.cabDecision(new CabDecisionSignal("dev", "chg-dev", CabDecision.APPROVED, "cab-chair", "ok"));
-    awaitStatus(release, s -> "cab:staging".equals(s.stage()));
+    awaitStatus(release, s -> s.timeline().stream().anyMatch(e -> "staging".equals(e.environment())
+        && e.event().startsWith("change CHG0001 opened")));
     assertThat(deployments.calls("deploy", "dev")).isNotEmpty();
     assertThat(board.closed).singleElement().satisfies(close -> {
       assertThat(close.successful()).isTrue();
@@ -251,6 +258,41 @@ class AutomatedGatesWorkflowTest {
     assertThat(deployments.calls("deploy", "staging")).isEmpty();
     assertThat(board.closed).hasSize(2);
     assertThat(board.closed.get(1).successful()).isFalse();
+  }
+
+  @Test
+  void anUnreachableBoardDoesNotFailAWaitingRelease() {
+    board.unreachableFor = 3;
+    ReleaseWorkflow release = start(plan(null,
+        new CabPolicy(CabPolicy.SERVICENOW, "https://acme.service-now.example", "SN_TOKEN", "CAB", 60, 24), null));
+    awaitStatus(release, s -> s.timeline().stream().anyMatch(e -> e.event().contains("cannot read change")));
+    env.sleep(Duration.ofMinutes(30));
+    assertThat(release.status().stage()).isEqualTo("cab:dev");
+    assertThat(board.calls.stream().filter(c -> c.equals("read")).count()).isGreaterThan(3);
+  }
+
+  @Test
+  void aCancelledReleaseClosesItsChangeAndSaysWhyInTheAuditTrail() {
+    window.opensAt = Long.MAX_VALUE;
+    ReleaseWorkflow release = start(plan(null,
+        new CabPolicy(CabPolicy.WEBHOOK, "https://cab.example/hooks", null, "CAB", 60, 24), berlinOfficeHours()));
+    awaitStatus(release, s -> s.timeline().stream().anyMatch(e -> e.event().startsWith("change CHG0001 opened")));
+    release.cabDecision(new CabDecisionSignal("dev", "chg-dev", CabDecision.APPROVED, "cab-chair", "ok"));
+    awaitStatus(release, s -> "window:dev".equals(s.stage()));
+
+    WorkflowStub.fromTyped(release).cancel();
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(
+        () -> WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class)))
+        .isInstanceOf(WorkflowFailedException.class);
+    ReleaseStatus status = release.status();
+    assertThat(status.state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(status.failureReason()).isEqualTo("the release was cancelled");
+    assertThat(environment(status, "dev").state()).isEqualTo(EnvironmentState.FAILED);
+    assertThat(board.closed).singleElement().satisfies(close -> {
+      assertThat(close.successful()).isFalse();
+      assertThat(close.notes()).contains("cancelled");
+    });
+    assertThat(audit.events.get(audit.events.size() - 1).detail()).isEqualTo("the release was cancelled");
   }
 
   private static DeploymentWindowPolicy berlinOfficeHours() {

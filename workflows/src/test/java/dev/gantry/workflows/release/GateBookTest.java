@@ -150,6 +150,19 @@ class GateBookTest {
   }
 
   @Test
+  void theRequesterCannotOverrideNorCanGatesBehindTheReleaseBe() {
+    GateBook book = openBook(quorum);
+    ApproverDirectory withDanaEmergency = new ApproverDirectory("approvers.yaml", Map.of(
+        "dana", new Approver("dana", List.of("emergency-approvers"), null),
+        "erin", new Approver("erin", List.of("emergency-approvers"), null)));
+    book.directory(withDanaEmergency);
+    assertThat(book.override(new OverrideSignal("dana", "window", "my own release, my call", "INC-1")).refusal())
+        .contains("separation of duties");
+    assertThat(book.override(new OverrideSignal("erin", "quality", "late, but still", "INC-1", "dev", null))
+        .refusal()).contains("dev is already past its gates");
+  }
+
+  @Test
   void malformedMessagesAreRefusedWithWhatWasWrong() {
     GateBook book = openBook(quorum);
     ApprovalSignal malformed = new ApprovalSignal(null, null, null, null, null, null, "got a string");
