@@ -186,7 +186,7 @@ class ReleaseSpecLoaderTest {
   }
 
   @Test
-  void anImagePinnedByDigestIsAccepted() throws IOException {
+  void anImagePinnedByDigestIsReadButTheLocalTargetRefusesIt() throws IOException {
     String digest = "sha256:" + "ab".repeat(32);
     write("release.yaml", """
         application: hello-service
@@ -195,10 +195,9 @@ class ReleaseSpecLoaderTest {
         artifact: {image: "registry.example.com/team/hello@%s"}
         promotion: [dev]
         """.formatted(digest));
-    ReleaseRequest request = loader.load(dir.resolve("release.yaml"));
-    assertThat(request.artifact().kind()).isEqualTo("image");
-    assertThat(request.artifact().location()).isEqualTo("registry.example.com/team/hello");
-    assertThat(request.artifact().digest()).isEqualTo(digest);
+    // the digest form passed (no "must name a digest" problem); the only problem is where it would go
+    assertThat(problems()).singleElement().asString()
+        .contains("environment dev deploys to the local target, which deploys files");
   }
 
   @Test
