@@ -332,6 +332,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void awaitApproval(EnvironmentPlan env) {
+    loadDirectory(); // a window or a board may have held the release for days: read who may approve now
     ApprovalPolicy policy = env.approval();
     int needed = policy.minApprovalsOrDefault();
     String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"
