@@ -45,6 +45,7 @@ class GateWorkflowTest {
 
   private final FakeDeploymentActivities deployments = new FakeDeploymentActivities();
   private final FakeAudit audit = new FakeAudit();
+  private static final Inbox NOTIFICATIONS = new Inbox();
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
 
@@ -65,7 +66,8 @@ class GateWorkflowTest {
   void startWorker(TestWorkflowEnvironment env) {
     this.env = env;
     this.client = env.getWorkflowClient();
-    Releases.startWorker(env, deployments, audit, new Directory());
+    NOTIFICATIONS.received.clear();
+    Releases.startWorker(env, deployments, audit, new Directory(), NOTIFICATIONS);
   }
 
   @Test
@@ -139,6 +141,38 @@ class GateWorkflowTest {
     assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
     // 4 approve + 3 reject + 3 override + 3 freeze + 3 cabDecision refusals, all in the audit trail
     assertThat(audit.events).filteredOn(e -> "refused".equals(e.outcome())).hasSize(16);
+  }
+
+  /** Every notification the release sends. */
+  static class Inbox implements dev.gantry.workflows.api.notify.NotifyActivities {
+    final List<dev.gantry.workflows.api.notify.Notification> received =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public dev.gantry.workflows.api.notify.NotificationReceipt send(
+        dev.gantry.workflows.api.notify.Notification notification) {
+      received.add(notification);
+      return new dev.gantry.workflows.api.notify.NotificationReceipt(200, "ok");
+    }
+  }
+
+  @Test
+  void approversAreNotifiedWhenTheGateOpensAndAgainOnEscalation() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, 24),
+        new dev.gantry.workflows.api.notify.NotifyPolicy("SLACK_URL", null, List.of("here"),
+            "https://temporal.example"));
+    env.sleep(Duration.ofHours(25));
+    awaitStatus(release, s -> s.timeline().stream().filter(e -> e.event().startsWith("notified")).count() == 2);
+    assertThat(NOTIFICATIONS.received).hasSize(2);
+    var opened = NOTIFICATIONS.received.get(0);
+    assertThat(opened.title()).isEqualTo("hello-service 1.4.0 waits for approval in production");
+    assertThat(opened.cliCommand()).isEqualTo("gantry release approve release/hello-service/1.4.0 --as <you>");
+    assertThat(opened.uiLink()).isEqualTo(
+        "https://temporal.example/namespaces/UnitTest/workflows/release%2Fhello-service%2F1.4.0");
+    assertThat(opened.webhookUrlEnv()).isEqualTo("SLACK_URL");
+    assertThat(opened.webhookUrl()).as("the secret URL never enters the history").isNull();
+    assertThat(NOTIFICATIONS.received.get(1).title()).startsWith("ESCALATION");
+    assertThat(NOTIFICATIONS.received.get(1).text()).contains("escalated to engineering-managers");
   }
 
   @Test
@@ -217,11 +251,17 @@ class GateWorkflowTest {
   }
 
   private ReleaseWorkflow startAtProductionGate(ApprovalPolicy productionPolicy) {
+    return startAtProductionGate(productionPolicy, null);
+  }
+
+  private ReleaseWorkflow startAtProductionGate(ApprovalPolicy productionPolicy,
+      dev.gantry.workflows.api.notify.NotifyPolicy notify) {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
     environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), productionPolicy, production.variables()));
+        production.target(), production.healthCheck(), productionPolicy, production.variables(), null, null,
+        notify, null));
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");
     ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class,
