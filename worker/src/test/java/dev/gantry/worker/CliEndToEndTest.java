@@ -31,24 +31,9 @@ class CliEndToEndTest {
   @TempDir Path targets;
   @TempDir Path examples;
 
-  /** The example, with production frozen for good: the test must get past its window by an override. */
   @org.junit.jupiter.api.BeforeEach
   void copyTheExample() throws Exception {
-    Path source = Path.of("..", "examples");
-    try (var files = Files.walk(source)) {
-      for (Path file : files.toList()) {
-        Path copy = examples.resolve(source.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(copy);
-        } else {
-          Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    Path production = examples.resolve("environments/production/config.yaml");
-    Files.writeString(production, Files.readString(production).replace("  freezes:\n",
-        "  freezes:\n    - {from: \"2020-01-01\", to: \"2099-12-31\", reason: test freeze}\n"));
-    spec = examples.resolve("release.yaml");
+    spec = Examples.frozenCopy(examples);
   }
 
   record Run(int exitCode, String out, String err) {}

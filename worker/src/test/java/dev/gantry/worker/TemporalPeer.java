@@ -23,6 +23,7 @@ final class TemporalPeer implements AutoCloseable {
 
   private final Kind kind;
   private final int port;
+  private int uiPort;
   private final AutoCloseable handle;
 
   private TemporalPeer(Kind kind, int port, AutoCloseable handle) {
@@ -32,7 +33,17 @@ final class TemporalPeer implements AutoCloseable {
   }
 
   static TemporalPeer start(Kind kind) {
+    return start(kind, false);
+  }
+
+  /** The dev server with its Web UI (on {@link #uiAddress()}). */
+  static TemporalPeer startWithUi() {
+    return start(Kind.DEV_SERVER, true);
+  }
+
+  private static TemporalPeer start(Kind kind, boolean withUi) {
     int port = freePort();
+    int uiPort = withUi ? freePort() : 0;
     if (kind == Kind.JAVA_TEST_SERVER) {
       TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true); // real time, no skipping
       return new TemporalPeer(kind, port, server::close);
@@ -41,9 +52,14 @@ final class TemporalPeer implements AutoCloseable {
     Assumptions.assumeTrue(Files.isExecutable(temporal),
         "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
     List<String> command = new ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
-        "--ip", "127.0.0.1", "--port", String.valueOf(port), "--headless",
+        "--ip", "127.0.0.1", "--port", String.valueOf(port),
         "--http-port", String.valueOf(freePort()), "--metrics-port", String.valueOf(freePort()),
         "--namespace", "default", "--log-level", "error"));
+    if (withUi) {
+      command.addAll(List.of("--ui-port", String.valueOf(uiPort)));
+    } else {
+      command.add("--headless");
+    }
     for (var key : SearchAttributes.ALL) {
       command.add("--search-attribute");
       command.add(key.getName() + "=Keyword");
@@ -53,19 +69,21 @@ final class TemporalPeer implements AutoCloseable {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
       long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!listening(port)) {
+      while (!listening(port) || (withUi && !listening(uiPort))) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
           process.destroyForcibly();
           throw new IllegalStateException("Temporal dev server did not start: " + Files.readString(log));
         }
         Thread.sleep(100);
       }
-      return new TemporalPeer(kind, port, () -> {
+      TemporalPeer peer = new TemporalPeer(kind, port, () -> {
         process.destroy();
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
       });
+      peer.uiPort = uiPort;
+      return peer;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -78,6 +96,10 @@ final class TemporalPeer implements AutoCloseable {
     String tools = System.getenv("GANTRY_TOOLS");
     Path base = tools != null ? Path.of(tools) : Path.of("..", ".tools");
     return base.resolve("bin/temporal").toAbsolutePath().normalize();
+  }
+
+  String uiAddress() {
+    return "http://127.0.0.1:" + uiPort;
   }
 
   String address() {
