@@ -342,26 +342,7 @@ public final class ApprovalLatencyBench {
 
   /** The release workflow upserts these; a dev server started with --search-attribute has them already. */
   static void registerSearchAttributes(WorkflowServiceStubs service, String namespace) {
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder(service.getOptions()).validateAndBuildWithDefaults());
-    try {
-      Map<String, IndexedValueType> existing = operator.blockingStub()
-          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
-          .getCustomAttributesMap();
-      Map<String, IndexedValueType> missing = new LinkedHashMap<>();
-      for (SearchAttributeKey<String> key : SearchAttributes.ALL) {
-        if (!existing.containsKey(key.getName())) {
-          missing.put(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-      }
-      if (!missing.isEmpty()) {
-        operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-            .setNamespace(namespace).putAllSearchAttributes(missing).build());
-        log("registered search attributes " + missing.keySet());
-      }
-    } finally {
-      operator.shutdown();
-    }
+    dev.gantry.starter.client.SearchAttributeSetup.ensure(service, namespace);
   }
 
   /** The machine's 1, 5 and 15 minute load averages (Linux), to tell a busy machine from a slow server. */

@@ -1,17 +1,11 @@
 package dev.gantry.worker;
 
+import dev.gantry.starter.client.SearchAttributeSetup;
 import dev.gantry.workflows.api.SearchAttributes;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.IndexedValueType;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.common.SearchAttributeKey;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,10 +14,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-/**
- * Makes sure Gantry's search attributes exist before releases run: a release that upserts an unknown
- * attribute would fail its workflow tasks until someone registers it.
- */
+/** Makes sure Gantry's search attributes exist before the worker serves releases. */
 @Component
 @Order(0)
 public class SearchAttributeRegistrar implements ApplicationRunner {
@@ -37,47 +28,17 @@ public class SearchAttributeRegistrar implements ApplicationRunner {
     this.namespace = namespace;
   }
 
-  /** The namespace's custom attributes; empty where the server cannot list them (the Java test server). */
-  private Map<String, IndexedValueType> existing(OperatorServiceStubs operator) {
-    try {
-      return operator.blockingStub()
-          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
-          .getCustomAttributesMap();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        return Map.of();
-      }
-      throw e;
-    }
-  }
-
   @Override
   public void run(ApplicationArguments args) {
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder(service.getOptions()).validateAndBuildWithDefaults());
     try {
-      Map<String, IndexedValueType> missing = new LinkedHashMap<>();
-      Map<String, IndexedValueType> existing = existing(operator);
-      for (SearchAttributeKey<String> key : SearchAttributes.ALL) {
-        if (!existing.containsKey(key.getName())) {
-          missing.put(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-      }
-      if (!missing.isEmpty()) {
-        operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-            .setNamespace(namespace).putAllSearchAttributes(missing).build());
-        log.info("registered search attributes {} in namespace {}", missing.keySet(), namespace);
+      List<String> added = SearchAttributeSetup.ensure(service, namespace);
+      if (!added.isEmpty()) {
+        log.info("registered search attributes {} in namespace {}", added, namespace);
       }
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
-        return;
-      }
-      log.warn("could not check or register search attributes {} in namespace {} ({}): register them"
-          + " with `temporal operator search-attribute create --name <name> --type Keyword`",
-          SearchAttributes.ALL.stream().map(SearchAttributeKey::getName).toList(), namespace,
-          e.getStatus());
-    } finally {
-      operator.shutdown();
+      log.warn("could not check or register search attributes {} in namespace {} ({}): run `gantry setup`"
+          + " with an operator's credentials", SearchAttributes.ALL.stream().map(SearchAttributeKey::getName)
+          .toList(), namespace, e.getStatus());
     }
   }
 }

@@ -95,6 +95,33 @@ class CliEndToEndTest {
       assertThat(deployed.get("artifactDigest").asText()).isEqualTo(status.get("artifactDigest").asText());
       // The CLI sends updates: the refused ones (mallory, dana) were turned away before reaching history.
       assertThat(status.get("approvals")).hasSize(2);
+
+      Run setup = cli("setup", "--address", address);
+      assertThat(setup.exitCode()).as(setup.err()).isZero();
+      assertThat(setup.out()).contains("GantryStatus");
+      Run listed = cli("release", "list", "--application", "hello-service", "--status", "succeeded",
+          "--address", address, "-o", "json");
+      if (kind == TemporalPeer.Kind.DEV_SERVER) {
+        // visibility is eventually consistent: give it a moment
+        for (int i = 0; i < 50 && !listed.out().contains(ID); i++) {
+          Thread.sleep(200);
+          listed = cli("release", "list", "--application", "hello-service", "--status", "succeeded",
+              "--address", address, "-o", "json");
+        }
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        JsonNode row = json.readTree(listed.out()).get(0);
+        assertThat(row.get("releaseId").asText()).isEqualTo(ID);
+        assertThat(row.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(row.get("stage").asText()).isEqualTo("done");
+        Run none = cli("release", "list", "--application", "hello-service", "--status", "FAILED",
+            "--address", address);
+        assertThat(none.out()).contains("no releases match");
+        Run injection = cli("release", "list", "--application", "x' OR 1=1", "--address", address);
+        assertThat(injection.exitCode()).isEqualTo(GantryCli.USAGE);
+      } else {
+        assertThat(listed.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(listed.out()).contains("cannot list workflows");
+      }
     }
   }
 

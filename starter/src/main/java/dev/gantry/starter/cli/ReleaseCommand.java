@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "release", mixinStandardHelpOptions = true, description = "Start, follow and approve releases.",
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
-        ReleaseCommand.Watch.class, ReleaseCommand.Approve.class, ReleaseCommand.Reject.class,
+        ReleaseCommand.Watch.class, ReleaseCommand.ListReleases.class, ReleaseCommand.Approve.class,
+        ReleaseCommand.Reject.class,
         ReleaseCommand.OverrideGate.class})
 class ReleaseCommand {
 
@@ -162,6 +163,48 @@ class ReleaseCommand {
       try (GantryClient gantry = connection.connect()) {
         return follow(gantry, GantryClient.normalize(releaseId), timeout);
       }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List releases, newest first, filtered by their search attributes.")
+  static class ListReleases extends Base {
+    @Option(names = "--application", description = "Only this application.")
+    String application;
+
+    @Option(names = "--environment", description = "Only releases last at this environment.")
+    String environment;
+
+    @Option(names = "--status", description = "RUNNING, AWAITING_APPROVAL, WAITING, SUCCEEDED or FAILED.")
+    String status;
+
+    @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      try (GantryClient gantry = connection.connect()) {
+        var releases = gantry.list(application, environment, status, limit);
+        if (json()) {
+          Output.json(spec.commandLine().getOut(), releases);
+          return GantryCli.OK;
+        }
+        if (releases.isEmpty()) {
+          println("no releases match");
+          return GantryCli.OK;
+        }
+        println(String.format("%-40s %-18s %-22s %-12s %s", "RELEASE", "STATUS", "STAGE", "ENVIRONMENT",
+            "STARTED"));
+        for (var release : releases) {
+          println(String.format("%-40s %-18s %-22s %-12s %s", release.releaseId(), dash(release.status()),
+              dash(release.stage()), dash(release.environment()), release.startedAt()));
+        }
+        return GantryCli.OK;
+      }
+    }
+
+    private static String dash(String value) {
+      return value == null ? "-" : value;
     }
   }
 

@@ -30,6 +30,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -182,6 +183,51 @@ public class GantryClient implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
+  }
+
+  /** One release as the server's visibility store lists it. */
+  public record ReleaseSummary(String releaseId, String application, String version, String status,
+      String stage, String environment, String startedAt, String closedAt) {}
+
+  /**
+   * Lists releases by their search attributes, newest first. Filters are exact matches; null means any.
+   * Needs a server with visibility (dev server, cluster): the Java test server cannot list.
+   */
+  public List<ReleaseSummary> list(String application, String environment, String status, int limit) {
+    StringBuilder query = new StringBuilder("WorkflowType = 'Release'");
+    appendFilter(query, SearchAttributes.APPLICATION.getName(), application);
+    appendFilter(query, SearchAttributes.ENVIRONMENT.getName(), environment);
+    appendFilter(query, SearchAttributes.STATUS.getName(), status == null ? null : status.toUpperCase());
+    try {
+      return client.listExecutions(query.toString())
+          .limit(limit)
+          .map(execution -> {
+            io.temporal.common.SearchAttributes attributes = execution.getTypedSearchAttributes();
+            return new ReleaseSummary(execution.getExecution().getWorkflowId(),
+                attributes.get(SearchAttributes.APPLICATION), attributes.get(SearchAttributes.VERSION),
+                attributes.get(SearchAttributes.STATUS), attributes.get(SearchAttributes.STAGE),
+                attributes.get(SearchAttributes.ENVIRONMENT), String.valueOf(execution.getStartTime()),
+                execution.getCloseTime() == null ? null : String.valueOf(execution.getCloseTime()));
+          })
+          .toList();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        throw new GantryException("this Temporal server cannot list workflows (the Java test server has no"
+            + " visibility store): use the dev server (scripts/test-tools.sh) or a cluster");
+      }
+      throw translate(e, "the release list");
+    }
+  }
+
+  private static void appendFilter(StringBuilder query, String attribute, String value) {
+    if (value == null || value.isBlank()) {
+      return;
+    }
+    if (!value.matches("[A-Za-z0-9._+-]+")) {
+      throw new IllegalArgumentException("filter value '" + value + "' for " + attribute
+          + " may only contain letters, digits and . _ + -");
+    }
+    query.append(" AND ").append(attribute).append(" = '").append(value).append("'");
   }
 
   /** Waits for the release to end; returns the report or throws {@link ReleaseFailedException}. */
