@@ -23,7 +23,7 @@ public class GantryWorkerApplication {
     String mode = rest.isEmpty() || rest.get(0).startsWith("-") ? "worker" : rest.remove(0);
     SpringApplication app = new SpringApplication(GantryWorkerApplication.class);
     switch (mode) {
-      case "worker" -> { }
+      case "worker" -> app.setAdditionalProfiles("worker");
       case "dev" -> {
         LocalTemporal.start(rest);
         app.setAdditionalProfiles("dev");

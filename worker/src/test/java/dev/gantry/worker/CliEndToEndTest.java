@@ -166,7 +166,7 @@ class CliEndToEndTest {
   static ConfigurableApplicationContext startWorker(String address) {
     // Command-line arguments outrank application.yml (default properties would not).
     return new SpringApplicationBuilder(GantryWorkerApplication.class)
-        .run("--spring.temporal.connection.target=" + address);
+        .run("--spring.temporal.connection.target=" + address, "--server.port=0");
   }
 
   static Run cli(String... args) {

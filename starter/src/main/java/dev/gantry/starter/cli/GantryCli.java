@@ -20,6 +20,11 @@ public class GantryCli {
   public static final int USAGE = 2;
 
   public static void main(String[] args) {
+    // The CLI's own quiet logging; named so that it never takes over an application embedding the
+    // client library (the worker logs through Spring Boot).
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-cli.xml");
+    }
     System.exit(run(args));
   }
 

@@ -134,6 +134,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.log(null, null, "release of " + request.application() + " " + request.version()
         + " (" + request.artifact().digest() + ") started by " + request.requestedBy());
     audit("release", request.requestedBy(), null, "started", request.specSource());
+    metrics().counter("gantry_releases_started").inc(1);
     try {
       gates.at(request.environments().get(0).name());
       for (EnvironmentPlan env : request.environments()) {
@@ -158,6 +159,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       String reason = FailureReasons.of(failure);
       environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
       fail(reason);
+      metrics().counter("gantry_releases_failed").inc(1);
       flushAudit();
       throw failure;
     }
@@ -165,6 +167,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.log(null, null, "release succeeded: " + request.version() + " runs in "
         + String.join(", ", request.environments().stream().map(EnvironmentPlan::name).toList()));
     audit("release", null, null, "succeeded", null);
+    metrics().counter("gantry_releases_succeeded").inc(1);
     publish(null);
     flushAudit();
     return progress.snapshot();
@@ -272,7 +275,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
   }
 
+  /** Replay-safe metrics (the SDK drops them while replaying), tagged with the application. */
+  private com.uber.m3.tally.Scope metrics() {
+    return Workflow.getMetricsScope().tagged(java.util.Map.of("gantry_application", request.application()));
+  }
+
   private void recordApproval(ApprovalSignal signal, GateBook.Decision decision) {
+    metrics().counter(decision.accepted() ? "gantry_approvals_accepted" : "gantry_approvals_refused").inc(1);
     String approver = signal == null ? null : signal.approver();
     String comment = signal == null ? null : signal.comment();
     progress.approval(new Approval(decision.environment(), approver, comment, ReleaseProgress.now(),
@@ -387,6 +396,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     gates.pass(env.name());
     approvalWaits.remove(env.name());
+    metrics().tagged(java.util.Map.of("environment", env.name()))
+        .timer("gantry_approval_gate_wait")
+        .record(com.uber.m3.util.Duration.ofMillis(Workflow.currentTimeMillis() - opened));
     String approvers = String.join(", ", gates.validApprovers(env.name(), Workflow.currentTimeMillis()));
     progress.environment(env.name(), EnvironmentState.PENDING, null);
     progress.gate(env.name(), "approval", "passed", "approved by " + approvers);
