@@ -1,0 +1,100 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.workflows.api.SearchAttributes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the compose file is checked for what can break silently: it parses,
+ * the services follow Temporal's published layout, the namespace job registers exactly Gantry's search
+ * attributes, every mounted file exists, and the worker image copies the jar the build produces.
+ */
+class DockerComposeTest {
+  private static final Path ROOT = Path.of("..");
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+  @Test
+  void theComposeFileDescribesTheClusterAndTheWorker() throws Exception {
+    JsonNode services = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
+    assertThat(fieldNames(services)).containsExactlyInAnyOrder("postgresql", "temporal-schema", "temporal",
+        "temporal-setup", "temporal-ui", "gantry-worker");
+
+    JsonNode temporal = services.get("temporal");
+    assertThat(temporal.at("/environment/DB").asText()).isEqualTo("postgres12");
+    assertThat(temporal.at("/environment/POSTGRES_SEEDS").asText()).isEqualTo("postgresql");
+    assertThat(temporal.at("/environment/BIND_ON_IP").asText()).isEqualTo("0.0.0.0");
+    assertThat(temporal.at("/depends_on/temporal-schema/condition").asText())
+        .isEqualTo("service_completed_successfully");
+    assertThat(temporal.get("ports").toString()).contains("7233:7233");
+    assertThat(services.at("/temporal-schema/image").asText()).startsWith("temporalio/admin-tools:");
+
+    JsonNode ui = services.get("temporal-ui");
+    assertThat(ui.at("/environment/TEMPORAL_ADDRESS").asText()).isEqualTo("temporal:7233");
+    assertThat(ui.at("/environment/TEMPORAL_DISABLE_WRITE_ACTIONS").asText()).isEqualTo("false");
+    assertThat(ui.get("ports").toString()).contains("8080:8080");
+
+    JsonNode worker = services.get("gantry-worker");
+    assertThat(worker.at("/environment/GANTRY_ADDRESS").asText()).isEqualTo("temporal:7233");
+    assertThat(worker.at("/depends_on/temporal-setup/condition").asText())
+        .isEqualTo("service_completed_successfully");
+    assertThat(ROOT.resolve(worker.at("/build/context").asText()).resolve(worker.at("/build/dockerfile").asText()))
+        .exists();
+  }
+
+  @Test
+  void everyMountedFileExistsAndTheScriptsAreExecutable() throws Exception {
+    JsonNode services = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
+    for (String name : fieldNames(services)) {
+      for (JsonNode volume : services.get(name).path("volumes")) {
+        String source = volume.asText().split(":")[0];
+        if (source.startsWith("./")) {
+          assertThat(ROOT.resolve(source)).as(name + " mounts " + source).exists();
+        }
+      }
+      JsonNode entrypoint = services.get(name).path("entrypoint");
+      if (entrypoint.isArray() && entrypoint.size() == 2 && entrypoint.get(1).asText().startsWith("/gantry/")) {
+        Path script = ROOT.resolve("deploy/temporal").resolve(entrypoint.get(1).asText().substring("/gantry/".length()));
+        assertThat(script).as(name + " runs " + script).exists();
+        assertThat(Files.isExecutable(script)).isTrue();
+      }
+    }
+    assertThat(ROOT.resolve("deploy/temporal/dynamicconfig/gantry.yaml")).exists();
+    yaml.readTree(ROOT.resolve("deploy/temporal/dynamicconfig/gantry.yaml").toFile());
+  }
+
+  @Test
+  void theNamespaceJobRegistersExactlyGantrysSearchAttributes() throws Exception {
+    String script = Files.readString(ROOT.resolve("deploy/temporal/create-namespace.sh"));
+    Matcher names = Pattern.compile("for name in ([A-Za-z ]+); do").matcher(script);
+    assertThat(names.find()).isTrue();
+    assertThat(List.of(names.group(1).trim().split("\\s+")))
+        .containsExactlyInAnyOrderElementsOf(SearchAttributes.ALL.stream().map(k -> k.getName()).toList());
+    assertThat(script).contains("--type Keyword");
+  }
+
+  @Test
+  void theWorkerImageCopiesTheJarTheBuildProduces() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("worker/Dockerfile"));
+    String pom = Files.readString(ROOT.resolve("worker/pom.xml"));
+    Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
+    assertThat(finalName.find()).isTrue();
+    assertThat(dockerfile).contains("/src/worker/target/" + finalName.group(1) + ".jar")
+        .contains("\"worker\"]").contains("EXPOSE 8081");
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
