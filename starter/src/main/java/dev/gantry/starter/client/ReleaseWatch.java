@@ -26,6 +26,12 @@ public final class ReleaseWatch {
 
   /** Returns the last status seen: final, or the one at the deadline. */
   public ReleaseStatus follow(String releaseId, Duration deadline, Listener listener) {
+    return follow(releaseId, deadline, listener, status -> false);
+  }
+
+  /** Like {@link #follow(String, Duration, Listener)}, also stopping as soon as {@code stopWhen} holds. */
+  public ReleaseStatus follow(String releaseId, Duration deadline, Listener listener,
+      java.util.function.Predicate<ReleaseStatus> stopWhen) {
     long end = System.nanoTime() + deadline.toNanos();
     int seen = 0;
     ReleaseStatus status;
@@ -40,7 +46,7 @@ public final class ReleaseWatch {
         listener.onStatus(status);
         lastStage = stage;
       }
-      if (status.state().isFinal() || System.nanoTime() > end) {
+      if (status.state().isFinal() || stopWhen.test(status) || System.nanoTime() > end) {
         return status;
       }
       sleep(pollInterval);

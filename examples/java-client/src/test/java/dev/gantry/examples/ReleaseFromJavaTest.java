@@ -1,0 +1,77 @@
+package dev.gantry.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
+import dev.gantry.activities.local.HealthChecker;
+import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.activities.quality.QualityGateActivitiesImpl;
+import dev.gantry.activities.window.DeploymentWindowActivitiesImpl;
+import dev.gantry.activities.directory.FileApproverDirectory;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.release.ReleaseWorkflowImpl;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example runs for real: Temporal's test server on a port, a plain worker, the example release. */
+class ReleaseFromJavaTest {
+  @TempDir Path dir;
+
+  @Test
+  void theExampleStartsTheReleaseAndFollowsItUntilItWaitsForPeople() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true)) {
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+      dev.gantry.starter.client.SearchAttributeSetup.ensure(stubs, "default");
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      var worker = factory.newWorker(TaskQueues.RELEASE);
+      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      worker.registerActivitiesImplementations(
+          new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
+          new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")),
+          new FileApproverDirectory(), new QualityGateActivitiesImpl(), new DeploymentWindowActivitiesImpl());
+      factory.start();
+      try {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ReleaseStatus status = ReleaseFromJava.release("127.0.0.1:" + port,
+            Path.of("..", "release.yaml").toAbsolutePath().normalize(), Duration.ofMinutes(2),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        // dev and staging deploy by themselves; production waits for its window or its approvers
+        assertThat(status.state()).isIn(ReleaseState.WAITING, ReleaseState.AWAITING_APPROVAL);
+        assertThat(status.environments().get(1).state().name()).isEqualTo("DEPLOYED");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+            .contains("started release/hello-service/1.4.0")
+            .contains("staging                      quality gate passed")
+            .contains("release/hello-service/1.4.0  " + status.state());
+      } finally {
+        factory.shutdownNow();
+        stubs.shutdownNow();
+      }
+    }
+  }
+}
