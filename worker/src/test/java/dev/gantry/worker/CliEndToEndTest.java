@@ -118,6 +118,9 @@ class CliEndToEndTest {
         assertThat(none.out()).contains("no releases match");
         Run injection = cli("release", "list", "--application", "x' OR 1=1", "--address", address);
         assertThat(injection.exitCode()).isEqualTo(GantryCli.USAGE);
+        Run typo = cli("release", "status", "hello-service/1.4.1", "--address", address);
+        assertThat(typo.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(typo.err()).contains("did you mean release/hello-service/1.4.0?");
       } else {
         assertThat(listed.exitCode()).isEqualTo(GantryCli.FAILED);
         assertThat(listed.out()).contains("cannot list workflows");
@@ -138,11 +141,28 @@ class CliEndToEndTest {
       assertThat(badSpec.exitCode()).isEqualTo(GantryCli.USAGE);
       assertThat(json.readTree(badSpec.out()).get("problems").toString()).contains("versoin");
 
+      try (ConfigurableApplicationContext worker = startWorker(temporal.address())) {
+        Path frozen = Examples.frozenCopy(examples.resolve("abort"));
+        Run started = cli("release", "start", frozen.toString(), "--target-root", targets.toString(),
+            "--address", temporal.address(), "-o", "json");
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        awaitStage(temporal.address(), "window:production");
+        Run abort = cli("release", "abort", ID, "--reason", "wrong build", "--address", temporal.address());
+        assertThat(abort.exitCode()).as(abort.err()).isZero();
+        Run watched = cli("release", "watch", ID, "--address", temporal.address(), "--timeout", "PT1M");
+        assertThat(watched.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(watched.out()).contains("failure: the release was cancelled");
+        Run report = cli("release", "report", ID, "--address", temporal.address());
+        assertThat(report.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(report.out()).contains("timeline").contains("release failed: the release was cancelled");
+      }
+
       Run unknown = cli("release", "status", "hello-service/9.9.9", "--address", temporal.address());
       assertThat(unknown.exitCode()).isEqualTo(GantryCli.FAILED);
       assertThat(unknown.err()).contains("no release release/hello-service/9.9.9");
     }
     Run down = cli("release", "status", ID, "--address", "127.0.0.1:1");
+    assertThat(cli("completion").out()).contains("gantry").contains("approve");
     assertThat(down.exitCode()).isEqualTo(GantryCli.FAILED);
     assertThat(down.err()).contains("cannot reach Temporal at 127.0.0.1:1");
   }

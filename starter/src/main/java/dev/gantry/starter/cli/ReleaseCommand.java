@@ -1,6 +1,7 @@
 package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
+import dev.gantry.starter.client.LiveView;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "release", mixinStandardHelpOptions = true, description = "Start, follow and approve releases.",
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
         ReleaseCommand.Watch.class, ReleaseCommand.ListReleases.class, ReleaseCommand.Approve.class,
-        ReleaseCommand.Reject.class,
+        ReleaseCommand.Reject.class, ReleaseCommand.Abort.class, ReleaseCommand.Report.class,
         ReleaseCommand.OverrideGate.class})
 class ReleaseCommand {
 
@@ -66,10 +67,21 @@ class ReleaseCommand {
     }
 
     int follow(GantryClient gantry, String releaseId, Duration timeout) {
+      boolean live = !json() && System.console() != null && !"dumb".equals(System.getenv("TERM"));
       ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(500)).follow(releaseId, timeout,
-          entry -> {
-            if (!json()) {
-              println(StatusView.line(entry));
+          new ReleaseWatch.Listener() {
+            @Override
+            public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+              if (!json() && !live) {
+                println(StatusView.line(entry));
+              }
+            }
+
+            @Override
+            public void onPoll(ReleaseStatus status) {
+              if (live) {
+                print(LiveView.frame(status));
+              }
             }
           });
       if (json()) {
@@ -312,6 +324,53 @@ class ReleaseCommand {
             new OverrideSignal(approver, gate, justification, incident, environment, null));
         report(decision, "override accepted: " + decision.detail());
         return GantryCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "abort", mixinStandardHelpOptions = true, description = "Stop a release where it is:"
+      + " a region being deployed is undone, open changes are closed, the release ends FAILED.")
+  static class Abort extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      try (GantryClient gantry = connection.connect()) {
+        String id = GantryClient.normalize(releaseId);
+        gantry.abort(id, reason);
+        if (json()) {
+          Output.json(spec.commandLine().getOut(), Map.of("releaseId", id, "aborted", true, "reason", reason));
+        } else {
+          println("abort requested for " + id + ": " + reason + "; follow it with `gantry release watch " + id + "`");
+        }
+        return GantryCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "The release report: environments, gates, overrides, approvals and the whole timeline.")
+  static class Report extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Override
+    public Integer call() {
+      try (GantryClient gantry = connection.connect()) {
+        ReleaseStatus status = gantry.status(releaseId);
+        if (json()) {
+          Output.json(spec.commandLine().getOut(), status);
+        } else {
+          print(StatusView.render(status));
+          println("  timeline");
+          status.timeline().forEach(entry -> println("    " + StatusView.line(entry)));
+        }
+        return status.state() == ReleaseState.SUCCEEDED ? GantryCli.OK
+            : status.state() == ReleaseState.FAILED ? GantryCli.FAILED : GantryCli.OK;
       }
     }
   }

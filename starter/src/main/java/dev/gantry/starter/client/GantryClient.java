@@ -62,16 +62,42 @@ public class GantryClient implements AutoCloseable {
 
   /** Connects and checks the server answers within 5 s, else {@link ServerUnavailableException}. */
   public static GantryClient connect(String address, String namespace) {
+    return connect(new Connection(address, namespace, null, null, null));
+  }
+
+  /**
+   * Where and how to reach Temporal. TLS when a client certificate and key (PEM, PKCS#8) are given or an
+   * API key is used; the API key itself never appears in errors or output.
+   */
+  public record Connection(String address, String namespace, Path tlsCert, Path tlsKey, String apiKey) {}
+
+  public static GantryClient connect(Connection connection) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(connection.address())
+        .setRpcTimeout(Duration.ofSeconds(10))
+        // A status query needs a worker to answer; say so after 15 s rather than a minute.
+        .setRpcQueryTimeout(Duration.ofSeconds(15));
+    if (connection.tlsCert() != null || connection.tlsKey() != null) {
+      if (connection.tlsCert() == null || connection.tlsKey() == null) {
+        throw new IllegalArgumentException("TLS needs both a client certificate and its key (--tls-cert, --tls-key)");
+      }
+      try (var cert = java.nio.file.Files.newInputStream(connection.tlsCert());
+          var key = java.nio.file.Files.newInputStream(connection.tlsKey())) {
+        options.setSslContext(io.temporal.serviceclient.SimpleSslContextBuilder.forPKCS8(cert, key).build());
+      } catch (java.io.IOException e) {
+        throw new GantryException("cannot read the TLS certificate or key (" + connection.tlsCert() + ", "
+            + connection.tlsKey() + "): " + e.getMessage());
+      }
+    }
+    if (connection.apiKey() != null && !connection.apiKey().isBlank()) {
+      String key = connection.apiKey();
+      options.addApiKey(() -> key).setEnableHttps(true);
+    }
     WorkflowServiceStubs stubs;
+    String address = connection.address();
+    String namespace = connection.namespace();
     try {
-      stubs = WorkflowServiceStubs.newConnectedServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder()
-              .setTarget(address)
-              .setRpcTimeout(Duration.ofSeconds(10))
-              // A status query needs a worker to answer; say so after 15 s rather than a minute.
-              .setRpcQueryTimeout(Duration.ofSeconds(15))
-              .build(),
-          Duration.ofSeconds(5));
+      stubs = WorkflowServiceStubs.newConnectedServiceStubs(options.build(), Duration.ofSeconds(5));
     } catch (RuntimeException e) {
       throw new ServerUnavailableException(address, rootCause(e));
     }
@@ -120,7 +146,7 @@ public class GantryClient implements AutoCloseable {
     try {
       return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
     } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id);
+      throw new ReleaseNotFoundException(id, nearMatches(id));
     } catch (WorkflowServiceException e) {
       throw translate(e, id, "status query");
     } catch (StatusRuntimeException e) {
@@ -216,6 +242,55 @@ public class GantryClient implements AutoCloseable {
             + " visibility store): use the dev server (scripts/test-tools.sh) or a cluster");
       }
       throw translate(e, "the release list");
+    }
+  }
+
+  /** Release ids close to a mistyped one, from visibility; none where the server cannot list. */
+  List<String> nearMatches(String releaseId) {
+    try {
+      return client.listExecutions("WorkflowType = 'Release'")
+          .limit(500)
+          .map(execution -> execution.getExecution().getWorkflowId())
+          .distinct()
+          .filter(candidate -> distance(candidate, releaseId) <= 3)
+          .sorted(java.util.Comparator.comparingInt(candidate -> distance(candidate, releaseId)))
+          .limit(3)
+          .toList();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */
+  public void abort(String releaseId, String reason) {
+    String id = normalize(releaseId);
+    try {
+      client.newUntypedWorkflowStub(id).cancel(reason);
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id, nearMatches(id));
+    } catch (WorkflowServiceException e) {
+      throw translate(e, id, "abort");
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
     }
   }
 

@@ -14,6 +14,9 @@ public final class ReleaseWatch {
     void onEntry(TimelineEntry entry);
 
     default void onStatus(ReleaseStatus status) {}
+
+    /** Every status read, changed or not (a live view redraws on it). */
+    default void onPoll(ReleaseStatus status) {}
   }
 
   private final GantryClient gantry;
@@ -38,6 +41,7 @@ public final class ReleaseWatch {
     String lastStage = null;
     while (true) {
       status = gantry.status(releaseId);
+      listener.onPoll(status);
       for (; seen < status.timeline().size(); seen++) {
         listener.onEntry(status.timeline().get(seen));
       }
