@@ -9,6 +9,7 @@ import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.ApprovalTokens;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
         ReleaseCommand.Watch.class, ReleaseCommand.ListReleases.class, ReleaseCommand.Approve.class,
         ReleaseCommand.Reject.class, ReleaseCommand.Abort.class, ReleaseCommand.Report.class,
+        ReleaseCommand.Pause.class, ReleaseCommand.Resume.class,
         ReleaseCommand.OverrideGate.class})
 class ReleaseCommand {
 
@@ -372,6 +374,63 @@ class ReleaseCommand {
         return status.state() == ReleaseState.SUCCEEDED ? GantryCli.OK
             : status.state() == ReleaseState.FAILED ? GantryCli.FAILED : GantryCli.OK;
       }
+    }
+  }
+
+  abstract static class PauseOrResume extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER).")
+    String by;
+
+    @Option(names = "--reason", required = true, description = "Why; kept in the timeline and audit trail.")
+    String reason;
+
+    abstract void send(GantryClient gantry, String id, PauseSignal signal);
+
+    abstract String verb();
+
+    @Override
+    public Integer call() {
+      try (GantryClient gantry = connection.connect()) {
+        String id = GantryClient.normalize(releaseId);
+        String who = by != null ? by : System.getenv().getOrDefault("USER", "unknown");
+        send(gantry, id, new PauseSignal(who, reason));
+        if (json()) {
+          Output.json(spec.commandLine().getOut(), Map.of("releaseId", id, verb(), true));
+        } else {
+          println(verb() + " sent to " + id + " (" + reason + "); `gantry release status " + id + "` shows it");
+        }
+        return GantryCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Hold a release before its next step: what runs finishes, nothing new starts.")
+  static class Pause extends PauseOrResume {
+    @Override
+    void send(GantryClient gantry, String id, PauseSignal signal) {
+      gantry.pause(id, signal);
+    }
+
+    @Override
+    String verb() {
+      return "paused";
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused release go on.")
+  static class Resume extends PauseOrResume {
+    @Override
+    void send(GantryClient gantry, String id, PauseSignal signal) {
+      gantry.resume(id, signal);
+    }
+
+    @Override
+    String verb() {
+      return "resumed";
     }
   }
 

@@ -4,6 +4,7 @@ import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.ReleaseRequest;
@@ -278,6 +279,28 @@ public class GantryClient implements AutoCloseable {
       current = swap;
     }
     return previous[b.length()];
+  }
+
+  /** Pauses the release before its next step ({@code pause} signal). */
+  public void pause(String releaseId, PauseSignal pause) {
+    signal(normalize(releaseId), "pause", stub -> stub.pause(pause));
+  }
+
+  /** Lets a paused release go on ({@code resume} signal). */
+  public void resume(String releaseId, PauseSignal resume) {
+    signal(normalize(releaseId), "resume", stub -> stub.resume(resume));
+  }
+
+  private void signal(String id, String what, java.util.function.Consumer<ReleaseWorkflow> send) {
+    try {
+      send.accept(client.newWorkflowStub(ReleaseWorkflow.class, id));
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id, nearMatches(id));
+    } catch (WorkflowServiceException e) {
+      throw translate(e, id, what);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
   }
 
   /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */

@@ -3,6 +3,7 @@ package dev.gantry.workflows.release;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -57,6 +58,17 @@ public interface ReleaseWorkflow {
    */
   @SignalMethod(name = "cabDecision")
   void cabDecision(CabDecisionSignal decision);
+
+  /**
+   * Holds the release before its next step (the next environment, the next wave of regions): what runs
+   * finishes, nothing new starts. {@code {"by": "alice", "reason": "incident in progress"}}.
+   */
+  @SignalMethod(name = "pause")
+  void pause(PauseSignal pause);
+
+  /** Lets a paused release go on. {@code {"by": "alice", "reason": "incident over"}}. */
+  @SignalMethod(name = "resume")
+  void resume(PauseSignal resume);
 
   @UpdateMethod(name = "submitApproval")
   GateDecision submitApproval(ApprovalSignal approval);

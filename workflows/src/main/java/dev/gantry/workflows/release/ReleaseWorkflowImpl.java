@@ -11,6 +11,7 @@ import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.GateOverride;
 import dev.gantry.workflows.api.OverrideSignal;
+import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
@@ -103,6 +104,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final List<FollowUpReview> pendingFollowUps = new ArrayList<>();
   private boolean auditInFlight;
   private boolean directoryLoaded;
+  private boolean paused;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
@@ -138,6 +140,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     try {
       gates.at(request.environments().get(0).name());
       for (EnvironmentPlan env : request.environments()) {
+        holdWhilePaused(env.name());
         gates.at(env.name());
         progress.at(env.name());
         loadDirectory();
@@ -191,6 +194,51 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     recordOverride(signal, gates.override(signal));
+  }
+
+  @Override
+  public void pause(PauseSignal signal) {
+    String problem = signal == null ? "empty pause message" : signal.problem();
+    if (problem != null) {
+      progress.log(null, null, "pause refused: " + problem);
+      audit("pause", signal == null ? null : signal.by(), null, "refused", problem);
+      return;
+    }
+    if (!paused) {
+      paused = true;
+      progress.log(null, null, "PAUSED by " + signal.by() + ": " + signal.reason()
+          + " (what runs finishes; nothing new starts until resumed)");
+      audit("pause", signal.by(), null, "accepted", signal.reason());
+    }
+  }
+
+  @Override
+  public void resume(PauseSignal signal) {
+    String problem = signal == null ? "empty resume message" : signal.problem();
+    if (problem != null) {
+      progress.log(null, null, "resume refused: " + problem);
+      audit("resume", signal == null ? null : signal.by(), null, "refused", problem);
+      return;
+    }
+    if (paused) {
+      paused = false;
+      progress.log(null, null, "resumed by " + signal.by() + ": " + signal.reason());
+      audit("resume", signal.by(), null, "accepted", signal.reason());
+    }
+  }
+
+  /** A paused release holds here, between steps, durably; the stage shows it. */
+  private void holdWhilePaused(String environment) {
+    if (!paused) {
+      return;
+    }
+    ReleaseState before = progress.state();
+    String stage = progress.stage();
+    progress.stage(ReleaseState.WAITING, "paused");
+    publish(environment);
+    Workflow.await(() -> !paused);
+    progress.stage(before, stage);
+    publish(environment);
   }
 
   @Override
@@ -450,6 +498,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
     List<String> failures = new ArrayList<>();
     for (List<String> wave : env.waves()) {
+      holdWhilePaused(env.name());
       failures.addAll(deployWave(env, wave, saga));
       if (!failures.isEmpty()) {
         break;

@@ -176,6 +176,24 @@ class GateWorkflowTest {
   }
 
   @Test
+  void aPausedReleaseStartsNothingNewUntilResumed() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    release.pause(new dev.gantry.workflows.api.PauseSignal("alice", null));
+    release.pause(new dev.gantry.workflows.api.PauseSignal("alice", "incident INC-7 in progress"));
+    release.approve(ApprovalSignal.of("alice", DIGEST, "ok"));
+    release.approve(ApprovalSignal.of("carol", DIGEST, "ok"));
+    ReleaseStatus held = awaitStatus(release, s -> "paused".equals(s.stage()));
+    assertThat(held.state()).isEqualTo(ReleaseState.WAITING);
+    assertThat(held.timeline()).anySatisfy(e -> assertThat(e.event()).startsWith("pause refused: field 'reason'"));
+    env.sleep(Duration.ofHours(5));
+    assertThat(deployments.calls("deploy", "production")).as("nothing new starts while paused").isEmpty();
+
+    release.resume(new dev.gantry.workflows.api.PauseSignal("alice", "incident over"));
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(deployments.calls("deploy", "production")).hasSize(4);
+  }
+
+  @Test
   void anExpiredApprovalNoLongerCounts() {
     ReleaseWorkflow release = startAtProductionGate(policy(2, 24, null));
     release.approve(ApprovalSignal.of("alice", DIGEST, "day one"));

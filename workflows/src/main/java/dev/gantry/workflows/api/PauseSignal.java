@@ -1,0 +1,45 @@
+package dev.gantry.workflows.api;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * The {@code pause} and {@code resume} signals: {@code {"by": "alice", "reason": "incident in progress"}}.
+ *
+ * @param by        who pauses or resumes (a claim, like an approver's name in plain mode)
+ * @param reason    why; required
+ * @param malformed set only when the payload could not be read
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PauseSignal(String by, String reason, String malformed) {
+  private static final String SHAPE = "{\"by\": \"<name>\", \"reason\": \"...\"}";
+
+  public PauseSignal(String by, String reason) {
+    this(by, reason, null);
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static PauseSignal fromJson(Object payload) {
+    StringBuilder problems = new StringBuilder();
+    Map<?, ?> fields = SignalPayloads.fields(payload, SHAPE, problems);
+    return new PauseSignal(SignalPayloads.text(fields, "by", problems),
+        SignalPayloads.text(fields, "reason", problems), SignalPayloads.malformed(problems, SHAPE));
+  }
+
+  /** Null when the message can be acted on, else why not. */
+  public String problem() {
+    if (malformed != null) {
+      return "malformed message: " + malformed;
+    }
+    if (by == null || by.isBlank()) {
+      return "field 'by' is missing: say who you are";
+    }
+    if (reason == null || reason.isBlank()) {
+      return "field 'reason' is missing: say why";
+    }
+    return null;
+  }
+}
