@@ -72,6 +72,46 @@ class RollbackEndToEndTest {
     }
   }
 
+  @Test
+  void anOperatorRollsBackOneEnvironmentOfAFinishedRelease() throws Exception {
+    writeSpecs();
+    // this time 1.4.0 is healthy everywhere
+    write("environments/production/config.yaml", """
+        regions:
+          - {name: us-east-1, primary: true}
+          - {name: us-west-2}
+        target: {type: local, root: targets}
+        healthCheck: {command: "true", attempts: 1}
+        """);
+    try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
+      gantry.awaitCompletion(gantry.startRelease(dir.resolve("release-1.3.0.yaml")), Duration.ofMinutes(2));
+      String second = gantry.startRelease(dir.resolve("release-1.4.0.yaml"));
+      assertThat(gantry.awaitCompletion(second, Duration.ofMinutes(2)).state()).isEqualTo(ReleaseState.SUCCEEDED);
+      assertThat(current("production", "us-east-1")).isEqualTo("1.4.0");
+
+      CliEndToEndTest.Run rolled = CliEndToEndTest.cli("release", "rollback", second, "--environment",
+          "production", "--reason", "error rate up", "--as", "oncall", "--address", temporal.address());
+      assertThat(rolled.exitCode()).as(rolled.err()).isZero();
+      assertThat(rolled.out()).contains("us-west-2        ROLLED_BACK  rolled back to 1.3.0")
+          .contains("us-east-1        ROLLED_BACK  rolled back to 1.3.0");
+      assertThat(rolled.out().indexOf("us-west-2")).as("the primary goes last")
+          .isLessThan(rolled.out().indexOf("us-east-1"));
+      assertThat(current("production", "us-east-1")).isEqualTo("1.3.0");
+      assertThat(current("production", "us-west-2")).isEqualTo("1.3.0");
+      assertThat(current("staging", "us-east-1")).as("only the named environment").isEqualTo("1.4.0");
+
+      CliEndToEndTest.Run again = CliEndToEndTest.cli("release", "rollback", second, "--environment",
+          "production", "--reason", "twice", "--address", temporal.address());
+      assertThat(again.out()).contains("SKIPPED").contains("left alone: 1.4.0 is not current there (runs 1.3.0)");
+      CliEndToEndTest.Run wrongEnv = CliEndToEndTest.cli("release", "rollback", second, "--environment",
+          "prod", "--reason", "typo", "--address", temporal.address());
+      assertThat(wrongEnv.exitCode()).isEqualTo(dev.gantry.starter.cli.GantryCli.USAGE);
+      assertThat(wrongEnv.err()).contains("has no environment 'prod'; it has staging, production");
+    }
+  }
+
   private String current(String env, String region) throws IOException {
     return Files.readSymbolicLink(targets().resolve(env).resolve(region).resolve("current"))
         .getFileName().toString();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {ReleaseCommand.Start.class, ReleaseCommand.Status.class,
         ReleaseCommand.Watch.class, ReleaseCommand.ListReleases.class, ReleaseCommand.Approve.class,
         ReleaseCommand.Reject.class, ReleaseCommand.Abort.class, ReleaseCommand.Report.class,
-        ReleaseCommand.Pause.class, ReleaseCommand.Resume.class,
+        ReleaseCommand.Pause.class, ReleaseCommand.Resume.class, ReleaseCommand.Rollback.class,
         ReleaseCommand.OverrideGate.class})
 class ReleaseCommand {
 
@@ -431,6 +431,43 @@ class ReleaseCommand {
     @Override
     String verb() {
       return "resumed";
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Roll an environment back from"
+      + " a release's version to what each region ran before it (later waves first, primary last).")
+  static class Rollback extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+
+    @Option(names = "--environment", required = true, description = "The environment to roll back.")
+    String environment;
+
+    @Option(names = "--reason", required = true, description = "Why; kept in the audit trail.")
+    String reason;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER).")
+    String by;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "How long to wait (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      try (GantryClient gantry = connection.connect()) {
+        String who = by != null ? by : System.getenv().getOrDefault("USER", "unknown");
+        var result = gantry.rollback(releaseId, environment, who, reason, timeout);
+        if (json()) {
+          Output.json(spec.commandLine().getOut(), result);
+        } else {
+          println("rollback of " + GantryClient.normalize(releaseId) + " in " + environment + ":");
+          result.regions().forEach(region -> println(String.format("  %-16s %-12s %s", region.region(),
+              region.state(), region.detail())));
+        }
+        boolean failed = result.regions().stream()
+            .anyMatch(region -> region.state() == dev.gantry.workflows.api.RegionState.FAILED);
+        return failed ? GantryCli.FAILED : GantryCli.OK;
+      }
     }
   }
 

@@ -2,6 +2,10 @@ package dev.gantry.starter.client;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.EnvironmentRollbackRequest;
+import dev.gantry.workflows.api.EnvironmentRollbackResult;
+import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflow;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.PauseSignal;
@@ -279,6 +283,54 @@ public class GantryClient implements AutoCloseable {
       current = swap;
     }
     return previous[b.length()];
+  }
+
+  /**
+   * Rolls one environment of a finished (or failed) release back to what its regions ran before, as an
+   * {@code EnvironmentRollback} workflow, and waits for it. The plan comes from the release's own input,
+   * so the rollback touches exactly the regions and target that release used.
+   */
+  public EnvironmentRollbackResult rollback(String releaseId, String environment, String requestedBy,
+      String reason, Duration timeout) throws TimeoutException {
+    String id = normalize(releaseId);
+    ReleaseRequest release = releaseRequestOf(id);
+    EnvironmentPlan plan = release.environments().stream().filter(env -> env.name().equals(environment))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("release " + id + " has no environment '"
+            + environment + "'; it has " + String.join(", ",
+                release.environments().stream().map(EnvironmentPlan::name).toList())));
+    EnvironmentRollbackRequest request = new EnvironmentRollbackRequest(id, release.application(),
+        release.version(), release.artifact().digest(), plan, requestedBy, reason);
+    EnvironmentRollbackWorkflow rollback = client.newWorkflowStub(EnvironmentRollbackWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(request.workflowId() + "/" + System.currentTimeMillis())
+            .setTaskQueue(TaskQueues.RELEASE)
+            .setStaticSummary("rollback of " + release.application() + " " + release.version() + " in "
+                + environment + " by " + requestedBy)
+            .build());
+    try {
+      WorkflowClient.start(rollback::rollBack, request);
+      return WorkflowStub.fromTyped(rollback).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
+          EnvironmentRollbackResult.class);
+    } catch (WorkflowFailedException e) {
+      throw new GantryException("the rollback of " + id + " in " + environment + " failed: " + reasonOf(e), e);
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+  }
+
+  private ReleaseRequest releaseRequestOf(String id) {
+    try {
+      var started = client.fetchHistory(id).getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
+      return client.getOptions().getDataConverter().fromPayloads(0,
+          java.util.Optional.of(started.getInput()), ReleaseRequest.class, ReleaseRequest.class);
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id, nearMatches(id));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new ReleaseNotFoundException(id, nearMatches(id));
+      }
+      throw translate(e, id);
+    }
   }
 
   /** Pauses the release before its next step ({@code pause} signal). */
