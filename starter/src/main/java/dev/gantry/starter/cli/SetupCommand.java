@@ -25,8 +25,15 @@ class SetupCommand implements Callable<Integer>, ReleaseCommand.Connected {
   @Override
   public Integer call() {
     try (GantryClient gantry = connection.connect()) {
-      var added = SearchAttributeSetup.ensure(gantry.workflowClient().getWorkflowServiceStubs(),
-          connection.namespace);
+      java.util.List<String> added;
+      try {
+        added = SearchAttributeSetup.ensure(gantry.workflowClient().getWorkflowServiceStubs(),
+            connection.namespace);
+      } catch (io.grpc.StatusRuntimeException e) {
+        throw new dev.gantry.starter.client.GantryException("Temporal refused to register the search attributes"
+            + " in namespace " + connection.namespace + " (" + e.getStatus().getCode() + ": "
+            + e.getStatus().getDescription() + "): run `gantry setup` with an operator's credentials");
+      }
       var all = SearchAttributes.ALL.stream().map(key -> key.getName()).toList();
       if (connection.output == ConnectionOptions.OutputFormat.json) {
         Output.json(spec.commandLine().getOut(), Map.of("namespace", connection.namespace, "added", added,

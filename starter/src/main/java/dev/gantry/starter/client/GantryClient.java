@@ -141,6 +141,8 @@ public class GantryClient implements AutoCloseable {
       return releaseId;
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new ReleaseAlreadyExistsException(releaseId);
+    } catch (WorkflowServiceException e) {
+      throw translate(e, releaseId, "start");
     } catch (StatusRuntimeException e) {
       throw translate(e, releaseId);
     }
@@ -291,7 +293,7 @@ public class GantryClient implements AutoCloseable {
    * so the rollback touches exactly the regions and target that release used.
    */
   public EnvironmentRollbackResult rollback(String releaseId, String environment, String requestedBy,
-      String reason, Duration timeout) throws TimeoutException {
+      String reason, Duration timeout) {
     String id = normalize(releaseId);
     ReleaseRequest release = releaseRequestOf(id);
     EnvironmentPlan plan = release.environments().stream().filter(env -> env.name().equals(environment))
@@ -307,10 +309,18 @@ public class GantryClient implements AutoCloseable {
             .setStaticSummary("rollback of " + release.application() + " " + release.version() + " in "
                 + environment + " by " + requestedBy)
             .build());
+    ReleaseStatus status = status(id);
+    if (!status.state().isFinal()) {
+      throw new GantryException("release " + id + " is still " + status.state() + ": abort it first"
+          + " (`gantry release abort " + id + " --reason ...`), then roll back");
+    }
     try {
       WorkflowClient.start(rollback::rollBack, request);
       return WorkflowStub.fromTyped(rollback).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
           EnvironmentRollbackResult.class);
+    } catch (TimeoutException e) {
+      throw new GantryException("the rollback of " + id + " in " + environment + " is still running after "
+          + timeout + ": follow workflow " + request.workflowId() + "/... in the Temporal UI");
     } catch (WorkflowFailedException e) {
       throw new GantryException("the rollback of " + id + " in " + environment + " failed: " + reasonOf(e), e);
     } catch (StatusRuntimeException e) {
@@ -445,7 +455,7 @@ public class GantryClient implements AutoCloseable {
 
   private static String identity() {
     String user = System.getProperty("user.name", "unknown");
-    return "gantry-cli:" + user;
+    return "gantry-client:" + user;
   }
 
   @Override

@@ -35,12 +35,22 @@ public final class ReleaseWatch {
   /** Like {@link #follow(String, Duration, Listener)}, also stopping as soon as {@code stopWhen} holds. */
   public ReleaseStatus follow(String releaseId, Duration deadline, Listener listener,
       java.util.function.Predicate<ReleaseStatus> stopWhen) {
-    long end = System.nanoTime() + deadline.toNanos();
+    long begin = System.nanoTime();
+    long end = begin + deadline.toNanos();
     int seen = 0;
     ReleaseStatus status;
     String lastStage = null;
     while (true) {
-      status = gantry.status(releaseId);
+      try {
+        status = gantry.status(releaseId);
+      } catch (GantryException notYet) {
+        // Right after a start the first workflow task may not have run yet: give it a few seconds.
+        if (seen > 0 || System.nanoTime() - begin > 15_000_000_000L) {
+          throw notYet;
+        }
+        sleep(pollInterval);
+        continue;
+      }
       listener.onPoll(status);
       for (; seen < status.timeline().size(); seen++) {
         listener.onEntry(status.timeline().get(seen));
