@@ -96,6 +96,12 @@ class ReleaseCommand {
     }
   }
 
+  /** A command about one release. */
+  abstract static class OnRelease extends Base {
+    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
+    String releaseId;
+  }
+
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a release from a release spec (YAML).")
   static class Start extends Base {
     @Parameters(paramLabel = "SPEC", description = "The release spec, e.g. examples/release.yaml.")
@@ -138,10 +144,7 @@ class ReleaseCommand {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show where a release is: stage, environments, regions.")
-  static class Status extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Status extends OnRelease {
     @Option(names = "--timeline", description = "Also print the timeline.")
     boolean timeline;
 
@@ -164,10 +167,7 @@ class ReleaseCommand {
   }
 
   @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a release live until it ends (exit 1 if it fails).")
-  static class Watch extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Watch extends OnRelease {
     @Option(names = "--timeout", defaultValue = "PT24H",
         description = "How long to follow (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -223,10 +223,7 @@ class ReleaseCommand {
   }
 
   @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the open gate of a release (the submitApproval update).")
-  static class Approve extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Approve extends OnRelease {
     @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who approves.")
     String approver;
 
@@ -263,10 +260,7 @@ class ReleaseCommand {
   }
 
   @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the open gate of a release: it stops with your reason.")
-  static class Reject extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Reject extends OnRelease {
     @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who rejects.")
     String approver;
 
@@ -300,10 +294,7 @@ class ReleaseCommand {
 
   @Command(name = "override", mixinStandardHelpOptions = true, description = "Emergency: skip the window, quality or cab gate of an"
       + " environment (members of the emergency group only; recorded and reviewed).")
-  static class OverrideGate extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class OverrideGate extends OnRelease {
     @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who overrides.")
     String approver;
 
@@ -332,10 +323,7 @@ class ReleaseCommand {
 
   @Command(name = "abort", mixinStandardHelpOptions = true, description = "Stop a release where it is:"
       + " a region being deployed is undone, open changes are closed, the release ends FAILED.")
-  static class Abort extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Abort extends OnRelease {
     @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
     String reason;
 
@@ -356,10 +344,7 @@ class ReleaseCommand {
 
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = "The release report: environments, gates, overrides, approvals and the whole timeline.")
-  static class Report extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Report extends OnRelease {
     @Override
     public Integer call() {
       try (GantryClient gantry = connection.connect()) {
@@ -377,10 +362,7 @@ class ReleaseCommand {
     }
   }
 
-  abstract static class PauseOrResume extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  abstract static class PauseOrResume extends OnRelease {
     @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER).")
     String by;
 
@@ -436,10 +418,7 @@ class ReleaseCommand {
 
   @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Roll an environment back from"
       + " a release's version to what each region ran before it (later waves first, primary last).")
-  static class Rollback extends Base {
-    @Parameters(paramLabel = "RELEASE_ID", description = "release/<app>/<version> or <app>/<version>.")
-    String releaseId;
-
+  static class Rollback extends OnRelease {
     @Option(names = "--environment", required = true, description = "The environment to roll back.")
     String environment;
 
