@@ -5,6 +5,7 @@ import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentRollbackRequest;
 import dev.gantry.workflows.api.EnvironmentRollbackResult;
+import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflow;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.OverrideSignal;
@@ -29,8 +30,6 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes.Builder;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
@@ -150,12 +149,17 @@ public class GantryClient implements AutoCloseable {
 
   public ReleaseStatus status(String releaseId) {
     String id = normalize(releaseId);
+    return onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status());
+  }
+
+  /** Runs one call about an existing release, turning Temporal's errors into Gantry's. */
+  private <T> T onRelease(String id, String what, java.util.function.Supplier<T> call) {
     try {
-      return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
+      return call.get();
     } catch (WorkflowNotFoundException e) {
       throw new ReleaseNotFoundException(id, nearMatches(id));
     } catch (WorkflowServiceException e) {
-      throw translate(e, id, "status query");
+      throw translate(e, id, what);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
@@ -173,7 +177,7 @@ public class GantryClient implements AutoCloseable {
         return translate(status, id);
       }
     }
-    return new GantryException("the " + what + " of " + id + " failed: " + reasonOf(e), e);
+    return new GantryException("the " + what + " of " + id + " failed: " + FailureReasons.of(e), e);
   }
 
   /**
@@ -201,21 +205,17 @@ public class GantryClient implements AutoCloseable {
 
   private GateDecision update(String id, String what,
       java.util.function.Function<ReleaseWorkflow, GateDecision> call) {
-    try {
-      GateDecision decision = call.apply(client.newWorkflowStub(ReleaseWorkflow.class, id));
-      if (!decision.accepted()) {
-        throw new GateRefusedException(what, decision.detail());
+    GateDecision decision = onRelease(id, what, () -> {
+      try {
+        return call.apply(client.newWorkflowStub(ReleaseWorkflow.class, id));
+      } catch (WorkflowUpdateException e) {
+        throw new GateRefusedException(what, FailureReasons.of(e));
       }
-      return decision;
-    } catch (WorkflowUpdateException e) {
-      throw new GateRefusedException(what, reasonOf(e));
-    } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id);
-    } catch (WorkflowServiceException e) {
-      throw translate(e, id, what);
-    } catch (StatusRuntimeException e) {
-      throw translate(e, id);
+    });
+    if (!decision.accepted()) {
+      throw new GateRefusedException(what, decision.detail());
     }
+    return decision;
   }
 
   /** One release as the server's visibility store lists it. */
@@ -296,10 +296,9 @@ public class GantryClient implements AutoCloseable {
       String reason, Duration timeout) {
     String id = normalize(releaseId);
     ReleaseRequest release = releaseRequestOf(id);
-    EnvironmentPlan plan = release.environments().stream().filter(env -> env.name().equals(environment))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("release " + id + " has no environment '"
-            + environment + "'; it has " + String.join(", ",
-                release.environments().stream().map(EnvironmentPlan::name).toList())));
+    EnvironmentPlan plan = release.environment(environment).orElseThrow(() -> new IllegalArgumentException(
+        "release " + id + " has no environment '" + environment + "'; it has " + String.join(", ",
+            release.environments().stream().map(EnvironmentPlan::name).toList())));
     EnvironmentRollbackRequest request = new EnvironmentRollbackRequest(id, release.application(),
         release.version(), release.artifact().digest(), plan, requestedBy, reason);
     EnvironmentRollbackWorkflow rollback = client.newWorkflowStub(EnvironmentRollbackWorkflow.class,
@@ -322,25 +321,19 @@ public class GantryClient implements AutoCloseable {
       throw new GantryException("the rollback of " + id + " in " + environment + " is still running after "
           + timeout + ": follow workflow " + request.workflowId() + "/... in the Temporal UI");
     } catch (WorkflowFailedException e) {
-      throw new GantryException("the rollback of " + id + " in " + environment + " failed: " + reasonOf(e), e);
+      throw new GantryException("the rollback of " + id + " in " + environment + " failed: "
+          + FailureReasons.of(e), e);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
   }
 
   private ReleaseRequest releaseRequestOf(String id) {
-    try {
+    return onRelease(id, "history", () -> {
       var started = client.fetchHistory(id).getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
       return client.getOptions().getDataConverter().fromPayloads(0,
           java.util.Optional.of(started.getInput()), ReleaseRequest.class, ReleaseRequest.class);
-    } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id, nearMatches(id));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new ReleaseNotFoundException(id, nearMatches(id));
-      }
-      throw translate(e, id);
-    }
+    });
   }
 
   /** Pauses the release before its next step ({@code pause} signal). */
@@ -354,29 +347,19 @@ public class GantryClient implements AutoCloseable {
   }
 
   private void signal(String id, String what, java.util.function.Consumer<ReleaseWorkflow> send) {
-    try {
+    onRelease(id, what, () -> {
       send.accept(client.newWorkflowStub(ReleaseWorkflow.class, id));
-    } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id, nearMatches(id));
-    } catch (WorkflowServiceException e) {
-      throw translate(e, id, what);
-    } catch (StatusRuntimeException e) {
-      throw translate(e, id);
-    }
+      return null;
+    });
   }
 
   /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */
   public void abort(String releaseId, String reason) {
     String id = normalize(releaseId);
-    try {
+    onRelease(id, "abort", () -> {
       client.newUntypedWorkflowStub(id).cancel(reason);
-    } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id, nearMatches(id));
-    } catch (WorkflowServiceException e) {
-      throw translate(e, id, "abort");
-    } catch (StatusRuntimeException e) {
-      throw translate(e, id);
-    }
+      return null;
+    });
   }
 
   private static void appendFilter(StringBuilder query, String attribute, String value) {
@@ -397,9 +380,9 @@ public class GantryClient implements AutoCloseable {
     try {
       return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ReleaseStatus.class);
     } catch (WorkflowFailedException e) {
-      throw new ReleaseFailedException(id, reasonOf(e), status(id));
+      throw new ReleaseFailedException(id, FailureReasons.of(e), status(id));
     } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id);
+      throw new ReleaseNotFoundException(id, nearMatches(id));
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
     }
@@ -431,18 +414,6 @@ public class GantryClient implements AutoCloseable {
       return new ReleaseNotFoundException(releaseId);
     }
     return new GantryException("Temporal refused the call for " + releaseId + ": " + e.getStatus(), e);
-  }
-
-  private static String reasonOf(Throwable failure) {
-    String reason = null;
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ApplicationFailure app) {
-        reason = app.getOriginalMessage();
-      } else if (cause instanceof TemporalFailure temporal && reason == null) {
-        reason = temporal.getOriginalMessage();
-      }
-    }
-    return reason == null ? failure.getMessage() : reason;
   }
 
   private static Throwable rootCause(Throwable failure) {

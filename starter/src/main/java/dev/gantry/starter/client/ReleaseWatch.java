@@ -3,7 +3,6 @@ package dev.gantry.starter.client;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Follows a release by polling its {@code status} query, handing each new timeline entry and each
@@ -65,10 +64,6 @@ public final class ReleaseWatch {
       }
       sleep(pollInterval);
     }
-  }
-
-  public static Consumer<TimelineEntry> printer(java.io.PrintStream out) {
-    return entry -> out.println(StatusView.line(entry));
   }
 
   private static void sleep(Duration duration) {

@@ -426,7 +426,7 @@ public final class ReleaseSpecLoader {
     }
   }
 
-  private static void checkRange(String where, String field, Integer value, int min, int max,
+  static void checkRange(String where, String field, Integer value, int min, int max,
       List<String> problems) {
     if (value != null && (value < min || value > max)) {
       problems.add(where + ": field '" + field + "' is " + value + "; allowed " + min + ".." + max);

@@ -116,8 +116,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
 
   private void approveAsExampleApprovers(GantryClient gantry, String releaseId, ReleaseRequest request,
       String environment) {
-    EnvironmentPlan env = request.environments().stream()
-        .filter(plan -> plan.name().equals(environment)).findFirst().orElseThrow();
+    EnvironmentPlan env = request.environment(environment).orElseThrow();
     List<String> approvers = demoApprovers.stream()
         .filter(name -> !name.equals(request.requestedBy()))
         .limit(env.approval().minApprovalsOrDefault())

@@ -25,10 +25,6 @@ public record RejectionSignal(
     this(approver, reason, null, null, null);
   }
 
-  public RejectionSignal withToken(String token) {
-    return new RejectionSignal(approver, reason, environment, token, malformed);
-  }
-
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static RejectionSignal fromJson(Object payload) {
     StringBuilder problems = new StringBuilder();

@@ -2,6 +2,7 @@ package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a release needs, resolved by the client from the release spec before the workflow starts,
@@ -32,5 +33,10 @@ public record ReleaseRequest(
 
   public String releaseId() {
     return ReleaseIds.release(application, version);
+  }
+
+  /** The environment of the promotion path with this name, if there is one. */
+  public Optional<EnvironmentPlan> environment(String name) {
+    return environments.stream().filter(env -> env.name().equals(name)).findFirst();
   }
 }

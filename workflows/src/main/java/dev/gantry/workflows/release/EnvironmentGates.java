@@ -218,8 +218,7 @@ final class EnvironmentGates {
       return "field 'environment' is missing: send {\"environment\": \"production\", \"from\": \"2026-12-24\","
           + " \"to\": \"2026-12-26\", \"reason\": \"...\"}";
     }
-    EnvironmentPlan env = request.environments().stream()
-        .filter(plan -> plan.name().equals(signal.environment())).findFirst().orElse(null);
+    EnvironmentPlan env = request.environment(signal.environment()).orElse(null);
     if (env == null) {
       return "no environment '" + signal.environment() + "' in this release";
     }
@@ -316,8 +315,7 @@ final class EnvironmentGates {
     if (ticket == null) {
       return "no change is open for " + signal.environment();
     }
-    EnvironmentPlan env = request.environments().stream()
-        .filter(plan -> plan.name().equals(signal.environment())).findFirst().orElseThrow();
+    EnvironmentPlan env = request.environment(signal.environment()).orElseThrow();
     if (CabPolicy.SERVICENOW.equals(env.cab().type())) {
       return "the decision on " + ticket.number() + " is read from ServiceNow, not taken by signal";
     }
@@ -336,8 +334,7 @@ final class EnvironmentGates {
   /** Closes every change still open (the release failed or was cancelled before deploying). */
   void closeOpenChanges(String notes) {
     for (String environment : List.copyOf(tickets.keySet())) {
-      request.environments().stream().filter(env -> env.name().equals(environment)).findFirst()
-          .ifPresent(env -> closeChange(env, false, notes));
+      request.environment(environment).ifPresent(env -> closeChange(env, false, notes));
     }
   }
 

@@ -91,6 +91,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
                   .build())
           .build();
 
+  /** An approval gate re-reads the directory if its last read is older than this. */
+  private static final Duration DIRECTORY_FRESHNESS = Duration.ofMinutes(1);
+
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
   private final ApproverDirectoryActivities directory =
       Workflow.newActivityStub(ApproverDirectoryActivities.class, DIRECTORY_OPTIONS);
@@ -103,7 +106,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final List<AuditEvent> pendingAudit = new ArrayList<>();
   private final List<FollowUpReview> pendingFollowUps = new ArrayList<>();
   private boolean auditInFlight;
-  private boolean directoryLoaded;
+  /** Workflow time of the last directory read; null before the first. */
+  private Long directoryReadAt;
   private boolean paused;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
@@ -188,7 +192,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void override(OverrideSignal signal) {
-    if (!directoryLoaded && request.approversDirectory() != null) {
+    if (directoryReadAt == null && request.approversDirectory() != null) {
       // Sent with the start: decide once the directory says who is an emergency approver.
       earlyOverrides.add(signal);
       return;
@@ -276,11 +280,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   public GateDecision submitApproval(ApprovalSignal signal) {
     GateBook.Decision decision = gates.approve(signal, Workflow.currentTimeMillis());
     recordApproval(signal, decision);
-    EnvironmentPlan env = plan(decision.environment());
+    if (!decision.accepted()) {
+      return new GateDecision(false, decision.environment(), decision.refusal());
+    }
+    EnvironmentPlan env = request.environment(decision.environment()).orElseThrow();
     int counted = gates.validApprovers(env.name(), Workflow.currentTimeMillis()).size();
-    return new GateDecision(decision.accepted(), env.name(), decision.accepted()
-        ? counted + " of " + env.approval().minApprovalsOrDefault() + " approval(s)"
-        : decision.refusal());
+    return new GateDecision(true, env.name(),
+        counted + " of " + env.approval().minApprovalsOrDefault() + " approval(s)");
   }
 
   @Override
@@ -389,7 +395,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void awaitApproval(EnvironmentPlan env) {
-    loadDirectory(); // a window or a board may have held the release for days: read who may approve now
+    if (Workflow.currentTimeMillis() - directoryReadAt > DIRECTORY_FRESHNESS.toMillis()) {
+      loadDirectory(); // a window or a board held the release: read who may approve now
+    }
     ApprovalPolicy policy = env.approval();
     int needed = policy.minApprovalsOrDefault();
     String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"
@@ -468,7 +476,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (request.approversDirectory() != null) {
       gates.directory(directory.load(new DirectoryRequest(request.releaseId(), request.approversDirectory())));
     }
-    directoryLoaded = true;
+    directoryReadAt = Workflow.currentTimeMillis();
     for (OverrideSignal early : earlyOverrides) {
       recordOverride(early, gates.override(early));
     }
@@ -649,11 +657,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private void flushAudit() {
     Workflow.newDetachedCancellationScope(() -> Workflow.await(
         () -> pendingAudit.isEmpty() && pendingFollowUps.isEmpty() && !auditInFlight)).run();
-  }
-
-  private EnvironmentPlan plan(String environment) {
-    return request.environments().stream().filter(env -> env.name().equals(environment)).findFirst()
-        .orElse(request.environments().get(0));
   }
 
   /** Search attributes and the UI's current details follow the release's position. */
