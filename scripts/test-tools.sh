@@ -5,6 +5,10 @@
 #   .tools/bin/temporal   Temporal CLI v1.5.1 (`temporal server start-dev`: the real server + Web UI)
 #   .tools/node           playwright-core (drives Debian's chromium in the Temporal UI browser test)
 #   /usr/bin/chromium     Debian's chromium, with apt-get, when running as root (CI is)
+#   .tools/bin/cosign     cosign (verifies what Gantry signs, signs what Gantry verifies)
+#   .tools/bin/registry   go-containerregistry's OCI registry (image signatures on loopback)
+#   .tools/moto           moto[server] in a virtualenv (.tools/moto/bin/moto_server: AWS on loopback)
+#   .tools/node           also @sigstore/verify (a second, independent bundle verifier)
 #
 # Needs Go >= 1.25 for the Temporal CLI. Set GANTRY_SKIP_TOOLS=1 to skip everything (tests that need a
 # missing tool then report themselves as skipped, never as passed).
@@ -13,6 +17,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${GANTRY_TOOLS:-$ROOT/.tools}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 PLAYWRIGHT_CORE_VERSION="1.65.1"
+COSIGN_VERSION="v2.6.1"
+REGISTRY_VERSION="v0.22.1"
+MOTO_VERSION="5.2.5"
+SIGSTORE_VERIFY_VERSION="4.1.3"
 
 mkdir -p "$TOOLS/bin"
 log() { echo "test-tools: $*" >&2; }
@@ -73,6 +81,63 @@ install_playwright_core() {
   touch "$stamp"
 }
 
+# go_tool NAME VERSION PACKAGE: builds a Go tool into .tools/bin once per version.
+go_tool() {
+  local name="$1" version="$2" package="$3"
+  local stamp="$TOOLS/bin/.$name-$version"
+  if [[ -x "$TOOLS/bin/$name" && -f "$stamp" ]]; then
+    log "$name $version already installed"
+    return
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    log "go not found: cannot build $name; tests that need it will be skipped"
+    return
+  fi
+  log "building $name $version (first time: minutes)"
+  GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "$package@$version"
+  rm -f "$TOOLS"/bin/."$name"-*
+  touch "$stamp"
+}
+
+install_moto() {
+  local stamp="$TOOLS/moto/.moto-$MOTO_VERSION"
+  if [[ -x "$TOOLS/moto/bin/moto_server" && -f "$stamp" ]]; then
+    log "moto $MOTO_VERSION already installed"
+    return
+  fi
+  if ! command -v python3 >/dev/null 2>&1; then
+    log "python3 not found: AWS tests will be skipped"
+    return
+  fi
+  log "installing moto[server] $MOTO_VERSION into $TOOLS/moto"
+  python3 -m venv "$TOOLS/moto"
+  "$TOOLS/moto/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  rm -f "$TOOLS"/moto/.moto-*
+  touch "$stamp"
+}
+
+install_sigstore_verify() {
+  local stamp="$TOOLS/node/.sigstore-verify-$SIGSTORE_VERIFY_VERSION"
+  if [[ -f "$stamp" && -d "$TOOLS/node/node_modules/@sigstore/verify" ]]; then
+    log "@sigstore/verify $SIGSTORE_VERIFY_VERSION already installed"
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    log "npm not found: the @sigstore/verify test will be skipped"
+    return
+  fi
+  log "installing @sigstore/verify $SIGSTORE_VERIFY_VERSION"
+  mkdir -p "$TOOLS/node"
+  npm install --prefix "$TOOLS/node" --silent --no-audit --no-fund \
+    "@sigstore/verify@$SIGSTORE_VERIFY_VERSION" "@sigstore/bundle" "@sigstore/core" >/dev/null
+  rm -f "$TOOLS"/node/.sigstore-verify-*
+  touch "$stamp"
+}
+
 install_temporal
 install_chromium
 install_playwright_core
+go_tool cosign "$COSIGN_VERSION" github.com/sigstore/cosign/v2/cmd/cosign
+go_tool registry "$REGISTRY_VERSION" github.com/google/go-containerregistry/cmd/registry
+install_moto
+install_sigstore_verify
