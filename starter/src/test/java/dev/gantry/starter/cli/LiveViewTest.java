@@ -24,7 +24,7 @@ class LiveViewTest {
             new RegionStatus("eu-west-1", RegionState.PENDING, null, null),
             new RegionStatus("ap-southeast-1", RegionState.PENDING, null, null)), "nothing")),
         List.of(), List.of(new TimelineEntry("2026-11-29T10:00:00Z", "production", "us-east-1", "healthy")),
-        "2026-11-29T10:00:00Z", null, null, List.of(), List.of());
+        "2026-11-29T10:00:00Z", null, null, List.of(), List.of(), List.of());
     String frame = LiveView.frame(status);
     assertThat(frame).startsWith("\u001b[H\u001b[2J");
     assertThat(frame).contains("production   DEPLOYING              [#####---------------] 1/4");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param cab           the change advisory board, or null
  * @param notifications where gate notifications go, or null
  * @param window        when deployments are allowed (windows, freezes, holidays), or null: always
+ * @param verification  the signature verification gate, run before the environment and again in each
+ *                      region right before its deploy; null is refused (fail closed)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -37,11 +40,20 @@ public record EnvironmentPlan(
     QualityGatePolicy quality,
     CabPolicy cab,
     NotifyPolicy notifications,
-    DeploymentWindowPolicy window) {
+    DeploymentWindowPolicy window,
+    VerificationPolicy verification) {
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null);
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
+        VerificationPolicy.notRequired());
+  }
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, VerificationPolicy.notRequired());
   }
 
   public List<String> regions() {

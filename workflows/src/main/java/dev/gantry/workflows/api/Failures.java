@@ -20,6 +20,8 @@ public final class Failures {
   public static final String GATE_FAILED = "GateFailed";
   /** A deployment window policy, freeze or holiday calendar cannot be used. Never retried. */
   public static final String INVALID_WINDOW_POLICY = "InvalidWindowPolicy";
+  /** A signature, attestation or key did not prove what the verification policy demands. Never retried. */
+  public static final String SIGNATURE_REJECTED = "SignatureRejected";
   /** The request cannot be executed as given (bad plan). */
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
 }

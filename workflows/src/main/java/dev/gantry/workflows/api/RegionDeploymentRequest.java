@@ -1,7 +1,15 @@
 package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.gantry.workflows.api.signing.SignatureRef;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import java.util.List;
 
+/**
+ * @param verification the environment's signature policy, checked again right before this region's deploy
+ *                     (null in histories recorded before signing existed)
+ * @param signatures   what the release signed
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RegionDeploymentRequest(
     String releaseId,
@@ -11,7 +19,14 @@ public record RegionDeploymentRequest(
     String environment,
     String region,
     DeployTarget target,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    VerificationPolicy verification,
+    List<SignatureRef> signatures) {
+
+  public RegionDeploymentRequest(String releaseId, String application, String version, ArtifactRef artifact,
+      String environment, String region, DeployTarget target, HealthCheck healthCheck) {
+    this(releaseId, application, version, artifact, environment, region, target, healthCheck, null, null);
+  }
 
   public DeployRequest toDeploy() {
     return new DeployRequest(releaseId, application, version, artifact, environment, region, target);

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.gantry.workflows.api.signing.SigningPolicy;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param requestedBy  who started the release (may not approve it)
  * @param specSource   where the spec came from, for the report (path or "java-client")
  * @param approversDirectory where the approvers directory lives (absolute path of approvers.yaml), or null
+ * @param signing      how the worker signs and attests the artifact right after the start, or null: the
+ *                     artifact comes signed (by cosign in CI, say) and only the verification gates run
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseRequest(
@@ -24,11 +27,17 @@ public record ReleaseRequest(
     List<EnvironmentPlan> environments,
     String requestedBy,
     String specSource,
-    String approversDirectory) {
+    String approversDirectory,
+    SigningPolicy signing) {
 
   public ReleaseRequest(String application, String version, ArtifactRef artifact,
       List<EnvironmentPlan> environments, String requestedBy, String specSource) {
-    this(application, version, artifact, environments, requestedBy, specSource, null);
+    this(application, version, artifact, environments, requestedBy, specSource, null, null);
+  }
+
+  public ReleaseRequest(String application, String version, ArtifactRef artifact,
+      List<EnvironmentPlan> environments, String requestedBy, String specSource, String approversDirectory) {
+    this(application, version, artifact, environments, requestedBy, specSource, approversDirectory, null);
   }
 
   public String releaseId() {

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.gantry.workflows.api.signing.SignatureRef;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  * @param failureReason why the release failed, or null
  * @param overrides     emergency overrides, accepted and refused
  * @param gates         the outcome of every gate that ran
+ * @param signatures    the signatures and attestations the release made of its artifact
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseStatus(
@@ -29,4 +31,5 @@ public record ReleaseStatus(
     String finishedAt,
     String failureReason,
     List<GateOverride> overrides,
-    List<GateCheck> gates) {}
+    List<GateCheck> gates,
+    List<SignatureRef> signatures) {}

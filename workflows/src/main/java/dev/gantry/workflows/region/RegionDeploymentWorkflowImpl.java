@@ -10,7 +10,11 @@ import dev.gantry.workflows.api.RegionDeploymentResult;
 import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.signing.VerificationResult;
+import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.signing.SignatureGate;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -68,6 +72,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   @Override
   public RegionDeploymentResult deploy(RegionDeploymentRequest request) {
     String where = request.environment() + "/" + request.region();
+    verifySignatures(request);
     status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "deploying " + request.version());
     DeployResult deployed = null;
     try {
@@ -99,6 +104,28 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       log.warn("region failed release={} where={} reason={} outcome={}",
           request.releaseId(), where, reason, outcome);
       throw ApplicationFailure.newNonRetryableFailure(reason + "; " + outcome, Failures.REGION_FAILED);
+    }
+  }
+
+  /**
+   * The last check before the bytes move: the same policy as the environment's gate, in this region.
+   * A request without a policy comes from a release started before signature gates existed.
+   */
+  private void verifySignatures(RegionDeploymentRequest request) {
+    if (request.verification() == null || !request.verification().required()) {
+      return;
+    }
+    status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "verifying the artifact's signature");
+    try {
+      VerificationResult verified = new SignatureGate().verify(new VerifyRequest(request.releaseId(),
+          Workflow.getInfo().getRunId(), request.artifact(), request.signatures(), request.verification(),
+          request.environment(), request.region()));
+      log.info("region signature verified release={} region={} key={}",
+          request.releaseId(), request.region(), verified.keyId());
+    } catch (TemporalFailure failure) {
+      String reason = "signature rejected before the deploy: " + FailureReasons.of(failure) + "; left unchanged";
+      status = new RegionStatus(request.region(), RegionState.FAILED, null, reason);
+      throw ApplicationFailure.newNonRetryableFailure(reason, Failures.REGION_FAILED);
     }
   }
 

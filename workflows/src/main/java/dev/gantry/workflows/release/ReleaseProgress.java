@@ -28,6 +28,7 @@ final class ReleaseProgress {
   private final List<Approval> approvals = new ArrayList<>();
   private final List<GateOverride> overrides = new ArrayList<>();
   private final List<GateCheck> gates = new ArrayList<>();
+  private final List<dev.gantry.workflows.api.signing.SignatureRef> signatures = new ArrayList<>();
   private final List<TimelineEntry> timeline = new ArrayList<>();
   private final String startedAt;
   private ReleaseState state = ReleaseState.RUNNING;
@@ -132,6 +133,14 @@ final class ReleaseProgress {
     return stage;
   }
 
+  void signed(List<dev.gantry.workflows.api.signing.SignatureRef> made) {
+    signatures.addAll(made);
+  }
+
+  List<dev.gantry.workflows.api.signing.SignatureRef> signatures() {
+    return List.copyOf(signatures);
+  }
+
   ReleaseStatus snapshot() {
     List<EnvironmentStatus> environments = new ArrayList<>();
     for (Map.Entry<String, EnvironmentState> env : environmentStates.entrySet()) {
@@ -141,6 +150,6 @@ final class ReleaseProgress {
     return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
         request.artifact().digest(), request.requestedBy(), state, stage, environments,
         List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason,
-        List.copyOf(overrides), List.copyOf(gates));
+        List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures));
   }
 }

@@ -32,6 +32,12 @@ import dev.gantry.workflows.api.cab.CabDecisionSignal;
 import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.api.signing.SignRequest;
+import dev.gantry.workflows.api.signing.SignatureRef;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.api.signing.VerificationResult;
+import dev.gantry.workflows.api.signing.VerifyRequest;
+import dev.gantry.workflows.signing.SignatureGate;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -51,6 +57,8 @@ import org.slf4j.Logger;
 
 public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Logger log = Workflow.getLogger(ReleaseWorkflowImpl.class);
+  /** Releases started before this change neither sign nor verify: their histories must replay. */
+  static final String SIGNATURE_GATES = "artifact-signature-gates";
 
   private static final ActivityOptions RECORD_OPTIONS =
       ActivityOptions.newBuilder()
@@ -113,6 +121,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
+  private SignatureGate signatures;
 
   @WorkflowInit
   public ReleaseWorkflowImpl(ReleaseRequest request) {
@@ -142,11 +151,16 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     audit("release", request.requestedBy(), null, "started", request.specSource());
     metrics().counter("gantry_releases_started").inc(1);
     try {
+      if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        signatures = new SignatureGate();
+        signArtifact();
+      }
       gates.at(request.environments().get(0).name());
       for (EnvironmentPlan env : request.environments()) {
         holdWhilePaused(env.name());
         gates.at(env.name());
         progress.at(env.name());
+        verifySignatures(env);
         loadDirectory();
         environmentGates.quality(env);
         environmentGates.changeBoard(env);
@@ -483,6 +497,68 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     earlyOverrides.clear();
   }
 
+  /** Right after the start: sign and attest, so that every later gate has something to verify. */
+  private void signArtifact() {
+    if (request.signing() == null) {
+      progress.log(null, null, "this release signs nothing: each environment verifies the signatures that"
+          + " came with the artifact");
+      return;
+    }
+    progress.stage(ReleaseState.RUNNING, "signing");
+    publish(null);
+    progress.log(null, null, "signing " + request.artifact().digest() + " with " + request.signing().key());
+    List<SignatureRef> made = signatures.sign(new SignRequest(request.releaseId(), Workflow.getInfo().getRunId(),
+        request.application(), request.version(), request.artifact(), request.signing(), request.requestedBy(),
+        request.specSource(), progress.snapshot().startedAt()));
+    progress.signed(made);
+    String summary = SignatureGate.summary(made);
+    progress.log(null, null, "signed: " + summary);
+    audit("signing", null, null, "signed", summary);
+  }
+
+  /**
+   * The fail-closed verification gate before an environment: no policy, no signature, an untrusted or
+   * revoked key, a wrong digest or a missing attestation stops the release before any gate or deploy.
+   */
+  private void verifySignatures(EnvironmentPlan env) {
+    if (signatures == null) {
+      return;
+    }
+    VerificationPolicy policy = env.verification();
+    if (policy == null) {
+      String reason = env.name() + ": no signature verification policy; add `verification: {trustedKeys:"
+          + " <file>}` to environments/" + env.name() + "/config.yaml";
+      progress.gate(env.name(), "signature", "failed", reason);
+      throw ApplicationFailure.newNonRetryableFailure(reason, Failures.SIGNATURE_REJECTED);
+    }
+    if (!policy.required()) {
+      progress.gate(env.name(), "signature", "skipped", "verification: {required: false} in the environment's config");
+      progress.log(env.name(), null, "signature verification is switched off for " + env.name());
+      audit("gate", null, env.name(), "skipped", "signature: not required by the environment's config");
+      return;
+    }
+    progress.stage(ReleaseState.RUNNING, "verify:" + env.name());
+    publish(env.name());
+    VerificationResult verified;
+    try {
+      verified = signatures.verify(verifyRequest(env, null));
+    } catch (TemporalFailure failure) {
+      String reason = FailureReasons.of(failure);
+      progress.gate(env.name(), "signature", "failed", reason);
+      progress.log(env.name(), null, "SIGNATURE REJECTED: " + reason);
+      audit("gate", null, env.name(), "failed", "signature: " + reason);
+      throw ApplicationFailure.newNonRetryableFailure(env.name() + ": " + reason, Failures.SIGNATURE_REJECTED);
+    }
+    progress.gate(env.name(), "signature", "passed", verified.detail());
+    progress.log(env.name(), null, "signature verified: " + verified.detail());
+    audit("gate", null, env.name(), "passed", "signature: " + verified.detail());
+  }
+
+  private VerifyRequest verifyRequest(EnvironmentPlan env, String region) {
+    return new VerifyRequest(request.releaseId(), Workflow.getInfo().getRunId(), request.artifact(),
+        progress.signatures(), env.verification(), env.name(), region);
+  }
+
   /** Deploys the environment and tells its change board how it went. */
   private void deploy(EnvironmentPlan env) {
     try {
@@ -530,9 +606,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private List<String> deployWave(EnvironmentPlan env, List<String> wave, Saga saga) {
     Map<String, Promise<RegionDeploymentResult>> running = new LinkedHashMap<>();
     for (String region : wave) {
+      // With signature gates, the region verifies again right before its deploy step.
       RegionDeploymentRequest regionRequest = new RegionDeploymentRequest(request.releaseId(),
           request.application(), request.version(), request.artifact(), env.name(), region,
-          env.target(), env.healthCheck());
+          env.target(), env.healthCheck(), signatures == null ? null : env.verification(),
+          signatures == null ? null : progress.signatures());
       // The undo is registered before the side effect; it is a no-op where the version never landed.
       saga.addCompensation(() -> undoRegion(env, region));
       RegionDeploymentWorkflow child = Workflow.newChildWorkflowStub(RegionDeploymentWorkflow.class,

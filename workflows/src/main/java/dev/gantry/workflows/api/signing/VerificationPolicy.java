@@ -1,0 +1,29 @@
+package dev.gantry.workflows.api.signing;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * What an environment demands of the artifact's signatures before it deploys, from the
+ * {@code verification:} section of {@code environments/<env>/config.yaml}.
+ *
+ * @param required               false only for sandboxes that deploy unsigned builds (said in the report)
+ * @param trustedKeys            the trusted keys file (keys, validity periods, revocations) on the worker
+ * @param requiredPredicateTypes attestations that must be present, e.g. {@code https://slsa.dev/provenance/v1}
+ * @param maxSignatureAgeHours   refuse signatures older than this (by the signed provenance time), or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record VerificationPolicy(
+    boolean required, String trustedKeys, List<String> requiredPredicateTypes, Integer maxSignatureAgeHours) {
+
+  public static final String SLSA_PROVENANCE = "https://slsa.dev/provenance/v1";
+  public static final String SPDX_SBOM = "https://spdx.dev/Document";
+
+  public static VerificationPolicy notRequired() {
+    return new VerificationPolicy(false, null, List.of(), null);
+  }
+
+  public List<String> requiredPredicateTypesOrEmpty() {
+    return requiredPredicateTypes == null ? List.of() : requiredPredicateTypes;
+  }
+}
