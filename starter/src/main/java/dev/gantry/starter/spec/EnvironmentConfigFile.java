@@ -15,9 +15,12 @@ record EnvironmentConfigFile(
     QualitySpec quality,
     CabSpec cab,
     @JsonProperty("notify") NotifySpec notifications,
-    WindowSpec window) {
+    WindowSpec window,
+    VerificationSpec verification) {
 
   record RegionSpec(String name, Boolean primary) {}
+
+  record VerificationSpec(Boolean required, String trustedKeys, List<String> require, Integer maxSignatureAgeHours) {}
 
   record TargetSpec(String type, String root) {}
 

@@ -137,7 +137,7 @@ final class GateSections {
         : specs.stream().map(w -> new WeeklyWindow(w.days(), w.from(), w.to())).toList();
   }
 
-  private static String existing(String where, String field, Path base, String relative, List<String> problems) {
+  static String existing(String where, String field, Path base, String relative, List<String> problems) {
     if (relative == null || relative.isBlank()) {
       problems.add(where + ": field '" + field + "' is missing");
       return null;

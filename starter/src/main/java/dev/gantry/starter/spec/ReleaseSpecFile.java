@@ -13,7 +13,12 @@ record ReleaseSpecFile(
     ArtifactSpec artifact,
     List<String> promotion,
     String environmentsDir,
-    String approversDirectory) {
+    String approversDirectory,
+    SigningSpec signing) {
 
   record ArtifactSpec(String file, String image, String digest) {}
+
+  record SigningSpec(String key, String passwordEnv, String sbom, SourceSpec source) {}
+
+  record SourceSpec(String repository, String commit) {}
 }

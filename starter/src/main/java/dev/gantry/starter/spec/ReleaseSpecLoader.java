@@ -19,6 +19,8 @@ import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
+import dev.gantry.workflows.api.signing.SigningPolicy;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,11 +119,12 @@ public final class ReleaseSpecLoader {
             + " which need field 'approversDirectory' (e.g. `approversDirectory: approvers.yaml`)");
       }
     }
+    SigningPolicy signing = SigningSections.signing(where, base, file.signing(), problems);
     if (!problems.isEmpty()) {
       throw new SpecException(problems);
     }
     return new ReleaseRequest(file.application(), file.version(), artifact, environments,
-        requestedBy, spec.toString(), directory);
+        requestedBy, spec.toString(), directory, signing);
   }
 
   private ArtifactRef artifact(String where, Path base, ReleaseSpecFile.ArtifactSpec spec,
@@ -236,11 +239,13 @@ public final class ReleaseSpecLoader {
     CabPolicy cab = GateSections.cab(where, env.cab(), problems);
     NotifyPolicy notify = GateSections.notifications(where, env.notifications(), problems);
     DeploymentWindowPolicy window = GateSections.window(where, base, env.window(), problems);
+    VerificationPolicy verification = SigningSections.verification(where, base, env.verification(), problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
-        env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window);
+        env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
+        verification);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,

@@ -46,8 +46,8 @@ class ReleaseSpecLoaderTest {
   }
 
   @Test
-  void theExampleInTheRepositoryLoads() {
-    ReleaseRequest request = loader.load(Path.of("..", "examples", "release.yaml"));
+  void theExampleInTheRepositoryLoads() throws Exception {
+    ReleaseRequest request = loader.load(ExampleKeys.copyWithKeys(Path.of("..", "examples"), dir.resolve("example")));
     assertThat(request.releaseId()).isEqualTo("release/hello-service/1.4.0");
     assertThat(request.environments()).extracting(EnvironmentPlan::name)
         .containsExactly("dev", "staging", "production");
@@ -237,6 +237,73 @@ class ReleaseSpecLoaderTest {
   }
 
   @Test
+  void signingAndVerificationAreResolvedAndEveryEnvironmentMustSayHowItVerifies() throws IOException {
+    Files.writeString(dir.resolve("trusted-keys.yaml"), "keys: []\n");
+    Files.writeString(dir.resolve("sbom.spdx.json"), "{\"spdxVersion\": \"SPDX-2.3\"}");
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact: {file: app.bin}
+        promotion: [dev, production]
+        signing:
+          key: awskms:///alias/gantry-release
+          sbom: sbom.spdx.json
+          source: {repository: "https://github.com/example/hello-service", commit: abc123}
+        """);
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        verification: {trustedKeys: trusted-keys.yaml, require: [slsa-provenance, sbom], maxSignatureAgeHours: 720}
+        """);
+
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"));
+
+    assertThat(request.signing().key()).isEqualTo("awskms:///alias/gantry-release");
+    assertThat(request.signing().sbom()).isEqualTo(dir.resolve("sbom.spdx.json").toString());
+    assertThat(request.signing().sourceCommit()).isEqualTo("abc123");
+    var production = request.environment("production").orElseThrow().verification();
+    assertThat(production.required()).isTrue();
+    assertThat(production.trustedKeys()).isEqualTo(dir.resolve("trusted-keys.yaml").toString());
+    assertThat(production.requiredPredicateTypes())
+        .containsExactly("https://slsa.dev/provenance/v1", "https://spdx.dev/Document");
+    assertThat(request.environment("dev").orElseThrow().verification().required()).isFalse();
+  }
+
+  @Test
+  void signingMistakesAreNamedWithTheirFix() throws IOException {
+    write("release.yaml", """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: dana
+        artifact: {file: app.bin}
+        promotion: [dev, production]
+        signing: {key: keys/missing.key, passwordEnv: "hunter2!"}
+        """);
+    Path production = dir.resolve("environments/production/config.yaml");
+    Files.createDirectories(production.getParent());
+    Files.writeString(production, """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    Files.writeString(dir.resolve("environments/dev/config.yaml"), """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        verification: {required: false, trustedKeys: t.yaml, require: [provenance]}
+        """);
+
+    assertThat(problems())
+        .anySatisfy(p -> assertThat(p).contains("field 'signing.key'").contains("missing.key does not exist"))
+        .anySatisfy(p -> assertThat(p).contains("field 'signing.passwordEnv' must be the NAME"))
+        .anySatisfy(p -> assertThat(p).contains("production/config.yaml: field 'verification' is missing")
+            .contains("required: false"))
+        .anySatisfy(p -> assertThat(p).contains("dev/config.yaml: field 'verification.required' is false but"));
+  }
+
+  @Test
   void theApproversDirectoryIsResolvedNextToTheSpec() throws IOException {
     write("approvers.yaml", "people:\n  alice: {groups: [release-managers]}\n");
     write("release.yaml", """
@@ -272,9 +339,15 @@ class ReleaseSpecLoaderTest {
     throw new AssertionError("the spec was accepted");
   }
 
+  /**
+   * Environment configs written here are about other sections: unless a test writes its own
+   * {@code verification:}, they say they verify nothing, as a sandbox would.
+   */
   private void write(String relative, String content) throws IOException {
     Path file = dir.resolve(relative);
     Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
+    boolean environment = relative.startsWith("environments/") && relative.endsWith("config.yaml");
+    Files.writeString(file, environment && !content.contains("verification")
+        ? content + "verification: {required: false}\n" : content);
   }
 }

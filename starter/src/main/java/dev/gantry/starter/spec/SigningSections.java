@@ -1,0 +1,82 @@
+package dev.gantry.starter.spec;
+
+import dev.gantry.starter.spec.EnvironmentConfigFile.VerificationSpec;
+import dev.gantry.starter.spec.ReleaseSpecFile.SigningSpec;
+import dev.gantry.workflows.api.signing.SigningPolicy;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code signing:} section of the release spec and the {@code verification:} section of each
+ * environment. Every environment must say how it verifies (or, for a sandbox, that it does not): an
+ * environment that forgot the section would otherwise deploy unsigned builds without anyone noticing.
+ */
+final class SigningSections {
+  static final String KMS_PREFIX = "awskms://";
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** Short names for the predicate types people actually require. */
+  private static final Map<String, String> PREDICATES = Map.of(
+      "slsa-provenance", VerificationPolicy.SLSA_PROVENANCE,
+      "sbom", VerificationPolicy.SPDX_SBOM);
+
+  private SigningSections() {}
+
+  static SigningPolicy signing(String where, java.nio.file.Path base, SigningSpec spec, List<String> problems) {
+    if (spec == null) {
+      return null;
+    }
+    String key;
+    if (spec.key() == null || spec.key().isBlank()) {
+      problems.add(where + ": field 'signing.key' is missing: a key file made by `gantry keys generate`"
+          + " (or cosign), or awskms:///<key ARN or alias>");
+      key = null;
+    } else if (spec.key().startsWith(KMS_PREFIX)) {
+      key = spec.key();
+    } else {
+      key = GateSections.existing(where, "signing.key", base, spec.key(), problems);
+    }
+    if (spec.passwordEnv() != null && !ENV_NAME.matcher(spec.passwordEnv()).matches()) {
+      problems.add(where + ": field 'signing.passwordEnv' must be the NAME of an environment variable on the"
+          + " worker (like GANTRY_SIGNING_PASSWORD), never the password itself");
+    }
+    String sbom = spec.sbom() == null ? null : GateSections.existing(where, "signing.sbom", base, spec.sbom(), problems);
+    String repository = spec.source() == null ? null : spec.source().repository();
+    String commit = spec.source() == null ? null : spec.source().commit();
+    return new SigningPolicy(key, spec.passwordEnv(), sbom, repository, commit);
+  }
+
+  static VerificationPolicy verification(String where, java.nio.file.Path base, VerificationSpec spec,
+      List<String> problems) {
+    if (spec == null) {
+      problems.add(where + ": field 'verification' is missing: every environment verifies the artifact's"
+          + " signature before it deploys; add `verification: {trustedKeys: <trusted-keys.yaml>,"
+          + " require: [slsa-provenance]}` (see docs/signing-key-management.md), or"
+          + " `verification: {required: false}` for a sandbox that deploys unsigned builds");
+      return null;
+    }
+    if (Boolean.FALSE.equals(spec.required())) {
+      if (spec.trustedKeys() != null || spec.require() != null || spec.maxSignatureAgeHours() != null) {
+        problems.add(where + ": field 'verification.required' is false but the section also sets trusted keys"
+            + " or requirements: remove them, or remove `required: false`");
+      }
+      return VerificationPolicy.notRequired();
+    }
+    String trustedKeys = GateSections.existing(where, "verification.trustedKeys", base, spec.trustedKeys(), problems);
+    List<String> predicateTypes = new ArrayList<>();
+    for (String wanted : spec.require() == null ? List.<String>of() : spec.require()) {
+      String type = wanted == null ? null : PREDICATES.getOrDefault(wanted, wanted);
+      if (type == null || !type.startsWith("https://")) {
+        problems.add(where + ": field 'verification.require' has '" + wanted + "': use slsa-provenance, sbom"
+            + " or a predicate type URI like https://example.com/attestation/v1");
+      } else if (!predicateTypes.contains(type)) {
+        predicateTypes.add(type);
+      }
+    }
+    ReleaseSpecLoader.checkRange(where, "verification.maxSignatureAgeHours", spec.maxSignatureAgeHours(), 1,
+        24 * 366, problems);
+    return new VerificationPolicy(true, trustedKeys, List.copyOf(predicateTypes), spec.maxSignatureAgeHours());
+  }
+}
