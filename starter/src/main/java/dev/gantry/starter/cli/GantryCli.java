@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCli.Version.class,
     description = "Durable, audited releases on Temporal.",
-    subcommands = {ReleaseCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
+    subcommands = {ReleaseCommand.class, AuditCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public class GantryCli {
   public static final int OK = 0;
@@ -59,6 +59,10 @@ public class GantryCli {
     if (command instanceof ReleaseCommand.Connected connected && connected.connection() != null
         && connected.connection().output != null) {
       return connected.connection().output;
+    }
+    if (command instanceof OutputOption.Holder holder && holder.outputOption() != null
+        && holder.outputOption().output != null) {
+      return holder.outputOption().output;
     }
     return ConnectionOptions.OutputFormat.text;
   }
