@@ -41,6 +41,22 @@ public final class LocalKeySigner implements Signer {
   }
 
   @Override
+  public byte[] signDigest(byte[] sha256) {
+    if (sha256.length != 32) {
+      throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, got " + sha256.length);
+    }
+    try {
+      // NONEwithECDSA signs its input as the hash: over SHA-256(m) it equals SHA256withECDSA over m.
+      Signature signature = Signature.getInstance("NONEwithECDSA");
+      signature.initSign(privateKey);
+      signature.update(sha256);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("signing with key " + keyId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public String toString() {
     return "LocalKeySigner[keyId=" + keyId + "]";
   }

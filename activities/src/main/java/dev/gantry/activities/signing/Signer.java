@@ -15,4 +15,15 @@ public interface Signer {
 
   /** ASN.1 DER ECDSA signature over SHA-256 of {@code message}. */
   byte[] sign(byte[] message);
+
+  /**
+   * The same signature as {@link #sign(byte[])} for a message whose SHA-256 the caller already computed:
+   * {@code signDigest(sha256(m))} verifies exactly like {@code sign(m)} (ECDSA signs the hash, so
+   * "SHA256withECDSA over m" is "NONEwithECDSA over SHA-256(m)"). It lets a 1 GiB artifact be hashed
+   * while streaming and signed in constant memory. A KMS key signs it with {@code MessageType.DIGEST}.
+   *
+   * @param sha256 the 32-byte SHA-256 of the message
+   * @return ASN.1 DER ECDSA signature
+   */
+  byte[] signDigest(byte[] sha256);
 }
