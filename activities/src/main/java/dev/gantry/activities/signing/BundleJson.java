@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.sigstore.proto.bundle.v1.Bundle;
 import dev.sigstore.proto.bundle.v1.VerificationMaterial;
 import dev.sigstore.proto.common.v1.PublicKeyIdentifier;
+import io.intoto.EnvelopeOuterClass.Envelope;
 
 /**
  * Sigstore bundles v0.3 as JSON, through the protobuf classes sigstore-java ships: protobuf's JSON
@@ -59,6 +60,21 @@ final class BundleJson {
           + material.getContentCase() + "); a certificate bundle is verified with KeylessBundles");
     }
     return bundle;
+  }
+
+  /** A bare DSSE envelope, as cosign stores attestations at an image's {@code .att} tag. */
+  static Envelope parseEnvelope(String json) {
+    if (json == null || json.isBlank()) {
+      throw malformed("the DSSE envelope is empty");
+    }
+    Envelope.Builder builder = Envelope.newBuilder();
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new SignatureRejected(SignatureRejected.Reason.MALFORMED,
+          "the DSSE envelope is not valid (not JSON, truncated or a field of the wrong type): " + e.getMessage(), e);
+    }
+    return builder.build();
   }
 
   private static SignatureRejected malformed(String message) {

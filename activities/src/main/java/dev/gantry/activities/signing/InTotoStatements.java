@@ -50,9 +50,13 @@ public final class InTotoStatements {
     ObjectNode buildDefinition = predicate.putObject("buildDefinition");
     buildDefinition.put("buildType", provenance.buildType());
     buildDefinition.set("externalParameters", JSON.valueToTree(provenance.externalParameters()));
-    ObjectNode source = buildDefinition.putArray("resolvedDependencies").addObject();
-    source.put("uri", provenance.sourceUri());
-    source.putObject("digest").put("gitCommit", provenance.sourceCommit());
+    if (provenance.sourceUri() != null) {
+      ObjectNode source = buildDefinition.putArray("resolvedDependencies").addObject();
+      source.put("uri", provenance.sourceUri());
+      if (provenance.sourceCommit() != null) {
+        source.putObject("digest").put("gitCommit", provenance.sourceCommit());
+      }
+    }
 
     ObjectNode runDetails = predicate.putObject("runDetails");
     runDetails.putObject("builder").put("id", provenance.builderId());

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param builderId URI of the builder, e.g. {@code https://github.com/org/repo/.github/workflows/build.yml}
  * @param buildType URI of the build's type (the template the external parameters follow)
  * @param externalParameters the inputs a user controlled (rendered as JSON)
- * @param sourceUri the source repository, e.g. {@code git+https://github.com/org/repo}
- * @param sourceCommit the git commit built (hex)
+ * @param sourceUri the source repository, e.g. {@code git+https://github.com/org/repo}, or null: unknown
+ * @param sourceCommit the git commit built (hex), or null
  * @param invocationId identifies this run, e.g. a CI run URL
  * @param startedOn when the build started
  * @param finishedOn when the build finished
@@ -29,8 +29,6 @@ public record Provenance(
   public Provenance {
     Objects.requireNonNull(builderId, "builderId");
     Objects.requireNonNull(buildType, "buildType");
-    Objects.requireNonNull(sourceUri, "sourceUri");
-    Objects.requireNonNull(sourceCommit, "sourceCommit");
     externalParameters = externalParameters == null ? Map.of() : Map.copyOf(externalParameters);
   }
 }

@@ -132,7 +132,34 @@ public final class SignatureVerifier {
       throw new SignatureRejected(SIGNATURE_INVALID, "the DSSE envelope's signature does not verify with key "
           + keyId);
     }
-    // From here on the content is authentic: what remains is whether it says what we require.
+    return authenticStatement(envelope, keyId, expectedSha256Hex, requiredPredicateType);
+  }
+
+  /**
+   * Verifies a bare DSSE envelope (as stored at an image's {@code .att} tag), which names no key: the
+   * first candidate key whose signature verifies is the signer.
+   */
+  public static VerifiedAttestation verifyEnvelope(String envelopeJson, String expectedSha256Hex,
+      String requiredPredicateType, Map<String, PublicKey> keys) {
+    Envelope envelope = BundleJson.parseEnvelope(envelopeJson);
+    if (envelope.getSignaturesCount() == 0) {
+      throw new SignatureRejected(MALFORMED, "the DSSE envelope has no signature");
+    }
+    byte[] pae = Dsse.pae(envelope.getPayloadType(), envelope.getPayload().toByteArray());
+    for (Map.Entry<String, PublicKey> candidate : keys.entrySet()) {
+      boolean verified = envelope.getSignaturesList().stream()
+          .anyMatch(s -> verifiesMessage(candidate.getValue(), pae, s.getSig().toByteArray()));
+      if (verified) {
+        return authenticStatement(envelope, candidate.getKey(), expectedSha256Hex, requiredPredicateType);
+      }
+    }
+    throw new SignatureRejected(SIGNATURE_INVALID, "the DSSE envelope's signature verifies with none of the "
+        + keys.size() + " candidate keys");
+  }
+
+  /** The envelope's signature verified: what remains is whether it says what we require. */
+  private static VerifiedAttestation authenticStatement(Envelope envelope, String keyId,
+      String expectedSha256Hex, String requiredPredicateType) {
     if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(envelope.getPayloadType())) {
       throw new SignatureRejected(MALFORMED, "the DSSE payloadType is '" + envelope.getPayloadType()
           + "', expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);

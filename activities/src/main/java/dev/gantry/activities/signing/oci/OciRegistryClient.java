@@ -50,6 +50,17 @@ public final class OciRegistryClient {
     this.requestTimeout = requestTimeout;
   }
 
+  /**
+   * The registry that holds {@code host[:port]/repository}: plain HTTP on loopback (a local registry, as
+   * cosign does), HTTPS everywhere else.
+   */
+  public static OciRegistryClient forImage(String imageReference) {
+    String host = ImageName.parse(imageReference).registry();
+    String name = host.replaceFirst(":\\d+$", "");
+    boolean loopback = name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
+    return new OciRegistryClient(URI.create((loopback ? "http://" : "https://") + host));
+  }
+
   public URI baseUrl() {
     return baseUrl;
   }

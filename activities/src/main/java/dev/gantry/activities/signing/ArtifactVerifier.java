@@ -1,0 +1,192 @@
+package dev.gantry.activities.signing;
+
+import static dev.gantry.activities.signing.SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.MISSING;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.PREDICATE_TYPE_MISSING;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.SIGNATURE_TOO_OLD;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.UNKNOWN_KEY;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.signing.oci.ImageSignatures;
+import dev.gantry.activities.signing.oci.OciRegistryClient;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.signing.SignatureRef;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The verification gate's judgement, shared by the release workflow's activity and
+ * {@code gantry artifact verify}: the artifact is the one the release is for, it carries a signature and
+ * every required attestation by keys in the trusted keys file, none of them revoked or used outside its
+ * validity period, and (if the policy says so) signed recently enough. Anything else is a
+ * {@link SignatureRejected} naming what did not match.
+ */
+public final class ArtifactVerifier {
+
+  /**
+   * @param keyId          the key that signed the artifact
+   * @param keyName        its name in the trusted keys file
+   * @param predicateTypes the required attestations that verified
+   * @param signedAt       the signing time the provenance states (signed), or null without provenance
+   */
+  public record Verified(String keyId, String keyName, List<String> predicateTypes, Instant signedAt, String detail) {}
+
+  public Verified verify(ArtifactRef artifact, List<SignatureRef> signatures, VerificationPolicy policy, Instant now) {
+    TrustedKeys trusted = trustedKeys(policy.trustedKeys());
+    // Revoked and expired keys stay candidates, so that their signatures are refused for that reason.
+    Map<String, PublicKey> candidates = new LinkedHashMap<>();
+    trusted.keys().forEach(key -> candidates.put(key.id(), key.publicKey()));
+    if (candidates.isEmpty()) {
+      throw new SignatureRejected(UNKNOWN_KEY, "the trusted keys file " + policy.trustedKeys() + " lists no key:"
+          + " add the release key with `gantry keys import` (or `gantry keys generate --trusted-keys`)");
+    }
+    List<SignatureRef> made = signatures == null ? List.of() : signatures;
+    String signer = artifact.isFile() ? verifyFile(artifact, made, candidates) : verifyImage(artifact, candidates);
+
+    Set<String> keyIds = new LinkedHashSet<>(List.of(signer));
+    List<String> attested = new ArrayList<>();
+    Instant signedAt = null;
+    for (String predicateType : policy.requiredPredicateTypesOrEmpty()) {
+      VerifiedAttestation attestation = artifact.isFile()
+          ? verifyFileAttestation(artifact, made, predicateType, candidates)
+          : verifyImageAttestation(artifact, predicateType, candidates);
+      keyIds.add(attestation.keyId());
+      attested.add(predicateType);
+      if (predicateType.equals(InTotoStatements.SLSA_PROVENANCE_V1)) {
+        signedAt = provenanceTime(attestation.statement());
+      }
+    }
+    Instant validAt = signedAt == null ? now : signedAt;
+    TrustedKey key = null;
+    for (String keyId : keyIds) {
+      TrustedKey checked = trusted.requireTrustedAt(keyId, validAt);
+      key = key == null ? checked : key;
+    }
+    if (policy.maxSignatureAgeHours() != null) {
+      Duration limit = Duration.ofHours(policy.maxSignatureAgeHours());
+      if (signedAt == null) {
+        throw new SignatureRejected(MISSING, "the policy limits the signature's age to " + limit.toHours()
+            + "h, which only a SLSA provenance attestation can prove: add `require: [slsa-provenance]`");
+      }
+      if (Duration.between(signedAt, now).compareTo(limit) > 0) {
+        throw new SignatureRejected(SIGNATURE_TOO_OLD, "signed " + signedAt + ", "
+            + Duration.between(signedAt, now).toHours() + "h ago; the policy allows " + limit.toHours()
+            + "h: sign the artifact again (a new release)");
+      }
+    }
+    String detail = "signature" + (attested.isEmpty() ? "" : " + " + String.join(", ", shortNames(attested)))
+        + " of " + artifact.digest() + " by trusted key '" + key.name() + "' (" + key.id() + ")"
+        + (signedAt == null ? "" : ", signed " + signedAt);
+    return new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
+  }
+
+  private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys) {
+    Path file = Path.of(artifact.location());
+    if (!Files.isRegularFile(file)) {
+      throw new SignatureRejected(MISSING, "the artifact " + file + " does not exist on this worker");
+    }
+    String actual = Digests.sha256(file);
+    if (!actual.equals(artifact.digest())) {
+      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, file + " hashes to " + actual + " but the release is"
+          + " for " + artifact.digest() + ": the file was changed after the release started");
+    }
+    Path bundle = location(made, null).map(Path::of).orElse(ArtifactSigner.bundlePath(file, null));
+    if (Files.isRegularFile(bundle)) {
+      return SignatureVerifier.verifyBlob(file, read(bundle), keys).keyId();
+    }
+    Path sig = file.resolveSibling(file.getFileName() + ".sig");
+    if (Files.isRegularFile(sig)) {
+      return SignatureVerifier.verifyBlobSignature(file, read(sig).strip(), keys).keyId();
+    }
+    throw new SignatureRejected(MISSING, "no signature of " + file.getFileName() + ": expected " + bundle
+        + " (gantry artifact sign, or cosign sign-blob --bundle) or " + sig);
+  }
+
+  private static String verifyImage(ArtifactRef artifact, Map<String, PublicKey> keys) {
+    return ImageSignatures.verify(OciRegistryClient.forImage(artifact.location()), artifact.location(),
+        artifact.digest(), keys).keyId();
+  }
+
+  private static VerifiedAttestation verifyFileAttestation(ArtifactRef artifact, List<SignatureRef> made,
+      String predicateType, Map<String, PublicKey> keys) {
+    Path bundle = location(made, predicateType).map(Path::of)
+        .orElse(ArtifactSigner.bundlePath(Path.of(artifact.location()), predicateType));
+    if (!Files.isRegularFile(bundle)) {
+      throw new SignatureRejected(PREDICATE_TYPE_MISSING, "no " + predicateType + " attestation: expected "
+          + bundle + " (gantry artifact attest, or cosign attest-blob --bundle)");
+    }
+    return SignatureVerifier.verifyAttestation(read(bundle), artifact.digest(), predicateType, keys);
+  }
+
+  private static VerifiedAttestation verifyImageAttestation(ArtifactRef artifact, String predicateType,
+      Map<String, PublicKey> keys) {
+    List<String> envelopes = ImageSignatures.attestationEnvelopes(OciRegistryClient.forImage(artifact.location()),
+        artifact.location(), artifact.digest(), predicateType);
+    if (envelopes.isEmpty()) {
+      throw new SignatureRejected(PREDICATE_TYPE_MISSING, "no " + predicateType + " attestation at "
+          + artifact.location() + ":" + artifact.digest().replace(':', '-') + ".att");
+    }
+    SignatureRejected last = null;
+    for (String envelope : envelopes) {
+      try {
+        return SignatureVerifier.verifyEnvelope(envelope, artifact.digest(), predicateType, keys);
+      } catch (SignatureRejected rejected) {
+        last = rejected;
+      }
+    }
+    throw last;
+  }
+
+  private static java.util.Optional<String> location(List<SignatureRef> made, String predicateType) {
+    return made.stream()
+        .filter(ref -> predicateType == null ? SignatureRef.SIGNATURE.equals(ref.kind())
+            : SignatureRef.ATTESTATION.equals(ref.kind()) && predicateType.equals(ref.predicateType()))
+        .map(SignatureRef::location)
+        .findFirst();
+  }
+
+  /** When the signed provenance says the artifact was signed: finishedOn, else startedOn. */
+  private static Instant provenanceTime(JsonNode statement) {
+    JsonNode metadata = statement.path("predicate").path("runDetails").path("metadata");
+    String when = metadata.path("finishedOn").asText(metadata.path("startedOn").asText(""));
+    try {
+      return when.isEmpty() ? null : Instant.parse(when);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static TrustedKeys trustedKeys(String file) {
+    if (file == null || !Files.isRegularFile(Path.of(file))) {
+      throw new SignatureRejected(MISSING, "the trusted keys file " + file + " does not exist on this worker:"
+          + " create it with `gantry keys generate --trusted-keys` or `gantry keys import`");
+    }
+    return TrustedKeys.load(Path.of(file));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> shortNames(List<String> predicateTypes) {
+    return predicateTypes.stream().map(type -> type.replaceFirst("^https://", "")).toList();
+  }
+}
