@@ -154,15 +154,20 @@ public final class KeyFiles {
     if (!PUBLIC_KEY.equals(pem.getType())) {
       throw new KeyFileException(source, "holds a '" + pem.getType() + "' PEM block; expected PUBLIC KEY (cosign.pub)");
     }
+    return publicKeyFromDer(pem.getContent(), source);
+  }
+
+  /** A P-256 public key from SPKI DER (a PEM body, or what KMS GetPublicKey answers). */
+  static PublicKey publicKeyFromDer(byte[] spki, String source) {
     SubjectPublicKeyInfo info;
     try {
-      info = SubjectPublicKeyInfo.getInstance(pem.getContent());
+      info = SubjectPublicKeyInfo.getInstance(spki);
     } catch (RuntimeException e) {
-      throw new KeyFileException(source, "the PUBLIC KEY block is not SubjectPublicKeyInfo DER");
+      throw new KeyFileException(source, "the public key is not SubjectPublicKeyInfo DER");
     }
     requireP256(info.getAlgorithm(), source);
     try {
-      return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(pem.getContent()));
+      return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
     } catch (GeneralSecurityException e) {
       throw new KeyFileException(source, "the public key is not a valid P-256 point");
     }
