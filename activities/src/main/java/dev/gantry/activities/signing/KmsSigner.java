@@ -66,13 +66,32 @@ public final class KmsSigner implements Signer {
 
   @Override
   public byte[] sign(byte[] message) {
-    byte[] sent = messageType == MessageType.DIGEST ? sha256(message) : requireSmall(message);
-    byte[] signature = kms.sign(request -> request.keyId(keyRef)
+    if (messageType == MessageType.DIGEST) {
+      return signDigest(sha256(message));
+    }
+    return checked(message, kmsSign(requireSmall(message)), "SHA256withECDSA");
+  }
+
+  /** Only the digest travels: a 1 GiB artifact is hashed here while streaming, once. */
+  @Override
+  public byte[] signDigest(byte[] sha256) {
+    if (messageType != MessageType.DIGEST) {
+      throw new IllegalArgumentException("this KMS signer sends RAW messages (for emulators) and cannot sign a"
+          + " precomputed digest; artifacts of any size need new KmsSigner(client, key)");
+    }
+    return checked(sha256, kmsSign(sha256), "NONEwithECDSA");
+  }
+
+  private byte[] kmsSign(byte[] sent) {
+    return kms.sign(request -> request.keyId(keyRef)
             .message(SdkBytes.fromByteArray(sent))
             .messageType(messageType)
             .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256))
         .signature().asByteArray();
-    if (!verifies(message, signature)) {
+  }
+
+  private byte[] checked(byte[] signed, byte[] signature, String algorithm) {
+    if (!verifies(algorithm, signed, signature)) {
       throw new IllegalStateException("KMS key " + keyRef + " returned a signature that does not verify with"
           + " its public key (MessageType " + messageType + "); an emulator that ignores MessageType DIGEST"
           + " needs KmsSigner.sendingRawMessages");
@@ -92,9 +111,9 @@ public final class KmsSigner implements Signer {
     return KeyFiles.publicKeyFromDer(response.publicKey().asByteArray(), source);
   }
 
-  private boolean verifies(byte[] message, byte[] signature) {
+  private boolean verifies(String algorithm, byte[] message, byte[] signature) {
     try {
-      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      Signature verifier = Signature.getInstance(algorithm);
       verifier.initVerify(publicKey());
       verifier.update(message);
       return verifier.verify(signature);

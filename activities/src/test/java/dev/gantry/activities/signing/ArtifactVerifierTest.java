@@ -1,0 +1,179 @@
+package dev.gantry.activities.signing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.signing.SignatureRejected.Reason;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.signing.SignatureRef;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gate's judgement over real signatures on disk: every way to get it wrong has its own reason. */
+class ArtifactVerifierTest {
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+  private static final String SLSA = InTotoStatements.SLSA_PROVENANCE_V1;
+
+  @TempDir Path dir;
+  private final LocalKeySigner key = TestKeys.newSigner();
+  private Path artifact;
+  private ArtifactRef ref;
+  private ArtifactSigner signer;
+  private Path trustedKeysFile;
+  private TrustedKeys trusted;
+
+  @BeforeEach
+  void signTheArtifact() throws Exception {
+    artifact = Files.writeString(dir.resolve("app.tar.gz"), "release bytes");
+    ref = ArtifactRef.file(artifact.toString(), Digests.sha256(artifact));
+    signer = new ArtifactSigner(new SignatureStore(dir.resolve("store")));
+    trustedKeysFile = dir.resolve("trusted-keys.yaml");
+    trusted = TrustedKeys.empty();
+    trusted.add("release-2026", key.publicKey(), NOW.minus(Duration.ofDays(30)), null);
+    trusted.save(trustedKeysFile);
+  }
+
+  @Test
+  void aSignedAndAttestedArtifactPassesAndTheReportNamesTheKey() {
+    List<SignatureRef> made = signAndAttest(key, NOW.minus(Duration.ofHours(2)));
+
+    ArtifactVerifier.Verified verified = new ArtifactVerifier().verify(ref, made, policy(List.of(SLSA), 24), NOW);
+
+    assertThat(verified.keyId()).isEqualTo(key.keyId());
+    assertThat(verified.predicateTypes()).containsExactly(SLSA);
+    assertThat(verified.signedAt()).isEqualTo(NOW.minus(Duration.ofHours(2)));
+    assertThat(verified.detail()).contains("trusted key 'release-2026'").contains(ref.digest());
+  }
+
+  @Test
+  void signaturesNextToTheArtifactAreFoundWithoutTheReleasesList() {
+    signAndAttest(key, NOW);
+    assertThat(new ArtifactVerifier().verify(ref, List.of(), policy(List.of(SLSA), null), NOW).keyId())
+        .isEqualTo(key.keyId());
+  }
+
+  @Test
+  void signingAgainReturnsTheFirstSignature() throws Exception {
+    signAndAttest(key, NOW);
+    String first = Files.readString(ArtifactSigner.bundlePath(artifact, null));
+    String firstProvenance = Files.readString(ArtifactSigner.bundlePath(artifact, SLSA));
+    signAndAttest(key, NOW.plusSeconds(60));
+    assertThat(Files.readString(ArtifactSigner.bundlePath(artifact, null))).isEqualTo(first);
+    assertThat(Files.readString(ArtifactSigner.bundlePath(artifact, SLSA))).isEqualTo(firstProvenance);
+  }
+
+  @Test
+  void aChangedByteIsRefused() throws Exception {
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    Files.writeString(artifact, "release bytez");
+    assertRejected(made, policy(List.of(), null), Reason.ARTIFACT_DIGEST_MISMATCH, "was changed after the release");
+  }
+
+  @Test
+  void anUntrustedKeyIsRefused() {
+    List<SignatureRef> made = signAndAttest(TestKeys.newSigner(), NOW);
+    assertRejected(made, policy(List.of(), null), Reason.UNKNOWN_KEY, "not among the 1 candidate keys");
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedWhateverTheSigningTime() {
+    List<SignatureRef> made = signAndAttest(key, NOW.minus(Duration.ofDays(3)));
+    trusted.revoke(key.keyId(), "laptop lost", NOW.minus(Duration.ofDays(1)));
+    trusted.save(trustedKeysFile);
+    assertRejected(made, policy(List.of(SLSA), null), Reason.KEY_REVOKED, "laptop lost");
+  }
+
+  @Test
+  void aKeyUsedAfterItsValidityIsRefused() {
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    TrustedKeys expired = TrustedKeys.empty();
+    expired.add("release-2025", key.publicKey(), NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35)));
+    expired.save(trustedKeysFile);
+    assertRejected(made, policy(List.of(SLSA), null), Reason.KEY_NOT_VALID_AT_SIGNING_TIME, "release-2025");
+  }
+
+  @Test
+  void anAttestationOfAnotherArtifactIsRefused() throws Exception {
+    Path other = Files.writeString(dir.resolve("other.tar.gz"), "other bytes");
+    ArtifactRef otherRef = ArtifactRef.file(other.toString(), Digests.sha256(other));
+    signer.attest(otherRef, SLSA, key, () -> provenance(otherRef, NOW));
+    List<SignatureRef> made = List.of(signer.sign(ref, key));
+    Files.copy(ArtifactSigner.bundlePath(other, SLSA), ArtifactSigner.bundlePath(artifact, SLSA));
+    assertRejected(made, policy(List.of(SLSA), null), Reason.SUBJECT_DIGEST_MISMATCH, "not the artifact's");
+  }
+
+  @Test
+  void aMissingRequiredAttestationIsRefused() {
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    assertRejected(made, policy(List.of(InTotoStatements.SPDX_DOCUMENT), null), Reason.PREDICATE_TYPE_MISSING,
+        "no https://spdx.dev/Document attestation");
+  }
+
+  @Test
+  void aTruncatedSignatureAndABundleThatIsNotJsonAreRefused() throws Exception {
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    Path bundle = ArtifactSigner.bundlePath(artifact, null);
+    String json = Files.readString(bundle);
+    Files.writeString(bundle, json.substring(0, json.length() / 2));
+    assertRejected(made, policy(List.of(), null), Reason.MALFORMED, "not a valid Sigstore bundle");
+
+    Files.writeString(bundle, "this is not json", StandardCharsets.UTF_8);
+    assertRejected(made, policy(List.of(), null), Reason.MALFORMED, "not a valid Sigstore bundle");
+  }
+
+  @Test
+  void anUnsignedArtifactIsRefused() {
+    assertRejected(List.of(), policy(List.of(), null), Reason.MISSING, "no signature of app.tar.gz");
+  }
+
+  @Test
+  void aSignatureOlderThanThePolicyAllowsIsRefused() {
+    List<SignatureRef> made = signAndAttest(key, NOW.minus(Duration.ofDays(10)));
+    assertRejected(made, policy(List.of(SLSA), 24 * 7), Reason.SIGNATURE_TOO_OLD, "240h ago; the policy allows 168h");
+  }
+
+  @Test
+  void aRotatedKeyStillVerifiesWhatItSignedInsideItsWindow() {
+    List<SignatureRef> made = signAndAttest(key, NOW.minus(Duration.ofDays(2)));
+    trusted.rotate("release-2027", TestKeys.newSigner().publicKey(), NOW.minus(Duration.ofDays(1)), Duration.ZERO);
+    trusted.save(trustedKeysFile);
+
+    assertThat(new ArtifactVerifier().verify(ref, made, policy(List.of(SLSA), null), NOW).keyName())
+        .isEqualTo("release-2026");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private List<SignatureRef> signAndAttest(Signer by, Instant signedAt) {
+    return List.of(signer.sign(ref, by), signer.attest(ref, SLSA, by, () -> provenance(ref, signedAt)));
+  }
+
+  private static byte[] provenance(ArtifactRef artifact, Instant finishedOn) {
+    return InTotoStatements.slsaProvenance(Path.of(artifact.location()).getFileName().toString(),
+        artifact.digest().substring(7), new Provenance("https://gantry.dev/worker/v1", "https://gantry.dev/release/v1",
+            Map.of("application", "hello-service"), null, null, "release/hello-service/1.4.0/run",
+            finishedOn.minusSeconds(5), finishedOn));
+  }
+
+  private VerificationPolicy policy(List<String> required, Integer maxAgeHours) {
+    return new VerificationPolicy(true, trustedKeysFile.toString(), required, maxAgeHours);
+  }
+
+  private void assertRejected(List<SignatureRef> made, VerificationPolicy policy, Reason reason, String says) {
+    assertThatThrownBy(() -> new ArtifactVerifier().verify(ref, made, policy, NOW))
+        .isInstanceOfSatisfying(SignatureRejected.class, rejected -> {
+          assertThat(rejected.reason()).isEqualTo(reason);
+          assertThat(rejected.getMessage()).contains(says);
+        });
+  }
+}
