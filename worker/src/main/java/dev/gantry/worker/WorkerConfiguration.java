@@ -5,6 +5,10 @@ import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.audit.SignatureAuditLog;
+import dev.gantry.activities.signing.KmsClients;
+import dev.gantry.activities.signing.SigningActivitiesImpl;
+import dev.gantry.workflows.api.signing.SigningActivities;
 import dev.gantry.activities.cab.ChangeBoardActivitiesImpl;
 import dev.gantry.activities.notify.NotifyActivitiesImpl;
 import dev.gantry.activities.quality.QualityGateActivitiesImpl;
@@ -62,6 +66,17 @@ public class WorkerConfiguration {
   @Bean
   NotifyActivities notifyActivities() {
     return new NotifyActivitiesImpl(System::getenv);
+  }
+
+  /**
+   * Keys are opened per signing from the reference in the release (a file on this worker or a KMS key);
+   * passwords come from this worker's environment, by the variable name the spec gives.
+   */
+  @Bean
+  SigningActivities signingActivities(@Value("${gantry.signing.store:.gantry/signatures}") Path store,
+      @Value("${gantry.audit.signatures-path:.gantry/audit/signatures.jsonl}") Path signatureLog) {
+    return new SigningActivitiesImpl(store, new SignatureAuditLog(signatureLog), System::getenv,
+        KmsClients::create, Clock.systemUTC());
   }
 
   @Bean

@@ -28,6 +28,7 @@ final class Examples {
     Path production = into.resolve("environments/production/config.yaml");
     Files.writeString(production, Files.readString(production).replace("  freezes:\n",
         "  freezes:\n    - {from: \"2020-01-01\", to: \"2099-12-31\", reason: test freeze}\n"));
+    dev.gantry.activities.signing.DemoKeys.ensure(into);
     return into.resolve("release.yaml");
   }
 }

@@ -130,8 +130,10 @@ class RollbackEndToEndTest {
           requestedBy: ci
           artifact: {file: service.sh}
           promotion: [staging, production]
+          signing: {key: keys/release.key}
           """.formatted(version));
     }
+    dev.gantry.activities.signing.DemoKeys.ensure(dir);
     write("environments/staging/config.yaml", """
         regions: [{name: us-east-1}]
         target: {type: local, root: targets}
@@ -153,9 +155,11 @@ class RollbackEndToEndTest {
         """);
   }
 
+  /** Every environment verifies the release's signature and provenance, as a real one would. */
   private void write(String relative, String content) throws IOException {
     Path file = dir.resolve(relative);
     Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
+    Files.writeString(file, content
+        + "verification: {trustedKeys: keys/trusted-keys.yaml, require: [slsa-provenance]}\n");
   }
 }

@@ -92,9 +92,14 @@ final class TemporalPeer implements AutoCloseable {
     }
   }
 
-  static Path devServerBinary() {
+  /** Where scripts/test-tools.sh installs the real peers. */
+  static Path tools() {
     String tools = System.getenv("GANTRY_TOOLS");
-    Path base = tools != null ? Path.of(tools) : Path.of("..", ".tools");
+    return tools != null ? Path.of(tools) : Path.of("..", ".tools");
+  }
+
+  static Path devServerBinary() {
+    Path base = tools();
     return base.resolve("bin/temporal").toAbsolutePath().normalize();
   }
 

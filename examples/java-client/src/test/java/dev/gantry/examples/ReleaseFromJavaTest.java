@@ -1,5 +1,10 @@
 package dev.gantry.examples;
 
+import dev.gantry.activities.audit.SignatureAuditLog;
+import dev.gantry.activities.signing.DemoKeys;
+import dev.gantry.activities.signing.KmsClients;
+import dev.gantry.activities.signing.SigningActivitiesImpl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.activities.audit.JsonlAuditLog;
@@ -53,7 +58,10 @@ class ReleaseFromJavaTest {
       worker.registerActivitiesImplementations(
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")),
-          new FileApproverDirectory(), new QualityGateActivitiesImpl(), new DeploymentWindowActivitiesImpl());
+          new FileApproverDirectory(), new QualityGateActivitiesImpl(), new DeploymentWindowActivitiesImpl(),
+          new SigningActivitiesImpl(dir.resolve("signatures"), new SignatureAuditLog(dir.resolve("signatures.jsonl")),
+              System::getenv, KmsClients::create, Clock.systemUTC()));
+      DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
       factory.start();
       try {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();

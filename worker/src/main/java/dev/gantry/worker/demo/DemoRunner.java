@@ -1,5 +1,7 @@
 package dev.gantry.worker.demo;
 
+import dev.gantry.activities.signing.DemoKeys;
+
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
@@ -72,6 +74,10 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     // The starter would start the workers once the application is ready, which is after this runner.
     workers.start();
     Path root = targetRoot.resolve("run-" + System.currentTimeMillis()).toAbsolutePath();
+    if (DemoKeys.ensure(spec.toAbsolutePath().getParent())) {
+      out.printf("%nmade the example's signing key in %s (first run; unencrypted, for this demo only)%n",
+          spec.toAbsolutePath().getParent().resolve("keys"));
+    }
     ReleaseRequest request = new ReleaseSpecLoader().load(spec,
         new ReleaseSpecLoader.Overrides(null, root));
     GantryClient gantry = new GantryClient(workflowClient);

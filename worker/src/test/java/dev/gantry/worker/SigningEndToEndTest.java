@@ -1,0 +1,188 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gantry.activities.audit.HashChainedLog;
+import dev.gantry.activities.signing.ArtifactSigner;
+import dev.gantry.activities.signing.DemoKeys;
+import dev.gantry.activities.signing.KeyFiles;
+import dev.gantry.activities.signing.LocalKeySigner;
+import dev.gantry.activities.signing.SignatureStore;
+import dev.gantry.starter.client.GantryClient;
+import dev.gantry.starter.client.ReleaseFailedException;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.GateCheck;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.ReleaseStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real worker, the real signing code and the real local target: an unsigned, tampered or
+ * untrusted artifact never reaches a region, and an artifact signed by the real cosign is accepted.
+ */
+class SigningEndToEndTest {
+  @TempDir Path dir;
+  private Path artifact;
+  private Path signatureLog;
+
+  @BeforeEach
+  void writeSpec() throws IOException {
+    artifact = Files.writeString(dir.resolve("service.sh"), "echo service\n");
+    DemoKeys.ensure(dir);
+    signatureLog = dir.resolve("audit/signatures.jsonl");
+    Files.writeString(dir.resolve("release.yaml"), """
+        application: hello-service
+        version: 2.0.0
+        requestedBy: ci
+        artifact: {file: service.sh}
+        promotion: [dev, staging]
+        """);
+    for (String env : List.of("dev", "staging")) {
+      Path config = dir.resolve("environments/" + env + "/config.yaml");
+      Files.createDirectories(config.getParent());
+      Files.writeString(config, """
+          regions: [{name: us-east-1}, {name: eu-west-1, primary: true}]
+          target: {type: local, root: targets}
+          healthCheck: {command: "true", attempts: 1}
+          verification: {trustedKeys: keys/trusted-keys.yaml, require: [slsa-provenance]}
+          """);
+    }
+  }
+
+  @Test
+  void aReleaseSignsItsArtifactAndEveryEnvironmentAndRegionVerifiesIt() throws Exception {
+    Files.writeString(dir.resolve("release.yaml"), "signing: {key: keys/release.key, source: {commit: abc}}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    ReleaseStatus report = release();
+
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(report.signatures()).hasSize(2);
+    assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature")).extracting(GateCheck::outcome)
+        .containsExactly("passed", "passed");
+    assertThat(Files.exists(dir.resolve("service.sh.sigstore.json"))).isTrue();
+    assertThat(HashChainedLog.verify(signatureLog)).isEmpty();
+    List<String> lines = Files.readAllLines(signatureLog);
+    assertThat(lines).filteredOn(line -> line.contains("\"action\":\"verify\"") && line.contains("\"outcome\":\"pass\""))
+        .as("2 environment gates + 4 region checks").hasSize(6);
+    assertThat(String.join("\n", lines)).doesNotContain(Files.readString(dir.resolve("keys/release.key"))
+        .lines().skip(1).findFirst().orElseThrow());
+  }
+
+  @Test
+  void anUnsignedArtifactNeverReachesARegion() throws Exception {
+    assertRefusedBeforeAnyDeploy("MISSING: no signature of service.sh");
+  }
+
+  @Test
+  void anArtifactChangedAfterSigningNeverReachesARegion() throws Exception {
+    signWith(KeyFiles.loadSigner(dir.resolve("keys/release.key"), null));
+    Files.writeString(artifact, "echo evil\n");
+    assertRefusedBeforeAnyDeploy("ARTIFACT_DIGEST_MISMATCH");
+  }
+
+  @Test
+  void anArtifactSignedByAnUntrustedKeyNeverReachesARegion() throws Exception {
+    signWith(new LocalKeySigner(KeyFiles.generate()));
+    assertRefusedBeforeAnyDeploy("UNKNOWN_KEY");
+  }
+
+  @Test
+  void anArtifactSignedAndAttestedByTheRealCosignIsAccepted() throws Exception {
+    Path cosign = TemporalPeer.tools().resolve("bin/cosign").toAbsolutePath();
+    assumeTrue(Files.isExecutable(cosign), "cosign not installed: run scripts/test-tools.sh");
+    run(cosign, "generate-key-pair");
+    Files.writeString(dir.resolve("predicate.json"), """
+        {"buildDefinition": {"buildType": "https://example.com/ci", "externalParameters": {}},
+         "runDetails": {"builder": {"id": "https://example.com/ci"}}}
+        """);
+    run(cosign, "sign-blob", "--key", "cosign.key", "--bundle", "service.sh.sigstore.json", "--new-bundle-format",
+        "--tlog-upload=false", "--yes", "service.sh");
+    run(cosign, "attest-blob", "--key", "cosign.key", "--predicate", "predicate.json", "--type", "slsaprovenance1",
+        "--bundle", "service.sh.provenance.sigstore.json", "--new-bundle-format", "--tlog-upload=false", "--yes",
+        "service.sh");
+    var trusted = dev.gantry.activities.signing.TrustedKeys.load(dir.resolve("keys/trusted-keys.yaml"));
+    trusted.add("ci-cosign", KeyFiles.readPublicKey(dir.resolve("cosign.pub")), java.time.Instant.now(), null);
+    trusted.save(dir.resolve("keys/trusted-keys.yaml"));
+
+    ReleaseStatus report = release();
+
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature"))
+        .allSatisfy(g -> assertThat(g.detail()).contains("trusted key 'ci-cosign'"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void signWith(dev.gantry.activities.signing.Signer signer) {
+    ArtifactRef ref = ArtifactRef.file(artifact.toString(), dev.gantry.activities.local.Digests.sha256(artifact));
+    ArtifactSigner signing = new ArtifactSigner(new SignatureStore(dir.resolve("store")));
+    signing.sign(ref, signer);
+    signing.attest(ref, dev.gantry.activities.signing.InTotoStatements.SLSA_PROVENANCE_V1, signer,
+        () -> dev.gantry.activities.signing.InTotoStatements.slsaProvenance("service.sh", ref.digest().substring(7),
+            new dev.gantry.activities.signing.Provenance("https://example.com/ci", "https://example.com/ci",
+                null, null, null, null, null, java.time.Instant.now())));
+  }
+
+  private void assertRefusedBeforeAnyDeploy(String reason) throws Exception {
+    ReleaseStatus report = release();
+    assertThat(report.state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(report.failureReason()).contains("dev: " + reason);
+    assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature")).singleElement()
+        .satisfies(g -> assertThat(g.outcome()).isEqualTo("failed"));
+    assertThat(deployedFiles()).as("nothing reached any region").isEmpty();
+    assertThat(Files.readAllLines(signatureLog)).anySatisfy(line ->
+        assertThat(line).contains("\"action\":\"verify\"").contains("\"outcome\":\"fail\"").contains(reason));
+  }
+
+  private ReleaseStatus release() throws Exception {
+    try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(GantryWorkerApplication.class)
+            .run("--spring.temporal.connection.target=" + temporal.address(), "--server.port=0",
+                "--gantry.audit.signatures-path=" + signatureLog, "--gantry.signing.store=" + dir.resolve("store"),
+                "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"));
+        GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
+      String id = gantry.startRelease(dir.resolve("release.yaml"));
+      try {
+        return gantry.awaitCompletion(id, Duration.ofMinutes(2));
+      } catch (ReleaseFailedException failed) {
+        return gantry.status(id);
+      }
+    }
+  }
+
+  private List<Path> deployedFiles() throws IOException {
+    Path targets = dir.resolve("targets");
+    if (!Files.exists(targets)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(targets)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  private void run(Path cosign, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(cosign.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    builder.environment().put("COSIGN_PASSWORD", "cosign-test");
+    builder.environment().put("TUF_ROOT", dir.resolve(".sigstore").toString());
+    builder.environment().put("HOME", dir.toString());
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("cosign " + args[0] + ": " + output).isZero();
+  }
+}
