@@ -31,12 +31,20 @@ public final class ArtifactSigner {
   /** The signature: a blob bundle for a file, a cosign image signature for an image. */
   public SignatureRef sign(ArtifactRef artifact, Signer signer) {
     if (artifact.isFile()) {
-      Path file = requireUnchanged(artifact);
+      // One pass over the bytes either way: signing hashes them, a stored signature needs them checked.
+      Path file = Path.of(artifact.location());
+      boolean[] signedNow = {false};
       BlobSignature signature = BlobSignature.fromBundle(store.getOrCreate(artifact.digest(), signer.keyId(), BLOB,
-          () -> BlobSigning.sign(file, signer).bundleJson()));
-      if (!signature.digest().equals(artifact.digest())) {
-        throw new SignatureRejected(SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH, file + " changed while"
-            + " it was signed: it now hashes to " + signature.digest() + ", the release is for " + artifact.digest());
+          () -> {
+            signedNow[0] = true;
+            BlobSignature fresh = BlobSigning.sign(requireExists(file), signer);
+            if (!fresh.digest().equals(artifact.digest())) {
+              throw replaced(file, fresh.digest(), artifact); // thrown before anything is stored
+            }
+            return fresh.bundleJson();
+          }));
+      if (!signedNow[0]) {
+        requireUnchanged(artifact);
       }
       BlobSigning.write(signature, file);
       return new SignatureRef(SignatureRef.SIGNATURE, null, signer.keyId(), bundlePath(file, null).toString(),
@@ -47,11 +55,11 @@ public final class ArtifactSigner {
     return new SignatureRef(SignatureRef.SIGNATURE, null, signer.keyId(), made.taggedReference(), artifact.digest());
   }
 
-  /** One attestation of {@code statement}'s predicate type; {@code statement} runs only the first time. */
+  /**
+   * One attestation of {@code statement}'s predicate type about {@code artifact.digest()} (the statement
+   * names the digest, not the file's current bytes); {@code statement} runs only the first time.
+   */
   public SignatureRef attest(ArtifactRef artifact, String predicateType, Signer signer, Supplier<byte[]> statement) {
-    if (artifact.isFile()) {
-      requireUnchanged(artifact);
-    }
     SignedAttestation attestation = read(store.getOrCreate(artifact.digest(), signer.keyId(), predicateType,
         () -> write(Attestations.sign(statement.get(), signer))));
     if (artifact.isFile()) {
@@ -85,18 +93,25 @@ public final class ArtifactSigner {
     return artifact.resolveSibling(name + infix + ".sigstore.json");
   }
 
-  private static Path requireUnchanged(ArtifactRef artifact) {
-    Path file = Path.of(artifact.location());
+  private static void requireUnchanged(ArtifactRef artifact) {
+    Path file = requireExists(Path.of(artifact.location()));
+    String actual = Digests.sha256(file);
+    if (!actual.equals(artifact.digest())) {
+      throw replaced(file, actual, artifact);
+    }
+  }
+
+  private static Path requireExists(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new SignatureRejected(SignatureRejected.Reason.MISSING, "the artifact " + file + " does not exist on"
           + " this worker: the worker reads the path the release spec named");
     }
-    String actual = Digests.sha256(file);
-    if (!actual.equals(artifact.digest())) {
-      throw new SignatureRejected(SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH, file + " hashes to " + actual
-          + " but the release was started for " + artifact.digest() + ": the file was replaced; nothing signed");
-    }
     return file;
+  }
+
+  private static SignatureRejected replaced(Path file, String actual, ArtifactRef artifact) {
+    return new SignatureRejected(SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH, file + " hashes to " + actual
+        + " but the release was started for " + artifact.digest() + ": the file was replaced; nothing signed");
   }
 
   private static void writeString(Path file, String content) {

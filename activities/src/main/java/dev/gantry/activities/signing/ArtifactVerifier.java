@@ -106,7 +106,7 @@ public final class ArtifactVerifier {
     }
     Path bundle = location(made, null).map(Path::of).orElse(ArtifactSigner.bundlePath(file, null));
     if (Files.isRegularFile(bundle)) {
-      return SignatureVerifier.verifyBlob(file, read(bundle), keys).keyId();
+      return SignatureVerifier.verifyBlob(file.getFileName().toString(), actual, read(bundle), keys).keyId();
     }
     Path sig = file.resolveSibling(file.getFileName() + ".sig");
     if (Files.isRegularFile(sig)) {

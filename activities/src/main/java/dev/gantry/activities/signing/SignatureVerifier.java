@@ -55,6 +55,12 @@ public final class SignatureVerifier {
   /** Verifies a {@code sign-blob} bundle ({@code <artifact>.sigstore.json}) against the artifact's bytes. */
   public static VerifiedSignature verifyBlob(Path artifact, String bundleJson,
       Map<String, PublicKey> keys) {
+    return verifyBlob(artifact.getFileName().toString(), Digests.sha256(artifact), bundleJson, keys);
+  }
+
+  /** As {@link #verifyBlob(Path, String, Map)}, for an artifact whose digest the caller just computed. */
+  public static VerifiedSignature verifyBlob(String artifactName, String actualDigest, String bundleJson,
+      Map<String, PublicKey> keys) {
     Bundle bundle = BundleJson.parseKeyBased(bundleJson);
     if (bundle.getContentCase() != Bundle.ContentCase.MESSAGE_SIGNATURE) {
       throw new SignatureRejected(MALFORMED, "the bundle holds no messageSignature (it holds "
@@ -68,9 +74,8 @@ public final class SignatureVerifier {
           + " bytes)");
     }
     String signedDigest = "sha256:" + HexFormat.of().formatHex(signed.getMessageDigest().getDigest().toByteArray());
-    String actualDigest = Digests.sha256(artifact);
     if (!actualDigest.equals(signedDigest)) {
-      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, "artifact " + artifact.getFileName() + " is "
+      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, "artifact " + artifactName + " is "
           + actualDigest + " but the bundle signed " + signedDigest);
     }
     String keyId = bundle.getVerificationMaterial().getPublicKey().getHint();

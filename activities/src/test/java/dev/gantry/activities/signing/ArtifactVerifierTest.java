@@ -73,6 +73,16 @@ class ArtifactVerifierTest {
   }
 
   @Test
+  void aFileReplacedBeforeSigningIsRefusedAndNothingIsStoredForItsDigest() throws Exception {
+    Files.writeString(artifact, "replaced bytes");
+    assertThatThrownBy(() -> signer.sign(ref, key)).isInstanceOfSatisfying(SignatureRejected.class,
+        rejected -> assertThat(rejected.reason()).isEqualTo(Reason.ARTIFACT_DIGEST_MISMATCH));
+    Files.writeString(artifact, "release bytes");
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    assertThat(new ArtifactVerifier().verify(ref, made, policy(List.of(SLSA), null), NOW).keyId()).isEqualTo(key.keyId());
+  }
+
+  @Test
   void aChangedByteIsRefused() throws Exception {
     List<SignatureRef> made = signAndAttest(key, NOW);
     Files.writeString(artifact, "release bytez");
