@@ -63,21 +63,24 @@ install_chromium() {
   log "installed $(chromium --version 2>/dev/null | head -1)"
 }
 
-install_playwright_core() {
-  local stamp="$TOOLS/node/.playwright-core-$PLAYWRIGHT_CORE_VERSION"
-  if [[ -f "$stamp" && -d "$TOOLS/node/node_modules/playwright-core" ]]; then
-    log "playwright-core $PLAYWRIGHT_CORE_VERSION already installed"
+# npm_tool STAMP VERSION PACKAGE... : installs npm packages into .tools/node once per version.
+npm_tool() {
+  local name="$1" version="$2"
+  shift 2
+  local stamp="$TOOLS/node/.$name-$version"
+  if [[ -f "$stamp" ]]; then
+    log "$name $version already installed"
     return
   fi
   if ! command -v npm >/dev/null 2>&1; then
-    log "npm not found: the browser test will be skipped"
+    log "npm not found: the tests that need $name will be skipped"
     return
   fi
-  log "installing playwright-core $PLAYWRIGHT_CORE_VERSION (no browser download: it drives /usr/bin/chromium)"
+  log "installing $name $version"
   mkdir -p "$TOOLS/node"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$TOOLS/node" --silent --no-audit --no-fund \
-    "playwright-core@$PLAYWRIGHT_CORE_VERSION" >/dev/null
-  rm -f "$TOOLS"/node/.playwright-core-*
+  # No browser download: playwright-core drives Debian's /usr/bin/chromium.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$TOOLS/node" --silent --no-audit --no-fund "$@" >/dev/null
+  rm -f "$TOOLS"/node/."$name"-*
   touch "$stamp"
 }
 
@@ -116,28 +119,10 @@ install_moto() {
   touch "$stamp"
 }
 
-install_sigstore_verify() {
-  local stamp="$TOOLS/node/.sigstore-verify-$SIGSTORE_VERIFY_VERSION"
-  if [[ -f "$stamp" && -d "$TOOLS/node/node_modules/@sigstore/verify" ]]; then
-    log "@sigstore/verify $SIGSTORE_VERIFY_VERSION already installed"
-    return
-  fi
-  if ! command -v npm >/dev/null 2>&1; then
-    log "npm not found: the @sigstore/verify test will be skipped"
-    return
-  fi
-  log "installing @sigstore/verify $SIGSTORE_VERIFY_VERSION"
-  mkdir -p "$TOOLS/node"
-  npm install --prefix "$TOOLS/node" --silent --no-audit --no-fund \
-    "@sigstore/verify@$SIGSTORE_VERIFY_VERSION" "@sigstore/bundle" "@sigstore/core" >/dev/null
-  rm -f "$TOOLS"/node/.sigstore-verify-*
-  touch "$stamp"
-}
-
 install_temporal
 install_chromium
-install_playwright_core
+npm_tool playwright-core "$PLAYWRIGHT_CORE_VERSION" "playwright-core@$PLAYWRIGHT_CORE_VERSION"
 go_tool cosign "$COSIGN_VERSION" github.com/sigstore/cosign/v2/cmd/cosign
 go_tool registry "$REGISTRY_VERSION" github.com/google/go-containerregistry/cmd/registry
 install_moto
-install_sigstore_verify
+npm_tool sigstore-verify "$SIGSTORE_VERIFY_VERSION" "@sigstore/verify@$SIGSTORE_VERIFY_VERSION" @sigstore/bundle @sigstore/core

@@ -1,5 +1,6 @@
 package dev.gantry.activities.signing;
 
+import dev.gantry.activities.support.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,6 @@
 package dev.gantry.activities.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -28,7 +26,7 @@ public final class MotoServer implements AutoCloseable {
 
   public static MotoServer start() {
     Path motoServer = TestTools.require("moto/bin/moto_server");
-    int port = freePort();
+    int port = Peers.freePort();
     try {
       Process process = new ProcessBuilder(motoServer.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
           .redirectErrorStream(true)
@@ -78,33 +76,14 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private void awaitListening() {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("moto_server exited with " + process.exitValue());
-      }
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException notYet) {
-        sleep();
-      }
-    }
-    throw new IllegalStateException("moto_server did not listen on " + port + " within 60 s");
+    Peers.await(process, Duration.ofSeconds(60), this::listening, "moto_server on port " + port, () -> "see its output");
   }
 
-  private static void sleep() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  private boolean listening() {
+    try (Socket ignored = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 

@@ -2,7 +2,6 @@ package dev.gantry.activities.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,7 +29,7 @@ public final class OciRegistryPeer implements AutoCloseable {
 
   public static OciRegistryPeer start() {
     Path registry = TestTools.require("bin/registry");
-    int port = freePort();
+    int port = Peers.freePort();
     try {
       Path log = Files.createTempFile("oci-registry-", ".log");
       Process process = new ProcessBuilder(registry.toString(), "-port", String.valueOf(port))
@@ -70,26 +68,19 @@ public final class OciRegistryPeer implements AutoCloseable {
 
   private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("registry exited with " + process.exitValue() + ": " + logText());
-      }
-      try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url().resolve("/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      sleep();
+    Peers.await(process, Duration.ofSeconds(30), () -> answers(http), "registry on port " + port, this::logText);
+  }
+
+  private boolean answers(HttpClient http) {
+    try {
+      return http.send(HttpRequest.newBuilder(url().resolve("/v2/")).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (IOException notYet) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    throw new IllegalStateException("registry did not answer /v2/ on port " + port + " within 30 s: " + logText());
   }
 
   private String logText() {
@@ -97,22 +88,6 @@ public final class OciRegistryPeer implements AutoCloseable {
       return Files.readString(log);
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.gantry.activities.signing.oci;
 
+import dev.gantry.activities.support.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -54,7 +55,7 @@ class ImageSignaturesCosignTest {
     LocalKeySigner signer = TestKeys.newSigner();
     ImageSignatures.sign(registry, image, digest, signer);
 
-    CosignCli.Result verified = cosignVerify(TestKeys.writePem(signer.publicKey(), dir.resolve("cosign.pub")), digest);
+    CosignCli.Result verified = cosignVerify(TestKeys.writePublicPem(signer.publicKey(), dir.resolve("cosign.pub")), digest);
 
     assertThat(verified.exitCode()).as(verified.output()).isZero();
     assertThat(verified.output()).contains("\"docker-manifest-digest\":\"" + digest + "\"")
@@ -64,7 +65,7 @@ class ImageSignaturesCosignTest {
   @Test
   void cosignRejectsOurSignatureByAnotherKey() {
     ImageSignatures.sign(registry, image, digest, TestKeys.newSigner());
-    Path trusted = TestKeys.writePem(TestKeys.newSigner().publicKey(), dir.resolve("cosign.pub"));
+    Path trusted = TestKeys.writePublicPem(TestKeys.newSigner().publicKey(), dir.resolve("cosign.pub"));
 
     CosignCli.Result verified = cosignVerify(trusted, digest);
 
@@ -79,7 +80,7 @@ class ImageSignaturesCosignTest {
     ImageSignatureRef otherSignature = ImageSignatures.sign(registry, image, other, signer);
     copySignatureManifest(otherSignature, digest);
 
-    CosignCli.Result verified = cosignVerify(TestKeys.writePem(signer.publicKey(), dir.resolve("cosign.pub")), digest);
+    CosignCli.Result verified = cosignVerify(TestKeys.writePublicPem(signer.publicKey(), dir.resolve("cosign.pub")), digest);
 
     assertThat(verified.exitCode()).as(verified.output()).isNotZero();
     SignatureRejected ours = catchThrowableOfType(SignatureRejected.class,
@@ -93,7 +94,7 @@ class ImageSignaturesCosignTest {
     CosignCli.Result signed = cosign.run("sign", "--key", "cosign.key", "--tlog-upload=false", "--yes",
         image + "@" + digest);
     assertThat(signed.exitCode()).as(signed.output()).isZero();
-    PublicKey cosignKey = TestKeys.readPem(dir.resolve("cosign.pub"));
+    PublicKey cosignKey = TestKeys.readPublicPem(dir.resolve("cosign.pub"));
 
     VerifiedImageSignature verified = ImageSignatures.verify(registry, image, digest, Map.of("cosign", cosignKey));
 
@@ -119,7 +120,7 @@ class ImageSignaturesCosignTest {
 
     ImageSignatureRef ours = ImageSignatures.sign(registry, image, digest, signer);
 
-    Path ourKey = TestKeys.writePem(signer.publicKey(), dir.resolve("ours.pub"));
+    Path ourKey = TestKeys.writePublicPem(signer.publicKey(), dir.resolve("ours.pub"));
     assertThat(CosignManifest.read(registry.getManifest("app", ours.tag()).orElseThrow().bytes()).layers()).hasSize(2);
     assertThat(cosignVerify(ourKey, digest).exitCode()).isZero();
     assertThat(cosignVerify(dir.resolve("cosign.pub"), digest).exitCode()).isZero();
@@ -151,7 +152,7 @@ class ImageSignaturesCosignTest {
         "{\"buildDefinition\":{\"buildType\":\"https://gantry.dev/test\",\"externalParameters\":{}},"
             + "\"runDetails\":{\"builder\":{\"id\":\"https://gantry.dev/ci\"}}}");
     ImageSignatures.attach(registry, image, digest, TestDsse.envelope(signer, statement), SLSA);
-    Path publicKey = TestKeys.writePem(signer.publicKey(), dir.resolve("cosign.pub"));
+    Path publicKey = TestKeys.writePublicPem(signer.publicKey(), dir.resolve("cosign.pub"));
 
     CosignCli.Result verified = cosign.run("verify-attestation", "--key", publicKey.toString(), "--type",
         "slsaprovenance1", "--insecure-ignore-tlog=true", image + "@" + digest);
@@ -160,7 +161,7 @@ class ImageSignaturesCosignTest {
     assertThat(verified.output()).contains("The signatures were verified against the specified public key");
     // and the same envelope, signed by a key cosign was not given, is refused
     CosignCli.Result otherKey = cosign.run("verify-attestation", "--key",
-        TestKeys.writePem(TestKeys.newSigner().publicKey(), dir.resolve("other.pub")).toString(), "--type",
+        TestKeys.writePublicPem(TestKeys.newSigner().publicKey(), dir.resolve("other.pub")).toString(), "--type",
         "slsaprovenance1", "--insecure-ignore-tlog=true", image + "@" + digest);
     assertThat(otherKey.exitCode()).as(otherKey.output()).isNotZero();
   }
