@@ -1,5 +1,7 @@
 package dev.gantry.starter.client;
 
+import dev.gantry.workflows.api.signing.SignatureRef;
+
 import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.EnvironmentStatus;
 import dev.gantry.workflows.api.GateCheck;
@@ -38,6 +40,14 @@ public final class StatusView {
       for (RegionStatus region : env.regions()) {
         out.append(String.format("      %-16s %-12s %s%n", region.region(), region.state(),
             region.detail() == null ? "" : region.detail()));
+      }
+    }
+    if (status.signatures() != null && !status.signatures().isEmpty()) {
+      out.append("  signatures\n");
+      for (SignatureRef signature : status.signatures()) {
+        out.append(String.format("      %-11s %-32s key %s%n          %s%n", signature.kind(),
+            signature.predicateType() == null ? "" : signature.predicateType(), signature.keyId(),
+            signature.location()));
       }
     }
     if (status.gates() != null && !status.gates().isEmpty()) {
