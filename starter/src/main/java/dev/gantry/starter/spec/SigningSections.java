@@ -35,8 +35,13 @@ final class SigningSections {
       key = null;
     } else if (spec.key().startsWith(KMS_PREFIX)) {
       key = spec.key();
+    } else if (!java.nio.file.Files.isRegularFile(base.resolve(spec.key()))) {
+      key = null;
+      problems.add(where + ": field 'signing.key': " + base.resolve(spec.key()).normalize() + " does not exist:"
+          + " make it with `gantry keys generate --key " + base.resolve(spec.key()).normalize()
+          + " --trusted-keys <trusted-keys.yaml>` (./gantry demo makes the example's)");
     } else {
-      key = GateSections.existing(where, "signing.key", base, spec.key(), problems);
+      key = base.resolve(spec.key()).normalize().toString();
     }
     if (spec.passwordEnv() != null && !ENV_NAME.matcher(spec.passwordEnv()).matches()) {
       problems.add(where + ": field 'signing.passwordEnv' must be the NAME of an environment variable on the"
