@@ -24,6 +24,7 @@ import java.util.Map;
  * @param cab           the change advisory board, or null
  * @param notifications where gate notifications go, or null
  * @param window        when deployments are allowed (windows, freezes, holidays), or null: always
+ * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -37,11 +38,19 @@ public record EnvironmentPlan(
     QualityGatePolicy quality,
     CabPolicy cab,
     NotifyPolicy notifications,
-    DeploymentWindowPolicy window) {
+    DeploymentWindowPolicy window,
+    Integer maxParallelRegions) {
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null);
+  }
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, null);
   }
 
   public List<String> regions() {
