@@ -11,7 +11,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -38,6 +37,10 @@ public class AwsClients implements AutoCloseable {
     return settings;
   }
 
+  public AwsCredentialsProvider credentials() {
+    return credentials;
+  }
+
   public S3Client s3(String region) {
     return client("s3", region, r -> configure(S3Client.builder(), r)
         // moto (and other emulators) serve buckets by path, not by virtual host
@@ -56,8 +59,12 @@ public class AwsClients implements AutoCloseable {
     return client("ecs", region, r -> configure(EcsClient.builder(), r).build());
   }
 
-  public CloudWatchClient cloudWatch(String region) {
-    return client("cloudwatch", region, r -> configure(CloudWatchClient.builder(), r).build());
+  /**
+   * CloudWatch alarms over the Query protocol. The SDK's own CloudWatch client speaks Smithy RPCv2 CBOR
+   * (since 2.3x), which moto does not serve; CloudWatch itself keeps accepting the Query protocol.
+   */
+  public CloudWatchAlarms cloudWatch(String region) {
+    return client("cloudwatch", region, r -> new CloudWatchAlarms(settings, credentials, r.id()));
   }
 
   /** Route 53 is a global service: one client, signed for {@code aws-global}. */

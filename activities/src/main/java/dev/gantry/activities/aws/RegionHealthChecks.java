@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
-import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.route53.model.HealthCheckObservation;
 
 /**
@@ -55,15 +53,14 @@ public class RegionHealthChecks {
     if (names.isEmpty()) {
       return;
     }
-    List<MetricAlarm> alarms = AwsErrors.call("read CloudWatch alarms " + names + " in " + region,
-        () -> clients.cloudWatch(region).describeAlarms(b -> b.alarmNames(names)).metricAlarms());
+    List<CloudWatchAlarms.Alarm> alarms = clients.cloudWatch(region).describe(names);
     for (String name : names) {
-      MetricAlarm alarm = alarms.stream().filter(a -> name.equals(a.alarmName())).findFirst().orElse(null);
+      CloudWatchAlarms.Alarm alarm = alarms.stream().filter(a -> name.equals(a.name())).findFirst().orElse(null);
       if (alarm == null) {
         failing.add("alarm " + name + " does not exist in " + region);
-      } else if (alarm.stateValue() != StateValue.OK) {
-        failing.add("alarm " + name + " is " + alarm.stateValueAsString()
-            + (alarm.stateReason() == null ? "" : " (" + alarm.stateReason() + ")"));
+      } else if (!"OK".equals(alarm.state())) {
+        failing.add("alarm " + name + " is " + alarm.state()
+            + (alarm.reason() == null ? "" : " (" + alarm.reason() + ")"));
       } else {
         passed.add("alarm " + name + " OK");
       }
