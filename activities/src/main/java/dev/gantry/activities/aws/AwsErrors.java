@@ -35,6 +35,16 @@ public final class AwsErrors {
   public static RuntimeException translate(String what, AwsServiceException e) {
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    if (code == null) {
+      // An error body in another protocol than the client's (moto answers IAM refusals in XML even for
+      // JSON services): read the code and message from the raw body.
+      String raw = rawBody(e);
+      code = between(raw, "<Code>", "</Code>");
+      message = message != null ? message : between(raw, "<Message>", "</Message>");
+      if (code == null) {
+        code = "HTTP " + e.statusCode();
+      }
+    }
     if ((code != null && ACCESS_DENIED.contains(code)) || (e.statusCode() == 403 && !isMissing(code))) {
       return ApplicationFailure.newNonRetryableFailure(what + ": AWS denied access (" + code + ": "
           + message + "); grant the worker's role this action", Failures.AWS_ACCESS_DENIED);
@@ -45,6 +55,21 @@ public final class AwsErrors {
     }
     return ApplicationFailure.newFailure(what + " failed (" + code + ", HTTP " + e.statusCode() + "): "
         + message, "AwsError");
+  }
+
+  private static String rawBody(AwsServiceException e) {
+    try {
+      return e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null ? ""
+          : e.awsErrorDetails().rawResponse().asUtf8String();
+    } catch (RuntimeException unreadable) {
+      return "";
+    }
+  }
+
+  private static String between(String text, String open, String close) {
+    int from = text.indexOf(open);
+    int to = from < 0 ? -1 : text.indexOf(close, from + open.length());
+    return to < 0 ? null : text.substring(from + open.length(), to).trim();
   }
 
   public static boolean isMissing(AwsServiceException e) {

@@ -154,6 +154,27 @@ class AwsMultiRegionReleaseTest {
         .containsEntry("us-west-2", RegionState.ROLLED_BACK);
   }
 
+  @Test
+  void anUnknownRegionFailsClearlyAndTheSagaRollsBackTheRegionsBeforeIt() {
+    run(release("1.3.0", world.target(null), 1));
+    ReleaseRequest good = release("1.4.0", world.target(null), 1);
+    EnvironmentPlan plan = good.environments().get(0);
+    EnvironmentPlan withTypo = new EnvironmentPlan(plan.name(), plan.primaryRegion(),
+        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-westt-1")), plan.target(), plan.healthCheck(),
+        plan.approval(), plan.variables(), null, null, null, null, 1);
+    ReleaseRequest request = new ReleaseRequest(good.application(), good.version(), good.artifact(),
+        List.of(withTypo), good.requestedBy(), good.specSource());
+
+    assertThatThrownBy(() -> run(request)).isInstanceOf(WorkflowFailedException.class);
+
+    ReleaseStatus status = statusOf(request.releaseId());
+    assertThat(status.failureReason()).contains("region 'eu-westt-1' is not an AWS region");
+    assertThat(regions(status)).containsEntry("us-east-1", RegionState.ROLLED_BACK)
+        .containsEntry("us-west-2", RegionState.ROLLED_BACK);
+    assertThat(world.aliasServes("us-east-1")).isEqualTo("1.3.0");
+    assertThat(world.aliasServes("us-west-2")).isEqualTo("1.3.0");
+  }
+
   private static Map<String, RegionState> regions(ReleaseStatus status) {
     Map<String, RegionState> states = new LinkedHashMap<>();
     status.environments().get(0).regions().forEach(r -> states.put(r.region(), r.state()));
