@@ -350,7 +350,8 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
           : "the region to recover";
     }
     return new RegionFailoverStatus(request.application(), request.environment(), request.region(), state,
-        healthy, healthDetail, Map.copyOf(weights), failedOverAt, failedOverBecause, waitingFor,
+        healthy, healthDetail, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights)),
+        failedOverAt, failedOverBecause, waitingFor,
         List.copyOf(lines));
   }
 
