@@ -1,6 +1,16 @@
 package dev.gantry.worker;
 
+import dev.gantry.activities.aws.ArtifactReplicator;
+import dev.gantry.activities.aws.AwsClients;
+import dev.gantry.activities.aws.AwsSettings;
+import dev.gantry.activities.aws.EcsTarget;
+import dev.gantry.activities.aws.LambdaTarget;
+import dev.gantry.activities.aws.RegionHealthChecks;
+import dev.gantry.activities.aws.RegionTrafficActivitiesImpl;
+import dev.gantry.activities.aws.TrafficRouter;
 import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
+import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
+import java.net.URI;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
@@ -35,6 +45,41 @@ public class WorkerConfiguration {
   @Bean
   LocalTarget localTarget() {
     return new LocalTarget(new HealthChecker(), Clock.systemUTC());
+  }
+
+  /**
+   * AWS clients for the lambda and ecs targets and for region traffic. Always registered: without any
+   * {@code gantry.aws.*} property they use the SDK's default credential chain and the real endpoints
+   * (the worker's role on AWS); a worker without AWS credentials fails the first AWS activity with the
+   * SDK's "unable to load credentials" error, retried, while local targets keep working.
+   * {@code gantry.aws.endpoint} (e.g. moto) and the static key pair are for emulators and demos.
+   */
+  @Bean(destroyMethod = "close")
+  AwsClients awsClients(@Value("${gantry.aws.endpoint:}") String endpoint,
+      @Value("${gantry.aws.access-key-id:}") String accessKeyId,
+      @Value("${gantry.aws.secret-access-key:}") String secretAccessKey) {
+    return new AwsClients(new AwsSettings(endpoint.isBlank() ? null : URI.create(endpoint),
+        accessKeyId.isBlank() ? null : accessKeyId, secretAccessKey.isBlank() ? null : secretAccessKey));
+  }
+
+  @Bean
+  RegionHealthChecks regionHealthChecks(AwsClients aws) {
+    return new RegionHealthChecks(aws, new HealthChecker());
+  }
+
+  @Bean
+  LambdaTarget lambdaTarget(AwsClients aws, RegionHealthChecks health) {
+    return new LambdaTarget(aws, new ArtifactReplicator(aws), health, Clock.systemUTC());
+  }
+
+  @Bean
+  EcsTarget ecsTarget(AwsClients aws, RegionHealthChecks health) {
+    return new EcsTarget(aws, health);
+  }
+
+  @Bean
+  RegionTrafficActivities regionTrafficActivities(AwsClients aws, RegionHealthChecks health) {
+    return new RegionTrafficActivitiesImpl(health, new TrafficRouter(aws));
   }
 
   @Bean

@@ -53,6 +53,18 @@ public final class MotoServer implements AutoCloseable {
     post("/moto-api/reset", "");
   }
 
+  /**
+   * From now on every request must be signed by an IAM user whose policies allow the action (moto's
+   * {@code POST /moto-api/reset-auth}); {@link #stopEnforcingIam()} turns it off again.
+   */
+  public void enforceIam() {
+    post("/moto-api/reset-auth", "0");
+  }
+
+  public void stopEnforcingIam() {
+    post("/moto-api/reset-auth", "inf");
+  }
+
   /** Sets moto's own configuration, e.g. {@code {"lambda":{"use_docker":false}}}. */
   public void configure(String json) {
     post("/moto-api/config", json);

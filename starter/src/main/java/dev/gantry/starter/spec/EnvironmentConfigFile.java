@@ -16,13 +16,31 @@ record EnvironmentConfigFile(
     CabSpec cab,
     @JsonProperty("notify") NotifySpec notifications,
     WindowSpec window,
-    VerificationSpec verification) {
+    VerificationSpec verification,
+    Integer maxParallelRegions) {
 
   record RegionSpec(String name, Boolean primary) {}
 
   record VerificationSpec(Boolean required, String trustedKeys, List<String> require, Integer maxSignatureAgeHours) {}
 
-  record TargetSpec(String type, String root) {}
+  record TargetSpec(String type, String root, AwsSpec aws) {}
+
+  record AwsSpec(
+      String account,
+      String artifactBucket,
+      LambdaSpec lambda,
+      EcsSpec ecs,
+      Route53Spec route53,
+      Map<String, AwsRegionSpec> regions,
+      Integer healthyForSeconds) {}
+
+  record LambdaSpec(String functionName, String alias, String roleArn) {}
+
+  record EcsSpec(String cluster, String service, String containerName, Integer steadyStateTimeoutSeconds) {}
+
+  record Route53Spec(String hostedZoneId, String recordName, String routing, Integer ttlSeconds) {}
+
+  record AwsRegionSpec(String bucket, List<String> alarms, String healthCheckId, Integer weight, String endpoint) {}
 
   record HealthCheckSpec(
       String command, String url, Integer timeoutSeconds, Integer attempts, Integer intervalSeconds) {}

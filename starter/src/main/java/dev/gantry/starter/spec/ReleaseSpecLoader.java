@@ -49,7 +49,8 @@ public final class ReleaseSpecLoader {
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern IMAGE = Pattern.compile("([^@\\s]+)@(sha256:[0-9a-f]{64})");
-  private static final Set<String> TARGET_TYPES = Set.of(DeployTarget.LOCAL);
+  private static final List<String> TARGET_TYPES =
+      List.of(DeployTarget.LOCAL, DeployTarget.LAMBDA, DeployTarget.ECS);
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -96,11 +97,15 @@ public final class ReleaseSpecLoader {
         + " `requestedBy: <your name>` or pass --requested-by");
     ArtifactRef artifact = artifact(where, base, file.artifact(), problems);
     List<EnvironmentPlan> environments = environments(where, base, file, overrides, problems);
-    if (artifact != null && !artifact.isFile()) {
+    if (artifact != null) {
       for (EnvironmentPlan env : environments) {
-        if (DeployTarget.LOCAL.equals(env.target().type())) {
-          problems.add(where + ": field 'artifact.image': environment " + env.name() + " deploys to the"
-              + " local target, which deploys files: use `artifact: {file: ...}`");
+        String type = env.target().type();
+        if (!artifact.isFile() && !DeployTarget.ECS.equals(type)) {
+          problems.add(where + ": field 'artifact.image': environment " + env.name() + " deploys to the "
+              + type + " target, which deploys files: use `artifact: {file: ...}`");
+        } else if (artifact.isFile() && DeployTarget.ECS.equals(type)) {
+          problems.add(where + ": field 'artifact.file': environment " + env.name() + " deploys to the ecs"
+              + " target, which runs images: use `artifact: {image: repository@sha256:...}`");
         }
       }
     }
@@ -232,8 +237,12 @@ public final class ReleaseSpecLoader {
           + (primaries.isEmpty() ? "none" : String.join(", ", primaries)) + ")");
     }
     List<List<String>> waves = waves(where, env.waves(), regions, primary, problems);
-    DeployTarget target = target(where, base, env.target(), overrides, problems);
-    HealthCheck healthCheck = healthCheck(where, env.healthCheck(), problems);
+    DeployTarget target = target(where, base, env.target(), overrides, regions, problems);
+    boolean onAws = env.target() != null && AwsSection.isAwsType(env.target().type());
+    HealthCheck healthCheck = !onAws ? healthCheck(where, env.healthCheck(), problems)
+        : target == null ? null // the target's own problems are reported; its health check depends on it
+        : awsHealthCheck(where, env.healthCheck(), target, problems);
+    checkRange(where, "maxParallelRegions", env.maxParallelRegions(), 1, 100, problems);
     ApprovalPolicy approval = approval(where, env.approval(), problems);
     QualityGatePolicy quality = GateSections.quality(where, base, env.quality(), problems);
     CabPolicy cab = GateSections.cab(where, env.cab(), problems);
@@ -245,7 +254,7 @@ public final class ReleaseSpecLoader {
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification);
+        verification, env.maxParallelRegions());
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,
@@ -286,7 +295,7 @@ public final class ReleaseSpecLoader {
   }
 
   private static DeployTarget target(String where, Path base, EnvironmentConfigFile.TargetSpec spec,
-      Overrides overrides, List<String> problems) {
+      Overrides overrides, List<String> regions, List<String> problems) {
     if (spec == null || spec.type() == null) {
       problems.add(where + ": field 'target.type' is missing: use `target: {type: local, root: <folder>}`");
       return null;
@@ -295,6 +304,18 @@ public final class ReleaseSpecLoader {
       problems.add(where + ": field 'target.type' is " + quoted(spec.type())
           + "; supported: " + String.join(", ", TARGET_TYPES));
       return null;
+    }
+    if (AwsSection.isAwsType(spec.type())) {
+      if (spec.root() != null) {
+        problems.add(where + ": field 'target.root' is for local targets; a " + spec.type()
+            + " target is described by target.aws: remove root");
+      }
+      AwsSection.checkRegionNames(where, regions, problems);
+      var aws = AwsSection.resolve(where, spec.type(), spec.aws(), regions, problems);
+      return aws == null ? null : DeployTarget.aws(spec.type(), aws);
+    }
+    if (spec.aws() != null) {
+      problems.add(where + ": field 'target.aws' is for lambda and ecs targets, not " + spec.type());
     }
     if (overrides.targetRoot() != null) {
       return new DeployTarget(spec.type(), overrides.targetRoot().toAbsolutePath().normalize().toString());
@@ -305,6 +326,35 @@ public final class ReleaseSpecLoader {
       return null;
     }
     return new DeployTarget(spec.type(), base.resolve(spec.root()).normalize().toString());
+  }
+
+  /**
+   * On AWS the region's alarms and Route 53 health check are the health check; {@code healthCheck} may add
+   * a URL or command, and sets attempts and interval. One attempt watches for {@code healthyForSeconds},
+   * so its timeout must be longer than that.
+   */
+  private static HealthCheck awsHealthCheck(String where, HealthCheckSpec spec, DeployTarget target,
+      List<String> problems) {
+    int healthyFor = target.aws().healthyForSecondsOrDefault();
+    if (spec == null) {
+      return new HealthCheck(null, null, healthyFor + 30, null, null);
+    }
+    if (!blank(spec.command()) && !blank(spec.url())) {
+      problems.add(where + ": field 'healthCheck' takes at most one of 'command' or 'url'");
+    }
+    if (!blank(spec.url()) && !spec.url().matches("https?://\\S+")) {
+      problems.add(where + ": field 'healthCheck.url' must be an http:// or https:// URL");
+    }
+    checkRange(where, "healthCheck.timeoutSeconds", spec.timeoutSeconds(), 1, 7200, problems);
+    checkRange(where, "healthCheck.attempts", spec.attempts(), 1, 100, problems);
+    checkRange(where, "healthCheck.intervalSeconds", spec.intervalSeconds(), 1, 3600, problems);
+    if (spec.timeoutSeconds() != null && spec.timeoutSeconds() <= healthyFor) {
+      problems.add(where + ": field 'healthCheck.timeoutSeconds' (" + spec.timeoutSeconds() + ") must be longer"
+          + " than target.aws.healthyForSeconds (" + healthyFor + "): one health attempt watches that long");
+    }
+    int timeout = spec.timeoutSeconds() != null ? spec.timeoutSeconds() : healthyFor + 30;
+    return new HealthCheck(blank(spec.command()) ? null : spec.command(), blank(spec.url()) ? null : spec.url(),
+        timeout, spec.attempts(), spec.intervalSeconds());
   }
 
   private static HealthCheck healthCheck(String where, HealthCheckSpec spec, List<String> problems) {
@@ -364,6 +414,33 @@ public final class ReleaseSpecLoader {
     return new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours(), List.copyOf(groups),
         spec.expiresAfterHours(), spec.escalateAfterHours(), spec.escalationGroup(), spec.signedApprovals(),
         spec.emergencyGroup());
+  }
+
+  /**
+   * One environment of a release spec, for commands about an environment rather than a release
+   * ({@code gantry region ...}): the same checks as a release start, without the artifact.
+   */
+  public EnvironmentPlan loadEnvironment(Path specFile, String environment) {
+    Path spec = specFile.toAbsolutePath().normalize();
+    List<String> problems = new ArrayList<>();
+    ReleaseSpecFile file = read(spec, ReleaseSpecFile.class, problems);
+    if (file == null) {
+      throw new SpecException(problems);
+    }
+    Path base = spec.getParent();
+    Path config = base.resolve(file.environmentsDir() == null ? "environments" : file.environmentsDir())
+        .resolve(environment).resolve("config.yaml");
+    if (!Files.isRegularFile(config)) {
+      throw new SpecException(List.of(spec.getFileName() + ": environment '" + environment + "' has no config: "
+          + config + " does not exist"));
+    }
+    EnvironmentConfigFile env = read(config, EnvironmentConfigFile.class, problems);
+    EnvironmentPlan plan = env == null ? null
+        : environment(environment, base.relativize(config).toString(), base, env, Overrides.none(), problems);
+    if (!problems.isEmpty() || plan == null) {
+      throw new SpecException(problems);
+    }
+    return plan;
   }
 
   private <T> T read(Path file, Class<T> type, List<String> problems) {

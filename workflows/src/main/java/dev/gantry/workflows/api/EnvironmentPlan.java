@@ -27,6 +27,7 @@ import java.util.Map;
  * @param window        when deployments are allowed (windows, freezes, holidays), or null: always
  * @param verification  the signature verification gate, run before the environment and again in each
  *                      region right before its deploy; null is refused (fail closed)
+ * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -41,19 +42,20 @@ public record EnvironmentPlan(
     CabPolicy cab,
     NotifyPolicy notifications,
     DeploymentWindowPolicy window,
-    VerificationPolicy verification) {
+    VerificationPolicy verification,
+    Integer maxParallelRegions) {
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
-        VerificationPolicy.notRequired());
+        VerificationPolicy.notRequired(), null);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, VerificationPolicy.notRequired());
+        window, VerificationPolicy.notRequired(), null);
   }
 
   public List<String> regions() {

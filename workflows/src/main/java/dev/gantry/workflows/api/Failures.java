@@ -24,4 +24,8 @@ public final class Failures {
   public static final String SIGNATURE_REJECTED = "SignatureRejected";
   /** The request cannot be executed as given (bad plan). */
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
+  /** An AWS resource the target config names does not exist (bucket, function, alias, service, alarm). */
+  public static final String AWS_RESOURCE_MISSING = "AwsResourceMissing";
+  /** AWS refused the worker's credentials for an action (IAM). Never retried: a person must grant it. */
+  public static final String AWS_ACCESS_DENIED = "AwsAccessDenied";
 }

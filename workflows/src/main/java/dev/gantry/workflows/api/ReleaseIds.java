@@ -11,4 +11,9 @@ public final class ReleaseIds {
   public static String region(String releaseId, String environment, String region) {
     return releaseId + "/" + environment + "/" + region;
   }
+
+  /** The failover watch of one region: {@code failover/<app>/<env>/<region>}. */
+  public static String failover(String application, String environment, String region) {
+    return "failover/" + application + "/" + environment + "/" + region;
+  }
 }

@@ -99,6 +99,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
                   .build())
           .build();
 
+  /** Workflow.getVersion id of the maxParallelRegions limit within a wave. */
+  static final String MAX_PARALLEL_REGIONS_CHANGE = "max-parallel-regions";
+
   /** An approval gate re-reads the directory if its last read is older than this. */
   private static final Duration DIRECTORY_FRESHNESS = Duration.ofMinutes(1);
 
@@ -583,7 +586,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<String> failures = new ArrayList<>();
     for (List<String> wave : env.waves()) {
       holdWhilePaused(env.name());
-      failures.addAll(deployWave(env, wave, saga));
+      for (List<String> batch : batchesOf(env, wave)) {
+        failures.addAll(deployWave(env, batch, saga));
+        if (!failures.isEmpty()) {
+          break;
+        }
+      }
       if (!failures.isEmpty()) {
         break;
       }
@@ -600,6 +608,25 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         null);
     throw ApplicationFailure.newNonRetryableFailure(
         env.name() + ": " + String.join("; ", failures) + ". " + rollback, Failures.REGION_FAILED);
+  }
+
+  /**
+   * A wave as it is run: whole, or in batches of {@code maxParallelRegions} (in config order; a batch
+   * starts when the previous one is healthy). Versioned: releases started before the limit existed
+   * replay as one batch per wave.
+   */
+  private List<List<String>> batchesOf(EnvironmentPlan env, List<String> wave) {
+    Integer limit = env.maxParallelRegions();
+    if (limit == null || limit < 1 || wave.size() <= limit
+        || Workflow.getVersion(MAX_PARALLEL_REGIONS_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return List.of(wave);
+    }
+    List<List<String>> batches = new ArrayList<>();
+    for (int from = 0; from < wave.size(); from += limit) {
+      batches.add(wave.subList(from, Math.min(wave.size(), from + limit)));
+    }
+    return batches;
   }
 
   /** Starts every region of the wave at once, waits for all of them, returns the failures. */

@@ -122,7 +122,7 @@ class SignatureGatesWorkflowTest {
     List<EnvironmentPlan> environments = example.environments().stream()
         .map(plan -> new EnvironmentPlan(plan.name(), plan.primaryRegion(), plan.waves(), plan.target(),
             plan.healthCheck(), ApprovalPolicy.none(), plan.variables(), null, null, null, null,
-            policy.apply(plan)))
+            policy.apply(plan), null))
         .toList();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), null, signing);

@@ -1,0 +1,343 @@
+package dev.gantry.activities.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.local.Digests;
+import dev.gantry.workflows.api.DeployRequest;
+import dev.gantry.workflows.api.DeployResult;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.HealthCheckRequest;
+import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.RecordDeploymentRequest;
+import dev.gantry.workflows.api.RecordDeploymentResult;
+import dev.gantry.workflows.api.RollbackRequest;
+import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.aws.LambdaSettings;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+
+/**
+ * The {@code lambda} target: in each region, replicate the artifact (a deployment package) into the
+ * region's bucket, verify it, update the function's code from there, publish a version whose description
+ * is the release's version, and move the alias users call onto it.
+ *
+ * <p>What the alias pointed at before is written next to the replica
+ * ({@code <app>/<version>/.gantry-deploy-<env>.json}) before the alias moves, so a rollback knows where to
+ * go back to and a retried deploy returns the same answer. A retry finds the published version by its
+ * description and never publishes a second one.
+ */
+public class LambdaTarget implements TargetAdapter {
+  private static final Logger log = LoggerFactory.getLogger(LambdaTarget.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AwsClients clients;
+  private final ArtifactReplicator replicator;
+  private final RegionHealthChecks health;
+  private final Clock clock;
+
+  public LambdaTarget(AwsClients clients, ArtifactReplicator replicator, RegionHealthChecks health, Clock clock) {
+    this.clients = clients;
+    this.replicator = replicator;
+    this.health = health;
+    this.clock = clock;
+  }
+
+  /** Written before the alias moves: the release that moved it, and what it pointed at before. */
+  record DeployRecord(String releaseId, String version, String lambdaVersion, String previousLambdaVersion,
+      String previousLabel) {}
+
+  @Override
+  public String type() {
+    return DeployTarget.LAMBDA;
+  }
+
+  @Override
+  public DeployResult deploy(DeployRequest request) {
+    AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
+    LambdaSettings fn = lambdaOf(aws, request.environment());
+    String region = request.region();
+    Path artifact = verifiedArtifact(request);
+    LambdaClient lambda = clients.lambda(region);
+    FunctionConfiguration function = function(lambda, fn, region);
+    AwsTargets.requireAccount(aws, function.functionArn(), "function " + fn.functionName() + " in " + region);
+
+    String bucket = bucketOf(aws, region);
+    List<ArtifactReplicator.Replica> replicas = replicator.replicate(region, bucket, request.application(),
+        request.version(), artifact, request.artifact().digest());
+    String key = replicas.get(0).key();
+    String recordKey = recordKey(request.application(), request.version(), request.environment());
+
+    String aliasVersion = aliasVersion(lambda, fn, region);
+    Optional<FunctionConfiguration> published = publishedVersion(lambda, fn, region, request.version());
+    if (published.isPresent() && published.get().version().equals(aliasVersion)) {
+      DeployRecord record = readRecord(region, bucket, recordKey);
+      boolean ours = record != null && request.releaseId().equals(record.releaseId());
+      return new DeployResult(ours ? record.previousLabel() : null, !ours, aliasArn(function, fn));
+    }
+    String version = published.isPresent() ? published.get().version()
+        : publish(lambda, fn, region, bucket, key, request.version());
+    String previousLabel = aliasVersion == null ? null : label(lambda, fn, region, aliasVersion);
+    writeRecord(region, bucket, recordKey, new DeployRecord(request.releaseId(), request.version(), version,
+        aliasVersion, previousLabel));
+    pointAlias(lambda, fn, region, aliasVersion == null, version);
+    log.info("deployed release={} env={} region={} function={} version={} lambdaVersion={} previous={}",
+        request.releaseId(), request.environment(), region, fn.functionName(), request.version(), version,
+        previousLabel);
+    return new DeployResult(previousLabel, false, aliasArn(function, fn) + " -> version " + version);
+  }
+
+  @Override
+  public HealthCheckResult checkHealth(HealthCheckRequest request) {
+    AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
+    LambdaSettings fn = lambdaOf(aws, request.environment());
+    LambdaClient lambda = clients.lambda(request.region());
+    String aliasVersion = aliasVersion(lambda, fn, request.region());
+    Optional<FunctionConfiguration> ours = publishedVersion(lambda, fn, request.region(), request.version());
+    if (ours.isEmpty() || !ours.get().version().equals(aliasVersion)) {
+      throw ApplicationFailure.newFailure("alias " + fn.alias() + " of " + fn.functionName() + " in "
+          + request.region() + " points at version " + aliasVersion + ", not at " + request.version(),
+          Failures.UNHEALTHY);
+    }
+    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.functionName(),
+        "GANTRY_ALIAS", fn.alias()));
+  }
+
+  @Override
+  public RollbackResult rollback(RollbackRequest request) {
+    AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
+    LambdaSettings fn = lambdaOf(aws, request.environment());
+    String region = request.region();
+    LambdaClient lambda = clients.lambda(region);
+    function(lambda, fn, region);
+    String aliasVersion = aliasVersion(lambda, fn, region);
+    Optional<FunctionConfiguration> ours = publishedVersion(lambda, fn, region, request.version());
+    if (ours.isEmpty() || !ours.get().version().equals(aliasVersion)) {
+      // Never deployed here, or already undone, or someone moved on: not ours to change.
+      return new RollbackResult(false, aliasVersion == null ? null : label(lambda, fn, region, aliasVersion));
+    }
+    String bucket = bucketOf(aws, region);
+    DeployRecord record = readRecord(region, bucket,
+        recordKey(request.application(), request.version(), request.environment()));
+    if (record == null) {
+      throw AwsErrors.missing("cannot roll back " + fn.functionName() + " in " + region + ": no deploy record"
+          + " at s3://" + bucket + "/" + recordKey(request.application(), request.version(),
+              request.environment()) + " says what alias " + fn.alias() + " pointed at before " + request.version()
+          + "; move the alias by hand");
+    }
+    if (record.previousLambdaVersion() == null) {
+      // The alias did not exist before this version: remove it, as it was.
+      AwsErrors.call("delete alias " + fn.alias() + " of " + fn.functionName() + " in " + region,
+          () -> lambda.deleteAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+    } else {
+      AwsErrors.call("move alias " + fn.alias() + " back in " + region, () -> lambda.updateAlias(b -> b
+          .functionName(fn.functionName()).name(fn.alias()).functionVersion(record.previousLambdaVersion())));
+    }
+    log.warn("rolled back release={} env={} region={} function={} from={} to={} reason={}",
+        request.releaseId(), request.environment(), region, fn.functionName(), request.version(),
+        record.previousLabel(), request.reason());
+    return new RollbackResult(true, record.previousLabel());
+  }
+
+  @Override
+  public RecordDeploymentResult recordDeployment(RecordDeploymentRequest request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("application", request.application());
+    body.put("version", request.version());
+    body.put("artifactDigest", request.artifactDigest());
+    body.put("releaseId", request.releaseId());
+    body.put("regions", request.regions());
+    body.put("recordedAt", clock.instant().toString());
+    String key = request.application() + "/" + request.environment() + "/deployed.json";
+    String first = null;
+    for (String region : request.regions()) {
+      AwsTarget aws = AwsTargets.require(request.target(), request.environment(), region);
+      String bucket = bucketOf(aws, region);
+      replicator.writeText(region, bucket, key, json(body));
+      first = first == null ? "s3://" + bucket + "/" + key : first;
+    }
+    return new RecordDeploymentResult(first);
+  }
+
+  static String recordKey(String application, String version, String environment) {
+    return application + "/" + version + "/.gantry-deploy-" + environment + ".json";
+  }
+
+  private static LambdaSettings lambdaOf(AwsTarget aws, String environment) {
+    LambdaSettings fn = aws.lambda();
+    if (fn == null || fn.functionName() == null || fn.alias() == null) {
+      throw AwsErrors.invalid("target.aws.lambda needs functionName and alias for " + environment);
+    }
+    return fn;
+  }
+
+  static String bucketOf(AwsTarget aws, String region) {
+    String bucket = aws.bucketFor(region);
+    if (bucket == null || bucket.isBlank()) {
+      throw AwsErrors.invalid("no artifact bucket for " + region + ": set target.aws.artifactBucket (e.g."
+          + " gantry-artifacts-{region})");
+    }
+    return bucket;
+  }
+
+  private static Path verifiedArtifact(DeployRequest request) {
+    if (!request.artifact().isFile()) {
+      throw ApplicationFailure.newNonRetryableFailure("the lambda target deploys a deployment package"
+          + " (a file); artifact '" + request.artifact().location() + "' is of kind '"
+          + request.artifact().kind() + "'", Failures.UNSUPPORTED_TARGET);
+    }
+    Path source = Path.of(request.artifact().location());
+    if (!Files.isRegularFile(source)) {
+      throw ApplicationFailure.newNonRetryableFailure("artifact " + source + " does not exist on this worker",
+          Failures.ARTIFACT_DIGEST_MISMATCH);
+    }
+    String actual = Digests.sha256(source);
+    if (!actual.equals(request.artifact().digest())) {
+      throw ApplicationFailure.newNonRetryableFailure("artifact " + source + " has digest " + actual
+          + " but the release was started with " + request.artifact().digest() + ": refusing to replicate it",
+          Failures.ARTIFACT_DIGEST_MISMATCH);
+    }
+    return source;
+  }
+
+  private static FunctionConfiguration function(LambdaClient lambda, LambdaSettings fn, String region) {
+    try {
+      return lambda.getFunction(b -> b.functionName(fn.functionName())).configuration();
+    } catch (AwsServiceException e) {
+      if (AwsErrors.isMissing(e)) {
+        throw AwsErrors.missing("Lambda function " + fn.functionName() + " does not exist in " + region
+            + ": create it first (Gantry updates a function's code, it does not create functions), or fix"
+            + " target.aws.lambda.functionName");
+      }
+      throw AwsErrors.translate("read Lambda function " + fn.functionName() + " in " + region, e);
+    }
+  }
+
+  /** The version the alias points at, or null when the alias does not exist yet. */
+  private static String aliasVersion(LambdaClient lambda, LambdaSettings fn, String region) {
+    try {
+      return lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())).functionVersion();
+    } catch (AwsServiceException e) {
+      if (AwsErrors.isMissing(e)) {
+        return null;
+      }
+      throw AwsErrors.translate("read alias " + fn.alias() + " of " + fn.functionName() + " in " + region, e);
+    }
+  }
+
+  /** The published version whose description is the release's version: how a retry finds its own work. */
+  private static Optional<FunctionConfiguration> publishedVersion(LambdaClient lambda, LambdaSettings fn,
+      String region, String version) {
+    return AwsErrors.call("list versions of " + fn.functionName() + " in " + region, () ->
+        lambda.listVersionsByFunctionPaginator(b -> b.functionName(fn.functionName())).versions().stream()
+            .filter(v -> !"$LATEST".equals(v.version()) && version.equals(v.description()))
+            .findFirst());
+  }
+
+  private static String publish(LambdaClient lambda, LambdaSettings fn, String region, String bucket,
+      String key, String version) {
+    String what = "update code of " + fn.functionName() + " in " + region + " from s3://" + bucket + "/" + key;
+    String codeSha = AwsErrors.call(what, () -> lambda.updateFunctionCode(b -> b
+        .functionName(fn.functionName()).s3Bucket(bucket).s3Key(key)).codeSha256());
+    awaitUpdate(lambda, fn, region);
+    // CodeSha256 guards against publishing code someone else uploaded in between.
+    return AwsErrors.call("publish version " + version + " of " + fn.functionName() + " in " + region,
+        () -> lambda.publishVersion(b -> b.functionName(fn.functionName()).description(version)
+            .codeSha256(codeSha)).version());
+  }
+
+  private static void awaitUpdate(LambdaClient lambda, LambdaSettings fn, String region) {
+    for (int attempt = 0; ; attempt++) {
+      var config = AwsErrors.call("read " + fn.functionName() + " in " + region,
+          () -> lambda.getFunctionConfiguration(b -> b.functionName(fn.functionName())));
+      LastUpdateStatus status = config.lastUpdateStatus();
+      if (status == null || status == LastUpdateStatus.SUCCESSFUL) {
+        return;
+      }
+      if (status == LastUpdateStatus.FAILED) {
+        throw ApplicationFailure.newNonRetryableFailure("the code update of " + fn.functionName() + " in "
+            + region + " failed: " + config.lastUpdateStatusReason(), Failures.REGION_FAILED);
+      }
+      heartbeat("waiting for the code update of " + fn.functionName() + " in " + region);
+      sleep(Math.min(5_000, 500L * (attempt + 1)));
+    }
+  }
+
+  private static void pointAlias(LambdaClient lambda, LambdaSettings fn, String region, boolean create,
+      String version) {
+    String what = (create ? "create" : "move") + " alias " + fn.alias() + " of " + fn.functionName() + " in "
+        + region + " to version " + version;
+    if (create) {
+      AwsErrors.call(what, () -> lambda.createAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
+          .functionVersion(version)));
+    } else {
+      AwsErrors.call(what, () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
+          .functionVersion(version)));
+    }
+  }
+
+  /** A Lambda version as people know it: the Gantry version in its description, else its number. */
+  private static String label(LambdaClient lambda, LambdaSettings fn, String region, String lambdaVersion) {
+    String description = AwsErrors.call("read version " + lambdaVersion + " of " + fn.functionName(),
+        () -> lambda.getFunctionConfiguration(b -> b.functionName(fn.functionName()).qualifier(lambdaVersion))
+            .description());
+    return description == null || description.isBlank() ? "lambda version " + lambdaVersion : description;
+  }
+
+  private static String aliasArn(FunctionConfiguration function, LambdaSettings fn) {
+    return function.functionArn() + ":" + fn.alias();
+  }
+
+  private DeployRecord readRecord(String region, String bucket, String key) {
+    String text = replicator.readText(region, bucket, key);
+    try {
+      return text == null ? null : JSON.readValue(text, DeployRecord.class);
+    } catch (JsonProcessingException e) {
+      throw AwsErrors.invalid("s3://" + bucket + "/" + key + " is not a Gantry deploy record: " + e.getMessage());
+    }
+  }
+
+  private void writeRecord(String region, String bucket, String key, DeployRecord record) {
+    replicator.writeText(region, bucket, key, json(record));
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void heartbeat(String detail) {
+    try {
+      Activity.getExecutionContext().heartbeat(detail);
+    } catch (IllegalStateException notInAnActivity) {
+      // called directly (tests, tools): nobody to tell
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted", "Interrupted");
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.gantry.activities.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.activities.local.HealthChecker;
+import dev.gantry.activities.support.MotoServer;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.DeployRequest;
+import dev.gantry.workflows.api.DeployResult;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.RollbackRequest;
+import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.aws.EcsSettings;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * The ecs adapter against moto. moto runs no tasks, so the service is created with desiredCount 0: the
+ * steady-state wait then sees 0 of 0 running and returns at once.
+ */
+class AwsEcsTargetTest {
+  static final String REGION = "us-west-2";
+  static final String REPO = "123456789012.dkr.ecr.us-west-2.amazonaws.com/hello-service";
+  static final String OLD = "sha256:" + "a".repeat(64);
+  static final String NEW = "sha256:" + "b".repeat(64);
+  static MotoServer moto;
+  MotoWorld world;
+  EcsTarget target;
+  DeployTarget deployTarget;
+  String firstRevision;
+
+  @BeforeAll
+  static void startMoto() {
+    moto = MotoServer.start();
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void world() {
+    moto.reset();
+    world = new MotoWorld(moto);
+    EcsClient ecs = world.clients.ecs(REGION);
+    ecs.createCluster(b -> b.clusterName("hello"));
+    firstRevision = ecs.registerTaskDefinition(b -> b.family("hello-service").containerDefinitions(
+        c -> c.name("app").image(REPO + "@" + OLD).memory(256),
+        c -> c.name("sidecar").image("public.ecr.aws/envoy:v1").memory(64)))
+        .taskDefinition().taskDefinitionArn();
+    ecs.createService(b -> b.cluster("hello").serviceName("hello-service").taskDefinition(firstRevision)
+        .desiredCount(0));
+    target = new EcsTarget(world.clients, new RegionHealthChecks(world.clients, new HealthChecker()));
+    deployTarget = DeployTarget.aws(DeployTarget.ECS, new AwsTarget(MotoWorld.ACCOUNT, null, null,
+        new EcsSettings("hello", "hello-service", "app", 60), null, Map.of(), 0));
+  }
+
+  @AfterEach
+  void close() {
+    world.close();
+  }
+
+  DeployRequest deploy(String releaseId) {
+    return new DeployRequest(releaseId, "hello-service", "1.4.0", new ArtifactRef(ArtifactRef.IMAGE, REPO, NEW),
+        "production", REGION, deployTarget);
+  }
+
+  String serviceTaskDefinition() {
+    return world.clients.ecs(REGION).describeServices(b -> b.cluster("hello").services("hello-service"))
+        .services().get(0).taskDefinition();
+  }
+
+  String appImage(String taskDefinition) {
+    return world.clients.ecs(REGION).describeTaskDefinition(b -> b.taskDefinition(taskDefinition))
+        .taskDefinition().containerDefinitions().stream().filter(c -> c.name().equals("app")).findFirst()
+        .orElseThrow().image();
+  }
+
+  @Test
+  void deployRegistersTheImageByDigestUpdatesTheServiceOnceAndRollbackRestoresThePreviousRevision() {
+    DeployResult deployed = target.deploy(deploy("release/hello-service/1.4.0"));
+
+    String revision = serviceTaskDefinition();
+    assertThat(revision).isNotEqualTo(firstRevision).endsWith("hello-service:2");
+    assertThat(appImage(revision)).isEqualTo(REPO + "@" + NEW);
+    assertThat(deployed.previousVersion()).isEqualTo("hello-service:1");
+    assertThat(deployed.alreadyCurrent()).isFalse();
+
+    DeployResult retried = target.deploy(deploy("release/hello-service/1.4.0"));
+    assertThat(retried.alreadyCurrent()).isFalse();
+    assertThat(retried.previousVersion()).isEqualTo("hello-service:1");
+    assertThat(world.clients.ecs(REGION).listTaskDefinitions(b -> b.familyPrefix("hello-service"))
+        .taskDefinitionArns()).as("a retry registers nothing new").hasSize(2);
+
+    RollbackResult undone = target.rollback(new RollbackRequest("release/hello-service/1.4.0", "hello-service",
+        "1.4.0", "production", REGION, deployTarget, "test"));
+    assertThat(undone).isEqualTo(new RollbackResult(true, "hello-service:1"));
+    assertThat(serviceTaskDefinition()).isEqualTo(firstRevision);
+    assertThat(target.rollback(new RollbackRequest("release/hello-service/1.4.0", "hello-service", "1.4.0",
+        "production", REGION, deployTarget, "again")).changed()).isFalse();
+  }
+
+  @Test
+  void aMissingServiceIsAClearNonRetryableError() {
+    DeployTarget wrong = DeployTarget.aws(DeployTarget.ECS, new AwsTarget(MotoWorld.ACCOUNT, null, null,
+        new EcsSettings("hello", "no-such-service", "app", 60), null, Map.of(), 0));
+
+    assertThatThrownBy(() -> target.deploy(new DeployRequest("r", "hello-service", "1.4.0",
+        new ArtifactRef(ArtifactRef.IMAGE, REPO, NEW), "production", REGION, wrong)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.isNonRetryable()).isTrue();
+          assertThat(failure.getType()).isIn(Failures.AWS_RESOURCE_MISSING);
+          assertThat(failure.getOriginalMessage()).contains("no-such-service");
+        });
+  }
+}

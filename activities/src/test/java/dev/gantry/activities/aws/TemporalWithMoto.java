@@ -1,0 +1,48 @@
+package dev.gantry.activities.aws;
+
+import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
+import dev.gantry.activities.local.HealthChecker;
+import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.failover.RegionFailoverWorkflowImpl;
+import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.release.ReleaseWorkflowImpl;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The real release, region and failover workflows on Temporal's test server (time skipping), with the
+ * real AWS activities pointed at moto and the real audit log in a temp folder.
+ */
+final class TemporalWithMoto implements AutoCloseable {
+  final TestWorkflowEnvironment env;
+  final Path auditLog;
+
+  TemporalWithMoto(MotoWorld world, Path dir) {
+    env = TestWorkflowEnvironment.newInstance();
+    for (var key : SearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    auditLog = dir.resolve("audit.jsonl");
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
+        RegionFailoverWorkflowImpl.class);
+    RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
+    worker.registerActivitiesImplementations(
+        new DeploymentActivitiesImpl(List.of(new LambdaTarget(world.clients,
+            new ArtifactReplicator(world.clients), health, Clock.systemUTC()))),
+        new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
+        new JsonlAuditLog(auditLog, dir.resolve("reviews")));
+    env.start();
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.gantry.workflows.api.traffic;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * The traffic port: how healthy a region is, and how users' requests are split between the regions of
+ * an environment (Route 53 records). Every method is idempotent: weights are set, never added to.
+ */
+@ActivityInterface(namePrefix = "RegionTraffic.")
+public interface RegionTrafficActivities {
+
+  /**
+   * Reads every check of one region once (alarms, Route 53 health check, HTTP). An unhealthy region is
+   * an answer, not a failure; the activity fails only when it cannot look (no access, bad config).
+   */
+  @ActivityMethod(name = "RegionTraffic.readRegionHealth")
+  RegionHealth readRegionHealth(RegionHealthRequest request);
+
+  /** Sets the weights of the environment's records (UPSERT) and returns them as read back. */
+  @ActivityMethod(name = "RegionTraffic.shiftTraffic")
+  TrafficWeights shiftTraffic(ShiftTrafficRequest request);
+
+  /** The weights the environment's records have now. */
+  @ActivityMethod(name = "RegionTraffic.readTraffic")
+  TrafficWeights readTraffic(ReadTrafficRequest request);
+}
