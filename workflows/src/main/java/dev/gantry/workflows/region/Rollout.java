@@ -194,6 +194,7 @@ final class Rollout {
       result = AnalysisResult.inconclusive("metrics could not be read: " + FailureReasons.of(unreadable));
     }
     lastAnalysis = result.verdict() + ": " + result.detail();
+    history.set(history.size() - 1, history.get(history.size() - 1) + " " + result.verdict());
     log.info("analysis release={} region={} step={} weight={} {}", request.releaseId(), request.region(), step,
         weight, lastAnalysis);
     if (AnalysisResult.FAIL.equals(result.verdict())) {
