@@ -12,6 +12,11 @@ import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import java.net.URI;
 import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.deploy.TrafficAdapter;
+import dev.gantry.activities.deploy.TrafficShiftActivitiesImpl;
+import dev.gantry.activities.analysis.MetricsAnalysis;
+import dev.gantry.workflows.api.rollout.AnalysisActivities;
+import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.activities.audit.JsonlAuditLog;
@@ -80,6 +85,18 @@ public class WorkerConfiguration {
   @Bean
   RegionTrafficActivities regionTrafficActivities(AwsClients aws, RegionHealthChecks health) {
     return new RegionTrafficActivitiesImpl(health, new TrafficRouter(aws));
+  }
+
+  /** Progressive rollouts: dark launch and traffic weights on the targets that can split traffic. */
+  @Bean
+  TrafficShiftActivities trafficShiftActivities(List<TrafficAdapter> targets) {
+    return new TrafficShiftActivitiesImpl(targets);
+  }
+
+  /** The analysis after each rollout step: the Gantry metrics endpoint and CloudWatch. */
+  @Bean
+  AnalysisActivities analysisActivities(AwsClients aws) {
+    return new MetricsAnalysis(aws, Clock.systemUTC());
   }
 
   @Bean

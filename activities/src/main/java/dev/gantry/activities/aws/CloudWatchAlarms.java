@@ -98,6 +98,83 @@ public class CloudWatchAlarms implements AutoCloseable {
     call("PutMetricAlarm", params);
   }
 
+  /** One {@code MetricStat} query of {@code GetMetricData}. */
+  public record MetricQuery(String id, String namespace, String metric, Map<String, String> dimensions, String stat,
+      int periodSeconds) {}
+
+  /**
+   * {@code GetMetricData} over the Query protocol: per query id, the values of its periods (newest first as
+   * CloudWatch returns them). A statistic the service cannot compute comes back without values.
+   */
+  public Map<String, List<Double>> metricData(List<MetricQuery> queries, java.time.Instant start,
+      java.time.Instant end) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < queries.size(); i++) {
+      MetricQuery query = queries.get(i);
+      String prefix = "MetricDataQueries.member." + (i + 1) + ".";
+      params.put(prefix + "Id", query.id());
+      params.put(prefix + "MetricStat.Metric.Namespace", query.namespace());
+      params.put(prefix + "MetricStat.Metric.MetricName", query.metric());
+      int d = 1;
+      for (Map.Entry<String, String> dimension : query.dimensions().entrySet()) {
+        params.put(prefix + "MetricStat.Metric.Dimensions.member." + d + ".Name", dimension.getKey());
+        params.put(prefix + "MetricStat.Metric.Dimensions.member." + d + ".Value", dimension.getValue());
+        d++;
+      }
+      params.put(prefix + "MetricStat.Period", String.valueOf(query.periodSeconds()));
+      params.put(prefix + "MetricStat.Stat", query.stat());
+      params.put(prefix + "ReturnData", "true");
+    }
+    params.put("StartTime", start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    params.put("EndTime", end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    Document answer = call("GetMetricData", params);
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    NodeList results = answer.getElementsByTagName("MetricDataResults");
+    if (results.getLength() == 0) {
+      return values;
+    }
+    NodeList members = ((Element) results.item(0)).getChildNodes();
+    for (int i = 0; i < members.getLength(); i++) {
+      if (!(members.item(i) instanceof Element member)) {
+        continue;
+      }
+      String id = text(member, "Id");
+      List<Double> numbers = new ArrayList<>();
+      NodeList valueLists = member.getElementsByTagName("Values");
+      if (valueLists.getLength() > 0) {
+        NodeList items = ((Element) valueLists.item(0)).getElementsByTagName("member");
+        for (int j = 0; j < items.getLength(); j++) {
+          try {
+            numbers.add(Double.parseDouble(items.item(j).getTextContent().trim()));
+          } catch (NumberFormatException notANumber) {
+            // a statistic the service could not compute
+          }
+        }
+      }
+      values.put(id, numbers);
+    }
+    return values;
+  }
+
+  /** {@code PutMetricData} of one value (tests and demos seed metrics with it). */
+  public void putMetricData(String namespace, String metric, Map<String, String> dimensions, double value,
+      String unit, java.time.Instant timestamp) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("Namespace", namespace);
+    params.put("MetricData.member.1.MetricName", metric);
+    params.put("MetricData.member.1.Value", String.valueOf(value));
+    params.put("MetricData.member.1.Unit", unit);
+    params.put("MetricData.member.1.Timestamp", timestamp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .toString());
+    int d = 1;
+    for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
+      params.put("MetricData.member.1.Dimensions.member." + d + ".Name", dimension.getKey());
+      params.put("MetricData.member.1.Dimensions.member." + d + ".Value", dimension.getValue());
+      d++;
+    }
+    call("PutMetricData", params);
+  }
+
   private Document call(String action, Map<String, String> params) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("Action", action);

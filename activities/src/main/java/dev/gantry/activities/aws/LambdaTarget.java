@@ -3,6 +3,11 @@ package dev.gantry.activities.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.deploy.TrafficAdapter;
+import dev.gantry.workflows.api.rollout.WeightRequest;
+import dev.gantry.workflows.api.rollout.WeightResult;
+import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
+import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.workflows.api.DeployRequest;
 import dev.gantry.workflows.api.DeployResult;
@@ -42,7 +47,7 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  * go back to and a retried deploy returns the same answer. A retry finds the published version by its
  * description and never publishes a second one.
  */
-public class LambdaTarget implements TargetAdapter {
+public class LambdaTarget implements TargetAdapter, TrafficAdapter {
   private static final Logger log = LoggerFactory.getLogger(LambdaTarget.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,6 +74,83 @@ public class LambdaTarget implements TargetAdapter {
 
   @Override
   public DeployResult deploy(DeployRequest request) {
+    return install(request, false);
+  }
+
+  /**
+   * The dark launch: publish the version (and write the deploy record) but leave the alias where it is,
+   * so no user reaches it. On a first deploy (no alias yet) there is nothing to split: the alias is created
+   * on the new version, and the steps find it at 100%.
+   */
+  @Override
+  public DeployResult deployDark(DeployRequest request) {
+    return install(request, true);
+  }
+
+  /** Region health (alarms, URL) with {@code GANTRY_QUALIFIER} naming the new version for direct invokes. */
+  @Override
+  public HealthCheckResult smokeCheck(HealthCheckRequest request) {
+    AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
+    LambdaSettings fn = lambdaOf(aws, request.environment());
+    LambdaClient lambda = clients.lambda(request.region());
+    FunctionConfiguration ours = publishedVersion(lambda, fn, request.region(), request.version())
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(request.version() + " is not published"
+            + " in " + fn.functionName() + " in " + request.region(), Failures.REGION_FAILED));
+    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.functionName(),
+        "GANTRY_ALIAS", fn.alias(), "GANTRY_QUALIFIER", ours.version(), "GANTRY_DARK", "true"));
+  }
+
+  /**
+   * Below 100: the alias stays on the stable version with {@code additionalVersionWeights = {new: w/100}}.
+   * At 100: the alias moves to the new version and its routing config is emptied, in one call.
+   */
+  @Override
+  public WeightResult setWeight(WeightRequest request) {
+    AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
+    LambdaSettings fn = lambdaOf(aws, request.environment());
+    String region = request.region();
+    LambdaClient lambda = clients.lambda(region);
+    String ours = publishedVersion(lambda, fn, region, request.version())
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("cannot send traffic to "
+            + request.version() + " of " + fn.functionName() + " in " + region + ": it is not published",
+            Failures.REGION_FAILED)).version();
+    GetAliasResponse alias = AwsErrors.call("read alias " + fn.alias() + " of " + fn.functionName() + " in "
+        + region, () -> lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+    String stable = alias.functionVersion();
+    if (ours.equals(stable)) {
+      if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()
+          && !alias.routingConfig().additionalVersionWeights().isEmpty()) {
+        clearRouting(lambda, fn, region, ours);
+      }
+      return new WeightResult(100, request.version(), "alias " + fn.alias() + " -> version " + ours);
+    }
+    if (request.weight() >= 100) {
+      AwsErrors.call("move alias " + fn.alias() + " of " + fn.functionName() + " in " + region + " to version "
+          + ours, () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
+              .functionVersion(ours).routingConfig(AliasRoutingConfiguration.builder()
+                  .additionalVersionWeights(Map.of()).build())));
+      log.info("traffic release={} region={} function={} alias={} -> version {} (100%)", request.releaseId(),
+          region, fn.functionName(), fn.alias(), ours);
+      return new WeightResult(100, request.version(), "alias " + fn.alias() + " -> version " + ours);
+    }
+    double share = request.weight() / 100.0;
+    AwsErrors.call("route " + request.weight() + "% of alias " + fn.alias() + " of " + fn.functionName() + " in "
+        + region + " to version " + ours, () -> lambda.updateAlias(b -> b.functionName(fn.functionName())
+            .name(fn.alias()).functionVersion(stable).routingConfig(AliasRoutingConfiguration.builder()
+                .additionalVersionWeights(request.weight() == 0 ? Map.of() : Map.of(ours, share)).build())));
+    log.info("traffic release={} region={} function={} alias={} stable={} canary={} weight={}",
+        request.releaseId(), region, fn.functionName(), fn.alias(), stable, ours, share);
+    return new WeightResult(request.weight(), label(lambda, fn, region, stable), "alias " + fn.alias() + " -> "
+        + stable + " + " + ours + " at " + share);
+  }
+
+  private static void clearRouting(LambdaClient lambda, LambdaSettings fn, String region, String version) {
+    AwsErrors.call("clear the routing of alias " + fn.alias() + " of " + fn.functionName() + " in " + region,
+        () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias()).functionVersion(version)
+            .routingConfig(AliasRoutingConfiguration.builder().additionalVersionWeights(Map.of()).build())));
+  }
+
+  private DeployResult install(DeployRequest request, boolean dark) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
     LambdaSettings fn = lambdaOf(aws, request.environment());
     String region = request.region();
@@ -95,6 +177,12 @@ public class LambdaTarget implements TargetAdapter {
     String previousLabel = aliasVersion == null ? null : label(lambda, fn, region, aliasVersion);
     writeRecord(region, bucket, recordKey, new DeployRecord(request.releaseId(), request.version(), version,
         aliasVersion, previousLabel));
+    if (dark && aliasVersion != null) {
+      log.info("dark launch release={} env={} region={} function={} version={} lambdaVersion={} stable={}",
+          request.releaseId(), request.environment(), region, fn.functionName(), request.version(), version,
+          previousLabel);
+      return new DeployResult(previousLabel, false, aliasArn(function, fn) + " (version " + version + " at 0%)");
+    }
     pointAlias(lambda, fn, region, aliasVersion == null, version);
     log.info("deployed release={} env={} region={} function={} version={} lambdaVersion={} previous={}",
         request.releaseId(), request.environment(), region, fn.functionName(), request.version(), version,
@@ -127,6 +215,20 @@ public class LambdaTarget implements TargetAdapter {
     function(lambda, fn, region);
     String aliasVersion = aliasVersion(lambda, fn, region);
     Optional<FunctionConfiguration> ours = publishedVersion(lambda, fn, region, request.version());
+    if (ours.isPresent() && !ours.get().version().equals(aliasVersion) && aliasVersion != null) {
+      GetAliasResponse alias = AwsErrors.call("read alias " + fn.alias() + " in " + region,
+          () -> lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+      if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()
+          && alias.routingConfig().additionalVersionWeights().containsKey(ours.get().version())) {
+        // A canary in progress: the stable version gets all the traffic back; the alias never left it.
+        clearRouting(lambda, fn, region, aliasVersion);
+        String stable = label(lambda, fn, region, aliasVersion);
+        log.warn("canary rolled back release={} env={} region={} function={} canary={} stable={} reason={}",
+            request.releaseId(), request.environment(), region, fn.functionName(), request.version(), stable,
+            request.reason());
+        return new RollbackResult(true, stable);
+      }
+    }
     if (ours.isEmpty() || !ours.get().version().equals(aliasVersion)) {
       // Never deployed here, or already undone, or someone moved on: not ours to change.
       return new RollbackResult(false, aliasVersion == null ? null : label(lambda, fn, region, aliasVersion));

@@ -3,6 +3,9 @@ package dev.gantry.activities.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.deploy.TrafficAdapter;
+import dev.gantry.workflows.api.rollout.WeightRequest;
+import dev.gantry.workflows.api.rollout.WeightResult;
 import dev.gantry.workflows.api.DeployRequest;
 import dev.gantry.workflows.api.DeployResult;
 import dev.gantry.workflows.api.DeployTarget;
@@ -36,13 +39,18 @@ import org.slf4j.LoggerFactory;
  * atomically. Each version folder remembers what was current before it ({@code .previous}), so a
  * retried deploy returns the same answer and a rollback knows where to go back to.
  */
-public class LocalTarget implements TargetAdapter {
+public class LocalTarget implements TargetAdapter, TrafficAdapter {
   private static final Logger log = LoggerFactory.getLogger(LocalTarget.class);
   static final String CURRENT = "current";
   static final String RELEASES = "releases";
   static final String PREVIOUS_MARKER = ".previous";
   static final String FLIPPED_BY_MARKER = ".flipped-by";
   static final String DEPLOY_RECORD = ".gantry-deploy.json";
+  /** The traffic split of a region: {@code {"stable": "1.3.0", "canary": "1.4.0", "canaryWeight": 25}}. */
+  public static final String ROUTING = "routing.json";
+
+  /** What {@code routing.json} holds; canary null when all traffic goes to stable. */
+  public record Routing(String stable, String canary, int canaryWeight) {}
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final HealthChecker healthChecker;
@@ -60,6 +68,83 @@ public class LocalTarget implements TargetAdapter {
 
   @Override
   public DeployResult deploy(DeployRequest request) {
+    return install(request, false);
+  }
+
+  /**
+   * The dark launch: the version is installed beside the live one and {@code routing.json} names it as
+   * the canary at 0%; {@code current} does not move until {@link #setWeight} reaches 100.
+   */
+  @Override
+  public DeployResult deployDark(DeployRequest request) {
+    return install(request, true);
+  }
+
+  @Override
+  public HealthCheckResult smokeCheck(HealthCheckRequest request) {
+    Path regionDir = regionDir(request.target(), request.environment(), request.region());
+    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    if (!Files.isDirectory(versionDir)) {
+      throw ApplicationFailure.newNonRetryableFailure(request.version() + " is not installed in " + regionDir,
+          Failures.REGION_FAILED);
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GANTRY_APPLICATION", request.application());
+    env.put("GANTRY_VERSION", request.version());
+    env.put("GANTRY_ENVIRONMENT", request.environment());
+    env.put("GANTRY_REGION", request.region());
+    env.put("GANTRY_REGION_DIR", regionDir.toString());
+    // The check runs against the new version itself, which no user reaches yet.
+    env.put("GANTRY_CURRENT_DIR", versionDir.toString());
+    env.put("GANTRY_DARK", "true");
+    return healthChecker.check(request.healthCheck(), regionDir, env);
+  }
+
+  @Override
+  public WeightResult setWeight(WeightRequest request) {
+    Path regionDir = regionDir(request.target(), request.environment(), request.region());
+    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    if (!Files.isDirectory(versionDir)) {
+      throw ApplicationFailure.newNonRetryableFailure("cannot send traffic to " + request.version() + " in "
+          + request.region() + ": it is not installed (" + versionDir + ")", Failures.REGION_FAILED);
+    }
+    String current = currentVersion(regionDir);
+    try {
+      if (request.weight() >= 100) {
+        if (!request.version().equals(current)) {
+          Files.writeString(versionDir.resolve(FLIPPED_BY_MARKER), request.releaseId());
+          pointCurrentAt(regionDir, request.version());
+        }
+        writeRouting(regionDir, new Routing(request.version(), null, 0));
+        return new WeightResult(100, request.version(), regionDir.resolve(ROUTING).toString());
+      }
+      if (request.version().equals(current)) {
+        return new WeightResult(100, current, request.version() + " is already current in " + regionDir);
+      }
+      writeRouting(regionDir, new Routing(current, request.version(), request.weight()));
+      log.info("traffic release={} env={} region={} canary={} weight={} stable={}", request.releaseId(),
+          request.environment(), request.region(), request.version(), request.weight(), current);
+      return new WeightResult(request.weight(), current, regionDir.resolve(ROUTING).toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot shift traffic in " + regionDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The region's routing file, or null when it has none (never rolled out progressively). */
+  public Routing routing(Path regionDir) {
+    Path file = regionDir.resolve(ROUTING);
+    try {
+      return Files.exists(file) ? json.readValue(file.toFile(), Routing.class) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeRouting(Path regionDir, Routing routing) throws IOException {
+    writeAtomically(regionDir.resolve(ROUTING), json.writeValueAsBytes(routing));
+  }
+
+  private DeployResult install(DeployRequest request, boolean dark) {
     if (!request.artifact().isFile()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "the local target deploys files; artifact '" + request.artifact().location() + "' is of kind '"
@@ -86,8 +171,17 @@ public class LocalTarget implements TargetAdapter {
         return new DeployResult(readPrevious(versionDir), !ours, versionDir.toString());
       }
       Files.writeString(versionDir.resolve(PREVIOUS_MARKER), current == null ? "" : current);
+      if (dark) {
+        writeRouting(regionDir, new Routing(current, request.version(), 0));
+        log.info("dark launch release={} env={} region={} version={} stable={}", request.releaseId(),
+            request.environment(), request.region(), request.version(), current);
+        return new DeployResult(current, false, versionDir + " (0% of the traffic)");
+      }
       Files.writeString(versionDir.resolve(FLIPPED_BY_MARKER), request.releaseId());
       pointCurrentAt(regionDir, request.version());
+      if (Files.exists(regionDir.resolve(ROUTING))) {
+        writeRouting(regionDir, new Routing(request.version(), null, 0));
+      }
       log.info("deployed release={} env={} region={} version={} previous={}", request.releaseId(),
           request.environment(), request.region(), request.version(), current);
       return new DeployResult(current, false, versionDir.toString());
@@ -118,6 +212,19 @@ public class LocalTarget implements TargetAdapter {
   public RollbackResult rollback(RollbackRequest request) {
     Path regionDir = regionDir(request.target(), request.environment(), request.region());
     String current = currentVersion(regionDir);
+    Routing routing = routing(regionDir);
+    if (routing != null && request.version().equals(routing.canary()) && !request.version().equals(current)) {
+      // A canary in progress: all traffic back to the stable version, which never stopped being current.
+      try {
+        writeRouting(regionDir, new Routing(current, null, 0));
+      } catch (IOException e) {
+        throw new UncheckedIOException("rollback of " + regionDir + " failed: " + e.getMessage(), e);
+      }
+      log.warn("canary rolled back release={} env={} region={} canary={} weight={} stable={} reason={}",
+          request.releaseId(), request.environment(), request.region(), request.version(),
+          routing.canaryWeight(), current, request.reason());
+      return new RollbackResult(true, current);
+    }
     if (!request.version().equals(current)) {
       return new RollbackResult(false, current);
     }
@@ -133,6 +240,9 @@ public class LocalTarget implements TargetAdapter {
               + " is gone", Failures.UNSUPPORTED_TARGET);
         }
         pointCurrentAt(regionDir, previous);
+      }
+      if (routing != null) {
+        writeRouting(regionDir, new Routing(previous, null, 0));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("rollback of " + regionDir + " failed: " + e.getMessage(), e);

@@ -59,6 +59,59 @@ class LocalTargetTest {
   // ----- deploy -----------------------------------------------------------------------------------
 
   @Test
+  void aDarkLaunchInstallsBesideTheLiveVersionAndTheRoutingFileFollowsTheStepsToTheFlip() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    ArtifactRef v11 = artifact("1.1", "hello 1.1");
+
+    DeployResult dark = local.deployDark(deploy("1.1", v11));
+    assertThat(dark.previousVersion()).isEqualTo("1.0");
+    assertThat(local.currentVersion(regionDir)).as("no user traffic yet").isEqualTo("1.0");
+    assertThat(local.routing(regionDir)).isEqualTo(new LocalTarget.Routing("1.0", "1.1", 0));
+    HealthCheckResult smoke = local.smokeCheck(new HealthCheckRequest(APP, "1.1", ENV, REGION, target,
+        new HealthCheck("test \"$GANTRY_VERSION\" = 1.1 && cat \"$GANTRY_CURRENT_DIR/hello-1.1.txt\"", null, 5, 1,
+            1)));
+    assertThat(smoke.detail()).as("the smoke check ran against the dark version").isEqualTo("hello 1.1");
+
+    for (int weight : new int[] {10, 50}) {
+      assertThat(local.setWeight(weight("1.1", weight)).weight()).isEqualTo(weight);
+      assertThat(local.routing(regionDir)).isEqualTo(new LocalTarget.Routing("1.0", "1.1", weight));
+      assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    }
+    local.setWeight(weight("1.1", 100));
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.1");
+    assertThat(local.routing(regionDir)).isEqualTo(new LocalTarget.Routing("1.1", null, 0));
+    assertThat(new ObjectMapper().readTree(regionDir.resolve("routing.json").toFile()).get("stable").asText())
+        .isEqualTo("1.1");
+
+    RollbackResult undone = local.rollback(new RollbackRequest("release/" + APP + "/1.1", APP, "1.1", ENV, REGION,
+        target, "test"));
+    assertThat(undone).isEqualTo(new RollbackResult(true, "1.0"));
+    assertThat(local.routing(regionDir)).isEqualTo(new LocalTarget.Routing("1.0", null, 0));
+    assertNoLeftovers();
+  }
+
+  @Test
+  void rollingBackACanaryPutsAllTrafficBackOnTheStableVersion() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    local.deployDark(deploy("1.1", artifact("1.1", "hello 1.1")));
+    local.setWeight(weight("1.1", 25));
+
+    RollbackResult undone = local.rollback(new RollbackRequest("release/" + APP + "/1.1", APP, "1.1", ENV, REGION,
+        target, "analysis failed"));
+
+    assertThat(undone).isEqualTo(new RollbackResult(true, "1.0"));
+    assertThat(local.routing(regionDir)).isEqualTo(new LocalTarget.Routing("1.0", null, 0));
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    assertThat(local.rollback(new RollbackRequest("release/" + APP + "/1.1", APP, "1.1", ENV, REGION, target,
+        "again")).changed()).as("idempotent").isFalse();
+  }
+
+  private dev.gantry.workflows.api.rollout.WeightRequest weight(String version, int percent) {
+    return new dev.gantry.workflows.api.rollout.WeightRequest("release/" + APP + "/" + version, APP, version, ENV,
+        REGION, target, percent);
+  }
+
+  @Test
   void deployInstallsTheVersionAndPointsCurrentAtIt() throws IOException {
     ArtifactRef artifact = artifact("1.0", "hello 1.0\n");
 

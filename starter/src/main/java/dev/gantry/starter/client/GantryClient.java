@@ -14,6 +14,13 @@ import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.EnvironmentStatus;
+import dev.gantry.workflows.api.RegionState;
+import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.rollout.CanaryCommand;
+import dev.gantry.workflows.api.rollout.CanaryCommandResult;
+import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.release.ReleaseWorkflow;
@@ -149,7 +156,84 @@ public class GantryClient implements AutoCloseable {
 
   public ReleaseStatus status(String releaseId) {
     String id = normalize(releaseId);
-    return onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status());
+    return withRollouts(onRelease(id, "status query",
+        () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status()));
+  }
+
+  /**
+   * A region in a progressive rollout keeps its step, weight and analysis in its own workflow (the child
+   * {@code release/<app>/<version>/<env>/<region>}), so that steps cost the release's history nothing:
+   * the client asks each deploying region and shows its answer in place of the release's line.
+   */
+  ReleaseStatus withRollouts(ReleaseStatus status) {
+    if (status == null || status.environments() == null) {
+      return status;
+    }
+    List<EnvironmentStatus> environments = new java.util.ArrayList<>();
+    boolean changed = false;
+    for (EnvironmentStatus env : status.environments()) {
+      List<RegionStatus> regions = new java.util.ArrayList<>();
+      for (RegionStatus region : env.regions()) {
+        RegionStatus live = region;
+        if (region.state() == RegionState.DEPLOYING) {
+          try {
+            RegionStatus child = client.newWorkflowStub(RegionDeploymentWorkflow.class,
+                ReleaseIds.region(status.releaseId(), env.environment(), region.region())).status();
+            if (child != null && child.rollout() != null) {
+              live = new RegionStatus(region.region(), region.state(), region.previousVersion(), child.detail(),
+                  child.rollout());
+              changed = true;
+            }
+          } catch (RuntimeException notThere) {
+            // not started yet, or no worker answers: the release's own line stands
+          }
+        }
+        regions.add(live);
+      }
+      environments.add(new EnvironmentStatus(env.environment(), env.state(), regions, env.waitingFor()));
+    }
+    if (!changed) {
+      return status;
+    }
+    return new ReleaseStatus(status.releaseId(), status.application(), status.version(), status.artifactDigest(),
+        status.requestedBy(), status.state(), status.stage(), environments, status.approvals(), status.timeline(),
+        status.startedAt(), status.finishedAt(), status.failureReason(), status.overrides(), status.gates(),
+        status.signatures());
+  }
+
+  /**
+   * Sends a canary command ({@code canaryCommand} update, validated) to one region, or to every region of
+   * the environment whose rollout is in progress when {@code region} is null. Refused: {@link GateRefusedException}.
+   */
+  public List<CanaryCommandResult> canary(String releaseId, String environment, String region,
+      CanaryCommand command) {
+    String id = normalize(releaseId);
+    ReleaseStatus status = onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id)
+        .status());
+    EnvironmentStatus env = status.environments().stream().filter(e -> e.environment().equals(environment))
+        .findFirst().orElseThrow(() -> new GantryException(id + " has no environment " + environment + " (it has "
+            + String.join(", ", status.environments().stream().map(EnvironmentStatus::environment).toList()) + ")"));
+    List<String> regions = region != null ? List.of(region) : env.regions().stream()
+        .filter(r -> r.state() == RegionState.DEPLOYING).map(RegionStatus::region).toList();
+    if (region != null && env.regions().stream().noneMatch(r -> r.region().equals(region))) {
+      throw new GantryException(environment + " of " + id + " has no region " + region);
+    }
+    if (regions.isEmpty()) {
+      throw new GateRefusedException(command.action(), "no region of " + environment + " is rolling out " + id
+          + " now");
+    }
+    List<CanaryCommandResult> results = new java.util.ArrayList<>();
+    for (String name : regions) {
+      String child = ReleaseIds.region(id, environment, name);
+      results.add(onRelease(child, command.action(), () -> {
+        try {
+          return client.newWorkflowStub(RegionDeploymentWorkflow.class, child).command(command);
+        } catch (WorkflowUpdateException e) {
+          throw new GateRefusedException(command.action() + " of " + name, FailureReasons.of(e));
+        }
+      }));
+    }
+    return results;
   }
 
   /** Runs one call about an existing release, turning Temporal's errors into Gantry's. */

@@ -39,7 +39,7 @@ public final class LiveView {
       for (RegionStatus region : regions) {
         if (region.state() != RegionState.PENDING && region.state() != RegionState.SKIPPED) {
           out.append(String.format("    %-16s %-12s %s%n", region.region(), region.state(),
-              region.detail() == null ? "" : region.detail()));
+              StatusView.regionDetail(region)));
         }
       }
     }

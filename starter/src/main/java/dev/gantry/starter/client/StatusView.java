@@ -9,6 +9,7 @@ import dev.gantry.workflows.api.GateOverride;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.rollout.RolloutStatus;
 
 /** Plain-text renderings of a release for terminals and logs. */
 public final class StatusView {
@@ -39,7 +40,7 @@ public final class StatusView {
       }
       for (RegionStatus region : env.regions()) {
         out.append(String.format("      %-16s %-12s %s%n", region.region(), region.state(),
-            region.detail() == null ? "" : region.detail()));
+            regionDetail(region)));
       }
     }
     if (status.signatures() != null && !status.signatures().isEmpty()) {
@@ -80,6 +81,31 @@ public final class StatusView {
       out.append("  failure: ").append(status.failureReason()).append('\n');
     }
     return out.toString();
+  }
+
+  /** {@code CANARY 25% (step 2/4) analysis pass, next step 14:05}, or the region's detail without a rollout. */
+  public static String regionDetail(RegionStatus region) {
+    RolloutStatus r = region.rollout();
+    if (r == null) {
+      return region.detail() == null ? "" : region.detail();
+    }
+    StringBuilder text = new StringBuilder(r.strategy().toUpperCase(java.util.Locale.ROOT)).append(' ')
+        .append(r.weight()).append("% (").append(r.step() == 0 ? "dark" : "step " + r.step() + "/" + r.steps())
+        .append(") ").append(r.phase());
+    if (r.lastAnalysis() != null) {
+      text.append(", analysis ").append(r.lastAnalysis());
+    }
+    if (r.nextStepAt() != null && r.nextStepAt().length() >= 16) {
+      text.append(", ").append(r.waitingFor() != null ? "deadline " : "next ").append(r.nextStepAt(), 11, 16)
+          .append(" UTC");
+    }
+    if (r.waitingFor() != null) {
+      text.append("\n").append(" ".repeat(24)).append("waiting: ").append(r.waitingFor());
+    }
+    if (r.lastCommand() != null) {
+      text.append("\n").append(" ".repeat(24)).append("last command: ").append(r.lastCommand());
+    }
+    return text.toString();
   }
 
   private static String dash(String value) {

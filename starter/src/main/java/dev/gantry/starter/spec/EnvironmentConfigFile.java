@@ -17,7 +17,42 @@ record EnvironmentConfigFile(
     @JsonProperty("notify") NotifySpec notifications,
     WindowSpec window,
     VerificationSpec verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    RolloutSpec rollout) {
+
+  record RolloutSpec(
+      String strategy,
+      List<Integer> steps,
+      Integer bakeMinutes,
+      Integer bakeSeconds,
+      Integer stepPercent,
+      Integer everyMinutes,
+      Integer everySeconds,
+      String darkLaunch,
+      AnalysisSpec analysis) {}
+
+  record AnalysisSpec(
+      String metricsUrl,
+      String metricsFile,
+      CloudWatchSpec cloudWatch,
+      Double maxErrorRate,
+      Double maxLatencyP99Ms,
+      Double maxErrorRateIncrease,
+      Double maxLatencyP99IncreaseMs,
+      Long minRequests,
+      Integer inconclusiveTimeoutMinutes,
+      Integer inconclusiveTimeoutSeconds,
+      String onInconclusive) {}
+
+  record CloudWatchSpec(
+      String namespace,
+      String requestsMetric,
+      String errorsMetric,
+      String latencyMetric,
+      String latencyStat,
+      String versionDimension,
+      Map<String, String> dimensions,
+      Integer periodSeconds) {}
 
   record RegionSpec(String name, Boolean primary) {}
 

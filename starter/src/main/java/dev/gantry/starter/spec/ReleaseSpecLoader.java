@@ -13,6 +13,7 @@ import dev.gantry.starter.spec.EnvironmentConfigFile.RegionSpec;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
@@ -249,12 +250,14 @@ public final class ReleaseSpecLoader {
     NotifyPolicy notify = GateSections.notifications(where, env.notifications(), problems);
     DeploymentWindowPolicy window = GateSections.window(where, base, env.window(), problems);
     VerificationPolicy verification = SigningSections.verification(where, base, env.verification(), problems);
+    RolloutPolicy rollout = RolloutSection.rollout(where, base, env.rollout(),
+        env.target() == null ? null : env.target().type(), problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions());
+        verification, env.maxParallelRegions(), rollout);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,

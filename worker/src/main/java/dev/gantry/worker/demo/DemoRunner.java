@@ -96,6 +96,11 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
           }
 
           @Override
+          public void onPoll(ReleaseStatus status) {
+            showRolloutSteps(status);
+          }
+
+          @Override
           public void onStatus(ReleaseStatus status) {
             if (status.state() == ReleaseState.WAITING && status.stage().startsWith("window:")
                 && overridden.add(status.stage())) {
@@ -117,6 +122,25 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     exitCode = last.state() == ReleaseState.SUCCEEDED ? 0 : 1;
     if (exitWhenDone) {
       System.exit(SpringApplication.exit(context, this));
+    }
+  }
+
+  private final java.util.Map<String, String> rolloutShown = new java.util.HashMap<>();
+
+  /** The canary's steps as they happen (the region workflows hold them; the client merges them in). */
+  private void showRolloutSteps(ReleaseStatus status) {
+    for (var env : status.environments()) {
+      for (var region : env.regions()) {
+        if (region.rollout() == null) {
+          continue;
+        }
+        String line = StatusView.regionDetail(region).split("\n")[0];
+        String key = env.environment() + "/" + region.region();
+        String seen = line.replaceAll(", next \\d\\d:\\d\\d UTC", "");
+        if (!seen.equals(rolloutShown.put(key, seen))) {
+          out.printf("          %-28s %s%n", key, line);
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
+import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param verification  the signature verification gate, run before the environment and again in each
  *                      region right before its deploy; null is refused (fail closed)
  * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
+ * @param rollout       how traffic moves to the new version in each region (null: all at once)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -43,19 +45,28 @@ public record EnvironmentPlan(
     NotifyPolicy notifications,
     DeploymentWindowPolicy window,
     VerificationPolicy verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    RolloutPolicy rollout) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
+      VerificationPolicy verification, Integer maxParallelRegions) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, verification, maxParallelRegions, null);
+  }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
-        VerificationPolicy.notRequired(), null);
+        VerificationPolicy.notRequired(), null, null);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, VerificationPolicy.notRequired(), null);
+        window, VerificationPolicy.notRequired(), null, null);
   }
 
   public List<String> regions() {

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * @param verification the environment's signature policy, checked again right before this region's deploy
  *                     (null in histories recorded before signing existed)
  * @param signatures   what the release signed
+ * @param rollout      how traffic moves to the new version (null: all at once, as before rollouts existed)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RegionDeploymentRequest(
@@ -21,11 +23,19 @@ public record RegionDeploymentRequest(
     DeployTarget target,
     HealthCheck healthCheck,
     VerificationPolicy verification,
-    List<SignatureRef> signatures) {
+    List<SignatureRef> signatures,
+    RolloutPolicy rollout) {
+
+  public RegionDeploymentRequest(String releaseId, String application, String version, ArtifactRef artifact,
+      String environment, String region, DeployTarget target, HealthCheck healthCheck,
+      VerificationPolicy verification, List<SignatureRef> signatures) {
+    this(releaseId, application, version, artifact, environment, region, target, healthCheck, verification,
+        signatures, null);
+  }
 
   public RegionDeploymentRequest(String releaseId, String application, String version, ArtifactRef artifact,
       String environment, String region, DeployTarget target, HealthCheck healthCheck) {
-    this(releaseId, application, version, artifact, environment, region, target, healthCheck, null, null);
+    this(releaseId, application, version, artifact, environment, region, target, healthCheck, null, null, null);
   }
 
   public DeployRequest toDeploy() {

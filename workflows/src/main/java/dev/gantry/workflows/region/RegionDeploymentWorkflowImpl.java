@@ -10,6 +10,8 @@ import dev.gantry.workflows.api.RegionDeploymentResult;
 import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.rollout.CanaryCommand;
+import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
@@ -61,6 +63,11 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   private final DeploymentActivities healthChecks;
 
   private RegionStatus status;
+  /** The progressive rollout in this region, or null (all at once). */
+  private Rollout rollout;
+
+  /** Workflow.getVersion id of progressive rollouts (dark launch, traffic steps, analysis). */
+  static final String PROGRESSIVE_ROLLOUT = "progressive-rollout";
 
   @WorkflowInit
   public RegionDeploymentWorkflowImpl(RegionDeploymentRequest request) {
@@ -76,7 +83,17 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
     status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "deploying " + request.version());
     DeployResult deployed = null;
     try {
-      deployed = deployments.deploy(request.toDeploy());
+      if (request.rollout() != null && request.rollout().progressive()) {
+        // Only releases whose environment has a rollout take this path: a default release writes no marker.
+        Workflow.getVersion(PROGRESSIVE_ROLLOUT, Workflow.DEFAULT_VERSION, 1);
+        rollout = new Rollout(request, this::setStatus);
+        deployed = rollout.deployDark();
+        if (!deployed.alreadyCurrent()) {
+          return rollout.run(deployed);
+        }
+      } else {
+        deployed = deployments.deploy(request.toDeploy());
+      }
       status = new RegionStatus(request.region(), RegionState.DEPLOYING, deployed.previousVersion(),
           "checking health of " + request.version());
       HealthCheckResult health = healthChecks.checkHealth(request.toHealthCheck());
@@ -95,12 +112,15 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
         throw ApplicationFailure.newNonRetryableFailure(reason + "; left unchanged: " + request.version()
             + " ran there before this release", Failures.REGION_FAILED);
       }
+      if (rollout != null) {
+        rollout.failed(reason);
+      }
       RollbackResult undone = leaveAsFound(request, reason);
       String outcome = undone.changed()
           ? FailureReasons.rolledBackTo(undone.restoredVersion())
           : "left unchanged";
       status = new RegionStatus(request.region(), RegionState.FAILED, undone.restoredVersion(),
-          reason + "; " + outcome);
+          reason + "; " + outcome, rollout == null ? null : rollout.status());
       log.warn("region failed release={} where={} reason={} outcome={}",
           request.releaseId(), where, reason, outcome);
       throw ApplicationFailure.newNonRetryableFailure(reason + "; " + outcome, Failures.REGION_FAILED);
@@ -132,6 +152,68 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   @Override
   public RegionStatus status() {
     return status;
+  }
+
+  private void setStatus(RegionStatus status) {
+    this.status = status;
+  }
+
+  @Override
+  public void promote(CanaryCommand command) {
+    signal(command, CanaryCommand.PROMOTE);
+  }
+
+  @Override
+  public void abort(CanaryCommand command) {
+    signal(command, CanaryCommand.ABORT);
+  }
+
+  @Override
+  public void pause(CanaryCommand command) {
+    signal(command, CanaryCommand.PAUSE);
+  }
+
+  @Override
+  public void resume(CanaryCommand command) {
+    signal(command, CanaryCommand.RESUME);
+  }
+
+  /** A signal never fails: a command that cannot apply is refused and the refusal shows in the status. */
+  private void signal(CanaryCommand command, String action) {
+    CanaryCommand named = command == null ? new CanaryCommand(action, null, null, "empty message")
+        : command.as(action);
+    if (rollout == null) {
+      log.warn("canary command refused region={} action={}: no progressive rollout here", status.region(), action);
+      return;
+    }
+    String refusal = rollout.refusal(named);
+    if (refusal != null) {
+      rollout.refused(named, refusal);
+      return;
+    }
+    rollout.accept(named);
+  }
+
+  @Override
+  public CanaryCommandResult command(CanaryCommand command) {
+    String outcome = rollout.accept(command);
+    return new CanaryCommandResult(status.region(), command.action(), outcome, rollout.status());
+  }
+
+  @Override
+  public void validateCommand(CanaryCommand command) {
+    if (command == null) {
+      throw new IllegalArgumentException("empty command: send {\"action\": \"promote\", \"by\": \"<name>\","
+          + " \"reason\": \"...\"}");
+    }
+    if (rollout == null) {
+      throw new IllegalArgumentException(status.region() + " has no progressive rollout in progress (state "
+          + status.state() + ")");
+    }
+    String refusal = rollout.refusal(command);
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
+    }
   }
 
   /** Undo in a detached scope so that a cancelled release still cleans up after itself. */

@@ -637,7 +637,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       RegionDeploymentRequest regionRequest = new RegionDeploymentRequest(request.releaseId(),
           request.application(), request.version(), request.artifact(), env.name(), region,
           env.target(), env.healthCheck(), signatures == null ? null : env.verification(),
-          signatures == null ? null : progress.signatures());
+          signatures == null ? null : progress.signatures(), env.rollout());
       // The undo is registered before the side effect; it is a no-op where the version never landed.
       saga.addCompensation(() -> undoRegion(env, region));
       RegionDeploymentWorkflow child = Workflow.newChildWorkflowStub(RegionDeploymentWorkflow.class,

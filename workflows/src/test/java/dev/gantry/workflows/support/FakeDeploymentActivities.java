@@ -10,6 +10,9 @@ import dev.gantry.workflows.api.RecordDeploymentRequest;
 import dev.gantry.workflows.api.RecordDeploymentResult;
 import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
+import dev.gantry.workflows.api.rollout.WeightRequest;
+import dev.gantry.workflows.api.rollout.WeightResult;
 import io.temporal.failure.ApplicationFailure;
 import java.util.HashMap;
 import java.util.List;
@@ -24,13 +27,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * returns the same answer and a rollback knows where to go back to). A rollback of a version that is not
  * current changes nothing.
  */
-public final class FakeDeploymentActivities implements DeploymentActivities {
+public final class FakeDeploymentActivities implements DeploymentActivities, TrafficShiftActivities {
 
   /** One call to the port, in the order the worker made them. */
   public record Call(String method, String environment, String region, String version, Object result) {}
 
   private static final class Slot {
     String current;
+    /** The version installed dark or receiving part of the traffic, and its weight. */
+    String canary;
+    int weight;
+    final List<Integer> weights = new java.util.ArrayList<>();
     final Map<String, String> previousOf = new HashMap<>();
   }
 
@@ -125,7 +132,13 @@ public final class FakeDeploymentActivities implements DeploymentActivities {
   public synchronized RollbackResult rollback(RollbackRequest request) {
     Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
     RollbackResult result;
-    if (!request.version().equals(slot.current)) {
+    if (request.version().equals(slot.canary)) {
+      // A canary in progress: its weight goes back to 0, the stable version keeps everything.
+      slot.canary = null;
+      slot.weight = 0;
+      slot.weights.add(0);
+      result = new RollbackResult(true, slot.current);
+    } else if (!request.version().equals(slot.current)) {
       result = new RollbackResult(false, slot.current);
     } else {
       slot.current = slot.previousOf.get(request.version());
@@ -146,6 +159,57 @@ public final class FakeDeploymentActivities implements DeploymentActivities {
         new RecordDeploymentResult("memory://" + request.environment() + "/deployed.json");
     calls.add(new Call("recordDeployment", request.environment(), null, request.version(), result));
     return result;
+  }
+
+  @Override
+  public synchronized DeployResult deployDark(DeployRequest request) {
+    Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
+    DeployResult result;
+    if (request.version().equals(slot.current)) {
+      result = new DeployResult(slot.previousOf.get(request.version()), true, location(request));
+    } else {
+      slot.previousOf.put(request.version(), slot.current);
+      slot.canary = request.version();
+      slot.weight = 0;
+      result = new DeployResult(slot.current, false, location(request));
+    }
+    calls.add(new Call("deployDark", request.environment(), request.region(), request.version(), result));
+    return result;
+  }
+
+  @Override
+  public HealthCheckResult smokeCheck(HealthCheckRequest request) {
+    HealthCheckResult result = new HealthCheckResult(true, "200 OK from " + request.version() + " (dark)");
+    calls.add(new Call("smokeCheck", request.environment(), request.region(), request.version(), result));
+    return result;
+  }
+
+  @Override
+  public synchronized WeightResult setWeight(WeightRequest request) {
+    Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
+    if (request.weight() >= 100) {
+      if (!request.version().equals(slot.current)) {
+        slot.current = request.version();
+      }
+      slot.canary = null;
+    } else {
+      slot.canary = request.version();
+    }
+    slot.weight = request.weight();
+    slot.weights.add(request.weight());
+    calls.add(new Call("setWeight", request.environment(), request.region(), request.version(), request.weight()));
+    return new WeightResult(request.weight(), slot.previousOf.get(request.version()), "memory");
+  }
+
+  /** Every weight the region's canary was given, in order (0 for a rollback of a canary). */
+  public synchronized List<Integer> weights(String environment, String region) {
+    Slot slot = slots.get(key(environment, region));
+    return slot == null ? List.of() : List.copyOf(slot.weights);
+  }
+
+  public synchronized String canaryOf(String environment, String region) {
+    Slot slot = slots.get(key(environment, region));
+    return slot == null ? null : slot.canary;
   }
 
   private static String location(DeployRequest request) {

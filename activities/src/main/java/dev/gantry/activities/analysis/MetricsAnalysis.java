@@ -1,0 +1,198 @@
+package dev.gantry.activities.analysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.aws.AwsClients;
+import dev.gantry.activities.aws.CloudWatchAlarms;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.rollout.AnalysisActivities;
+import dev.gantry.workflows.api.rollout.AnalysisPolicy;
+import dev.gantry.workflows.api.rollout.AnalysisRequest;
+import dev.gantry.workflows.api.rollout.AnalysisResult;
+import dev.gantry.workflows.api.rollout.CloudWatchMetrics;
+import dev.gantry.workflows.api.rollout.VersionMetrics;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The automated analysis of a rollout step: reads the new and the baseline version's metrics from the
+ * Gantry metrics endpoint (HTTP or a {@code file:} URL) and/or CloudWatch ({@code GetMetricData}) and
+ * judges them with {@link MetricsJudge}. When both sources are configured, the worse verdict wins.
+ */
+public class MetricsAnalysis implements AnalysisActivities {
+  private static final Logger log = LoggerFactory.getLogger(MetricsAnalysis.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AwsClients aws;
+  private final Clock clock;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** @param aws null when the worker has no AWS access: CloudWatch sources are then refused */
+  public MetricsAnalysis(AwsClients aws, Clock clock) {
+    this.aws = aws;
+    this.clock = clock;
+  }
+
+  @Override
+  public AnalysisResult analyze(AnalysisRequest request) {
+    AnalysisPolicy policy = request.policy();
+    if (policy == null || (policy.metricsUrl() == null && policy.cloudWatch() == null)) {
+      throw ApplicationFailure.newNonRetryableFailure("the analysis names no metrics source: set"
+          + " rollout.analysis.metricsUrl or rollout.analysis.cloudWatch", Failures.INVALID_REQUEST);
+    }
+    List<AnalysisResult> results = new ArrayList<>();
+    if (policy.metricsUrl() != null) {
+      results.add(judge("metrics endpoint", policy, fromEndpoint(request)));
+    }
+    if (policy.cloudWatch() != null) {
+      results.add(judge("CloudWatch", policy, fromCloudWatch(request)));
+    }
+    AnalysisResult verdict = worst(results);
+    log.info("analysis release={} env={} region={} version={} weight={} -> {}: {}", request.releaseId(),
+        request.environment(), request.region(), request.version(), request.weight(), verdict.verdict(),
+        verdict.detail());
+    return verdict;
+  }
+
+  private static AnalysisResult judge(String source, AnalysisPolicy policy, VersionMetrics[] metrics) {
+    AnalysisResult result = MetricsJudge.judge(policy, metrics[0], metrics[1]);
+    return new AnalysisResult(result.verdict(), source + ": " + result.detail(), result.canary(), result.baseline());
+  }
+
+  static AnalysisResult worst(List<AnalysisResult> results) {
+    for (String verdict : List.of(AnalysisResult.FAIL, AnalysisResult.INCONCLUSIVE)) {
+      List<AnalysisResult> matching = results.stream().filter(r -> verdict.equals(r.verdict())).toList();
+      if (!matching.isEmpty()) {
+        return new AnalysisResult(verdict, String.join("; ", matching.stream().map(AnalysisResult::detail).toList()),
+            matching.get(0).canary(), matching.get(0).baseline());
+      }
+    }
+    return new AnalysisResult(AnalysisResult.PASS,
+        String.join("; ", results.stream().map(AnalysisResult::detail).toList()), results.get(0).canary(),
+        results.get(0).baseline());
+  }
+
+  /** {@code {"versions": {"1.4.0": {"requests": 1200, "errors": 3, "latencyP99Ms": 180}, ...}}}. */
+  VersionMetrics[] fromEndpoint(AnalysisRequest request) {
+    String url = request.policy().metricsUrl()
+        .replace("{application}", encode(request.application()))
+        .replace("{environment}", encode(request.environment()))
+        .replace("{region}", encode(request.region()))
+        .replace("{version}", encode(request.version()))
+        .replace("{baseline}", encode(request.baselineVersion() == null ? "" : request.baselineVersion()))
+        .replace("{since}", String.valueOf(request.sinceMillis()));
+    String body = fetch(url);
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      throw ApplicationFailure.newNonRetryableFailure(url + " did not answer JSON: " + e.getMessage(),
+          Failures.INVALID_REQUEST);
+    }
+    JsonNode versions = root.path("versions");
+    if (root.has("regions")) {
+      versions = root.path("regions").path(request.region()).path("versions");
+    }
+    return new VersionMetrics[] {
+        versionOf(versions, request.version()),
+        request.baselineVersion() == null ? null : versionOf(versions, request.baselineVersion())};
+  }
+
+  private static VersionMetrics versionOf(JsonNode versions, String version) {
+    JsonNode node = versions.path(version);
+    if (node.isMissingNode() || node.isNull()) {
+      return new VersionMetrics(version, null, null, null, null);
+    }
+    return new VersionMetrics(version, longOf(node, "requests"), longOf(node, "errors"),
+        node.hasNonNull("errorRate") ? node.get("errorRate").asDouble() : null,
+        node.hasNonNull("latencyP99Ms") ? node.get("latencyP99Ms").asDouble() : null);
+  }
+
+  private static Long longOf(JsonNode node, String field) {
+    return node.hasNonNull(field) ? node.get(field).asLong() : null;
+  }
+
+  private String fetch(String url) {
+    URI uri = URI.create(url);
+    try {
+      if ("file".equals(uri.getScheme())) {
+        return Files.readString(Path.of(uri));
+      }
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+          .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw ApplicationFailure.newFailure("GET " + url + " -> " + response.statusCode(), "MetricsUnavailable");
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("cannot read metrics from " + url + ": " + e, "MetricsUnavailable");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted", "MetricsUnavailable");
+    }
+  }
+
+  /** Requests and errors summed, latency the largest period value, since the step started. */
+  VersionMetrics[] fromCloudWatch(AnalysisRequest request) {
+    if (aws == null) {
+      throw ApplicationFailure.newNonRetryableFailure("this worker has no AWS access for CloudWatch metrics",
+          Failures.INVALID_REQUEST);
+    }
+    CloudWatchMetrics cw = request.policy().cloudWatch();
+    CloudWatchAlarms cloudWatch = aws.cloudWatch(request.region());
+    Instant end = clock.instant().plusSeconds(1);
+    Instant start = Instant.ofEpochMilli(Math.min(request.sinceMillis(), end.toEpochMilli() - 60_000));
+    List<String> versions = new ArrayList<>();
+    versions.add(request.version());
+    if (request.baselineVersion() != null) {
+      versions.add(request.baselineVersion());
+    }
+    List<CloudWatchAlarms.MetricQuery> queries = new ArrayList<>();
+    for (int i = 0; i < versions.size(); i++) {
+      Map<String, String> dimensions = new LinkedHashMap<>(cw.dimensionsOrEmpty());
+      dimensions.put(cw.versionDimensionOrDefault(), versions.get(i));
+      int period = cw.periodSecondsOrDefault();
+      queries.add(new CloudWatchAlarms.MetricQuery("r" + i, cw.namespace(), cw.requestsMetricOrDefault(),
+          dimensions, "Sum", period));
+      queries.add(new CloudWatchAlarms.MetricQuery("e" + i, cw.namespace(), cw.errorsMetricOrDefault(),
+          dimensions, "Sum", period));
+      queries.add(new CloudWatchAlarms.MetricQuery("l" + i, cw.namespace(), cw.latencyMetricOrDefault(),
+          dimensions, cw.latencyStatOrDefault(), period));
+    }
+    Map<String, List<Double>> data = cloudWatch.metricData(queries, start, end);
+    VersionMetrics[] metrics = new VersionMetrics[2];
+    for (int i = 0; i < versions.size(); i++) {
+      List<Double> requests = data.getOrDefault("r" + i, List.of());
+      List<Double> errors = data.getOrDefault("e" + i, List.of());
+      List<Double> latency = data.getOrDefault("l" + i, List.of());
+      metrics[i] = new VersionMetrics(versions.get(i),
+          requests.isEmpty() ? null : Math.round(requests.stream().mapToDouble(Double::doubleValue).sum()),
+          errors.isEmpty() ? (requests.isEmpty() ? null : 0L)
+              : Math.round(errors.stream().mapToDouble(Double::doubleValue).sum()),
+          null,
+          latency.isEmpty() ? null : latency.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+    return metrics;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
