@@ -28,6 +28,8 @@ import java.util.Map;
  * @param verification  the signature verification gate, run before the environment and again in each
  *                      region right before its deploy; null is refused (fail closed)
  * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
+ * @param environmentConfig secrets, config store, infrastructure, TTL, drift and destroy settings of the
+ *                      environment itself, or null (nothing applied before the deploy; no lifecycle)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -43,7 +45,16 @@ public record EnvironmentPlan(
     NotifyPolicy notifications,
     DeploymentWindowPolicy window,
     VerificationPolicy verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
+      VerificationPolicy verification, Integer maxParallelRegions) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, verification, maxParallelRegions, null);
+  }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
