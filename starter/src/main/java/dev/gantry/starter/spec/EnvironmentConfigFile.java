@@ -17,7 +17,18 @@ record EnvironmentConfigFile(
     @JsonProperty("notify") NotifySpec notifications,
     WindowSpec window,
     VerificationSpec verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    Map<String, String> secrets,
+    Boolean applyConfig,
+    LifecycleSpec lifecycle) {
+
+  record LifecycleSpec(InfrastructureSpec infrastructure, Integer ttlHours, DriftSpec drift, DestroySpec destroy) {}
+
+  record InfrastructureSpec(String template, Map<String, String> parameters) {}
+
+  record DriftSpec(Integer intervalMinutes, List<String> remediationApprovers, Integer approvalTimeoutHours) {}
+
+  record DestroySpec(List<String> approvers, Integer minApprovals, Integer timeoutHours) {}
 
   record RegionSpec(String name, Boolean primary) {}
 

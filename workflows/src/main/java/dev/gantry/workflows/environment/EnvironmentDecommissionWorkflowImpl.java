@@ -52,6 +52,13 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     EnvironmentPlan plan = request.environment();
     this.policy = approvalPolicy(plan);
     record("requested", request.requestedBy(), request.reason());
+    if (Boolean.TRUE.equals(request.expired()) && store.readRegistration(new RegionsRequest(request.application(),
+        plan.name(), plan.target(), List.of(plan.primaryRegion()))) == null) {
+      // The expiry schedule fires until the environment is gone: a later run finds nothing to do.
+      stage = "destroyed";
+      return new DecommissionResult(plan.name(), "DESTROYED", "already gone: " + plan.name() + " is not registered",
+          List.of(), List.of(), null);
+    }
     String refusal = refusal(plan);
     if (refusal != null) {
       return refused(refusal);
