@@ -141,6 +141,28 @@ public class WorkerConfiguration {
         KmsClients::create, Clock.systemUTC());
   }
 
+  /**
+   * Environment stores (config, drift reads, stacks, registry) for every target type. Secrets are resolved
+   * from this worker's environment ({@code env:NAME}) or SSM ({@code ssm:/path}); archives of destroyed
+   * environments go to {@code gantry.environments.archive}.
+   */
+  @Bean
+  dev.gantry.workflows.api.environment.EnvironmentActivities environmentActivities(AwsClients aws,
+      @Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
+      @Value("${gantry.environments.archive:.gantry/archive}") Path archive) {
+    var secrets = new dev.gantry.activities.environment.SecretReferences(System::getenv, aws);
+    return new dev.gantry.activities.environment.EnvironmentActivitiesImpl(List.of(
+        new dev.gantry.activities.environment.LocalEnvironments(secrets),
+        new dev.gantry.activities.environment.AwsEnvironments(aws, secrets)), auditLog, archive);
+  }
+
+  /** Which releases run in an environment: a visibility query through this worker's own client. */
+  @Bean
+  dev.gantry.workflows.api.environment.ReleaseLookupActivities releaseLookupActivities(
+      @org.springframework.context.annotation.Lazy io.temporal.client.WorkflowClient client) {
+    return new dev.gantry.activities.environment.RunningReleasesLookup(client);
+  }
+
   @Bean
   AuditActivities auditActivities(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
       @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews) {

@@ -67,6 +67,17 @@ public class AwsClients implements AutoCloseable {
     return client("cloudwatch", region, r -> new CloudWatchAlarms(settings, credentials, r.id()));
   }
 
+  /** SSM Parameter Store: environment configuration under {@code /gantry/<app>/<env>/}. */
+  public software.amazon.awssdk.services.ssm.SsmClient ssm(String region) {
+    return client("ssm", region, r -> configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), r).build());
+  }
+
+  /** CloudFormation: an environment's stack per region. */
+  public software.amazon.awssdk.services.cloudformation.CloudFormationClient cloudFormation(String region) {
+    return client("cloudformation", region, r -> configure(
+        software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder(), r).build());
+  }
+
   /** Route 53 is a global service: one client, signed for {@code aws-global}. */
   public Route53Client route53() {
     return client("route53", Region.AWS_GLOBAL.id(), r -> configure(Route53Client.builder(), r).build());

@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
         ReleaseCommand.Watch.class, ReleaseCommand.ListReleases.class, ReleaseCommand.Approve.class,
         ReleaseCommand.Reject.class, ReleaseCommand.Abort.class, ReleaseCommand.Report.class,
         ReleaseCommand.Pause.class, ReleaseCommand.Resume.class, ReleaseCommand.Rollback.class,
-        ReleaseCommand.OverrideGate.class})
+        ReleaseCommand.OverrideGate.class, ReleaseCommand.Promote.class})
 class ReleaseCommand {
 
   interface Connected {
@@ -446,6 +446,57 @@ class ReleaseCommand {
         boolean failed = result.regions().stream()
             .anyMatch(region -> region.state() == dev.gantry.workflows.api.RegionState.FAILED);
         return failed ? GantryCli.FAILED : GantryCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Promote a released version from one environment to the next: only from a healthy source"
+          + " that runs exactly this artifact (same digest in every region); then the target's gates and deploy.")
+  static class Promote extends Base {
+    @Parameters(index = "0", paramLabel = "APP", description = "The application, e.g. hello-service.")
+    String application;
+
+    @Parameters(index = "1", paramLabel = "VERSION", description = "The version, e.g. 1.4.0.")
+    String version;
+
+    @Option(names = "--from", required = true, description = "The source environment, e.g. staging.")
+    String from;
+
+    @Option(names = "--to", required = true, description = "The target environment, e.g. production.")
+    String to;
+
+    @Option(names = "--spec", defaultValue = "release.yaml",
+        description = "The release spec VERSION was released with (default ${DEFAULT-VALUE}).")
+    Path specFile;
+
+    @Option(names = "--requested-by", description = "Who requests the promotion (default: the spec's, else $USER).")
+    String requestedBy;
+
+    @Option(names = "--wait", description = "Follow the promotion until it ends; exit 1 if it fails or is refused.")
+    boolean waitForEnd;
+
+    @Option(names = "--timeout", defaultValue = "PT24H", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+      ReleaseRequest request = new ReleaseSpecLoader().loadPromotion(specFile, application, version, from, to,
+          new ReleaseSpecLoader.Overrides(requestedBy, null, System.getenv("USER")));
+      try (GantryClient gantry = connection.connect()) {
+        String id = gantry.startRelease(request);
+        if (json() && !waitForEnd) {
+          Map<String, Object> started = new LinkedHashMap<>();
+          started.put("releaseId", id);
+          started.put("from", from);
+          started.put("to", to);
+          started.put("artifactDigest", request.artifact().digest());
+          Output.json(spec.commandLine().getOut(), started);
+        } else if (!json()) {
+          println("started " + id + ": " + version + " (" + request.artifact().digest() + ") from " + from + " to " + to);
+          println("  follow:  gantry release watch " + id);
+        }
+        return waitForEnd ? follow(gantry, id, timeout) : GantryCli.OK;
       }
     }
   }

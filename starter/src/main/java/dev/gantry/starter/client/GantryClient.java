@@ -478,7 +478,7 @@ public class GantryClient implements AutoCloseable {
 
   /** Accepts {@code release/app/1.0} and the short form {@code app/1.0}. */
   public static String normalize(String releaseId) {
-    if (releaseId.startsWith("release/")) {
+    if (releaseId.startsWith("release/") || releaseId.startsWith("promotion/")) {
       return releaseId;
     }
     int slash = releaseId.indexOf('/');

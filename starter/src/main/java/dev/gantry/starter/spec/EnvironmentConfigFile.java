@@ -18,7 +18,10 @@ record EnvironmentConfigFile(
     WindowSpec window,
     VerificationSpec verification,
     Integer maxParallelRegions,
-    RolloutSpec rollout) {
+    RolloutSpec rollout,
+    Map<String, String> secrets,
+    Boolean applyConfig,
+    LifecycleSpec lifecycle) {
 
   record RolloutSpec(
       String strategy,
@@ -53,6 +56,14 @@ record EnvironmentConfigFile(
       String versionDimension,
       Map<String, String> dimensions,
       Integer periodSeconds) {}
+
+  record LifecycleSpec(InfrastructureSpec infrastructure, Integer ttlHours, DriftSpec drift, DestroySpec destroy) {}
+
+  record InfrastructureSpec(String template, Map<String, String> parameters) {}
+
+  record DriftSpec(Integer intervalMinutes, List<String> remediationApprovers, Integer approvalTimeoutHours) {}
+
+  record DestroySpec(List<String> approvers, Integer minApprovals, Integer timeoutHours) {}
 
   record RegionSpec(String name, Boolean primary) {}
 

@@ -252,12 +252,13 @@ public final class ReleaseSpecLoader {
     VerificationPolicy verification = SigningSections.verification(where, base, env.verification(), problems);
     RolloutPolicy rollout = RolloutSection.rollout(where, base, env.rollout(),
         env.target() == null ? null : env.target().type(), problems);
+    var environmentConfig = EnvironmentSections.config(where, base, env, problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions(), rollout);
+        verification, env.maxParallelRegions(), rollout, environmentConfig);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,
@@ -444,6 +445,53 @@ public final class ReleaseSpecLoader {
       throw new SpecException(problems);
     }
     return plan;
+  }
+
+  /**
+   * A promotion ({@code gantry release promote}): the spec the version was released with, its version and
+   * application checked against the command's, and a request for {@code to} alone whose source is
+   * {@code from}. Both must be on the spec's promotion path, {@code from} before {@code to}.
+   */
+  public ReleaseRequest loadPromotion(Path specFile, String application, String version, String from, String to,
+      Overrides overrides) {
+    ReleaseRequest release = load(specFile, overrides);
+    List<String> problems = new ArrayList<>();
+    String where = specFile.getFileName().toString();
+    if (!release.application().equals(application)) {
+      problems.add(where + " is the spec of " + release.application() + ", not of " + application);
+    }
+    if (!release.version().equals(version)) {
+      problems.add(where + " is for version " + release.version() + ", not " + version
+          + ": promote with the spec (and artifact) that version was released with");
+    }
+    List<String> path = release.environments().stream().map(EnvironmentPlan::name).toList();
+    int fromAt = path.indexOf(from);
+    int toAt = path.indexOf(to);
+    if (fromAt < 0 || toAt < 0) {
+      problems.add(where + ": --from " + from + " and --to " + to + " must both be on the promotion path "
+          + path);
+    } else if (fromAt >= toAt) {
+      problems.add(where + ": " + to + " comes before " + from + " on the promotion path " + path
+          + ": a promotion goes forward");
+    }
+    if (!problems.isEmpty()) {
+      throw new SpecException(problems);
+    }
+    return new ReleaseRequest(release.application(), release.version(), release.artifact(),
+        List.of(release.environments().get(toAt)), release.requestedBy(), release.specSource(),
+        release.approversDirectory(), release.signing(),
+        new dev.gantry.workflows.api.environment.PromotionSource(release.environments().get(fromAt)));
+  }
+
+  /** The application named by a release spec (for environment commands). */
+  public String application(Path specFile) {
+    List<String> problems = new ArrayList<>();
+    ReleaseSpecFile file = read(specFile.toAbsolutePath().normalize(), ReleaseSpecFile.class, problems);
+    if (file == null || file.application() == null) {
+      problems.add(specFile + ": field 'application' is missing");
+      throw new SpecException(problems);
+    }
+    return file.application();
   }
 
   private <T> T read(Path file, Class<T> type, List<String> problems) {

@@ -30,6 +30,8 @@ import java.util.Map;
  *                      region right before its deploy; null is refused (fail closed)
  * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
  * @param rollout       how traffic moves to the new version in each region (null: all at once)
+ * @param environmentConfig secrets, config store, infrastructure, TTL, drift and destroy settings of the
+ *                      environment itself, or null (nothing applied before the deploy; no lifecycle)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -46,27 +48,45 @@ public record EnvironmentPlan(
     DeploymentWindowPolicy window,
     VerificationPolicy verification,
     Integer maxParallelRegions,
-    RolloutPolicy rollout) {
+    RolloutPolicy rollout,
+    dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
       VerificationPolicy verification, Integer maxParallelRegions) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, null);
+        window, verification, maxParallelRegions, null, null);
+  }
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
+      VerificationPolicy verification, Integer maxParallelRegions, RolloutPolicy rollout) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, verification, maxParallelRegions, rollout, null);
+  }
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
+      VerificationPolicy verification, Integer maxParallelRegions,
+      dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, verification, maxParallelRegions, null, environmentConfig);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
-        VerificationPolicy.notRequired(), null, null);
+        VerificationPolicy.notRequired(), null, null, null);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, VerificationPolicy.notRequired(), null, null);
+        window, VerificationPolicy.notRequired(), null, null, null);
   }
 
   public List<String> regions() {

@@ -8,6 +8,11 @@ public final class ReleaseIds {
     return "release/" + application + "/" + version;
   }
 
+  /** A promotion of a version into one environment: {@code promotion/<app>/<version>/<env>}. */
+  public static String promotion(String application, String version, String environment) {
+    return "promotion/" + application + "/" + version + "/" + environment;
+  }
+
   public static String region(String releaseId, String environment, String region) {
     return releaseId + "/" + environment + "/" + region;
   }

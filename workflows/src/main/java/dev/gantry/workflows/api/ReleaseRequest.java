@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param approversDirectory where the approvers directory lives (absolute path of approvers.yaml), or null
  * @param signing      how the worker signs and attests the artifact right after the start, or null: the
  *                     artifact comes signed (by cosign in CI, say) and only the verification gates run
+ * @param promotion    a promotion ({@code gantry release promote}): the source environment that must be
+ *                     healthy and run exactly this artifact before the (single) target environment deploys;
+ *                     null for an ordinary release
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseRequest(
@@ -28,7 +31,14 @@ public record ReleaseRequest(
     String requestedBy,
     String specSource,
     String approversDirectory,
-    SigningPolicy signing) {
+    SigningPolicy signing,
+    dev.gantry.workflows.api.environment.PromotionSource promotion) {
+
+  public ReleaseRequest(String application, String version, ArtifactRef artifact,
+      List<EnvironmentPlan> environments, String requestedBy, String specSource, String approversDirectory,
+      SigningPolicy signing) {
+    this(application, version, artifact, environments, requestedBy, specSource, approversDirectory, signing, null);
+  }
 
   public ReleaseRequest(String application, String version, ArtifactRef artifact,
       List<EnvironmentPlan> environments, String requestedBy, String specSource) {
@@ -41,6 +51,9 @@ public record ReleaseRequest(
   }
 
   public String releaseId() {
+    if (promotion != null && environments != null && environments.size() == 1) {
+      return ReleaseIds.promotion(application, version, environments.get(0).name());
+    }
     return ReleaseIds.release(application, version);
   }
 

@@ -125,13 +125,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
   private SignatureGate signatures;
+  private final EnvironmentSteps environmentSteps;
 
   @WorkflowInit
   public ReleaseWorkflowImpl(ReleaseRequest request) {
     this.request = request;
     this.progress = new ReleaseProgress(request);
     this.gates = new GateBook(request);
-    this.environmentGates = new EnvironmentGates(request, progress, gates, new EnvironmentGates.Recorder() {
+    EnvironmentGates.Recorder recorder = new EnvironmentGates.Recorder() {
       @Override
       public void audit(String kind, String actor, String environment, String outcome, String detail) {
         ReleaseWorkflowImpl.this.audit(kind, actor, environment, outcome, detail);
@@ -141,7 +142,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       public void publish(String environment) {
         ReleaseWorkflowImpl.this.publish(environment);
       }
-    });
+    };
+    this.environmentGates = new EnvironmentGates(request, progress, gates, recorder);
+    this.environmentSteps = new EnvironmentSteps(request, progress, recorder);
   }
 
   @Override
@@ -173,6 +176,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           // Approvals can take longer than the window stays open: look again before touching anything.
           environmentGates.window(env, true);
         }
+        environmentSteps.beforeDeploy(env);
         deploy(env);
         recordDeployment(env);
       }

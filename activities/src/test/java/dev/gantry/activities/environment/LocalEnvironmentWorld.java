@@ -1,0 +1,118 @@
+package dev.gantry.activities.environment;
+
+import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
+import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.local.HealthChecker;
+import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.environment.DriftPolicy;
+import dev.gantry.workflows.api.environment.EnvironmentConfig;
+import dev.gantry.workflows.api.environment.PromotionSource;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.environment.DriftDetectionWorkflowImpl;
+import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflowImpl;
+import dev.gantry.workflows.environment.EnvironmentProvisionWorkflowImpl;
+import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.release.ReleaseWorkflow;
+import dev.gantry.workflows.release.ReleaseWorkflowImpl;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real release, region and environment workflows on the Java test server (time skipping), with the
+ * real local target, environment store and audit log in a temp folder. Environments: staging (2 regions)
+ * and production (2 regions), health = "no file named sick in the region's folder".
+ */
+final class LocalEnvironmentWorld implements AutoCloseable {
+  static final String APP = "hello-service";
+  static final Map<String, String> WORKER_ENV = Map.of("DB_PASSWORD", "s3cret");
+
+  final TestWorkflowEnvironment env;
+  final Path root;
+  final Path auditLog;
+  final Path archive;
+
+  LocalEnvironmentWorld(Path dir) {
+    root = dir.resolve("targets");
+    auditLog = dir.resolve("audit.jsonl");
+    archive = dir.resolve("archive");
+    env = TestWorkflowEnvironment.newInstance();
+    for (var key : SearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
+        DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
+        EnvironmentDecommissionWorkflowImpl.class);
+    SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
+    worker.registerActivitiesImplementations(
+        new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
+        new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive),
+        new RunningReleasesLookup(env.getWorkflowClient()),
+        new JsonlAuditLog(auditLog, dir.resolve("reviews")));
+    env.start();
+  }
+
+  DeployTarget target() {
+    return new DeployTarget(DeployTarget.LOCAL, root.toString());
+  }
+
+  static HealthCheck health() {
+    return new HealthCheck("test ! -f \"$GANTRY_REGION_DIR/sick\"", null, 10, 2, 1);
+  }
+
+  EnvironmentPlan plan(String name, EnvironmentConfig config) {
+    return new EnvironmentPlan(name, "us-east-1", List.of(List.of("us-east-1"), List.of("eu-west-1")), target(),
+        health(), ApprovalPolicy.none(), Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"), null, null, null, null,
+        VerificationPolicy.notRequired(), null, config);
+  }
+
+  static EnvironmentConfig managed() {
+    return new EnvironmentConfig(true, Map.of("DB_PASSWORD", "env:DB_PASSWORD"), null, null,
+        new DriftPolicy(15, List.of("olivia"), 1), new ApprovalPolicy(true, List.of("olivia", "pat"), 1, 4));
+  }
+
+  ArtifactRef artifact(Path dir, String version, String content) throws IOException {
+    Path file = Files.createDirectories(dir.resolve("artifacts-" + version + "-" + content.hashCode()))
+        .resolve("hello-service.sh");
+    Files.writeString(file, content);
+    return ArtifactRef.file(file.toString(), Digests.sha256(file));
+  }
+
+  ReleaseStatus release(ReleaseRequest request) {
+    ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.releaseId()).setTaskQueue(TaskQueues.RELEASE).build());
+    return workflow.run(request);
+  }
+
+  ReleaseRequest releaseTo(ArtifactRef artifact, String version, EnvironmentPlan env) {
+    return new ReleaseRequest(APP, version, artifact, List.of(env), "dana", "test");
+  }
+
+  ReleaseRequest promotion(ArtifactRef artifact, String version, EnvironmentPlan from, EnvironmentPlan to) {
+    return new ReleaseRequest(APP, version, artifact, List.of(to), "dana", "test", null, null,
+        new PromotionSource(from));
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.gantry.workflows.api.environment;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RegionsActual(List<RegionActual> regions) {}

@@ -1,0 +1,128 @@
+package dev.gantry.workflows.environment;
+
+import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.environment.ConfigActual;
+import dev.gantry.workflows.api.environment.ConfigRequest;
+import dev.gantry.workflows.api.environment.DestroyApproval;
+import dev.gantry.workflows.api.environment.DriftItem;
+import dev.gantry.workflows.api.environment.DriftPolicy;
+import dev.gantry.workflows.api.environment.DriftReport;
+import dev.gantry.workflows.api.environment.DriftRequest;
+import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.environment.RecordedDeployment;
+import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
+import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
+import dev.gantry.workflows.api.traffic.TrafficWeights;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
+  private final EnvironmentActivities environments =
+      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+  private final RegionTrafficActivities traffic =
+      Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+  private DriftRequest request;
+  private DriftReport report;
+  private DestroyApproval approval;
+  private int sequence;
+
+  @Override
+  public DriftReport check(DriftRequest request) {
+    this.request = request;
+    EnvironmentPlan plan = request.environment();
+    String app = request.application();
+    String checkedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+    RecordedDeployment recorded = environments.readRecordedDeployment(
+        new RegionsRequest(app, plan.name(), plan.target(), plan.regions()));
+    List<String> regions = DriftComparison.declaredRegions(plan, recorded);
+    var actual = environments.readRegions(new RegionsRequest(app, plan.name(), plan.target(), regions)).regions();
+    boolean configured = plan.environmentConfig() != null && plan.environmentConfig().applies();
+    ConfigActual config = configured ? environments.readConfig(configRequest(plan)) : null;
+    TrafficWeights weights = DriftComparison.hasWeightedTraffic(plan)
+        ? traffic.readTraffic(new ReadTrafficRequest(app, plan.name(), plan.target())) : null;
+    List<DriftItem> differences = DriftComparison.compare(plan, recorded, actual, config, weights);
+    report = new DriftReport(app, plan.name(), checkedAt, recorded == null ? null : recorded.version(),
+        differences, "none");
+    record(differences.isEmpty() ? "clean" : "drift", differences.isEmpty() ? "no drift"
+        : differences.size() + " difference(s): " + String.join("; ",
+            differences.stream().limit(20).map(DriftItem::line).toList()));
+    if (!differences.isEmpty() && Boolean.TRUE.equals(request.remediate()) && configured
+        && differences.stream().anyMatch(d -> d.kind().equals("parameter") || d.kind().equals("secret"))) {
+      remediate(plan);
+    }
+    return report;
+  }
+
+  /** Re-applies the declared configuration once a remediation approver says so (versions are not touched). */
+  private void remediate(EnvironmentPlan plan) {
+    DriftPolicy policy = plan.environmentConfig().drift();
+    if (policy == null || policy.approversOrEmpty().isEmpty()) {
+      report = with("not possible: no drift.remediationApprovers in the environment's config");
+      return;
+    }
+    report = with("waiting for approval by one of " + String.join(", ", policy.approversOrEmpty()));
+    boolean approved = Workflow.await(Duration.ofHours(policy.approvalTimeoutHoursOrDefault()),
+        () -> approval != null);
+    if (!approved) {
+      report = with("not approved within " + policy.approvalTimeoutHoursOrDefault() + "h: nothing changed");
+      record("remediation", report.remediation());
+      return;
+    }
+    var applied = environments.applyConfig(configRequest(plan));
+    report = with("configuration re-applied (approved by " + approval.approver() + "): changed "
+        + applied.changed() + ", removed " + applied.removed()
+        + "; version drift, if any, needs a release or a rollback");
+    record("remediation", report.remediation());
+  }
+
+  private DriftReport with(String remediation) {
+    return new DriftReport(report.application(), report.environment(), report.checkedAt(),
+        report.declaredVersion(), report.differences(), remediation);
+  }
+
+  private ConfigRequest configRequest(EnvironmentPlan plan) {
+    return new ConfigRequest(request.application(), plan.name(), plan.target(), plan.regions(),
+        plan.variables() == null ? Map.of() : plan.variables(), plan.environmentConfig().secretsOrEmpty());
+  }
+
+  @Override
+  public DriftReport report() {
+    return report;
+  }
+
+  @Override
+  public String approveRemediation(DestroyApproval approval) {
+    this.approval = approval;
+    return "remediation approved by " + approval.approver();
+  }
+
+  @Override
+  public void validateRemediation(DestroyApproval approval) {
+    if (approval == null || approval.approver() == null || approval.approver().isBlank()) {
+      throw new IllegalArgumentException("an approval names its approver");
+    }
+    if (report == null || !report.remediation().startsWith("waiting for approval")) {
+      throw new IllegalArgumentException("this drift check is not waiting for a remediation approval");
+    }
+    DriftPolicy policy = request.environment().environmentConfig().drift();
+    if (!policy.approversOrEmpty().contains(approval.approver())) {
+      throw new IllegalArgumentException(approval.approver() + " may not approve remediations of "
+          + request.environment().name() + "; drift.remediationApprovers: " + policy.approversOrEmpty());
+    }
+  }
+
+  private void record(String outcome, String detail) {
+    String runId = Workflow.getInfo().getRunId();
+    String id = Workflow.getInfo().getWorkflowId();
+    audit.append(new AuditEvent(id + "/" + runId + "/" + (++sequence), id, runId, "drift",
+        request.requestedBy(), request.environment().name(), outcome, detail, null,
+        Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+  }
+}

@@ -1,0 +1,196 @@
+package dev.gantry.workflows.environment;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.environment.ArchiveRequest;
+import dev.gantry.workflows.api.environment.DecommissionRequest;
+import dev.gantry.workflows.api.environment.DecommissionResult;
+import dev.gantry.workflows.api.environment.DestroyApproval;
+import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
+import dev.gantry.workflows.api.environment.RunningReleases;
+import dev.gantry.workflows.api.environment.StackRequest;
+import dev.gantry.workflows.api.environment.StackStatus;
+import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
+import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
+import dev.gantry.workflows.api.traffic.ShiftTrafficRequest;
+import dev.gantry.workflows.api.traffic.TrafficWeights;
+import dev.gantry.workflows.release.FailureReasons;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommissionWorkflow {
+  private final EnvironmentActivities store =
+      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+  private final EnvironmentActivities stacks =
+      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STACKS);
+  private final ReleaseLookupActivities lookup =
+      Workflow.newActivityStub(ReleaseLookupActivities.class, EnvironmentOptions.STORE);
+  private final RegionTrafficActivities traffic =
+      Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+
+  private DecommissionRequest request;
+  private ApprovalPolicy policy;
+  private final List<String> approvedBy = new ArrayList<>();
+  private String stage = "starting";
+  private int sequence;
+
+  @Override
+  public DecommissionResult destroy(DecommissionRequest request) {
+    this.request = request;
+    EnvironmentPlan plan = request.environment();
+    this.policy = approvalPolicy(plan);
+    record("requested", request.requestedBy(), request.reason());
+    if (Boolean.TRUE.equals(request.expired()) && store.readRegistration(new RegionsRequest(request.application(),
+        plan.name(), plan.target(), List.of(plan.primaryRegion()))) == null) {
+      // The expiry schedule fires until the environment is gone: a later run finds nothing to do.
+      stage = "destroyed";
+      return new DecommissionResult(plan.name(), "DESTROYED", "already gone: " + plan.name() + " is not registered",
+          List.of(), List.of(), null);
+    }
+    String refusal = refusal(plan);
+    if (refusal != null) {
+      return refused(refusal);
+    }
+    if (Boolean.TRUE.equals(request.expired())) {
+      approvedBy.add("ttl");
+      record("approved", null, "expired: the TTL declared when the environment was created stands for approval");
+    } else {
+      if (policy.approversOrEmpty().isEmpty()) {
+        return refused("nobody may approve destroying " + plan.name() + ": set lifecycle.destroyApprovers (or"
+            + " approval.approvers) in its config.yaml");
+      }
+      stage = "waiting for approval (0 of " + policy.minApprovalsOrDefault() + ") by "
+          + String.join(", ", policy.approversOrEmpty());
+      boolean approved = Workflow.await(Duration.ofHours(policy.timeoutHoursOrDefault()),
+          () -> approvedBy.size() >= policy.minApprovalsOrDefault());
+      if (!approved) {
+        return refused("not approved within " + policy.timeoutHoursOrDefault() + "h");
+      }
+      // Approval can take long: look again before touching anything.
+      refusal = refusal(plan);
+      if (refusal != null) {
+        return refused(refusal);
+      }
+    }
+    if (DriftComparison.hasWeightedTraffic(plan) && Boolean.TRUE.equals(request.drain())) {
+      stage = "draining";
+      Map<String, Integer> zero = new LinkedHashMap<>();
+      plan.regions().forEach(region -> zero.put(region, 0));
+      TrafficWeights now = traffic.shiftTraffic(new ShiftTrafficRequest(request.application(), plan.name(),
+          plan.target(), zero, "decommissioning " + plan.name()));
+      record("drained", null, now.detail());
+      // Resolvers keep the old answer for the record's TTL.
+      Workflow.sleep(Duration.ofSeconds(plan.target().aws().route53().ttlSecondsOrDefault()));
+    }
+    stage = "deleting stacks";
+    List<StackStatus> deleted = new ArrayList<>();
+    var config = plan.environmentConfig();
+    for (String region : plan.regions()) {
+      deleted.add(stacks.deleteStack(new StackRequest(request.application(), plan.name(), region, plan.target(),
+          config == null ? null : config.infrastructure())));
+    }
+    record("stacks deleted", null, deleted.stream().map(s -> s.region() + "=" + s.status()).toList().toString());
+    stage = "archiving";
+    String archive = store.archive(new ArchiveRequest(request.application(), plan.name(), plan.target(),
+        plan.primaryRegion(), request.workflowId()));
+    stage = "destroyed";
+    record("destroyed", null, "audit trail archived at " + archive);
+    return new DecommissionResult(plan.name(), "DESTROYED", "destroyed; audit trail archived at " + archive,
+        List.copyOf(approvedBy), deleted, archive);
+  }
+
+  /** Why the environment may not be destroyed now, or null. */
+  private String refusal(EnvironmentPlan plan) {
+    stage = "checking";
+    RunningReleases running;
+    try {
+      running = lookup.running(new RegionsRequest(request.application(), plan.name(), plan.target(),
+          plan.regions()));
+    } catch (ActivityFailure failure) {
+      return "cannot check whether a release is running in " + plan.name() + ": " + FailureReasons.of(failure);
+    }
+    if (!running.workflowIds().isEmpty()) {
+      return "a release is running in " + plan.name() + ": " + String.join(", ", running.workflowIds())
+          + "; wait for it to end or abort it";
+    }
+    if (DriftComparison.hasWeightedTraffic(plan)) {
+      TrafficWeights weights = traffic.readTraffic(new ReadTrafficRequest(request.application(), plan.name(),
+          plan.target()));
+      boolean served = weights.weights().values().stream().anyMatch(weight -> weight != null && weight > 0);
+      if (served && !Boolean.TRUE.equals(request.drain())) {
+        return plan.name() + " still serves traffic (" + weights.detail() + "); move users away first, or"
+            + " pass --drain to set every weight to 0 before deleting";
+      }
+    }
+    return null;
+  }
+
+  private DecommissionResult refused(String reason) {
+    stage = "refused: " + reason;
+    record("refused", null, reason);
+    return new DecommissionResult(request.environment().name(), "REFUSED", reason, List.copyOf(approvedBy),
+        List.of(), null);
+  }
+
+  private static ApprovalPolicy approvalPolicy(EnvironmentPlan plan) {
+    var config = plan.environmentConfig();
+    if (config != null && config.destroyApproval() != null) {
+      return config.destroyApproval();
+    }
+    return plan.approval() == null ? ApprovalPolicy.none() : plan.approval();
+  }
+
+  @Override
+  public GateDecision approve(DestroyApproval approval) {
+    approvedBy.add(approval.approver());
+    record("approved", approval.approver(), approval.comment());
+    stage = "waiting for approval (" + approvedBy.size() + " of " + policy.minApprovalsOrDefault() + ")";
+    return new GateDecision(true, request.environment().name(),
+        approvedBy.size() + " of " + policy.minApprovalsOrDefault() + " approval(s)");
+  }
+
+  @Override
+  public void validateApproval(DestroyApproval approval) {
+    if (approval == null || approval.approver() == null || approval.approver().isBlank()) {
+      throw new IllegalArgumentException("an approval names its approver (--as)");
+    }
+    if (request == null || !stage.startsWith("waiting for approval")) {
+      throw new IllegalArgumentException("destroying " + (request == null ? "the environment"
+          : request.environment().name()) + " is not waiting for approval (" + stage + ")");
+    }
+    if (approval.approver().equals(request.requestedBy())) {
+      throw new IllegalArgumentException(approval.approver() + " asked for this destroy and may not approve it");
+    }
+    if (!policy.approversOrEmpty().contains(approval.approver())) {
+      throw new IllegalArgumentException(approval.approver() + " may not approve destroying "
+          + request.environment().name() + "; approvers: " + String.join(", ", policy.approversOrEmpty()));
+    }
+    if (approvedBy.contains(approval.approver())) {
+      throw new IllegalArgumentException(approval.approver() + " has already approved");
+    }
+  }
+
+  @Override
+  public String stage() {
+    return stage;
+  }
+
+  private void record(String outcome, String actor, String detail) {
+    String runId = Workflow.getInfo().getRunId();
+    audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
+        runId, "environment-destroy", actor == null ? request.requestedBy() : actor, request.environment().name(),
+        outcome, detail, null, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+  }
+}

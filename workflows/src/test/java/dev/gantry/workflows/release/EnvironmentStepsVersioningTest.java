@@ -1,0 +1,54 @@
+package dev.gantry.workflows.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Releases;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A release that uses neither a promotion nor applyConfig writes no event of either change. */
+class EnvironmentStepsVersioningTest {
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow = Releases.extension();
+
+  private final FakeDeploymentActivities fake = new FakeDeploymentActivities();
+  private TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void startWorker(TestWorkflowEnvironment env) {
+    this.env = env;
+    Releases.startWorker(env, fake);
+  }
+
+  @Test
+  void aPlainReleaseHasNoMarkerOfTheEnvironmentStepsAndTheSameEventsAsBefore() {
+    EnvironmentPlan production = Releases.example().environments().get(2);
+    EnvironmentPlan plain = new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
+        production.target(), production.healthCheck(), ApprovalPolicy.none(), production.variables(), null, null,
+        null, null, dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), null);
+    ReleaseRequest example = Releases.example();
+    ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
+        List.of(plain), example.requestedBy(), example.specSource());
+
+    assertThat(env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
+        Releases.releaseOptions(request).build()).run(request).state()).isEqualTo(ReleaseState.SUCCEEDED);
+
+    var history = env.getWorkflowClient().fetchHistory(request.releaseId()).getHistory();
+    String markers = history.getEventsList().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+        .map(Object::toString).reduce("", String::concat);
+    assertThat(markers).doesNotContain(EnvironmentSteps.PROMOTION_SOURCE_CHECK)
+        .doesNotContain(EnvironmentSteps.ENVIRONMENT_CONFIG);
+    assertThat(history.toString()).doesNotContain("Environment.");
+  }
+}
