@@ -2,6 +2,7 @@ package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param verification  the signature verification gate, run before the environment and again in each
  *                      region right before its deploy; null is refused (fail closed)
  * @param maxParallelRegions at most this many regions of one wave change at once (null: the whole wave)
+ * @param flags         feature flags (Split): required flags checked before the deploy, ramps started after
+ *                      it, experiments; null: the environment uses no flags (and its history gets no flag events)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -43,7 +46,22 @@ public record EnvironmentPlan(
     NotifyPolicy notifications,
     DeploymentWindowPolicy window,
     VerificationPolicy verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    FlagPolicy flags) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables, QualityGatePolicy quality,
+      CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window, VerificationPolicy verification,
+      Integer maxParallelRegions) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications, window,
+        verification, maxParallelRegions, null);
+  }
+
+  /** The same environment with the given flags section. */
+  public EnvironmentPlan withFlags(FlagPolicy flags) {
+    return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
+        notifications, window, verification, maxParallelRegions, flags);
+  }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
