@@ -14,7 +14,6 @@ import dev.gantry.workflows.api.flags.MetricCounts;
 import dev.gantry.workflows.api.flags.MetricRequest;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SetDefaultRuleRequest;
-import dev.gantry.workflows.api.flags.TreatmentCount;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -94,10 +93,10 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
       return finish(keep, null, keep.equals(control) ? "automatic: no significant better treatment, back to "
           + control : "automatic: " + keep + " wins", RampState.DECIDED);
     }
+    trail.audit("experiment", null, "awaiting decision", experiment.name() + ": " + result.summary());
     state = RampState.AWAITING_DECISION;
     phase = "awaiting a decision: gantry experiment decide " + request.application() + " " + experiment.name()
         + " " + request.environment() + " --keep|--rollback --as <you>";
-    trail.audit("experiment", null, "awaiting decision", experiment.name());
     boolean decided = Workflow.await(Duration.ofHours(experiment.decisionTimeoutHoursOrDefault()),
         () -> decision != null || abort != null);
     if (abort != null && decision == null) {
