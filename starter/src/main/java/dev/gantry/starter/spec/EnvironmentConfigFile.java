@@ -17,7 +17,21 @@ record EnvironmentConfigFile(
     @JsonProperty("notify") NotifySpec notifications,
     WindowSpec window,
     VerificationSpec verification,
-    Integer maxParallelRegions) {
+    Integer maxParallelRegions,
+    FlagsSpec flags) {
+
+  record FlagsSpec(SplitSpec split, List<String> required, String metricsUrl, List<RampSpec> ramps,
+      List<ExperimentSpec> experiments) {}
+
+  record SplitSpec(String workspaceId, String environment, String adminApiKeyEnv, String adminUrl, String sdkKeyEnv,
+      String localhostFile) {}
+
+  record RampSpec(String flag, String treatment, String offTreatment, List<Integer> steps, Integer bakeMinutes,
+      String metric, Double maxRate, Integer minExposures) {}
+
+  record ExperimentSpec(String name, String flag, String control, Map<String, Integer> split, String metric,
+      Long minSamplePerTreatment, Integer maxDurationHours, Integer checkIntervalMinutes, Double alpha,
+      String decision, Integer decisionTimeoutHours) {}
 
   record RegionSpec(String name, Boolean primary) {}
 

@@ -17,6 +17,7 @@ import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
@@ -249,12 +250,13 @@ public final class ReleaseSpecLoader {
     NotifyPolicy notify = GateSections.notifications(where, env.notifications(), problems);
     DeploymentWindowPolicy window = GateSections.window(where, base, env.window(), problems);
     VerificationPolicy verification = SigningSections.verification(where, base, env.verification(), problems);
+    FlagPolicy flags = FlagSections.flags(where, base, env.flags(), problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions());
+        verification, env.maxParallelRegions(), flags);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,
