@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCli.Version.class,
     description = "Durable, audited releases on Temporal.",
-    subcommands = {ReleaseCommand.class, RegionCommand.class, KeysCommand.class, ArtifactCommand.class,
+    subcommands = {ReleaseCommand.class, RegionCommand.class, FlagsCommand.class, ExperimentCommand.class,
+        KeysCommand.class, ArtifactCommand.class,
         AuditCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public class GantryCli {
