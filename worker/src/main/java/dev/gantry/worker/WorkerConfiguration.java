@@ -114,11 +114,12 @@ public class WorkerConfiguration {
 
   /**
    * Split: the Admin API key and SDK keys come from the worker's environment, by the variable names the
-   * environment's {@code flags.split} section gives; SDK-key factories live as long as the worker.
+   * environment's {@code flags.split} section gives (read through Spring's environment, so a property of
+   * the same name, e.g. from a mounted secrets file, works too); SDK-key factories live as long as the worker.
    */
   @Bean(destroyMethod = "close")
-  FeatureFlagActivities featureFlagActivities() {
-    return FeatureFlagActivitiesImpl.standard(System::getenv);
+  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment) {
+    return FeatureFlagActivitiesImpl.standard(environment::getProperty);
   }
 
   @Bean

@@ -135,6 +135,8 @@ public class FeatureFlags {
         throw new GantryException("no workflow " + id + " (check the application, environment and name)");
       }
       throw new GantryException("Temporal refused the call for " + id + ": " + e.getStatus(), e);
+    } catch (io.temporal.client.WorkflowServiceException e) {
+      throw new GantryException(id + ": " + FailureReasons.of(e), e);
     }
   }
 }

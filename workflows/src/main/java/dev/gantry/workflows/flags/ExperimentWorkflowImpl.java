@@ -50,6 +50,19 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
   @Override
   public ExperimentStatus run(ExperimentRequest ignored) {
+    try {
+      return experiment();
+    } catch (ActivityFailure failure) {
+      // Split refused a change or stayed down past the retries: say so in the status, then fail.
+      state = RampState.STOPPED;
+      phase = "failed: " + failure.getCause().getMessage();
+      trail.log(phase);
+      trail.audit("experiment", null, "failed", experiment.name() + ": " + failure.getCause().getMessage());
+      throw failure;
+    }
+  }
+
+  private ExperimentStatus experiment() {
     String control = experiment.controlOrDefault();
     trail.audit("experiment", request.requestedBy(), "started", experiment.name() + " on " + experiment.flag()
         + ": " + Allocation.describe(experiment.split()) + ", metric " + experiment.metric());

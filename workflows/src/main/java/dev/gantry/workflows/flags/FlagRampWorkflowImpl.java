@@ -91,6 +91,9 @@ public class FlagRampWorkflowImpl implements FlagRampWorkflow {
           trail.log("inconclusive: baking " + percent + "% again (" + inconclusive + " of " + MAX_INCONCLUSIVE + ")");
         }
       }
+    } catch (ActivityFailure failure) {
+      // Split refused a step (a wrong key, an unknown treatment) or stayed down past the retries.
+      stop(RampState.STOPPED, "could not change " + plan.flag() + ": " + failure.getCause().getMessage(), null);
     } catch (CanceledFailure cancelled) {
       Workflow.newDetachedCancellationScope(() -> rollBack("the ramp was cancelled")).run();
       state = RampState.ABORTED;

@@ -93,6 +93,28 @@ class FlagRampWorkflowTest {
   }
 
   @Test
+  void aFlagSplitDoesNotKnowStopsTheRampAndTheStatusSaysWhy(TestWorkflowEnvironment env) {
+    FakeFlags empty = new FakeFlags();
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(FlagRampWorkflowImpl.class);
+    worker.registerActivitiesImplementations(empty, new FakeFlagMetrics(empty, p -> new long[] {1, 0}), audit);
+    env.start();
+    FlagRampRequest request = new FlagRampRequest("hello-service", "production", SPLIT, "http://metrics.test/flags",
+        new FlagRampPlan("new-chekout", null, null, null, 30, "checkout_errors", 0.02, 500), "dana", null);
+    FlagRampWorkflow ramp = env.getWorkflowClient().newWorkflowStub(FlagRampWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(ramp::run, request);
+
+    catchThrowableOfType(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+
+    FlagRampStatus status = ramp.status();
+    assertThat(status.state()).isEqualTo(RampState.STOPPED);
+    assertThat(status.stoppedBecause()).contains("could not change new-chekout").contains("not defined");
+    assertThat(status.timeline()).anySatisfy(line -> assertThat(line).contains("kill it in Split by hand"));
+  }
+
+  @Test
   void anAbortDuringTheBakeSetsTheFlagBackAtOnce(TestWorkflowEnvironment env) {
     FakeFlagMetrics metrics = new FakeFlagMetrics(flags, p -> new long[] {5000, 1});
     FlagRampWorkflow ramp = start(env, metrics, 600);
