@@ -25,6 +25,10 @@ import dev.gantry.activities.signing.KmsClients;
 import dev.gantry.activities.signing.SigningActivitiesImpl;
 import dev.gantry.workflows.api.signing.SigningActivities;
 import dev.gantry.activities.cab.ChangeBoardActivitiesImpl;
+import dev.gantry.activities.flags.FeatureFlagActivitiesImpl;
+import dev.gantry.activities.flags.FlagAnalysisActivitiesImpl;
+import dev.gantry.workflows.api.flags.FeatureFlagActivities;
+import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
 import dev.gantry.activities.notify.NotifyActivitiesImpl;
 import dev.gantry.activities.quality.QualityGateActivitiesImpl;
 import dev.gantry.activities.window.DeploymentWindowActivitiesImpl;
@@ -123,6 +127,21 @@ public class WorkerConfiguration {
   @Bean
   ChangeBoardActivities changeBoardActivities() {
     return ChangeBoardActivitiesImpl.standard(System::getenv);
+  }
+
+  /**
+   * Split: the Admin API key and SDK keys come from the worker's environment, by the variable names the
+   * environment's {@code flags.split} section gives (read through Spring's environment, so a property of
+   * the same name, e.g. from a mounted secrets file, works too); SDK-key factories live as long as the worker.
+   */
+  @Bean(destroyMethod = "close")
+  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment) {
+    return FeatureFlagActivitiesImpl.standard(environment::getProperty);
+  }
+
+  @Bean
+  FlagAnalysisActivities flagAnalysisActivities() {
+    return new FlagAnalysisActivitiesImpl();
   }
 
   @Bean

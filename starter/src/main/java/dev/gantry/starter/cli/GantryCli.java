@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCli.Version.class,
     description = "Durable, audited releases on Temporal.",
     subcommands = {ReleaseCommand.class, CanaryCommandLine.class, RegionCommand.class, EnvCommand.class,
+        FlagsCommand.class, ExperimentCommand.class,
         KeysCommand.class, ArtifactCommand.class,
         AuditCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})

@@ -21,7 +21,8 @@ record EnvironmentConfigFile(
     RolloutSpec rollout,
     Map<String, String> secrets,
     Boolean applyConfig,
-    LifecycleSpec lifecycle) {
+    LifecycleSpec lifecycle,
+    FlagsSpec flags) {
 
   record RolloutSpec(
       String strategy,
@@ -64,6 +65,19 @@ record EnvironmentConfigFile(
   record DriftSpec(Integer intervalMinutes, List<String> remediationApprovers, Integer approvalTimeoutHours) {}
 
   record DestroySpec(List<String> approvers, Integer minApprovals, Integer timeoutHours) {}
+
+  record FlagsSpec(SplitSpec split, List<String> required, String metricsUrl, List<RampSpec> ramps,
+      List<ExperimentSpec> experiments) {}
+
+  record SplitSpec(String workspaceId, String environment, String adminApiKeyEnv, String adminUrl, String sdkKeyEnv,
+      String localhostFile) {}
+
+  record RampSpec(String flag, String treatment, String offTreatment, List<Integer> steps, Integer bakeMinutes,
+      String metric, Double maxRate, Integer minExposures) {}
+
+  record ExperimentSpec(String name, String flag, String control, Map<String, Integer> split, String metric,
+      Long minSamplePerTreatment, Integer maxDurationHours, Integer checkIntervalMinutes, Double alpha,
+      String decision, Integer decisionTimeoutHours) {}
 
   record RegionSpec(String name, Boolean primary) {}
 

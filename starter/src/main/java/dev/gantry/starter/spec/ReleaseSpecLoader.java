@@ -18,6 +18,7 @@ import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
@@ -253,12 +254,13 @@ public final class ReleaseSpecLoader {
     RolloutPolicy rollout = RolloutSection.rollout(where, base, env.rollout(),
         env.target() == null ? null : env.target().type(), problems);
     var environmentConfig = EnvironmentSections.config(where, base, env, problems);
+    FlagPolicy flags = FlagSections.flags(where, base, env.flags(), problems);
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions(), rollout, environmentConfig);
+        verification, env.maxParallelRegions(), rollout, environmentConfig, flags);
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,

@@ -2,6 +2,7 @@ package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
@@ -32,6 +33,8 @@ import java.util.Map;
  * @param rollout       how traffic moves to the new version in each region (null: all at once)
  * @param environmentConfig secrets, config store, infrastructure, TTL, drift and destroy settings of the
  *                      environment itself, or null (nothing applied before the deploy; no lifecycle)
+ * @param flags         feature flags (Split): required flags checked before the deploy, ramps started after
+ *                      it, experiments; null: the environment uses no flags (and its history gets no flag events)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -49,14 +52,28 @@ public record EnvironmentPlan(
     VerificationPolicy verification,
     Integer maxParallelRegions,
     RolloutPolicy rollout,
-    dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
+    dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig,
+    FlagPolicy flags) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
+        VerificationPolicy.notRequired(), null, null, null, null);
+  }
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, VerificationPolicy.notRequired(), null, null, null, null);
+  }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
       VerificationPolicy verification, Integer maxParallelRegions) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, null, null);
+        window, verification, maxParallelRegions, null, null, null);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
@@ -64,7 +81,7 @@ public record EnvironmentPlan(
       QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
       VerificationPolicy verification, Integer maxParallelRegions, RolloutPolicy rollout) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, rollout, null);
+        window, verification, maxParallelRegions, rollout, null, null);
   }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
@@ -73,20 +90,13 @@ public record EnvironmentPlan(
       VerificationPolicy verification, Integer maxParallelRegions,
       dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
     this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, null, environmentConfig);
+        window, verification, maxParallelRegions, null, environmentConfig, null);
   }
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
-        VerificationPolicy.notRequired(), null, null, null);
-  }
-
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, VerificationPolicy.notRequired(), null, null, null);
+  /** The same environment with the given flags section. */
+  public EnvironmentPlan withFlags(FlagPolicy flags) {
+    return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
+        notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags);
   }
 
   public List<String> regions() {

@@ -20,6 +20,16 @@ import dev.gantry.workflows.api.cab.ChangeRequest;
 import dev.gantry.workflows.api.cab.ChangeTicket;
 import dev.gantry.workflows.api.cab.CloseChangeRequest;
 import dev.gantry.workflows.api.cab.ReadDecisionRequest;
+import dev.gantry.workflows.api.flags.FeatureFlagActivities;
+import dev.gantry.workflows.api.flags.FlagPolicy;
+import dev.gantry.workflows.api.flags.FlagRampPlan;
+import dev.gantry.workflows.api.flags.FlagRampRequest;
+import dev.gantry.workflows.flags.FlagRampWorkflow;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import dev.gantry.workflows.api.flags.RequiredFlagsRequest;
+import dev.gantry.workflows.api.flags.RequiredFlagsResult;
 import dev.gantry.workflows.api.notify.Notification;
 import dev.gantry.workflows.api.notify.NotifyActivities;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
@@ -85,6 +95,19 @@ final class EnvironmentGates {
           .build())
       .build();
 
+  /** Split: 429/5xx retried with backoff; a refusal or unusable settings fail the gate at once. */
+  private static final ActivityOptions FLAG_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .setMaximumAttempts(8)
+          .setDoNotRetry(FeatureFlagActivities.INVALID_SETTINGS, FeatureFlagActivities.CREDENTIAL_MISSING,
+              FeatureFlagActivities.REFUSED, FeatureFlagActivities.NOT_FOUND)
+          .build())
+      .build();
+
   /** How long a closed window waits before it looks again (edited calendars, late freezes). */
   static final Duration WINDOW_RECHECK = Duration.ofHours(1);
 
@@ -105,6 +128,8 @@ final class EnvironmentGates {
   private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class, NOTIFY_OPTIONS);
   private final DeploymentWindowActivities windows =
       Workflow.newActivityStub(DeploymentWindowActivities.class, WINDOW_OPTIONS);
+  private final FeatureFlagActivities flags =
+      Workflow.newActivityStub(FeatureFlagActivities.class, FLAG_OPTIONS);
 
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
@@ -156,6 +181,77 @@ final class EnvironmentGates {
 
   private static String number(double value) {
     return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+
+  // ---- required feature flags ----
+
+  /**
+   * Every flag the environment requires must exist in its Split environment and not be killed. Not
+   * overridable: a killed flag is someone's deliberate stop, and a missing one means the code would run
+   * with the control treatment. If Split cannot be asked (out of retries, refused), the gate fails closed.
+   */
+  void requiredFlags(EnvironmentPlan env) {
+    FlagPolicy policy = env.flags();
+    if (policy == null || policy.requiredOrEmpty().isEmpty()) {
+      return;
+    }
+    progress.stage(ReleaseState.RUNNING, "flags:" + env.name());
+    recorder.publish(env.name());
+    RequiredFlagsResult result;
+    try {
+      result = flags.checkRequired(new RequiredFlagsRequest(request.releaseId(), env.name(), policy.split(),
+          policy.requiredOrEmpty()));
+    } catch (ActivityFailure failure) {
+      failed(env, "flags", "required flags could not be checked: " + FailureReasons.of(failure));
+      return;
+    }
+    if (result.passed()) {
+      passed(env, "flags", "required flags present and alive: " + String.join(", ", result.present())
+          + " (" + result.source() + ")");
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    if (!result.missing().isEmpty()) {
+      problems.add("missing " + String.join(", ", result.missing()));
+    }
+    if (!result.killed().isEmpty()) {
+      problems.add("killed " + String.join(", ", result.killed()));
+    }
+    failed(env, "flags", "required flag(s) " + String.join("; ", problems) + " in Split environment "
+        + policy.split().environment() + " (" + result.source() + ")");
+  }
+
+  /**
+   * Starts the environment's flag ramps as child workflows that outlive the release (a ramp takes hours
+   * and has its own stop rules); the release waits only until each has started. A ramp of the same flag
+   * already running is left alone and said so.
+   */
+  void startFlagRamps(EnvironmentPlan env) {
+    FlagPolicy policy = env.flags();
+    if (policy == null) {
+      return;
+    }
+    for (FlagRampPlan plan : policy.rampsOrEmpty()) {
+      FlagRampRequest ramp = new FlagRampRequest(request.application(), env.name(), policy.split(),
+          policy.metricsUrl(), plan, request.requestedBy(), request.releaseId());
+      FlagRampWorkflow child = Workflow.newChildWorkflowStub(FlagRampWorkflow.class, ChildWorkflowOptions.newBuilder()
+          .setWorkflowId(ramp.workflowId())
+          .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+          .build());
+      Async.function(child::run, ramp);
+      try {
+        Workflow.getWorkflowExecution(child).get();
+        progress.log(env.name(), null, "flag ramp started: " + ramp.workflowId() + " (" + plan.stepsOrDefault()
+            + "%); follow it with `gantry flags status " + request.application() + " " + plan.flag() + " "
+            + env.name() + "`");
+        recorder.audit("flag-ramp", null, env.name(), "started", ramp.workflowId());
+      } catch (RuntimeException notStarted) {
+        progress.log(env.name(), null, "flag ramp " + ramp.workflowId() + " not started: "
+            + FailureReasons.of(notStarted) + " (is one already running?)");
+        recorder.audit("flag-ramp", null, env.name(), "not started", ramp.workflowId() + ": "
+            + FailureReasons.of(notStarted));
+      }
+    }
   }
 
   // ---- deployment window ----

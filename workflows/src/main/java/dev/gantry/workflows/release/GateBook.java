@@ -202,7 +202,7 @@ final class GateBook {
     if (gate == null || !OVERRIDABLE_GATES.contains(gate)) {
       return refuse(environment, "field 'gate' must be window, quality or cab (got "
           + (gate == null ? "nothing" : "'" + gate + "'")
-          + "); signature verification and approvals can never be overridden");
+          + "); signature verification, approvals and required feature flags can never be overridden");
     }
     if (trim(signal.justification()) == null || signal.justification().trim().length() < 10) {
       return refuse(environment, "field 'justification' is required (at least 10 characters): say why"

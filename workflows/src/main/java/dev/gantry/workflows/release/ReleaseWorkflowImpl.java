@@ -99,6 +99,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
                   .build())
           .build();
 
+  /**
+   * Workflow.getVersion id of the feature flag stages (required flags before the deploy, ramps after it).
+   * Asked only for environments with a {@code flags} section, so releases without flags record nothing new.
+   */
+  static final String FEATURE_FLAGS_CHANGE = "feature-flags";
+
   /** Workflow.getVersion id of the maxParallelRegions limit within a wave. */
   static final String MAX_PARALLEL_REGIONS_CHANGE = "max-parallel-regions";
 
@@ -176,9 +182,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           // Approvals can take longer than the window stays open: look again before touching anything.
           environmentGates.window(env, true);
         }
+        boolean flagStages = env.flags() != null
+            && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+        if (flagStages) {
+          environmentGates.requiredFlags(env);
+        }
         environmentSteps.beforeDeploy(env);
         deploy(env);
         recordDeployment(env);
+        if (flagStages) {
+          environmentGates.startFlagRamps(env);
+        }
       }
     } catch (TemporalFailure failure) {
       // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:

@@ -1,0 +1,7 @@
+package dev.gantry.workflows.api.flags;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** Kill the flag in the environment (JSON Patch {@code replace /killed true}): everyone gets the default treatment. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record KillFlagRequest(SplitSettings split, String flag, String reason) {}
