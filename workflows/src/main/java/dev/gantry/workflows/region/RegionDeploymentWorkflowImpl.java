@@ -30,6 +30,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(10))
           .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a killed worker is noticed in seconds (Heartbeats)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
@@ -45,6 +46,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(5))
           .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setHeartbeatTimeout(SignatureGate.HEARTBEAT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
