@@ -14,7 +14,10 @@ import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.signing.SignatureGate;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -56,6 +59,9 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
                   .build())
           .build();
 
+  static final String HEALTH_CHECK_SURVIVES_WORKER_LOSS = "health-check-survives-worker-loss";
+  static final int LOST_WORKER_RETRIES = 3;
+
   private final DeploymentActivities deployments =
       Workflow.newActivityStub(DeploymentActivities.class, DEPLOY_OPTIONS);
   private final DeploymentActivities rollbacks =
@@ -81,7 +87,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       deployed = deployments.deploy(request.toDeploy());
       status = new RegionStatus(request.region(), RegionState.DEPLOYING, deployed.previousVersion(),
           "checking health of " + request.version());
-      HealthCheckResult health = healthChecks.checkHealth(request.toHealthCheck());
+      HealthCheckResult health = checkHealth(request);
       status = new RegionStatus(request.region(), RegionState.DEPLOYED, deployed.previousVersion(),
           health.detail());
       log.info("region deployed release={} where={} version={} previous={}",
@@ -131,6 +137,29 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
     }
   }
 
+  /**
+   * A health check whose worker died (SIGKILL, OOM, a lost node) is not a verdict on the region: its
+   * heartbeat stops and it times out by heartbeat. Up to {@link #LOST_WORKER_RETRIES} such losses start
+   * the check again instead of failing (and rolling back) a healthy region. Behind
+   * {@code Workflow.getVersion}, asked only on that failure, so histories without it replay unchanged.
+   */
+  private HealthCheckResult checkHealth(RegionDeploymentRequest request) {
+    for (int lost = 0; ; lost++) {
+      try {
+        return healthChecks.checkHealth(request.toHealthCheck());
+      } catch (ActivityFailure failure) {
+        if (!(failure.getCause() instanceof TimeoutFailure timeout)
+            || timeout.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+            || lost >= LOST_WORKER_RETRIES
+            || Workflow.getVersion(HEALTH_CHECK_SURVIVES_WORKER_LOSS, Workflow.DEFAULT_VERSION, 1) < 1) {
+          throw failure;
+        }
+        log.warn("health check lost its worker release={} region={}: checking again", request.releaseId(),
+            request.region());
+      }
+    }
+  }
+
   @Override
   public RegionStatus status() {
     return status;
@@ -150,6 +179,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
     Duration interval = Duration.ofSeconds(Math.max(1, check.intervalSecondsOrDefault()));
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(check.timeoutSecondsOrDefault() + 10L))
+        .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a lost worker times out by heartbeat, a hung check by start-to-close
         .setRetryOptions(
             RetryOptions.newBuilder()
                 .setInitialInterval(interval)
