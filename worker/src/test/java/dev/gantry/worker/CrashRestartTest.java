@@ -90,8 +90,10 @@ class CrashRestartTest {
     try (GantryClient gantry = GantryClient.connect("127.0.0.1:" + port, "default")) {
       startWorker();
       ReleaseSpecLoader loader = new ReleaseSpecLoader();
+      // every fifth release fails its production health check in eu-west-1, and at least one per rollback kill
+      int badReleases = Math.max(releases / 5, Math.max(1, kills / 4));
       for (int i = 0; i < releases; i++) {
-        boolean bad = i % 5 == 4; // every fifth release fails its production health check in eu-west-1
+        boolean bad = i >= releases - badReleases;
         String version = "1.0." + i + (bad ? "-bad" : "");
         ReleaseRequest loaded = loader.load(spec, new ReleaseSpecLoader.Overrides("ci",
             dir.resolve("targets").resolve(version)));
@@ -112,21 +114,26 @@ class CrashRestartTest {
         // starts (a region's deploy and check), right after a bad region's check (its rollback), or at
         // a random time
         String at;
+        int[] seen = {markersSeen};
         if (k == 1) {
           Thread.sleep(500 + random.nextInt(1500));
-          at = "random (signing)";
-        } else if (k % 3 == 2) {
-          markersSeen = awaitMarker(markersSeen, line -> true);
-          Thread.sleep(random.nextInt(400));
-          at = "after a health check started";
-        } else if (k % 3 == 0 && healthy.containsValue(false)) {
-          markersSeen = awaitMarker(markersSeen, line -> line.endsWith("-bad production eu-west-1"));
-          Thread.sleep(300 + random.nextInt(300));
-          at = "during a rollback";
+          at = "random, early (signing, verification, staging)";
+        } else if (k % 4 == 2) {
+          at = awaitMarker(seen, line -> true) ? "inside a health check" : "random (no health check in sight)";
+          Thread.sleep(random.nextInt(200)); // the check sleeps 300 ms
+        } else if (k % 4 == 3) {
+          at = awaitMarker(seen, line -> line.endsWith("production us-east-1"))
+              ? "after the primary's check (the next wave's deploys)" : "random (no deploy in sight)";
+          Thread.sleep(300 + random.nextInt(200));
+        } else if (k % 4 == 0) {
+          at = awaitMarker(seen, line -> line.endsWith("-bad production eu-west-1"))
+              ? "as a bad region fails (its rollback and the environment's)" : "random (no rollback in sight)";
+          Thread.sleep(300 + random.nextInt(200));
         } else {
           Thread.sleep(1000 + random.nextInt(6000));
           at = "random";
         }
+        markersSeen = seen[0];
         atGate.addAll(waitingForApproval(gantry, healthy.keySet(), approved));
         log("kill -9 worker #" + k + " (pid " + worker.pid() + "), " + at);
         worker.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no graceful drain
@@ -234,6 +241,7 @@ class CrashRestartTest {
   /** What the kills interrupted, read from the histories: printed, never asserted (the points are random). */
   private void report(GantryClient gantry, Set<String> ids, int flips, long began) {
     Map<String, Integer> retried = new TreeMap<>();
+    Map<String, Integer> timedOut = new TreeMap<>();
     int workflowTaskTimeouts = 0;
     int events = 0;
     List<String> all = new ArrayList<>();
@@ -261,30 +269,36 @@ class CrashRestartTest {
             && e.getActivityTaskStartedEventAttributes().getAttempt() > 1) {
           retried.merge(scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId()), 1,
               Integer::sum);
+        } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT) {
+          timedOut.merge(scheduled.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId()) + " ("
+              + e.getActivityTaskTimedOutEventAttributes().getFailure().getTimeoutFailureInfo().getTimeoutType()
+                  .name().replace("TIMEOUT_TYPE_", "").toLowerCase(java.util.Locale.ROOT) + ")", 1, Integer::sum);
         } else if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
           workflowTaskTimeouts++;
         }
       }
     }
-    log(String.format("%d releases, %d region flips, %d history events; activities retried after a kill or an"
-        + " outage: %s; workflow tasks timed out: %d; %.0f s", ids.size(), flips, events, retried,
+    log(String.format("%d releases, %d region flips, %d history events; activities started again after a kill"
+        + " or an outage: %s; activities that timed out for good (then started anew by the workflow): %s;"
+        + " workflow tasks timed out: %d; %.0f s", ids.size(), flips, events, retried, timedOut,
         workflowTaskTimeouts, (System.nanoTime() - began) / 1e9));
   }
 
-  /** Waits (at most 30 s) for a new line of the health checks' marker file that matches; returns the count. */
-  private int awaitMarker(int seen, java.util.function.Predicate<String> matches) throws Exception {
+  /** Waits (at most 30 s) for a new line of the health checks' marker file that matches. */
+  private boolean awaitMarker(int[] seen, java.util.function.Predicate<String> matches) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       List<String> lines = Files.readAllLines(dir.resolve("markers.log"));
-      for (int i = seen; i < lines.size(); i++) {
+      for (int i = seen[0]; i < lines.size(); i++) {
         if (matches.test(lines.get(i).trim())) {
-          return lines.size();
+          seen[0] = i + 1;
+          return true;
         }
       }
-      seen = lines.size();
-      Thread.sleep(20);
+      seen[0] = lines.size();
+      Thread.sleep(10);
     }
-    return seen;
+    return false;
   }
 
   private Set<String> waitingForApproval(GantryClient gantry, Set<String> ids, Set<String> approved) {
