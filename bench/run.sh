@@ -14,7 +14,8 @@
 # used for those runs; everything else runs on `java` from PATH. Parked runs approve SAMPLE releases (default
 # 200) at RATE per second (default 2, below what one worker sustains here) for the latency, then the rest
 # at once for the throughput. GANTRY_TOOLS points at another checkout's .tools (read only);
-# GANTRY_SKIP_TOOLS=1 skips scripts/test-tools.sh.
+# GANTRY_SKIP_TOOLS=1 skips scripts/test-tools.sh. SIZES="100 1000" (parked sizes), THREADS=both|platform|
+# virtual, PARKED_ARGS (more harness options, e.g. "--no-burst": leave the releases after the sample parked).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -100,13 +101,13 @@ if wants fanout; then
   bench "$JAVA" dev-server fanout "${DEV[@]}" --reps 3 --sleep-seconds 1
 fi
 if wants parked; then
-  SIZES=(100 1000)
+  read -r -a SIZES <<< "${SIZES:-100 1000}"
   [[ $FULL == 1 ]] && SIZES+=(5000)
   [[ -x "$JAVA21" ]] || log "no Java 21+ at $JAVA21: virtual-thread runs skipped (set JAVA21)"
   for n in "${SIZES[@]}"; do
-    bench "$JAVA" "$n-platform" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE"
-    if [[ -x "$JAVA21" ]]; then
-      bench "$JAVA21" "$n-virtual" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE" --virtual-threads
+    [[ "${THREADS:-both}" == virtual ]] || bench "$JAVA" "$n-platform" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE" ${PARKED_ARGS:-}
+    if [[ -x "$JAVA21" && "${THREADS:-both}" != platform ]]; then
+      bench "$JAVA21" "$n-virtual" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE" --virtual-threads ${PARKED_ARGS:-}
     fi
   done
 fi
@@ -114,9 +115,14 @@ fi
 {
   echo "# Benchmark summary"
   echo
-  echo "\`bench/run.sh $*\` (FULL=$FULL, RATE=$RATE, SAMPLE=$SAMPLE, HEAP=$HEAP) finished $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "The latest table of each benchmark (each says when and under what load it ran). Last command:"
+  echo "\`bench/run.sh $ARGS\` (FULL=$FULL, RATE=$RATE, SAMPLE=$SAMPLE, SIZES=${SIZES[*]:-}, HEAP=$HEAP), finished"
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  for table in "${TABLES[@]}"; do cat "$table"; echo; done
+  for table in "$RESULTS"/overhead-dev-server.md "$RESULTS"/overhead-test-server.md "$RESULTS"/fanout-dev-server.md \
+      $(ls "$RESULTS"/parked-*.md 2>/dev/null | sort -t- -k2,2n); do
+    [[ -f "$table" ]] && { cat "$table"; echo; }
+  done
 } > "$RESULTS/summary.md"
 cat "$RESULTS/summary.md"
 

@@ -436,7 +436,9 @@ public final class ScaleBench {
         figures.put("approvalToDeployMedianMs", rank(latencies, 0.5));
         figures.put("approvalToDeployP99Ms", rank(latencies, 0.99));
         figures.put("approvalToDeployMaxMs", latencies[latencies.length - 1]);
-        if (!rest.isEmpty()) {
+        if (!rest.isEmpty() && options.containsKey("no-burst")) {
+          figures.put("burstApprovals", "none (--no-burst: " + rest.size() + " left parked)");
+        } else if (!rest.isEmpty()) {
           log("parked: approving the other " + rest.size() + " at once");
           List<long[]> burst = approveAll(gantry, senders, rest, digest, 0);
           awaitAll(probes.releaseSucceeded, rest, "success");
