@@ -120,7 +120,7 @@ fi
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   for table in "$RESULTS"/overhead-dev-server.md "$RESULTS"/overhead-test-server.md "$RESULTS"/fanout-dev-server.md \
-      $(ls "$RESULTS"/parked-*.md 2>/dev/null | sort -t- -k2,2n); do
+      $(ls "$RESULTS"/parked-*.md 2>/dev/null | sort -V); do
     [[ -f "$table" ]] && { cat "$table"; echo; }
   done
 } > "$RESULTS/summary.md"
