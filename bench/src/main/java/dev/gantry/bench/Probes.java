@@ -26,6 +26,8 @@ final class Probes {
   final Map<String, Long> deployStarted = new ConcurrentHashMap<>();
   /** The audit append "gate waiting" finished: the release is parked at its approval gate, audit idle. */
   final Map<String, Long> gateOpened = new ConcurrentHashMap<>();
+  /** The audit append "release succeeded" started: the release's last step. */
+  final Map<String, Long> releaseSucceeded = new ConcurrentHashMap<>();
 
   /** The real audit log, timed. Each pass gets its own log file ({@link #useLog}). */
   final class RecordingAudit implements AuditActivities {
@@ -39,6 +41,9 @@ final class Probes {
     public void append(AuditEvent event) {
       if ("approval".equals(event.kind())) {
         approvalAuditStarted.putIfAbsent(event.releaseId(), System.nanoTime());
+      }
+      if ("release".equals(event.kind()) && "succeeded".equals(event.outcome())) {
+        releaseSucceeded.putIfAbsent(event.releaseId(), System.nanoTime());
       }
       log.append(event);
       if ("gate".equals(event.kind()) && "waiting".equals(event.outcome())) {

@@ -38,6 +38,16 @@ public final class HashChainedLog {
     return file;
   }
 
+  /**
+   * What this instance last saw of the file: its size, the hash of its last line and every eventId in it.
+   * Valid while the file still has that size (appends only grow it; another writer on the same file makes it
+   * differ and the file is read again), so an append costs O(1) reads instead of reading the whole file:
+   * with one shared log per worker, re-reading made every append O(lines) and a busy worker quadratic.
+   */
+  private long indexedSize = -1;
+  private String indexedLastHash = GENESIS;
+  private final java.util.Set<String> indexedEventIds = new java.util.HashSet<>();
+
   /** Appends the line unless a line with the same {@code eventId} is there already. */
   public synchronized void append(ObjectNode line) {
     String eventId = line.path("eventId").asText();
@@ -46,28 +56,50 @@ public final class HashChainedLog {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
               StandardOpenOption.READ);
           FileLock lock = channel.lock()) {
-        String prevHash = GENESIS;
-        for (String existing : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          if (existing.isBlank()) {
-            continue;
-          }
-          JsonNode node = JSON.readTree(existing);
-          if (!eventId.isEmpty() && eventId.equals(node.path("eventId").asText())) {
-            return;
-          }
-          prevHash = node.path("hash").asText();
+        if (channel.size() != indexedSize) {
+          reindex(channel.size());
+        }
+        if (!eventId.isEmpty() && indexedEventIds.contains(eventId)) {
+          return;
         }
         ObjectNode chained = line.deepCopy();
         chained.remove("hash");
-        chained.put("prevHash", prevHash);
-        chained.put("hash", sha256(JSON.writeValueAsString(chained)));
+        chained.put("prevHash", indexedLastHash);
+        String hash = sha256(JSON.writeValueAsString(chained));
+        chained.put("hash", hash);
         channel.position(channel.size());
         channel.write(ByteBuffer.wrap((JSON.writeValueAsString(chained) + "\n").getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
+        indexedSize = channel.size();
+        indexedLastHash = hash;
+        if (!eventId.isEmpty()) {
+          indexedEventIds.add(eventId);
+        }
       }
     } catch (IOException e) {
+      indexedSize = -1;
       throw new UncheckedIOException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Reads the whole file (under the caller's lock): its last hash and its eventIds. */
+  private void reindex(long size) throws IOException {
+    indexedSize = -1;
+    indexedEventIds.clear();
+    String prevHash = GENESIS;
+    for (String existing : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (existing.isBlank()) {
+        continue;
+      }
+      JsonNode node = JSON.readTree(existing);
+      String id = node.path("eventId").asText();
+      if (!id.isEmpty()) {
+        indexedEventIds.add(id);
+      }
+      prevHash = node.path("hash").asText();
+    }
+    indexedLastHash = prevHash;
+    indexedSize = size;
   }
 
   /** Checks the chain; returns the problems found (empty when the log is intact). */

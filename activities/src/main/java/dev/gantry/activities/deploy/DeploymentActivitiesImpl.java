@@ -27,17 +27,17 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
 
   @Override
   public DeployResult deploy(DeployRequest request) {
-    return adapterFor(request.target()).deploy(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).deploy(request));
   }
 
   @Override
   public HealthCheckResult checkHealth(HealthCheckRequest request) {
-    return adapterFor(request.target()).checkHealth(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).checkHealth(request));
   }
 
   @Override
   public RollbackResult rollback(RollbackRequest request) {
-    return adapterFor(request.target()).rollback(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).rollback(request));
   }
 
   @Override

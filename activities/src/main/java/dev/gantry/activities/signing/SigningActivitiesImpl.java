@@ -47,8 +47,13 @@ public class SigningActivitiesImpl implements SigningActivities {
     this.clock = clock;
   }
 
+  /** Heartbeats while it works: a worker killed mid-signing is noticed in seconds (see Heartbeats). */
   @Override
   public List<SignatureRef> sign(SignRequest request) {
+    return dev.gantry.activities.deploy.Heartbeats.during(() -> signNow(request));
+  }
+
+  private List<SignatureRef> signNow(SignRequest request) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     Signer key = open(request.policy());
     String actor = request.requestedBy();
@@ -81,6 +86,10 @@ public class SigningActivitiesImpl implements SigningActivities {
 
   @Override
   public VerificationResult verify(VerifyRequest request) {
+    return dev.gantry.activities.deploy.Heartbeats.during(() -> verifyNow(request));
+  }
+
+  private VerificationResult verifyNow(VerifyRequest request) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     try {
       ArtifactVerifier.Verified verified = verifier.verify(request.artifact(), request.signatures(),

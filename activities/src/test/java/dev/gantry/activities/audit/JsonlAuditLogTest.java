@@ -40,6 +40,23 @@ class JsonlAuditLogTest {
   }
 
   @Test
+  void twoWritersOnOneFileKeepOneChainAndWriteARetriedEventOnce() throws IOException {
+    // Two workers (two instances) share the file: each must see the other's lines, not its own cached tail.
+    JsonlAuditLog first = log();
+    JsonlAuditLog second = log();
+    first.append(event(1, "accepted"));
+    second.append(event(2, "accepted"));
+    first.append(event(3, "accepted"));
+    second.append(event(1, "accepted")); // a retry of the first writer's event, on the other worker
+    first.append(event(2, "accepted"));
+    second.append(event(4, "accepted"));
+
+    Path file = dir.resolve("audit/audit.jsonl");
+    assertThat(Files.readAllLines(file)).hasSize(4);
+    assertThat(JsonlAuditLog.verify(file)).isEmpty();
+  }
+
+  @Test
   void anEditedLineIsFound() throws IOException {
     Path file = writeThree();
     List<String> lines = new ArrayList<>(Files.readAllLines(file));

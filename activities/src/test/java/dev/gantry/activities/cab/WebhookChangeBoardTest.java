@@ -12,6 +12,7 @@ import dev.gantry.workflows.api.cab.CloseChangeRequest;
 import dev.gantry.workflows.api.cab.ReadDecisionRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,25 @@ class WebhookChangeBoardTest {
       assertThat(refused.isNonRetryable()).isTrue();
       assertThat(refused.getType()).isEqualTo(ChangeBoardActivities.REFUSED);
       assertThat(refused.getOriginalMessage()).contains("422").contains("environment staging is frozen");
+    }
+  }
+
+  @Test
+  void aReceiverThatHangsIsRetryableAfterTheRequestTimeout() throws IOException {
+    ChangeBoardActivities impatient = new ChangeBoardActivitiesImpl(List.of(new WebhookChangeBoard(
+        java.net.http.HttpClient.newHttpClient(), java.time.Duration.ofSeconds(1), Map.<String, String>of()::get)));
+    try (RecordingServer hanging = new RecordingServer(r -> {
+      Thread.sleep(4_000); // accepts the request, answers far too late
+      return new RecordingServer.Answer(200, "{}");
+    })) {
+      long began = System.nanoTime();
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> impatient.openChange(
+          request(new CabPolicy("webhook", hanging.url(), null, null, null, null))));
+      double seconds = (System.nanoTime() - began) / 1e9;
+
+      assertThat(failure.getType()).isEqualTo(ChangeBoardActivities.UNAVAILABLE);
+      assertThat(failure.isNonRetryable()).isFalse();
+      assertThat(seconds).as("the request timeout, not the server's sleep").isLessThan(10);
     }
   }
 }

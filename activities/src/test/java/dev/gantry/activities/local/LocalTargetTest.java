@@ -356,6 +356,33 @@ class LocalTargetTest {
   }
 
   @Test
+  void aUrlHealthCheckThatHangsFailsAfterItsTimeoutAsUnhealthy() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/health", exchange -> {
+      try {
+        Thread.sleep(10_000); // a health endpoint that answers far too late
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+    try {
+      long began = System.nanoTime();
+      ApplicationFailure hung = catchThrowableOfType(ApplicationFailure.class, () -> local.checkHealth(health("1.0",
+          new HealthCheck(null, "http://127.0.0.1:" + server.getAddress().getPort() + "/health", 1, 1, 1))));
+      double seconds = (System.nanoTime() - began) / 1e9;
+
+      assertThat(hung.getType()).isEqualTo(Failures.UNHEALTHY);
+      assertThat(hung.isNonRetryable()).as("the next attempt may find it up").isFalse();
+      assertThat(seconds).as("gives up after timeoutSeconds").isLessThan(10);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void aUrlHealthCheckFailsWhenNothingListens() throws IOException {
     local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
     int closedPort;

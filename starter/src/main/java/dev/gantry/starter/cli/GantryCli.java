@@ -37,6 +37,15 @@ public class GantryCli {
 
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new GantryCli());
+    // picocli's own conversion error would show java.time's exception class
+    cli.registerConverter(java.time.Duration.class, value -> {
+      try {
+        return java.time.Duration.parse(value);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use ISO-8601,"
+            + " like PT30M, PT2H or P1D");
+      }
+    });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       ConnectionOptions.OutputFormat format = formatOf(commandLine);
       if (ex instanceof SpecException spec) {

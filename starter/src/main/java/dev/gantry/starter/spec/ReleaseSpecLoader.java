@@ -496,8 +496,20 @@ public final class ReleaseSpecLoader {
     return file.application();
   }
 
+  /**
+   * No spec file is anywhere near this; a bigger one is refused before parsing (SnakeYAML scans a
+   * multi-megabyte scalar in quadratic time: a 4 MB value took 13 s to refuse).
+   */
+  static final long MAX_FILE_BYTES = 256 * 1024;
+
   private <T> T read(Path file, Class<T> type, List<String> problems) {
     try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        problems.add(file + ": the file has " + size + " bytes; a release spec or environment config has at"
+            + " most " + MAX_FILE_BYTES + " (is it the right file?)");
+        return null;
+      }
       T value = yaml.readValue(file.toFile(), type);
       if (value == null) {
         problems.add(file + ": the file is empty");

@@ -6,9 +6,22 @@ import java.util.List;
 public class SpecException extends RuntimeException {
   private final List<String> problems;
 
+  /** A problem quoting a value is cut to this many characters: a 4 MB string is not echoed back. */
+  static final int MAX_PROBLEM_CHARS = 500;
+
   public SpecException(List<String> problems) {
-    super("the release spec has " + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems));
-    this.problems = List.copyOf(problems);
+    this(clipped(problems), true);
+  }
+
+  private SpecException(List<String> clipped, boolean ignored) {
+    super("the release spec has " + clipped.size() + " problem(s):\n  - " + String.join("\n  - ", clipped));
+    this.problems = clipped;
+  }
+
+  private static List<String> clipped(List<String> problems) {
+    return problems.stream().map(problem -> problem == null || problem.length() <= MAX_PROBLEM_CHARS ? problem
+        : problem.substring(0, MAX_PROBLEM_CHARS) + "... (" + (problem.length() - MAX_PROBLEM_CHARS)
+            + " more characters)").toList();
   }
 
   public List<String> problems() {

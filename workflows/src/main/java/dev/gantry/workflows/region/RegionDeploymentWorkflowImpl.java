@@ -16,7 +16,10 @@ import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.signing.SignatureGate;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -32,6 +35,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(10))
           .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a killed worker is noticed in seconds (Heartbeats)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
@@ -47,6 +51,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(5))
           .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setHeartbeatTimeout(SignatureGate.HEARTBEAT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
@@ -55,6 +60,9 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
                   .setDoNotRetry(Failures.UNSUPPORTED_TARGET)
                   .build())
           .build();
+
+  static final String HEALTH_CHECK_SURVIVES_WORKER_LOSS = "health-check-survives-worker-loss";
+  static final int LOST_WORKER_RETRIES = 3;
 
   private final DeploymentActivities deployments =
       Workflow.newActivityStub(DeploymentActivities.class, DEPLOY_OPTIONS);
@@ -96,7 +104,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       }
       status = new RegionStatus(request.region(), RegionState.DEPLOYING, deployed.previousVersion(),
           "checking health of " + request.version());
-      HealthCheckResult health = healthChecks.checkHealth(request.toHealthCheck());
+      HealthCheckResult health = checkHealth(request);
       status = new RegionStatus(request.region(), RegionState.DEPLOYED, deployed.previousVersion(),
           health.detail());
       log.info("region deployed release={} where={} version={} previous={}",
@@ -146,6 +154,29 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       String reason = "signature rejected before the deploy: " + FailureReasons.of(failure) + "; left unchanged";
       status = new RegionStatus(request.region(), RegionState.FAILED, null, reason);
       throw ApplicationFailure.newNonRetryableFailure(reason, Failures.REGION_FAILED);
+    }
+  }
+
+  /**
+   * A health check whose worker died (SIGKILL, OOM, a lost node) is not a verdict on the region: its
+   * heartbeat stops and it times out by heartbeat. Up to {@link #LOST_WORKER_RETRIES} such losses start
+   * the check again instead of failing (and rolling back) a healthy region. Behind
+   * {@code Workflow.getVersion}, asked only on that failure, so histories without it replay unchanged.
+   */
+  private HealthCheckResult checkHealth(RegionDeploymentRequest request) {
+    for (int lost = 0; ; lost++) {
+      try {
+        return healthChecks.checkHealth(request.toHealthCheck());
+      } catch (ActivityFailure failure) {
+        if (!(failure.getCause() instanceof TimeoutFailure timeout)
+            || timeout.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+            || lost >= LOST_WORKER_RETRIES
+            || Workflow.getVersion(HEALTH_CHECK_SURVIVES_WORKER_LOSS, Workflow.DEFAULT_VERSION, 1) < 1) {
+          throw failure;
+        }
+        log.warn("health check lost its worker release={} region={}: checking again", request.releaseId(),
+            request.region());
+      }
     }
   }
 
@@ -230,6 +261,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
     Duration interval = Duration.ofSeconds(Math.max(1, check.intervalSecondsOrDefault()));
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(check.timeoutSecondsOrDefault() + 10L))
+        .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a lost worker times out by heartbeat, a hung check by start-to-close
         .setRetryOptions(
             RetryOptions.newBuilder()
                 .setInitialInterval(interval)

@@ -17,10 +17,18 @@ import java.util.List;
  * signature is never retried: the same bytes and keys give the same answer, and the release must stop.
  */
 public final class SignatureGate {
+  /**
+   * Activity options are not part of the determinism check (only the command's type, activity type and id
+   * are), so a timeout can change under releases in flight without {@code Workflow.getVersion}.
+   */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
   /** Hashing and signing a 1 GiB artifact takes seconds; a registry or KMS may be slow. */
   static final ActivityOptions SIGN_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(15))
+          // the activity heartbeats while it works: a dead worker is noticed in seconds, not 15 minutes
+          .setHeartbeatTimeout(HEARTBEAT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(2))
@@ -35,6 +43,7 @@ public final class SignatureGate {
   static final ActivityOptions VERIFY_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setHeartbeatTimeout(HEARTBEAT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Gantry's scale benchmarks (issue 9), end to end, against the REAL Temporal dev server (one history shard,
+# SQLite file: single-shard figures, not production capacity) and, for the overhead, also against the
+# in-process Java test server. Prints one markdown table per benchmark and writes them, with JSON, to
+# bench/results/ (summary.md = all tables of the last run).
+#
+#   bench/run.sh                 # overhead (dev + test server), fan-out, parked N=100 and 1000 (platform
+#                                # and virtual workflow threads); about 25 minutes on 2 shared cores
+#   bench/run.sh --full          # adds parked N=5000 with both kinds of threads (over an hour here)
+#   bench/run.sh --only overhead # one of: overhead, fanout, parked
+#   bench/run.sh --with-approval-latency   # also runs bench/run-approval-latency.sh (issue 4's benchmark)
+#
+# Virtual workflow threads need Java 21+: JAVA21 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java) is
+# used for those runs; everything else runs on `java` from PATH. Parked runs approve SAMPLE releases (default
+# 200) at RATE per second (default 2, below what one worker sustains here) for the latency, then the rest
+# at once for the throughput. GANTRY_TOOLS points at another checkout's .tools (read only);
+# GANTRY_SKIP_TOOLS=1 skips scripts/test-tools.sh. SIZES="100 1000" (parked sizes), THREADS=both|platform|
+# virtual, PARKED_ARGS (more harness options, e.g. "--no-burst": leave the releases after the sample parked).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOOLS="${GANTRY_TOOLS:-$ROOT/.tools}"
+TEMPORAL="$TOOLS/bin/temporal"
+JAVA="${JAVA:-java}"
+JAVA21="${JAVA21:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+RATE="${RATE:-2}"
+SAMPLE="${SAMPLE:-200}"
+HEAP="${HEAP:--Xmx2g}"
+RESULTS="$ROOT/bench/results"
+log() { echo "bench: $*" >&2; }
+
+ARGS="$*"
+FULL=0; ONLY=""; APPROVAL=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --full) FULL=1 ;;
+    --only) ONLY="$2"; shift ;;
+    --with-approval-latency) APPROVAL=1 ;;
+    *) log "unknown option $1 (see the comment at the top of $0)"; exit 2 ;;
+  esac
+  shift
+done
+wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
+
+./scripts/test-tools.sh
+[[ -x "$TEMPORAL" ]] || { log "no Temporal CLI at $TEMPORAL: the benchmarks need the real dev server"; exit 1; }
+
+log "building the bench module"
+./mvnw -q -B -ntp -pl bench -am package -DskipTests
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gantry-bench-server.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT="$(free_port)"
+SERVER_CLI="$("$TEMPORAL" --version)"
+ATTRIBUTES=()
+for name in GantryApplication GantryVersion GantryEnvironment GantryStage GantryStatus; do
+  ATTRIBUTES+=(--search-attribute "$name=Keyword")
+done
+log "starting $SERVER_CLI on 127.0.0.1:$PORT"
+"$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$PORT" \
+  --http-port "$(free_port)" --metrics-port "$(free_port)" \
+  --db-filename "$WORK/temporal.db" --namespace default --log-level error "${ATTRIBUTES[@]}" \
+  >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { log "the dev server exited:"; cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+CP="bench/target/gantry-bench.jar:bench/target/lib/*"
+DEV=(--address "127.0.0.1:$PORT" --server-kind "temporal server start-dev ($SERVER_CLI, headless, SQLite file, single shard)" --results "$RESULTS")
+TABLES=()
+bench() { # bench <java> <label> <mode> [args...]
+  local java="$1" label="$2" mode="$3"; shift 3
+  log "$mode ($label)"
+  "$java" $HEAP -cp "$CP" dev.gantry.bench.ScaleBench "$mode" --label "$label" "$@" >/dev/null \
+    || { log "$mode ($label) FAILED; last lines of the dev server's log:"; tail -n 20 "$WORK/server.log" >&2; exit 1; }
+  TABLES+=("$RESULTS/$mode-$label.md")
+}
+
+if wants overhead; then
+  bench "$JAVA" dev-server overhead "${DEV[@]}" --reps 3
+  bench "$JAVA" test-server overhead --test-server --results "$RESULTS" --reps 3
+fi
+if wants fanout; then
+  bench "$JAVA" dev-server fanout "${DEV[@]}" --reps 3 --sleep-seconds 1
+fi
+if wants parked; then
+  read -r -a SIZES <<< "${SIZES:-100 1000}"
+  [[ $FULL == 1 ]] && SIZES+=(5000)
+  [[ -x "$JAVA21" ]] || log "no Java 21+ at $JAVA21: virtual-thread runs skipped (set JAVA21)"
+  for n in "${SIZES[@]}"; do
+    [[ "${THREADS:-both}" == virtual ]] || bench "$JAVA" "$n-platform" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE" ${PARKED_ARGS:-}
+    if [[ -x "$JAVA21" && "${THREADS:-both}" != platform ]]; then
+      bench "$JAVA21" "$n-virtual" parked "${DEV[@]}" --releases "$n" --rate "$RATE" --sample "$SAMPLE" --virtual-threads ${PARKED_ARGS:-}
+    fi
+  done
+fi
+
+{
+  echo "# Benchmark summary"
+  echo
+  echo "The latest table of each benchmark (each says when and under what load it ran). Last command:"
+  echo "\`bench/run.sh $ARGS\` (FULL=$FULL, RATE=$RATE, SAMPLE=$SAMPLE, SIZES=${SIZES[*]:-}, HEAP=$HEAP), finished"
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  for table in "$RESULTS"/overhead-dev-server.md "$RESULTS"/overhead-test-server.md "$RESULTS"/fanout-dev-server.md \
+      $(ls "$RESULTS"/parked-*.md 2>/dev/null | sort -V); do
+    [[ -f "$table" ]] && { cat "$table"; echo; }
+  done
+} > "$RESULTS/summary.md"
+cat "$RESULTS/summary.md"
+
+if [[ $APPROVAL == 1 ]]; then
+  cleanup; trap - EXIT
+  bench/run-approval-latency.sh
+fi
