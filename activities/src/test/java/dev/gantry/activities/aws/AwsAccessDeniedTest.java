@@ -12,11 +12,10 @@ import dev.gantry.workflows.api.RollbackRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
@@ -27,27 +26,14 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
  */
 class AwsAccessDeniedTest {
   static final String REGION = "eu-west-1";
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld admin;
   AwsClients deployer;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
     moto.stopEnforcingIam();
-    moto.reset();
     admin = new MotoWorld(moto);
     admin.bucket(REGION);
     admin.function(REGION);

@@ -16,11 +16,10 @@ import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.EcsSettings;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
@@ -32,27 +31,14 @@ class AwsEcsTargetTest {
   static final String REPO = "123456789012.dkr.ecr.us-west-2.amazonaws.com/hello-service";
   static final String OLD = "sha256:" + "a".repeat(64);
   static final String NEW = "sha256:" + "b".repeat(64);
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld world;
   EcsTarget target;
   DeployTarget deployTarget;
   String firstRevision;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
-    moto.reset();
     world = new MotoWorld(moto);
     EcsClient ecs = world.clients.ecs(REGION);
     ecs.createCluster(b -> b.clusterName("hello"));

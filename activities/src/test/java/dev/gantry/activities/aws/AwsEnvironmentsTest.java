@@ -51,11 +51,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the real dev server.
  */
 class AwsEnvironmentsTest {
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   static final String TEMPLATE = """
       Parameters:
         Greeting: {Type: String}
@@ -83,21 +82,8 @@ class AwsEnvironmentsTest {
   TestWorkflowEnvironment env;
   String zone;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    moto.reset();
     world = new MotoWorld(moto);
     world.everywhere();
     zone = world.hostedZone();

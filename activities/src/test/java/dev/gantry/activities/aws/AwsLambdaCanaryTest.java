@@ -24,38 +24,24 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 
 /** Progressive rollouts on Lambda against moto: alias routing weights step by step; CloudWatch analysis. */
 class AwsLambdaCanaryTest {
   static final String REGION = "us-west-2";
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld world;
   LambdaTarget target;
   DeployTarget deployTarget;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
-    moto.reset();
     world = new MotoWorld(moto);
     world.bucket(REGION);
     world.function(REGION);

@@ -19,37 +19,23 @@ import dev.gantry.workflows.api.aws.AwsTarget;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lambda adapter, one region at a time, against moto. */
 class AwsLambdaTargetTest {
   static final String REGION = "eu-west-1";
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld world;
   LambdaTarget target;
   DeployTarget deployTarget;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
-    moto.reset();
     world = new MotoWorld(moto);
     world.bucket(REGION);
     world.function(REGION);

@@ -26,11 +26,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,26 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * RegionDeploymentWorkflow, the real Lambda adapter, moto behind it.
  */
 class AwsMultiRegionReleaseTest {
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld world;
   TemporalWithMoto temporal;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
-    moto.reset();
     world = new MotoWorld(moto);
     world.everywhere();
     temporal = new TemporalWithMoto(world, dir);

@@ -24,11 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,28 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AwsRegionFailoverTest {
   static final int POLL_SECONDS = 30;
-  static MotoServer moto;
+  @RegisterExtension static final MotoServer moto = MotoServer.perClass();
   MotoWorld world;
   TemporalWithMoto temporal;
   DeployTarget target;
   String zone;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @BeforeEach
   void world() {
-    moto.reset();
     world = new MotoWorld(moto);
     REGIONS.forEach(world::alarm);
     zone = world.hostedZone();

@@ -8,33 +8,61 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * moto in server mode on a loopback port: one endpoint for every AWS service and region. Started by the
- * test, stopped with it. Skips the test when {@code scripts/test-tools.sh} has not installed moto.
+ * moto in server mode on a loopback port: one endpoint for every AWS service and region. Either started
+ * by hand ({@link #start()}, closed by the test) or registered as a JUnit extension for a test class
+ * ({@code @RegisterExtension static final MotoServer moto = MotoServer.perClass();}): started once before
+ * the class, reset before every test, stopped after the class. Skips the test when
+ * {@code scripts/test-tools.sh} has not installed moto.
  */
-public final class MotoServer implements AutoCloseable {
-  private final Process process;
-  private final int port;
+public final class MotoServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  private Process process;
+  private int port;
 
-  private MotoServer(Process process, int port) {
-    this.process = process;
-    this.port = port;
-  }
+  private MotoServer() {}
 
   public static MotoServer start() {
+    MotoServer server = new MotoServer();
+    server.launch();
+    return server;
+  }
+
+  /** A server for one test class, as a JUnit extension: every test starts from an empty moto. */
+  public static MotoServer perClass() {
+    return new MotoServer();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    launch();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void launch() {
     Path motoServer = TestTools.require("moto/bin/moto_server");
-    int port = Peers.freePort();
+    port = Peers.freePort();
     try {
-      Process process = new ProcessBuilder(motoServer.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+      process = new ProcessBuilder(motoServer.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
-      MotoServer server = new MotoServer(process, port);
-      server.awaitListening();
-      return server;
+      awaitListening();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + motoServer, e);
     }
@@ -101,6 +129,9 @@ public final class MotoServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return; // never started: moto is not installed and the class was skipped
+    }
     process.destroy();
     try {
       process.waitFor();
