@@ -12,44 +12,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "env", mixinStandardHelpOptions = true,
     description = "Environments: drift checks, creation, destruction (with approval).",
     subcommands = {EnvCommand.Drift.class, EnvCommand.Create.class, EnvCommand.Destroy.class,
         EnvCommand.Approve.class})
 class EnvCommand {
-
-  abstract static class OnEnvironment implements Callable<Integer>, ReleaseCommand.Connected {
-    @Mixin ConnectionOptions connection;
-    @Spec CommandSpec spec;
-
+  abstract static class OnEnvironment extends ReleaseCommand.Base {
     @Parameters(index = "0", paramLabel = "ENV", description = "The environment, e.g. staging.")
     String environment;
 
     @Option(names = "--spec", defaultValue = "release.yaml",
         description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
     Path specFile;
-
-    @Override
-    public ConnectionOptions connection() {
-      return connection;
-    }
-
-    boolean json() {
-      return connection.output == ConnectionOptions.OutputFormat.json;
-    }
-
-    void println(String text) {
-      spec.commandLine().getOut().println(text);
-      spec.commandLine().getOut().flush();
-    }
 
     String application() {
       return new ReleaseSpecLoader().application(specFile);

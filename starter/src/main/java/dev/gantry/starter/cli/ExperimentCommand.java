@@ -10,25 +10,17 @@ import dev.gantry.workflows.api.flags.TreatmentComparison;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "A/B tests on a Split flag: start one from ENV's flags.experiments, read its result, decide.",
     subcommands = {ExperimentCommand.Start.class, ExperimentCommand.StatusCommand.class, ExperimentCommand.Decide.class,
         ExperimentCommand.Abort.class})
 class ExperimentCommand {
-
-  abstract static class OnExperiment implements Callable<Integer>, ReleaseCommand.Connected {
-    @Mixin ConnectionOptions connection;
-    @Spec CommandSpec spec;
-
+  abstract static class OnExperiment extends ReleaseCommand.Base {
     @Parameters(index = "0", paramLabel = "APP", description = "The application, e.g. shop.")
     String application;
 
@@ -37,20 +29,6 @@ class ExperimentCommand {
 
     @Parameters(index = "2", paramLabel = "ENV", description = "The environment, e.g. production.")
     String environment;
-
-    @Override
-    public ConnectionOptions connection() {
-      return connection;
-    }
-
-    void println(String text) {
-      spec.commandLine().getOut().println(text);
-      spec.commandLine().getOut().flush();
-    }
-
-    boolean json() {
-      return connection.output == ConnectionOptions.OutputFormat.json;
-    }
 
     int print(ExperimentStatus status) {
       if (json()) {

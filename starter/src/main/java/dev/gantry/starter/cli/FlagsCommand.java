@@ -11,23 +11,15 @@ import dev.gantry.workflows.api.flags.RampState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "flags", mixinStandardHelpOptions = true,
     description = "Feature flag ramps (Split): start one, follow it, stop it.",
     subcommands = {FlagsCommand.Ramp.class, FlagsCommand.Status.class, FlagsCommand.Abort.class})
 class FlagsCommand {
-
-  abstract static class OnFlag implements Callable<Integer>, ReleaseCommand.Connected {
-    @Mixin ConnectionOptions connection;
-    @Spec CommandSpec spec;
-
+  abstract static class OnFlag extends ReleaseCommand.Base {
     @Parameters(index = "0", paramLabel = "APP", description = "The application, e.g. shop.")
     String application;
 
@@ -36,20 +28,6 @@ class FlagsCommand {
 
     @Parameters(index = "2", paramLabel = "FLAG", description = "The Split flag, e.g. new-checkout.")
     String flag;
-
-    @Override
-    public ConnectionOptions connection() {
-      return connection;
-    }
-
-    void println(String text) {
-      spec.commandLine().getOut().println(text);
-      spec.commandLine().getOut().flush();
-    }
-
-    boolean json() {
-      return connection.output == ConnectionOptions.OutputFormat.json;
-    }
 
     int print(FlagRampStatus status) {
       if (json()) {

@@ -8,24 +8,16 @@ import dev.gantry.workflows.api.traffic.FailoverDecision;
 import dev.gantry.workflows.api.traffic.FailoverState;
 import dev.gantry.workflows.api.traffic.RegionFailoverStatus;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "region", mixinStandardHelpOptions = true,
     description = "Regional failover: watch a region, move its traffic away, approve giving it back.",
     subcommands = {RegionCommand.Watch.class, RegionCommand.Failover.class, RegionCommand.Failback.class,
         RegionCommand.Status.class})
 class RegionCommand {
-
-  abstract static class OnRegion implements Callable<Integer>, ReleaseCommand.Connected {
-    @Mixin ConnectionOptions connection;
-    @Spec CommandSpec spec;
-
+  abstract static class OnRegion extends ReleaseCommand.Base {
     @Parameters(index = "0", paramLabel = "APP", description = "The application, e.g. hello-service.")
     String application;
 
@@ -34,20 +26,6 @@ class RegionCommand {
 
     @Parameters(index = "2", paramLabel = "REGION", description = "The region, e.g. us-west-2.")
     String region;
-
-    @Override
-    public ConnectionOptions connection() {
-      return connection;
-    }
-
-    boolean json() {
-      return connection.output == ConnectionOptions.OutputFormat.json;
-    }
-
-    void println(String text) {
-      spec.commandLine().getOut().println(text);
-      spec.commandLine().getOut().flush();
-    }
 
     void print(RegionFailoverStatus status) {
       if (json()) {
