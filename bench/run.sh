@@ -16,18 +16,13 @@
 # at once for the throughput. GANTRY_TOOLS points at another checkout's .tools (read only);
 # GANTRY_SKIP_TOOLS=1 skips scripts/test-tools.sh. SIZES="100 1000" (parked sizes), THREADS=both|platform|
 # virtual, PARKED_ARGS (more harness options, e.g. "--no-burst": leave the releases after the sample parked).
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TOOLS="${GANTRY_TOOLS:-$ROOT/.tools}"
-TEMPORAL="$TOOLS/bin/temporal"
+source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 JAVA="${JAVA:-java}"
 JAVA21="${JAVA21:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 RATE="${RATE:-2}"
 SAMPLE="${SAMPLE:-200}"
 HEAP="${HEAP:--Xmx2g}"
 RESULTS="$ROOT/bench/results"
-log() { echo "bench: $*" >&2; }
 
 ARGS="$*"
 FULL=0; ONLY=""; APPROVAL=0
@@ -42,45 +37,8 @@ while [[ $# -gt 0 ]]; do
 done
 wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 
-./scripts/test-tools.sh
-[[ -x "$TEMPORAL" ]] || { log "no Temporal CLI at $TEMPORAL: the benchmarks need the real dev server"; exit 1; }
-
-log "building the bench module"
-./mvnw -q -B -ntp -pl bench -am package -DskipTests
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/gantry-bench-server.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT="$(free_port)"
-SERVER_CLI="$("$TEMPORAL" --version)"
-ATTRIBUTES=()
-for name in GantryApplication GantryVersion GantryEnvironment GantryStage GantryStatus; do
-  ATTRIBUTES+=(--search-attribute "$name=Keyword")
-done
-log "starting $SERVER_CLI on 127.0.0.1:$PORT"
-"$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$PORT" \
-  --http-port "$(free_port)" --metrics-port "$(free_port)" \
-  --db-filename "$WORK/temporal.db" --namespace default --log-level error "${ATTRIBUTES[@]}" \
-  >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "the dev server exited:"; cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_prepare
+start_dev_server
 
 CP="bench/target/gantry-bench.jar:bench/target/lib/*"
 DEV=(--address "127.0.0.1:$PORT" --server-kind "temporal server start-dev ($SERVER_CLI, headless, SQLite file, single shard)" --results "$RESULTS")
@@ -127,6 +85,6 @@ fi
 cat "$RESULTS/summary.md"
 
 if [[ $APPROVAL == 1 ]]; then
-  cleanup; trap - EXIT
+  stop_peers; trap - EXIT
   bench/run-approval-latency.sh
 fi
