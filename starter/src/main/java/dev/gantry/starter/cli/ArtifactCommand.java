@@ -41,9 +41,6 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {ArtifactCommand.Sign.class, ArtifactCommand.Attest.class, ArtifactCommand.Verify.class})
 class ArtifactCommand {
   private static final Pattern IMAGE = Pattern.compile("([^@\\s]+)@(sha256:[0-9a-f]{64})");
-  private static final Map<String, String> PREDICATES = Map.of(
-      "slsa-provenance", VerificationPolicy.SLSA_PROVENANCE, "sbom", VerificationPolicy.SPDX_SBOM);
-
   /** A file, or an image by digest. */
   static class Target {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The artifact file.")
@@ -165,7 +162,7 @@ class ArtifactCommand {
 
     @Override
     public Integer call() {
-      String predicateType = PREDICATES.get(type);
+      String predicateType = VerificationPolicy.SHORT_PREDICATE_NAMES.get(type);
       if (predicateType == null) {
         throw new IllegalArgumentException("--type must be slsa-provenance or sbom (got '" + type + "')");
       }
@@ -207,7 +204,7 @@ class ArtifactCommand {
         throw new IllegalArgumentException("--trusted-keys " + trustedKeys + " does not exist");
       }
       ArtifactRef artifact = target.resolve();
-      List<String> types = require.stream().map(type -> PREDICATES.getOrDefault(type, type)).toList();
+      List<String> types = require.stream().map(VerificationPolicy::predicateType).toList();
       VerificationPolicy policy = new VerificationPolicy(true, trustedKeys.toAbsolutePath().toString(), types,
           maxAgeHours);
       PrintWriter out = spec.commandLine().getOut();

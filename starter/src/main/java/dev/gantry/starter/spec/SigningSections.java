@@ -6,7 +6,6 @@ import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -17,10 +16,6 @@ import java.util.regex.Pattern;
 final class SigningSections {
   static final String KMS_PREFIX = "awskms://";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  /** Short names for the predicate types people actually require. */
-  private static final Map<String, String> PREDICATES = Map.of(
-      "slsa-provenance", VerificationPolicy.SLSA_PROVENANCE,
-      "sbom", VerificationPolicy.SPDX_SBOM);
 
   private SigningSections() {}
 
@@ -72,7 +67,7 @@ final class SigningSections {
     String trustedKeys = GateSections.existing(where, "verification.trustedKeys", base, spec.trustedKeys(), problems);
     List<String> predicateTypes = new ArrayList<>();
     for (String wanted : spec.require() == null ? List.<String>of() : spec.require()) {
-      String type = wanted == null ? null : PREDICATES.getOrDefault(wanted, wanted);
+      String type = wanted == null ? null : VerificationPolicy.predicateType(wanted);
       if (type == null || !type.startsWith("https://")) {
         problems.add(where + ": field 'verification.require' has '" + wanted + "': use slsa-provenance, sbom"
             + " or a predicate type URI like https://example.com/attestation/v1");

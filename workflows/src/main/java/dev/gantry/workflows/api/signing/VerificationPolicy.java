@@ -18,6 +18,14 @@ public record VerificationPolicy(
 
   public static final String SLSA_PROVENANCE = "https://slsa.dev/provenance/v1";
   public static final String SPDX_SBOM = "https://spdx.dev/Document";
+  /** The short names specs and the CLI accept for the predicate types people actually require. */
+  public static final java.util.Map<String, String> SHORT_PREDICATE_NAMES =
+      java.util.Map.of("slsa-provenance", SLSA_PROVENANCE, "sbom", SPDX_SBOM);
+
+  /** {@code slsa-provenance} or {@code sbom} as its predicate type; anything else as given. */
+  public static String predicateType(String nameOrUri) {
+    return SHORT_PREDICATE_NAMES.getOrDefault(nameOrUri, nameOrUri);
+  }
 
   public static VerificationPolicy notRequired() {
     return new VerificationPolicy(false, null, List.of(), null);
