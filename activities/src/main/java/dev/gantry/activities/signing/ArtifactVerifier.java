@@ -110,7 +110,8 @@ public final class ArtifactVerifier {
     }
     Path sig = file.resolveSibling(file.getFileName() + ".sig");
     if (Files.isRegularFile(sig)) {
-      return SignatureVerifier.verifyBlobSignature(file, read(sig).strip(), keys).keyId();
+      return SignatureVerifier.verifyBlobSignature(file.getFileName().toString(), actual, read(sig).strip(), keys)
+          .keyId();
     }
     throw new SignatureRejected(MISSING, "no signature of " + file.getFileName() + ": expected " + bundle
         + " (gantry artifact sign, or cosign sign-blob --bundle) or " + sig);

@@ -93,6 +93,12 @@ public final class SignatureVerifier {
    */
   public static VerifiedSignature verifyBlobSignature(Path artifact, String sigBase64,
       Map<String, PublicKey> keys) {
+    return verifyBlobSignature(artifact.getFileName().toString(), Digests.sha256(artifact), sigBase64, keys);
+  }
+
+  /** As {@link #verifyBlobSignature(Path, String, Map)}, for an artifact whose digest the caller just computed. */
+  public static VerifiedSignature verifyBlobSignature(String artifactName, String digest, String sigBase64,
+      Map<String, PublicKey> keys) {
     byte[] signature;
     try {
       signature = Base64.getMimeDecoder().decode(sigBase64 == null ? "" : sigBase64.strip());
@@ -102,7 +108,6 @@ public final class SignatureVerifier {
     if (signature.length == 0) {
       throw new SignatureRejected(MALFORMED, "the signature is empty");
     }
-    String digest = Digests.sha256(artifact);
     byte[] sha256 = sha256Bytes(digest);
     for (Map.Entry<String, PublicKey> candidate : keys.entrySet()) {
       if (verifiesDigest(candidate.getValue(), sha256, signature)) {
@@ -110,7 +115,7 @@ public final class SignatureVerifier {
       }
     }
     throw new SignatureRejected(SIGNATURE_INVALID, "the signature over " + digest + " of "
-        + artifact.getFileName() + " verifies with none of the " + keys.size() + " candidate keys");
+        + artifactName + " verifies with none of the " + keys.size() + " candidate keys");
   }
 
   /**
