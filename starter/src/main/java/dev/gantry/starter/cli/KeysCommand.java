@@ -71,9 +71,8 @@ class KeysCommand {
     }
   }
 
-  @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = "Make an ECDSA P-256 key pair (cosign-compatible) and, with --trusted-keys, trust it.")
-  static class Generate extends KeyCommand {
+  /** The options of the commands that make a key pair, and writing the pair. */
+  abstract static class NewKey extends KeyCommand {
     @Option(names = "--key", required = true, description = "Private key file to write (refused if it exists).")
     Path key;
 
@@ -90,16 +89,18 @@ class KeysCommand {
     @Option(names = "--name", description = "The key's name in the trusted keys file (default: the file name).")
     String name;
 
-    @Option(names = "--valid-days", description = "Trust the key for this many days (default: until rotated).")
-    Integer validDays;
-
-    @Override
-    public Integer call() {
+    void refuseExistingKey(String why) {
       if (Files.exists(key)) {
-        throw new IllegalArgumentException("--key " + key + " exists: refusing to overwrite a private key;"
-            + " choose another file, or rotate with `gantry keys rotate`");
+        throw new IllegalArgumentException("--key " + key + " exists: " + why);
       }
-      KeyPair pair = KeyFiles.generate();
+    }
+
+    String trustedName() {
+      return name != null ? name : key.getFileName().toString();
+    }
+
+    /** The private key (cosign-encrypted with --password-env, else PKCS#8) and its public key file. */
+    Path write(KeyPair pair) {
       if (passwordEnv != null) {
         KeyFiles.writeCosignEncrypted(pair, password(passwordEnv), key);
       } else {
@@ -107,12 +108,28 @@ class KeysCommand {
       }
       Path pub = publicKey != null ? publicKey : key.resolveSibling(key.getFileName() + ".pub");
       KeyFiles.writePublicKeyPem(pair.getPublic(), pub);
+      return pub;
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Make an ECDSA P-256 key pair (cosign-compatible) and, with --trusted-keys, trust it.")
+  static class Generate extends NewKey {
+    @Option(names = "--valid-days", description = "Trust the key for this many days (default: until rotated).")
+    Integer validDays;
+
+    @Override
+    public Integer call() {
+      refuseExistingKey("refusing to overwrite a private key; choose another file, or rotate with"
+          + " `gantry keys rotate`");
+      KeyPair pair = KeyFiles.generate();
+      Path pub = write(pair);
       String keyId = dev.gantry.activities.signing.KeyIds.of(pair.getPublic());
       TrustedKey trusted = null;
       if (trustedKeys != null) {
         TrustedKeys keyring = TrustedKeys.load(trustedKeys);
         Instant now = Instant.now();
-        trusted = keyring.add(name != null ? name : key.getFileName().toString(), pair.getPublic(), now,
+        trusted = keyring.add(trustedName(), pair.getPublic(), now,
             validDays == null ? null : now.plus(Duration.ofDays(validDays)));
         keyring.save(trustedKeys);
       }
@@ -217,7 +234,7 @@ class KeysCommand {
 
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = "Make a new signing key, trust it from now, and let the current keys overlap it for a while.")
-  static class Rotate extends Generate {
+  static class Rotate extends NewKey {
     @Option(names = "--overlap-hours", defaultValue = "168",
         description = "How long the old keys stay trusted for artifacts still rolling out (default ${DEFAULT-VALUE}).")
     long overlapHours;
@@ -227,20 +244,11 @@ class KeysCommand {
       if (trustedKeys == null) {
         throw new IllegalArgumentException("--trusted-keys is required: rotation changes the trusted keys file");
       }
-      if (Files.exists(key)) {
-        throw new IllegalArgumentException("--key " + key + " exists: the new key needs a new file");
-      }
+      refuseExistingKey("the new key needs a new file");
       KeyPair pair = KeyFiles.generate();
       TrustedKeys keyring = TrustedKeys.load(trustedKeys);
-      TrustedKey added = keyring.rotate(name != null ? name : key.getFileName().toString(), pair.getPublic(),
-          Instant.now(), Duration.ofHours(overlapHours));
-      if (passwordEnv != null) {
-        KeyFiles.writeCosignEncrypted(pair, password(passwordEnv), key);
-      } else {
-        KeyFiles.writePrivateKeyPem(pair.getPrivate(), key);
-      }
-      KeyFiles.writePublicKeyPem(pair.getPublic(), publicKey != null ? publicKey
-          : key.resolveSibling(key.getFileName() + ".pub"));
+      TrustedKey added = keyring.rotate(trustedName(), pair.getPublic(), Instant.now(), Duration.ofHours(overlapHours));
+      write(pair);
       keyring.save(trustedKeys);
       common.record("key-rotate", added.id(), "new key " + key + " trusted as '" + added.name()
           + "'; earlier keys trusted until " + Instant.now().plus(Duration.ofHours(overlapHours)));
