@@ -48,7 +48,6 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -99,8 +98,7 @@ class AwsEnvironmentsTest {
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
     worker.registerActivitiesImplementations(
-        new DeploymentActivitiesImpl(List.of(new LambdaTarget(world.clients, new ArtifactReplicator(world.clients),
-            health, Clock.systemUTC()))),
+        new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new EnvironmentActivitiesImpl(List.of(new AwsEnvironments(world.clients, secrets)),
             dir.resolve("audit.jsonl"), dir.resolve("archive")),

@@ -5,7 +5,6 @@ import static dev.gantry.activities.aws.MotoWorld.FUNCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.activities.analysis.MetricsAnalysis;
-import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.support.MotoServer;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.DeployRequest;
@@ -43,11 +42,8 @@ class AwsLambdaCanaryTest {
   @BeforeEach
   void world() {
     world = new MotoWorld(moto);
-    world.bucket(REGION);
-    world.function(REGION);
-    world.alarm(REGION);
-    target = new LambdaTarget(world.clients, new ArtifactReplicator(world.clients),
-        new RegionHealthChecks(world.clients, new HealthChecker()), Clock.systemUTC());
+    world.region(REGION);
+    target = world.lambdaTarget();
     deployTarget = DeployTarget.aws(DeployTarget.LAMBDA, world.target(null));
   }
 

@@ -4,7 +4,6 @@ import static dev.gantry.activities.aws.MotoWorld.FUNCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.support.MotoServer;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.DeployRequest;
@@ -18,7 +17,6 @@ import dev.gantry.workflows.api.RollbackResult;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +35,8 @@ class AwsLambdaTargetTest {
   @BeforeEach
   void world() {
     world = new MotoWorld(moto);
-    world.bucket(REGION);
-    world.function(REGION);
-    world.alarm(REGION);
-    target = new LambdaTarget(world.clients, new ArtifactReplicator(world.clients),
-        new RegionHealthChecks(world.clients, new HealthChecker()), Clock.systemUTC());
+    world.region(REGION);
+    target = world.lambdaTarget();
     deployTarget = DeployTarget.aws(DeployTarget.LAMBDA, world.target(null));
   }
 

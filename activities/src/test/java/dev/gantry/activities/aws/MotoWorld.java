@@ -101,11 +101,23 @@ final class MotoWorld implements AutoCloseable {
 
   /** Function, bucket and alarm in every region. */
   void everywhere() {
-    for (String region : REGIONS) {
-      bucket(region);
-      function(region);
-      alarm(region);
-    }
+    REGIONS.forEach(this::region);
+  }
+
+  /** Function, bucket and alarm in one region. */
+  void region(String region) {
+    bucket(region);
+    function(region);
+    alarm(region);
+  }
+
+  /** The Lambda adapter over this world's clients, checking health with {@code health}. */
+  LambdaTarget lambdaTarget(RegionHealthChecks health) {
+    return new LambdaTarget(clients, new ArtifactReplicator(clients), health, java.time.Clock.systemUTC());
+  }
+
+  LambdaTarget lambdaTarget() {
+    return lambdaTarget(new RegionHealthChecks(clients, new dev.gantry.activities.local.HealthChecker()));
   }
 
   AwsTarget target(String zoneId) {

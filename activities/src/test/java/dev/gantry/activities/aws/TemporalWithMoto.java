@@ -12,7 +12,6 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -34,8 +33,7 @@ final class TemporalWithMoto implements AutoCloseable {
         RegionFailoverWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     worker.registerActivitiesImplementations(
-        new DeploymentActivitiesImpl(List.of(new LambdaTarget(world.clients,
-            new ArtifactReplicator(world.clients), health, Clock.systemUTC()))),
+        new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));
     env.start();
