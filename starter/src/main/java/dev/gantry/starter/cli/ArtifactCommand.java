@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +38,6 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Sign, attest and verify artifacts (files and images), cosign-compatible.",
     subcommands = {ArtifactCommand.Sign.class, ArtifactCommand.Attest.class, ArtifactCommand.Verify.class})
 class ArtifactCommand {
-  private static final Pattern IMAGE = Pattern.compile("([^@\\s]+)@(sha256:[0-9a-f]{64})");
   /** A file, or an image by digest. */
   static class Target {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The artifact file.")
@@ -54,12 +51,8 @@ class ArtifactCommand {
         throw new IllegalArgumentException("name the artifact: a FILE, or --image host/repo@sha256:<digest>");
       }
       if (image != null) {
-        Matcher matcher = IMAGE.matcher(image);
-        if (!matcher.matches()) {
-          throw new IllegalArgumentException("--image must name a digest, not a tag: host/repo@sha256:<64 hex>"
-              + " (got '" + image + "')");
-        }
-        return new ArtifactRef(ArtifactRef.IMAGE, matcher.group(1), matcher.group(2));
+        return ArtifactRef.imageByDigest(image).orElseThrow(() -> new IllegalArgumentException(
+            "--image must name a digest, not a tag: host/repo@sha256:<64 hex> (got '" + image + "')"));
       }
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException("FILE " + file + " does not exist");

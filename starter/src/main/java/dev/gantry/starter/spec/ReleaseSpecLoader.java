@@ -50,7 +50,6 @@ public final class ReleaseSpecLoader {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-  private static final Pattern IMAGE = Pattern.compile("([^@\\s]+)@(sha256:[0-9a-f]{64})");
   private static final List<String> TARGET_TYPES =
       List.of(DeployTarget.LOCAL, DeployTarget.LAMBDA, DeployTarget.ECS);
 
@@ -146,13 +145,12 @@ public final class ReleaseSpecLoader {
       return null;
     }
     if (spec.image() != null) {
-      var matcher = IMAGE.matcher(spec.image());
-      if (!matcher.matches()) {
+      ArtifactRef image = ArtifactRef.imageByDigest(spec.image()).orElse(null);
+      if (image == null) {
         problems.add(where + ": field 'artifact.image' must name a digest, not a tag:"
             + " repository@sha256:<64 hex> (got " + quoted(spec.image()) + ")");
-        return null;
       }
-      return new ArtifactRef(ArtifactRef.IMAGE, matcher.group(1), matcher.group(2));
+      return image;
     }
     Path path = base.resolve(spec.file()).normalize();
     if (!Files.isRegularFile(path)) {

@@ -133,6 +133,10 @@ final class ReleaseProgress {
     return stage;
   }
 
+  String startedAt() {
+    return startedAt;
+  }
+
   void signed(List<dev.gantry.workflows.api.signing.SignatureRef> made) {
     signatures.addAll(made);
   }

@@ -530,7 +530,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.log(null, null, "signing " + request.artifact().digest() + " with " + request.signing().key());
     List<SignatureRef> made = signatures.sign(new SignRequest(request.releaseId(), Workflow.getInfo().getRunId(),
         request.application(), request.version(), request.artifact(), request.signing(), request.requestedBy(),
-        request.specSource(), progress.snapshot().startedAt()));
+        request.specSource(), progress.startedAt()));
     progress.signed(made);
     String summary = SignatureGate.summary(made);
     progress.log(null, null, "signed: " + summary);
