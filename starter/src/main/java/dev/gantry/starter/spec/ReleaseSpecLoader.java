@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.starter.spec.EnvironmentConfigFile.ApprovalSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.HealthCheckSpec;
@@ -53,9 +56,20 @@ public final class ReleaseSpecLoader {
   private static final List<String> TARGET_TYPES =
       List.of(DeployTarget.LOCAL, DeployTarget.LAMBDA, DeployTarget.ECS);
 
-  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+  private final ObjectMapper yaml = nullElementsRefused(new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
+
+  /**
+   * An empty list item ({@code - } with nothing after it, {@code [a, ~]}) or map value is refused when the
+   * file is read, naming the field, so that no section has to guard against null elements.
+   */
+  private static ObjectMapper nullElementsRefused(ObjectMapper mapper) {
+    JsonSetter.Value refuse = JsonSetter.Value.forContentNulls(Nulls.FAIL);
+    mapper.configOverride(List.class).setSetterInfo(refuse);
+    mapper.configOverride(Map.class).setSetterInfo(refuse);
+    return mapper;
+  }
 
   /** What the caller may set from outside the file: who starts the release, where targets live. */
   /**
@@ -518,6 +532,9 @@ public final class ReleaseSpecLoader {
           + e.getPropertyName()
           + "'; known fields here: " + e.getKnownPropertyIds().stream().map(String::valueOf)
               .sorted().collect(Collectors.joining(", ")));
+    } catch (InvalidNullException e) {
+      problems.add(file + at(e.getLocation()) + ": field '" + path(e) + "' is empty: remove the empty item"
+          + " or give it a value");
     } catch (JsonMappingException e) {
       problems.add(file + at(e.getLocation()) + ": field '" + path(e) + "' has the wrong type: "
           + e.getOriginalMessage().split("\n")[0]);

@@ -237,6 +237,37 @@ class ReleaseSpecLoaderTest {
   }
 
   @Test
+  void emptyListItemsAreNamedProblemsNotCrashes() throws IOException {
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}, {name: us-west-2}]
+        waves:
+          -
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p).contains("field 'waves[0]' is empty"));
+
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}, {name: us-west-2}]
+        waves: [[us-east-1, ~], [us-west-2]]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p).contains("field 'waves[0][1]' is empty"));
+
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        window:
+          timeZone: Europe/Berlin
+          allowed:
+            -
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p).contains("field 'window.allowed[0]' is empty"));
+  }
+
+  @Test
   void signingAndVerificationAreResolvedAndEveryEnvironmentMustSayHowItVerifies() throws IOException {
     Files.writeString(dir.resolve("trusted-keys.yaml"), "keys: []\n");
     Files.writeString(dir.resolve("sbom.spdx.json"), "{\"spdxVersion\": \"SPDX-2.3\"}");
