@@ -21,7 +21,7 @@ import java.util.Map;
 
 /** The mutable picture of a release inside its workflow; {@link #snapshot()} is what queries see. */
 final class ReleaseProgress {
-  private final ReleaseRequest request;
+  private ReleaseRequest request;
   private final Map<String, EnvironmentState> environmentStates = new LinkedHashMap<>();
   private final Map<String, String> waitingFor = new LinkedHashMap<>();
   private final Map<String, Map<String, RegionStatus>> regions = new LinkedHashMap<>();
@@ -38,9 +38,14 @@ final class ReleaseProgress {
   private String currentEnvironment;
 
   ReleaseProgress(ReleaseRequest request) {
-    this.request = request;
     this.startedAt = now();
-    for (EnvironmentPlan env : request.environments()) {
+    plan(request);
+  }
+
+  /** The release's plan, once policy resolved it: its environments and regions start PENDING. */
+  void plan(ReleaseRequest plan) {
+    this.request = plan;
+    for (EnvironmentPlan env : plan.environmentsOrEmpty()) {
       environmentStates.put(env.name(), EnvironmentState.PENDING);
       Map<String, RegionStatus> byRegion = new LinkedHashMap<>();
       for (String region : env.regions()) {
@@ -152,8 +157,9 @@ final class ReleaseProgress {
           List.copyOf(regions.get(env.getKey()).values()), waitingFor.get(env.getKey())));
     }
     return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
-        request.artifact().digest(), request.requestedBy(), state, stage, environments,
+        request.artifact() == null ? null : request.artifact().digest(), request.requestedBy(), state, stage,
+        environments,
         List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason,
-        List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures));
+        List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures), request.policy());
   }
 }
