@@ -177,6 +177,15 @@ class CrashRestartTest {
         }
         Thread.sleep(500);
       }
+      // A release's status says it ended before the workflow has written its last audit events (it flushes
+      // them, then completes); an append a kill interrupted is retried only after its start-to-close
+      // timeout. The trail is read once every workflow has closed.
+      long statusesFinal = System.nanoTime();
+      for (String id : healthy.keySet()) {
+        awaitClosed(gantry, id, deadline);
+      }
+      log(String.format("every release closed %.1f s after every status said it ended",
+          (System.nanoTime() - statusesFinal) / 1e9));
 
       // -- every release ended where it should
       for (Map.Entry<String, ReleaseStatus> entry : finished.entrySet()) {
@@ -318,6 +327,24 @@ class CrashRestartTest {
       return gantry.status(id); // a query: needs a live worker and a live server
     } catch (RuntimeException e) {
       return null;
+    }
+  }
+
+  /** Waits until the release's workflow has closed, whichever way it ended. */
+  private static void awaitClosed(GantryClient gantry, String id, long deadline) throws InterruptedException {
+    while (true) {
+      long left = deadline - System.nanoTime();
+      assertThat(left).as(id + " closed within " + FINISH).isPositive();
+      try {
+        gantry.workflowClient().newUntypedWorkflowStub(id).getResult(left, TimeUnit.NANOSECONDS, ReleaseStatus.class);
+        return;
+      } catch (io.temporal.client.WorkflowFailedException failed) {
+        return; // closed: a failed release is one of the expected endings
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError(id + " did not close within " + FINISH, e);
+      } catch (RuntimeException notNow) {
+        Thread.sleep(500); // the server is busy or restarting: ask again
+      }
     }
   }
 
