@@ -1,6 +1,7 @@
 package dev.gantry.activities.support;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,14 +18,23 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class OwnedFolders {
   private OwnedFolders() {}
 
-  /** Creates {@code dir} (and its parents) and marks it as ours; marking an existing folder of ours is a no-op. */
-  public static Path create(Path dir, String marker) throws IOException {
-    Files.createDirectories(dir);
-    Path markerFile = dir.resolve(marker);
-    if (!Files.exists(markerFile, LinkOption.NOFOLLOW_LINKS)) {
-      Files.writeString(markerFile, "created by the Gantry worker; it deletes only folders holding this file\n");
+  /**
+   * Creates {@code dir} (its parents as plain folders) and marks it as ours, if this call creates it. A
+   * folder that already exists keeps whatever it was: marking someone else's folder would make it
+   * deletable. (A crash between creating and marking leaves a folder that is never deleted: the safe side.)
+   *
+   * @return whether {@code dir} is ours now
+   */
+  public static boolean create(Path dir, String marker) throws IOException {
+    Files.createDirectories(dir.getParent());
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException exists) {
+      return isOwned(dir, marker);
     }
-    return dir;
+    Files.writeString(dir.resolve(marker), "created by the Gantry worker, which deletes only folders holding"
+        + " this file\n");
+    return true;
   }
 
   /** A real folder (not a link to one) holding the marker as a regular file (not a link to one). */

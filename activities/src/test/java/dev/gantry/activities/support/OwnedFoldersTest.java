@@ -16,16 +16,19 @@ class OwnedFoldersTest {
 
   @Test
   void aFolderWeCreateIsOursAndOneWeDidNotIsNot() throws IOException {
-    Path ours = OwnedFolders.create(tmp.resolve("a/ours"), MARKER);
+    Path ours = tmp.resolve("a/ours");
     Path theirs = Files.createDirectories(tmp.resolve("theirs"));
 
+    assertThat(OwnedFolders.create(ours, MARKER)).isTrue();
+    assertThat(OwnedFolders.create(ours, MARKER)).as("still ours").isTrue();
+    assertThat(OwnedFolders.create(theirs, MARKER)).as("an existing folder is not claimed").isFalse();
     assertThat(OwnedFolders.isOwned(ours, MARKER)).isTrue();
     assertThat(OwnedFolders.isOwned(theirs, MARKER)).isFalse();
   }
 
   @Test
   void aLinkToOneOfOurFoldersIsNotOurs() throws IOException {
-    Path ours = OwnedFolders.create(tmp.resolve("ours"), MARKER);
+    Path ours = created(tmp.resolve("ours"));
     Path link = Files.createSymbolicLink(tmp.resolve("link"), ours);
     Path fake = Files.createDirectories(tmp.resolve("fake"));
     Files.createSymbolicLink(fake.resolve(MARKER), ours.resolve(MARKER));
@@ -37,7 +40,7 @@ class OwnedFoldersTest {
   @Test
   void deletingATreeRemovesLinksNotWhatTheyPointAt() throws IOException {
     Path precious = Files.writeString(Files.createDirectories(tmp.resolve("precious")).resolve("data"), "keep");
-    Path ours = OwnedFolders.create(tmp.resolve("ours"), MARKER);
+    Path ours = created(tmp.resolve("ours"));
     Files.createSymbolicLink(ours.resolve("to-precious"), precious.getParent());
     Files.createSymbolicLink(ours.resolve("to-file"), precious);
 
@@ -58,5 +61,10 @@ class OwnedFoldersTest {
     assertThat(precious).hasContent("keep");
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).isTrue();
+  }
+
+  private static Path created(Path dir) throws IOException {
+    assertThat(OwnedFolders.create(dir, MARKER)).isTrue();
+    return dir;
   }
 }
