@@ -140,10 +140,16 @@ public class HealthChecker {
     return variables;
   }
 
-  /** Kills the whole tree: {@code sh -c} forks the real check, which would outlive the shell as an orphan. */
+  /**
+   * Kills the whole tree: {@code sh -c} forks the real check, which would outlive the shell as an orphan.
+   * The shell goes first (its children are listed before, or they would be orphans no longer listed), so
+   * it cannot report their deaths ("Killed") as the check's last line.
+   */
   private static void killTree(Process process) throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    process.waitFor(5, TimeUnit.SECONDS);
   }
 
   /** The last {@link #LOG_TAIL_BYTES} bytes of the output, however much the check printed. */
