@@ -114,7 +114,8 @@ public class HealthChecker {
 
   private static Process start(String command, Path workingDir, Path home, Path output,
       Map<String, String> environment) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder("sh", "-c", command)
+    // /bin/sh by its path: the shell is not looked up in anyone's PATH.
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
         .directory(workingDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(output.toFile())
