@@ -73,6 +73,18 @@ public class WorkerConfiguration {
     return new PolicyActivitiesImpl(directory);
   }
 
+  /**
+   * A workflow input the worker cannot decode (a crafted start: a list where a name belongs) fails that
+   * workflow at once, with the decoder's reason naming the field, instead of failing its workflow task
+   * forever while the release hangs RUNNING. Signals that cannot be decoded are still dropped by the SDK
+   * and the workflow goes on.
+   */
+  @Bean
+  io.temporal.spring.boot.TemporalOptionsCustomizer<io.temporal.worker.WorkflowImplementationOptions.Builder>
+      undecodableInputFailsTheWorkflow() {
+    return builder -> builder.setFailWorkflowExceptionTypes(io.temporal.common.converter.DataConverterException.class);
+  }
+
   @Bean
   LocalTarget localTarget() {
     return new LocalTarget(new HealthChecker(), Clock.systemUTC());

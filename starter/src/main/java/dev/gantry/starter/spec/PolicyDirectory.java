@@ -65,12 +65,12 @@ public final class PolicyDirectory {
     Path dir = directory.toAbsolutePath().normalize();
     Path policyFile = dir.resolve(POLICY_FILE);
     if (!Files.isRegularFile(policyFile)) {
-      throw new SpecException(List.of(policyFile + " does not exist: gantry.policy.path must name the platform's"
+      throw new SpecException("the platform policy", List.of(policyFile + " does not exist: gantry.policy.path must name the platform's"
           + " policy directory (the folder of policy.yaml; examples/policy is the example)"));
     }
     PolicyFile file = files.readFile(policyFile, PolicyFile.class, problems);
     if (file == null) {
-      throw new SpecException(new ArrayList<>(problems));
+      throw new SpecException("the platform policy", new ArrayList<>(problems));
     }
     String where = POLICY_FILE;
     PolicyFile.RootsSpec roots = file.roots() == null ? new PolicyFile.RootsSpec(null, null, null) : file.roots();
@@ -99,7 +99,7 @@ public final class PolicyDirectory {
       });
     }
     if (!problems.isEmpty()) {
-      throw new SpecException(new ArrayList<>(problems));
+      throw new SpecException("the platform policy", new ArrayList<>(problems));
     }
     PolicyStamp stamp = new PolicyStamp(dir.toString(), digest(dir), gitCommit(dir));
     return new Policy(stamp, artifactRoots, targetRoots, images, approvers, signing, Map.copyOf(applications));

@@ -156,7 +156,10 @@ final class ReleaseProgress {
       environments.add(new EnvironmentStatus(env.getKey(), env.getValue(),
           List.copyOf(regions.get(env.getKey()).values()), waitingFor.get(env.getKey())));
     }
-    return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
+    // a refused request with no proper name is known by its workflow id
+    String releaseId = request.application() == null || request.version() == null
+        ? Workflow.getInfo().getWorkflowId() : request.releaseId();
+    return new ReleaseStatus(releaseId, request.application(), request.version(),
         request.artifact() == null ? null : request.artifact().digest(), request.requestedBy(), state, stage,
         environments,
         List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason,

@@ -503,7 +503,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** Replay-safe metrics (the SDK drops them while replaying), tagged with the application. */
   private com.uber.m3.tally.Scope metrics() {
-    return Workflow.getMetricsScope().tagged(java.util.Map.of("gantry_application", request.application()));
+    return Workflow.getMetricsScope().tagged(java.util.Map.of("gantry_application",
+        request.application() == null ? "unknown" : request.application()));
   }
 
   private void recordApproval(ApprovalSignal signal, GateBook.Decision decision) {
