@@ -272,7 +272,12 @@ class AdversarialReleaseTest {
             "justification", megabyte.substring(600_000), "incident", megabyte.substring(700_000)));
       }
     }
-    ReleaseStatus flooded = gantry.status(id);
+    ReleaseStatus flooded;
+    try {
+      flooded = gantry.status(id);
+    } catch (RuntimeException unreadable) {
+      throw new AssertionError("status after the flood: " + unreadable + "\nworker log:\n" + workerLogTail(), unreadable);
+    }
     assertThat(JSON.writeValueAsString(flooded).length()).as("status stays small").isLessThan(256 * 1024);
     assertThat(flooded.state()).isIn(ReleaseState.AWAITING_APPROVAL, ReleaseState.WAITING);
     var cli = CliEndToEndTest.cli("release", "status", id, "--timeline", "--address", temporal.address());
@@ -381,6 +386,18 @@ class AdversarialReleaseTest {
         throw new IllegalStateException("the worker did not start:\n" + Files.readString(workerLog));
       }
       Thread.sleep(200);
+    }
+  }
+
+  private static String workerLogTail() {
+    try {
+      List<String> lines = Files.readAllLines(workerLog);
+      return lines.stream().filter(line -> !line.startsWith("\tat ")).skip(Math.max(0, lines.size() - 400))
+          .filter(line -> line.contains("\"ERROR\"") || line.contains("WorkflowWorker") || line.contains("Caused"))
+          .map(line -> line.length() > 3000 ? line.substring(0, 3000) + "..." : line)
+          .reduce("", (a, b) -> a + b + "\n");
+    } catch (IOException e) {
+      return "(no worker log: " + e + ")";
     }
   }
 
