@@ -62,7 +62,7 @@ public class WorkerConfiguration {
   PolicyActivities policyActivities(@Value("${gantry.policy.path:}") String path,
       @Value("${gantry.policy.make-example-keys:false}") boolean makeExampleKeys) {
     if (path.isBlank()) {
-      throw new dev.gantry.starter.spec.SpecException(List.of("gantry.policy.path is not set: point the worker at"
+      throw new dev.gantry.starter.spec.SpecException("the worker's configuration", List.of("gantry.policy.path is not set: point the worker at"
           + " the platform's policy directory (--gantry.policy.path=<dir> or GANTRY_POLICY=<dir>; the example is"
           + " examples/policy, see docs/security-model.md)"));
     }

@@ -62,7 +62,8 @@ public final class PolicyDirectory {
   }
 
   private Policy read(Path directory, List<String> problems) {
-    Path dir = directory.toAbsolutePath().normalize();
+    // A deployment that swaps a symlink to the current checkout is read through the link, whole.
+    Path dir = realPathOfExistingPrefix(directory);
     Path policyFile = dir.resolve(POLICY_FILE);
     if (!Files.isRegularFile(policyFile)) {
       throw new SpecException("the platform policy", List.of(policyFile + " does not exist: gantry.policy.path must name the platform's"
@@ -76,6 +77,7 @@ public final class PolicyDirectory {
     PolicyFile.RootsSpec roots = file.roots() == null ? new PolicyFile.RootsSpec(null, null, null) : file.roots();
     List<Path> artifactRoots = roots(where, "roots.artifacts", dir, roots.artifacts(), false, problems);
     List<Path> targetRoots = roots(where, "roots.targets", dir, roots.targets(), true, problems);
+    // (a target root that does not exist yet is fine: the local target makes it on its first deploy)
     List<String> images = roots.images() == null ? List.of() : List.copyOf(roots.images());
     for (String image : images) {
       if (image.isBlank() || image.contains("@") || image.chars().anyMatch(c -> c <= ' ' || c > '~')) {
@@ -173,22 +175,17 @@ public final class PolicyDirectory {
     }
   }
 
-  private static List<Path> roots(String where, String field, Path dir, List<String> declared, boolean create,
+  private static List<Path> roots(String where, String field, Path dir, List<String> declared, boolean mayNotExistYet,
       List<String> problems) {
     List<Path> roots = new ArrayList<>();
     for (String root : declared == null ? List.<String>of() : declared) {
       Path path = dir.resolve(root).normalize();
-      try {
-        if (create) {
-          Files.createDirectories(path);
-        }
-        if (!Files.isDirectory(path)) {
-          problems.add(where + ": field '" + field + "': " + path + " is not a folder");
-          continue;
-        }
-        roots.add(path.toRealPath());
-      } catch (IOException e) {
-        problems.add(where + ": field '" + field + "': cannot use " + path + " (" + e.getClass().getSimpleName() + ")");
+      if (mayNotExistYet && !Files.exists(path)) {
+        roots.add(realPathOfExistingPrefix(path));
+      } else if (!Files.isDirectory(path)) {
+        problems.add(where + ": field '" + field + "': " + path + " is not a folder");
+      } else {
+        roots.add(realPathOfExistingPrefix(path));
       }
     }
     return List.copyOf(roots);

@@ -34,6 +34,19 @@ public final class Names {
     return value != null && DIGEST.matcher(value).matches();
   }
 
+  /** Free text on one line: control characters (newlines, escapes) become spaces, at most {@code max} kept. */
+  public static String oneLine(String value, int max) {
+    if (value == null) {
+      return "";
+    }
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < value.length() && line.length() < max; i++) {
+      char c = value.charAt(i);
+      line.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return line.toString().strip();
+  }
+
   /**
    * A value as it may appear in a refusal: at most 64 printable ASCII characters, the rest counted, so
    * that a hostile name can neither forge lines nor grow a message.

@@ -22,11 +22,15 @@ final class PlanSkeleton {
         ? new ArtifactRef(ArtifactRef.IMAGE.equals(artifact.kind()) ? ArtifactRef.IMAGE : ArtifactRef.FILE, null,
             artifact.digest())
         : null;
+    boolean promotion = Names.isName(input.promoteFrom()) && input.promotionPath() != null
+        && input.promotionPath().size() == 1 && Names.isName(input.promotionPath().get(0));
     return new ReleaseRequest(
         Names.isName(input.application()) ? input.application() : null,
         Names.isVersion(input.version()) ? input.version() : null,
         shown, List.of(),
         Names.isPerson(input.requestedBy()) ? input.requestedBy() : null,
-        null);
+        null, null, null, null,
+        promotion ? List.copyOf(input.promotionPath()) : null, promotion ? input.promoteFrom() : null,
+        null, null, null);
   }
 }

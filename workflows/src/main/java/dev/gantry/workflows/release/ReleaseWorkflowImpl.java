@@ -200,6 +200,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     audit("release", request.requestedBy(), null, "started", request.specSource()
         + (request.policy() == null ? "" : "; policy " + request.policy().digest()
             + (request.policy().commit() == null ? "" : " commit " + request.policy().commit())));
+    if (request.notes() != null && !request.notes().isBlank()) {
+      progress.log(null, null, "notes: " + Names.oneLine(request.notes(), ReleaseRequest.MAX_NOTES));
+    }
     if (request.policy() != null) {
       progress.log(null, null, "plan resolved from the platform policy " + request.policy().summary() + ": "
           + String.join(" -> ", request.environments().stream().map(EnvironmentPlan::name).toList()));
@@ -272,13 +275,16 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       try {
         plan = policy.resolvePlan(input);
       } catch (TemporalFailure failure) {
-        refuse(FailureReasons.of(failure));
+        boolean refused = failure.getCause() instanceof ApplicationFailure application
+            && Failures.POLICY_REFUSED.equals(application.getType());
+        refuse(refused ? "refused: " : "the plan could not be resolved (nothing ran; start the release again once"
+            + " the worker is fixed): ", FailureReasons.of(failure));
         return;
       }
       String workflowId = Workflow.getInfo().getWorkflowId();
       if (!plan.releaseId().equals(workflowId)) {
-        refuse("the workflow id " + Names.shown(workflowId) + " is not this release's id " + plan.releaseId()
-            + ": start it with `gantry release start` or under that id");
+        refuse("refused: ", "the workflow id " + Names.shown(workflowId) + " is not this release's id "
+            + plan.releaseId() + ": start it with `gantry release start` or under that id");
       }
       adopt(plan);
       progress.plan(plan);
@@ -289,9 +295,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     early.forEach(Runnable::run);
   }
 
-  private void refuse(String reason) {
-    progress.finish(ReleaseState.FAILED, "refused: " + reason);
-    progress.log(null, null, "release refused: " + reason);
+  private void refuse(String prefix, String reason) {
+    progress.finish(ReleaseState.FAILED, prefix + reason);
+    progress.log(null, null, "release " + prefix + reason);
     audit("release", Names.isPerson(request.requestedBy()) ? request.requestedBy() : null, null, "refused", reason);
     log.warn("release refused release={} reason={}", Workflow.getInfo().getWorkflowId(), reason);
     publish(null);
@@ -301,7 +307,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     metrics().counter("gantry_releases_refused").inc(1);
     flushAudit();
-    throw ApplicationFailure.newNonRetryableFailure("refused: " + reason, Failures.POLICY_REFUSED);
+    throw ApplicationFailure.newNonRetryableFailure(prefix + reason, Failures.POLICY_REFUSED);
   }
 
   /**
