@@ -14,6 +14,8 @@ import java.util.List;
  * @param overrides     emergency overrides, accepted and refused
  * @param gates         the outcome of every gate that ran
  * @param signatures    the signatures and attestations the release made of its artifact
+ * @param omitted       what the status left out to stay bounded (null from releases started before the
+ *                      bounds)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseStatus(
@@ -32,4 +34,14 @@ public record ReleaseStatus(
     String failureReason,
     List<GateOverride> overrides,
     List<GateCheck> gates,
-    List<SignatureRef> signatures) {}
+    List<SignatureRef> signatures,
+    Omissions omitted) {
+
+  public ReleaseStatus(String releaseId, String application, String version, String artifactDigest,
+      String requestedBy, ReleaseState state, String stage, List<EnvironmentStatus> environments,
+      List<Approval> approvals, List<TimelineEntry> timeline, String startedAt, String finishedAt,
+      String failureReason, List<GateOverride> overrides, List<GateCheck> gates, List<SignatureRef> signatures) {
+    this(releaseId, application, version, artifactDigest, requestedBy, state, stage, environments, approvals,
+        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, null);
+  }
+}
