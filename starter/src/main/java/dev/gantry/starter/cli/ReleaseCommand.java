@@ -161,7 +161,7 @@ class ReleaseCommand {
             status.timeline().forEach(entry -> println("    " + StatusView.line(entry)));
           }
         }
-        return status.state() == ReleaseState.FAILED ? GantryCli.FAILED : GantryCli.OK;
+        return endedBadly(status) ? GantryCli.FAILED : GantryCli.OK;
       }
     }
   }
@@ -189,7 +189,8 @@ class ReleaseCommand {
     @Option(names = "--environment", description = "Only releases last at this environment.")
     String environment;
 
-    @Option(names = "--status", description = "RUNNING, AWAITING_APPROVAL, WAITING, SUCCEEDED or FAILED.")
+    @Option(names = "--status", description = "RUNNING, AWAITING_APPROVAL, WAITING, SUCCEEDED, FAILED,"
+        + " TERMINATED, TIMED_OUT or CANCELED (a closed release by Temporal's own word).")
     String status;
 
     @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
@@ -356,8 +357,7 @@ class ReleaseCommand {
           println("  timeline");
           status.timeline().forEach(entry -> println("    " + StatusView.line(entry)));
         }
-        return status.state() == ReleaseState.SUCCEEDED ? GantryCli.OK
-            : status.state() == ReleaseState.FAILED ? GantryCli.FAILED : GantryCli.OK;
+        return endedBadly(status) ? GantryCli.FAILED : GantryCli.OK;
       }
     }
   }
@@ -499,6 +499,11 @@ class ReleaseCommand {
         return waitForEnd ? follow(gantry, id, timeout) : GantryCli.OK;
       }
     }
+  }
+
+  /** Ended, and not by succeeding: failed, terminated, timed out or cancelled. */
+  static boolean endedBadly(ReleaseStatus status) {
+    return status.state().isFinal() && status.state() != ReleaseState.SUCCEEDED;
   }
 
   static String openGate(ReleaseStatus status) {

@@ -24,7 +24,13 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.release.ReleaseWorkflow;
+import dev.gantry.workflows.api.MessageLimits;
 import io.grpc.Status;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -154,10 +160,82 @@ public class GantryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the release is, in its own words (the {@code status} query) corrected by Temporal's: a release
+   * that Temporal terminated, timed out or cancelled shows as such, even though it never said so itself.
+   * A closed release whose query does not answer (no worker, a result too large to read) shows what
+   * Temporal knows of it, and why the query failed.
+   */
   public ReleaseStatus status(String releaseId) {
     String id = normalize(releaseId);
-    return withRollouts(onRelease(id, "status query",
-        () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status()));
+    ReleaseExecution execution = execution(id);
+    ReleaseStatus said;
+    try {
+      said = onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status());
+    } catch (GantryException unanswered) {
+      if (!execution.closed() || unanswered instanceof ServerUnavailableException) {
+        throw unanswered;
+      }
+      return execution.withoutQuery(unanswered.getMessage());
+    }
+    return withRollouts(execution.reconcile(said));
+  }
+
+  /** The release as Temporal knows it: its execution status and, once closed, how it closed. */
+  public ReleaseExecution execution(String releaseId) {
+    String id = normalize(releaseId);
+    WorkflowExecutionDescription described;
+    try {
+      described = client.newUntypedWorkflowStub(id).describe();
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id, nearMatches(id));
+    } catch (WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw new ReleaseNotFoundException(id, nearMatches(id));
+      }
+      throw translate(e, id, "description");
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+    io.temporal.common.SearchAttributes attributes = described.getTypedSearchAttributes();
+    WorkflowExecutionStatus status = described.getStatus();
+    return new ReleaseExecution(id, status, attributes.get(SearchAttributes.APPLICATION),
+        attributes.get(SearchAttributes.VERSION), attributes.get(SearchAttributes.STATUS),
+        attributes.get(SearchAttributes.STAGE), String.valueOf(described.getStartTime()),
+        described.getCloseTime() == null ? null : String.valueOf(described.getCloseTime()),
+        ReleaseExecution.closedAs(status) == null ? null : closeReason(described));
+  }
+
+  /** How Temporal says the execution closed, from its close event; null where it cannot be read. */
+  private String closeReason(WorkflowExecutionDescription described) {
+    String identity = null;
+    String reason = null;
+    try {
+      var closing = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(described.getExecution())
+              .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+              .build());
+      for (var event : closing.getHistory().getEventsList()) {
+        if (event.hasWorkflowExecutionTerminatedEventAttributes()) {
+          identity = event.getWorkflowExecutionTerminatedEventAttributes().getIdentity();
+          reason = event.getWorkflowExecutionTerminatedEventAttributes().getReason();
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      // the state alone still says what happened
+    }
+    return ReleaseExecution.closeReason(described.getStatus(), identity, reason);
+  }
+
+  private static boolean notFound(WorkflowServiceException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode() == Status.Code.NOT_FOUND;
+      }
+    }
+    return false;
   }
 
   /**
@@ -198,7 +276,7 @@ public class GantryClient implements AutoCloseable {
     return new ReleaseStatus(status.releaseId(), status.application(), status.version(), status.artifactDigest(),
         status.requestedBy(), status.state(), status.stage(), environments, status.approvals(), status.timeline(),
         status.startedAt(), status.finishedAt(), status.failureReason(), status.overrides(), status.gates(),
-        status.signatures());
+        status.signatures(), status.omitted());
   }
 
   /**
@@ -236,17 +314,37 @@ public class GantryClient implements AutoCloseable {
     return results;
   }
 
-  /** Runs one call about an existing release, turning Temporal's errors into Gantry's. */
+  /**
+   * Runs one call about an existing release, turning Temporal's errors into Gantry's: a message to a
+   * release that has ended says so (Temporal answers it as if there were no such workflow), a query that
+   * failed says why in a line, never as a stack trace.
+   */
   private <T> T onRelease(String id, String what, java.util.function.Supplier<T> call) {
     try {
       return call.get();
     } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id, nearMatches(id));
+      throw closedOrMissing(id, what);
     } catch (WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw closedOrMissing(id, what);
+      }
       throw translate(e, id, what);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
+    } catch (WorkflowException e) {
+      throw new GantryException("the " + what + " of " + id + " failed: "
+          + MessageLimits.cut(FailureReasons.of(e), ReleaseExecution.REASON_CHARS), e);
     }
+  }
+
+  /** A call found no running release: it has ended (and says how), or there is none. */
+  private GantryException closedOrMissing(String id, String what) {
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      return new ReleaseClosedException(execution, what);
+    }
+    return new GantryException("the " + what + " of " + id + " found no release, yet Temporal lists it as "
+        + execution.status() + ": try again");
   }
 
   /** A query or update that the service took but nobody answered: usually no worker is running. */
@@ -314,15 +412,19 @@ public class GantryClient implements AutoCloseable {
     StringBuilder query = new StringBuilder("WorkflowType = 'Release'");
     appendFilter(query, SearchAttributes.APPLICATION.getName(), application);
     appendFilter(query, SearchAttributes.ENVIRONMENT.getName(), environment);
-    appendFilter(query, SearchAttributes.STATUS.getName(), status == null ? null : status.toUpperCase());
+    if (status != null && !status.isBlank()) {
+      query.append(" AND ").append(ReleaseExecution.listFilter(status));
+    }
     try {
       return client.listExecutions(query.toString())
           .limit(limit)
           .map(execution -> {
             io.temporal.common.SearchAttributes attributes = execution.getTypedSearchAttributes();
+            // Temporal's word on a closed release outranks the status the release last published.
             return new ReleaseSummary(execution.getExecution().getWorkflowId(),
                 attributes.get(SearchAttributes.APPLICATION), attributes.get(SearchAttributes.VERSION),
-                attributes.get(SearchAttributes.STATUS), attributes.get(SearchAttributes.STAGE),
+                ReleaseExecution.listed(execution.getStatus(), attributes.get(SearchAttributes.STATUS)),
+                attributes.get(SearchAttributes.STAGE),
                 attributes.get(SearchAttributes.ENVIRONMENT), String.valueOf(execution.getStartTime()),
                 execution.getCloseTime() == null ? null : String.valueOf(execution.getCloseTime()));
           })
