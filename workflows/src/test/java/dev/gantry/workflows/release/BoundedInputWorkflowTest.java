@@ -23,12 +23,14 @@ import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.List;
@@ -201,6 +203,34 @@ class BoundedInputWorkflowTest {
         .hasSize(EnvironmentGates.FREEZES_BY_SIGNAL);
     assertThat(status.timeline()).filteredOn(line -> line.event().startsWith("freeze refused")).singleElement()
         .satisfies(line -> assertThat(line.event()).contains("production already has 20 freezes added by signal"));
+  }
+
+  /**
+   * The bounds are versioned: the marker is the first command of the release, before any message, and a
+   * history with refused and accepted messages replays.
+   */
+  @Test
+  void aReleaseWithTheBoundsReplaysItsHistory() throws Exception {
+    ReleaseRequest request = Releases.example();
+    ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class, Releases.releaseOptions(request).build());
+    WorkflowClient.start(release::run, request);
+    awaitStatus(release, s -> "approval:production".equals(s.stage()));
+    release.approve(ApprovalSignal.of(FORGED_LINE, DIGEST, "forged"));
+    release.approve(ApprovalSignal.of("alice", DIGEST, "c".repeat(MessageLimits.TEXT + 1)));
+    release.pause(new PauseSignal(ESCAPES, "stop"));
+    release.approve(ApprovalSignal.of("alice", DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("carol", DIGEST, "ok"));
+    assertThat(WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class).state())
+        .isEqualTo(ReleaseState.SUCCEEDED);
+
+    var history = client.fetchHistory(request.releaseId());
+    var firstCommand = history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+        .findFirst().map(e -> history.getEvents().get((int) e.getEventId())).orElseThrow();
+    assertThat(firstCommand.getEventType()).isEqualTo(EventType.EVENT_TYPE_MARKER_RECORDED);
+    assertThat(firstCommand.getMarkerRecordedEventAttributes().getDetailsMap().toString())
+        .contains(ReleaseWorkflowImpl.BOUNDED_INPUT);
+    WorkflowReplayer.replayWorkflowExecution(history, ReleaseWorkflowImpl.class);
   }
 
   /** The i-th hostile message: ten kinds, each sent ten times. */
