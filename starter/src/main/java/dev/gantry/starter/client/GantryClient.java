@@ -203,10 +203,11 @@ public class GantryClient implements AutoCloseable {
         attributes.get(SearchAttributes.VERSION), attributes.get(SearchAttributes.STATUS),
         attributes.get(SearchAttributes.STAGE), String.valueOf(described.getStartTime()),
         described.getCloseTime() == null ? null : String.valueOf(described.getCloseTime()),
-        ReleaseExecution.closedAs(status) == null ? null : closeReason(described));
+        status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED ? closeReason(described)
+            : ReleaseExecution.closeReason(status, null, null));
   }
 
-  /** How Temporal says the execution closed, from its close event; null where it cannot be read. */
+  /** Who terminated the execution and why, from its close event; the bare fact where it cannot be read. */
   private String closeReason(WorkflowExecutionDescription described) {
     String identity = null;
     String reason = null;

@@ -4,6 +4,7 @@ import dev.gantry.workflows.api.EnvironmentStatus;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.SearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +73,7 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
   public static String listFilter(String state) {
     String wanted = state.trim().toUpperCase(Locale.ROOT).replace("CANCELLED", "CANCELED");
     return switch (wanted) {
-      case "RUNNING", "AWAITING_APPROVAL", "WAITING" -> "GantryStatus = '" + wanted
+      case "RUNNING", "AWAITING_APPROVAL", "WAITING" -> SearchAttributes.STATUS.getName() + " = '" + wanted
           + "' AND ExecutionStatus = 'Running'";
       case "SUCCEEDED" -> "ExecutionStatus = 'Completed'";
       case "FAILED" -> "ExecutionStatus = 'Failed'";
@@ -112,7 +113,10 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
         List.of(), List.of(), List.of(), startedAt, closedAt, reason, List.of(), List.of(), List.of(), null);
   }
 
-  /** Why Temporal closed the release, in one line (identity and reason are whoever closed it said); null for a normal end. */
+  /**
+   * Why Temporal closed the release, in one line (identity and reason are what whoever closed it said);
+   * null for a normal end.
+   */
   static String closeReason(WorkflowExecutionStatus status, String identity, String reason) {
     String by = identity == null || identity.isBlank() ? "" : " by " + identity;
     String why = reason == null || reason.isBlank() ? "" : ": " + reason;

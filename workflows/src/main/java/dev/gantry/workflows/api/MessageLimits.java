@@ -29,7 +29,8 @@ public final class MessageLimits {
 
   private static final Pattern DIGEST_SHAPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:]{0," + (DIGEST - 1) + "}");
   private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_=.-]{1," + TOKEN + "}");
-  private static final Pattern REFERENCE_SHAPE = Pattern.compile("[\\x21-\\x7e][\\x20-\\x7e]{0," + (REFERENCE - 1) + "}");
+  private static final Pattern REFERENCE_SHAPE =
+      Pattern.compile("[\\x21-\\x7e][\\x20-\\x7e]{0," + (REFERENCE - 1) + "}");
 
   /** What a field must look like. */
   public enum Shape {

@@ -266,7 +266,7 @@ final class ReleaseProgress {
         + jsonBytes(entry.event());
   }
 
-  static long jsonBytes(String value) {
+  private static long jsonBytes(String value) {
     if (value == null) {
       return 4;
     }

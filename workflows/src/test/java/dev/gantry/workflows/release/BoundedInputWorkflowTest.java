@@ -264,7 +264,8 @@ class BoundedInputWorkflowTest {
   private static void assertBounded(ReleaseStatus status) {
     for (Approval approval : status.approvals()) {
       assertOneLine("approver", approval.approver(), ReleaseProgress.NAME_CHARS);
-      assertOneLine("comment", approval.comment(), approval.accepted() ? MessageLimits.TEXT : ReleaseProgress.NAME_CHARS);
+      assertOneLine("comment", approval.comment(),
+          approval.accepted() ? MessageLimits.TEXT : ReleaseProgress.NAME_CHARS);
       assertOneLine("refusal", approval.reason(), GateBook.REFUSAL_CHARS);
     }
     for (GateOverride override : status.overrides()) {
