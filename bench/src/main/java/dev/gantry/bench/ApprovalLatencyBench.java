@@ -189,7 +189,7 @@ public final class ApprovalLatencyBench {
     WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
     Worker worker = factory.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(audit, probes.new RecordingDeployments(
+    worker.registerActivitiesImplementations(new PlanAsGiven(), audit, probes.new RecordingDeployments(
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))));
     factory.start();
     try {

@@ -51,6 +51,11 @@ final class BenchWorker implements AutoCloseable {
   private final WorkerFactory factory;
 
   BenchWorker(WorkflowClient client, Path work, Probes probes, Tuning tuning) {
+    this(client, work, probes, tuning, new PlanAsGiven());
+  }
+
+  BenchWorker(WorkflowClient client, Path work, Probes probes, Tuning tuning,
+      dev.gantry.workflows.api.PolicyActivities policy) {
     WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
     if (tuning.virtualThreads()) {
       options.setUsingVirtualWorkflowThreads(true);
@@ -68,6 +73,7 @@ final class BenchWorker implements AutoCloseable {
     Probes.RecordingAudit audit = probes.new RecordingAudit();
     audit.useLog(new JsonlAuditLog(work.resolve("audit/audit.jsonl"), work.resolve("reviews")));
     worker.registerActivitiesImplementations(
+        policy,
         audit,
         probes.new RecordingDeployments(new DeploymentActivitiesImpl(
             List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))),

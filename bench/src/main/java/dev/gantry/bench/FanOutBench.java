@@ -109,7 +109,7 @@ public final class FanOutBench {
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
       Worker worker = factory.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(
+      worker.registerActivitiesImplementations(new PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LambdaTarget(aws, new ArtifactReplicator(aws),
               new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC()))),
           new JsonlAuditLog(work.resolve("audit.jsonl"), work.resolve("reviews")));

@@ -178,21 +178,25 @@ public final class ScaleBench {
   private Map<String, Object> overhead(GantryClient gantry, Path work) throws Exception {
     int reps = Integer.parseInt(opt("reps", "3"));
     Path example = copyExampleWithoutApprovalAndWindow(work.resolve("example"));
+    // The real path: a short request, its plan resolved by the worker from the (copied) example policy.
     ReleaseRequest loaded = new ReleaseSpecLoader().load(example.resolve("release.yaml"),
-        new ReleaseSpecLoader.Overrides("bench", work.resolve("targets")));
+        new ReleaseSpecLoader.Overrides("bench", null));
+    Path policy = example.resolve("policy");
+    ReleaseRequest planned = new dev.gantry.starter.spec.PlanResolver().resolve(
+        new dev.gantry.starter.spec.PolicyDirectory().load(policy), loaded);
     List<Map<String, Object>> rows = new ArrayList<>();
     try (BenchWorker worker = new BenchWorker(gantry.workflowClient(), work, new Probes(),
-        BenchWorker.Tuning.defaults())) {
+        BenchWorker.Tuning.defaults(), new dev.gantry.starter.spec.PolicyActivitiesImpl(policy))) {
       // one warm-up of each, not counted: class loading, JIT, first connections
       gantryRelease(gantry, withVersion(loaded, "0.0." + run + "-warmup"));
       History warm = gantryHistory(gantry, withVersion(loaded, "0.0." + run + "-warmup").releaseId());
-      BareWorkflows.Shape shape = shapeOf(warm, loaded);
+      BareWorkflows.Shape shape = shapeOf(warm, planned);
       bare(gantry, shape, "warmup");
       for (int rep = 1; rep <= reps; rep++) {
         ReleaseRequest request = withVersion(loaded, "1.4." + run + "-" + rep);
         long gantryNanos = gantryRelease(gantry, request);
         History gantryHistory = gantryHistory(gantry, request.releaseId());
-        shape = shapeOf(gantryHistory, loaded);
+        shape = shapeOf(gantryHistory, planned);
         long[] bareResult = bare(gantry, shape, String.valueOf(rep));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("rep", rep);
@@ -342,7 +346,7 @@ public final class ScaleBench {
         }
       }
     }
-    Path production = into.resolve("environments/production/config.yaml");
+    Path production = into.resolve("policy/environments/production/config.yaml");
     String text = Files.readString(production);
     text = dropTopLevelKey(dropTopLevelKey(text, "approval"), "window");
     Files.writeString(production, text);
@@ -369,8 +373,8 @@ public final class ScaleBench {
   }
 
   private static ReleaseRequest withVersion(ReleaseRequest r, String version) {
-    return new ReleaseRequest(r.application(), version, r.artifact(), r.environments(), r.requestedBy(),
-        r.specSource(), r.approversDirectory(), r.signing());
+    return ReleaseRequest.request(r.application(), version, r.artifact(), r.requestedBy(), r.promotionPath(),
+        r.specSource(), r.requirements(), r.notes());
   }
 
   // ------------------------------------------------------------------------------------------------ parked

@@ -40,6 +40,8 @@ import dev.gantry.activities.directory.FileApproverDirectory;
 import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.DeploymentActivities;
+import dev.gantry.workflows.api.PolicyActivities;
+import dev.gantry.starter.spec.PolicyActivitiesImpl;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import java.time.Clock;
@@ -50,6 +52,38 @@ import org.springframework.context.annotation.Configuration;
 /** The activity implementations this worker hosts; the workers themselves are in application.yml. */
 @Configuration
 public class WorkerConfiguration {
+
+  /**
+   * The platform's policy ({@code gantry.policy.path}): every release's gates, targets, health checks and
+   * trust roots come from there. Required: a worker without a usable policy does not start. The demo and
+   * dev modes use the example's ({@code examples/policy}) and make its signing key on first use.
+   */
+  @Bean
+  PolicyActivities policyActivities(@Value("${gantry.policy.path:}") String path,
+      @Value("${gantry.policy.make-example-keys:false}") boolean makeExampleKeys) {
+    if (path.isBlank()) {
+      throw new dev.gantry.starter.spec.SpecException(List.of("gantry.policy.path is not set: point the worker at"
+          + " the platform's policy directory (--gantry.policy.path=<dir> or GANTRY_POLICY=<dir>; the example is"
+          + " examples/policy, see docs/security-model.md)"));
+    }
+    Path directory = Path.of(path).toAbsolutePath().normalize();
+    if (makeExampleKeys && directory.getParent() != null) {
+      dev.gantry.activities.signing.DemoKeys.ensure(directory.getParent());
+    }
+    return new PolicyActivitiesImpl(directory);
+  }
+
+  /**
+   * A workflow input the worker cannot decode (a crafted start: a list where a name belongs) fails that
+   * workflow at once, with the decoder's reason naming the field, instead of failing its workflow task
+   * forever while the release hangs RUNNING. Signals that cannot be decoded are still dropped by the SDK
+   * and the workflow goes on.
+   */
+  @Bean
+  io.temporal.spring.boot.TemporalOptionsCustomizer<io.temporal.worker.WorkflowImplementationOptions.Builder>
+      undecodableInputFailsTheWorkflow() {
+    return builder -> builder.setFailWorkflowExceptionTypes(io.temporal.common.converter.DataConverterException.class);
+  }
 
   @Bean
   LocalTarget localTarget() {

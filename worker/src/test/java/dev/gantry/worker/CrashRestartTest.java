@@ -95,8 +95,7 @@ class CrashRestartTest {
       for (int i = 0; i < releases; i++) {
         boolean bad = i >= releases - badReleases;
         String version = "1.0." + i + (bad ? "-bad" : "");
-        ReleaseRequest loaded = loader.load(spec, new ReleaseSpecLoader.Overrides("ci",
-            dir.resolve("targets").resolve(version)));
+        ReleaseRequest loaded = loader.load(spec, new ReleaseSpecLoader.Overrides("ci", null));
         ReleaseRequest request = new ReleaseRequest(loaded.application(), version, loaded.artifact(),
             loaded.environments(), loaded.requestedBy(), loaded.specSource(), loaded.approversDirectory(),
             loaded.signing());

@@ -43,7 +43,7 @@ class UiApprovalBrowserTest {
         ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       ReleaseRequest request = new ReleaseSpecLoader().load(spec,
-          new ReleaseSpecLoader.Overrides(null, dir.resolve("targets")));
+          ReleaseSpecLoader.Overrides.none());
       String id = gantry.startRelease(request);
       awaitStage(gantry, id, "window:production");
       String digest = request.artifact().digest();

@@ -1,9 +1,12 @@
 package dev.gantry.activities.analysis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.CloudWatchAlarms;
+import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.rollout.AnalysisActivities;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
@@ -13,13 +16,13 @@ import dev.gantry.workflows.api.rollout.CloudWatchMetrics;
 import dev.gantry.workflows.api.rollout.VersionMetrics;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public class MetricsAnalysis implements AnalysisActivities {
   private static final Logger log = LoggerFactory.getLogger(MetricsAnalysis.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A metrics answer is a few numbers per version; anything near this size is not one. */
+  static final long MAX_METRICS_BYTES = 8 * BoundedFiles.MIB;
 
   private final AwsClients aws;
   private final Clock clock;
@@ -102,9 +107,10 @@ public class MetricsAnalysis implements AnalysisActivities {
     JsonNode root;
     try {
       root = JSON.readTree(body);
-    } catch (IOException e) {
-      throw ApplicationFailure.newNonRetryableFailure(url + " did not answer JSON: " + e.getMessage(),
-          Failures.INVALID_REQUEST);
+    } catch (JsonProcessingException e) {
+      // Not Jackson's message: it quotes the body, and a file: URL may name any file of the worker.
+      throw ApplicationFailure.newNonRetryableFailure(url + " did not answer JSON: it "
+          + ParseErrors.describe(e, "JSON"), Failures.INVALID_REQUEST);
     }
     JsonNode versions = root.path("versions");
     if (root.has("regions")) {
@@ -129,20 +135,32 @@ public class MetricsAnalysis implements AnalysisActivities {
     return node.hasNonNull(field) ? node.get(field).asLong() : null;
   }
 
+  /** The body of the metrics endpoint, at most {@link #MAX_METRICS_BYTES}: a bigger answer is refused. */
   private String fetch(String url) {
     URI uri = URI.create(url);
     try {
       if ("file".equals(uri.getScheme())) {
-        return Files.readString(Path.of(uri));
+        return BoundedFiles.readString(Path.of(uri), MAX_METRICS_BYTES);
       }
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-          .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        throw ApplicationFailure.newFailure("GET " + url + " -> " + response.statusCode(), "MetricsUnavailable");
+      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+          .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() / 100 != 2) {
+          throw ApplicationFailure.newFailure("GET " + url + " -> " + response.statusCode(), "MetricsUnavailable");
+        }
+        byte[] bytes = body.readNBytes((int) MAX_METRICS_BYTES + 1);
+        if (bytes.length > MAX_METRICS_BYTES) {
+          throw ApplicationFailure.newNonRetryableFailure("GET " + url + " answered more than "
+              + BoundedFiles.size(MAX_METRICS_BYTES) + " of metrics", Failures.INVALID_REQUEST);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
       }
-      return response.body();
+    } catch (BoundedFiles.Refused e) {
+      throw ApplicationFailure.newNonRetryableFailure("metrics file " + url + " " + BoundedFiles.describe(e),
+          Failures.INVALID_REQUEST);
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("cannot read metrics from " + url + ": " + e, "MetricsUnavailable");
+      throw ApplicationFailure.newFailure("cannot read metrics from " + url + ": " + BoundedFiles.describe(e),
+          "MetricsUnavailable");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted", "MetricsUnavailable");

@@ -132,8 +132,9 @@ public class ArtifactReplicator {
       throw new UncheckedIOException("read back " + replica.uri() + ": " + e.getMessage(), e);
     }
     if (!actual.equals(replica.digest())) {
+      // The release's digest only, never the replica's: a digest is not ours to reveal.
       throw ApplicationFailure.newNonRetryableFailure("replica " + replica.uri() + " in " + replica.region()
-          + " has digest " + actual + " but the release's is " + replica.digest() + ": refusing to deploy in "
+          + " does not have the release's digest (" + replica.digest() + "): refusing to deploy in "
           + replica.region() + " (the copy was changed after it was written; find out by whom, then delete"
           + " it so that the next release copies it again)", Failures.ARTIFACT_DIGEST_MISMATCH);
     }

@@ -308,10 +308,10 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
       throw ApplicationFailure.newNonRetryableFailure("artifact " + source + " does not exist on this worker",
           Failures.ARTIFACT_DIGEST_MISMATCH);
     }
-    String actual = Digests.sha256(source);
-    if (!actual.equals(request.artifact().digest())) {
-      throw ApplicationFailure.newNonRetryableFailure("artifact " + source + " has digest " + actual
-          + " but the release was started with " + request.artifact().digest() + ": refusing to replicate it",
+    if (!Digests.sha256(source).equals(request.artifact().digest())) {
+      // The expected digest only: the actual one would reveal the digest of any file the worker can read.
+      throw ApplicationFailure.newNonRetryableFailure("artifact " + source + " does not have the digest the"
+          + " release was started with (" + request.artifact().digest() + "): refusing to replicate it",
           Failures.ARTIFACT_DIGEST_MISMATCH);
     }
     return source;

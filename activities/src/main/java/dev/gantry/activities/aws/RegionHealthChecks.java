@@ -6,7 +6,6 @@ import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ public class RegionHealthChecks {
     checkRoute53(aws.region(region), passed, failing);
     if (extra != null && (notBlank(extra.command()) || notBlank(extra.url()))) {
       try {
-        passed.add(healthChecker.check(extra, Path.of(System.getProperty("java.io.tmpdir")), environment)
+        passed.add(healthChecker.check(extra, null, environment)
             .detail());
       } catch (ApplicationFailure unhealthy) {
         failing.add(unhealthy.getOriginalMessage());

@@ -2,6 +2,8 @@ package dev.gantry.activities.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.ValidNames;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
@@ -93,8 +95,9 @@ public class EnvironmentActivitiesImpl implements EnvironmentActivities {
   @Override
   public String archive(ArchiveRequest request) {
     String run = runId();
-    Path archive = archiveDir.toAbsolutePath().resolve(request.application())
-        .resolve(request.environment() + "-" + run);
+    // Application and environment come from the request: names only, and the folder stays in archiveDir.
+    Path archive = ConfinedPaths.inside(archiveDir, ValidNames.name("application", request.application()),
+        ValidNames.name("environment", request.environment()) + "-" + run);
     try {
       Files.createDirectories(archive);
       Path trail = archive.resolve("audit.jsonl");

@@ -1,11 +1,19 @@
 package dev.gantry.activities.environment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.OwnedFolders;
+import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.ConfigApplied;
@@ -22,23 +30,31 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code local} target's environment store, next to its deployments under {@code <root>/<env>/}:
  * {@code config.json} (variables), {@code config.secrets.json} (resolved secrets, mode 600),
  * {@code environment.json} (the registration), {@code deployed.json} (written by releases), and per
  * region the {@code current} link and {@code releases/<version>/} the local target maintains.
+ *
+ * <p>Names become folders only through {@link LocalTarget#environmentDir} and {@link LocalTarget#regionDir}
+ * (strict names, confined to {@code target.root}). Deleting a region's stack or retiring the environment
+ * deletes a folder only if the worker created it (its marker, {@link LocalTarget#REGION_MARKER} or
+ * {@link LocalTarget#ENVIRONMENT_MARKER}); anything else is left where it is and said so. Files are read
+ * capped, and their errors never quote them (the secrets file least of all).
  */
 public class LocalEnvironments implements EnvironmentAdapter {
   static final String CONFIG = "config.json";
@@ -46,6 +62,11 @@ public class LocalEnvironments implements EnvironmentAdapter {
   static final String REGISTRATION = "environment.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  /** Config, secrets, registration and deployment record are small JSON files the worker writes. */
+  private static final long MAX_FILE_BYTES = BoundedFiles.MIB;
+  /** What deleteStack answers for a folder it did not create and so did not delete. */
+  public static final String LEFT_ALONE = "LEFT_ALONE";
+  private static final Logger log = LoggerFactory.getLogger(LocalEnvironments.class);
   private final SecretReferences secrets;
 
   public LocalEnvironments(SecretReferences secrets) {
@@ -79,6 +100,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
     });
     oldVariables.keySet().stream().filter(name -> !variables.containsKey(name)).forEach(removed::add);
     oldSecrets.keySet().stream().filter(name -> !resolved.containsKey(name)).forEach(removed::add);
+    createEnvironmentDir(env);
     write(env.resolve(CONFIG), variables, false);
     write(env.resolve(SECRETS), resolved, true);
     return new ConfigApplied(changed, removed, env.resolve(CONFIG).toString());
@@ -102,23 +124,38 @@ public class LocalEnvironments implements EnvironmentAdapter {
   public RegionsActual readRegions(RegionsRequest request) {
     List<RegionActual> regions = new ArrayList<>();
     for (String region : request.regions()) {
-      Path dir = envDir(request.target(), request.environment()).resolve(region);
+      Path dir = LocalTarget.regionDir(request.target(), request.environment(), region);
       Path current = dir.resolve("current");
       if (!Files.isDirectory(dir)) {
         regions.add(new RegionActual(region, null, null, dir + " does not exist"));
       } else if (!Files.isSymbolicLink(current)) {
         regions.add(new RegionActual(region, null, null, current + " does not exist"));
       } else {
-        try {
-          Path target = dir.resolve(Files.readSymbolicLink(current)).normalize();
-          String version = target.getFileName().toString();
-          regions.add(new RegionActual(region, version, digestOf(target), current + " -> " + target));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + current + ": " + e.getMessage(), e);
-        }
+        regions.add(readCurrent(region, dir, current));
       }
     }
     return new RegionsActual(regions);
+  }
+
+  /** What {@code current} points at, if it is a link the local target made ({@code releases/<version>}). */
+  private static RegionActual readCurrent(String region, Path dir, Path current) {
+    Path link;
+    try {
+      link = Files.readSymbolicLink(current);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + current + ": " + e.getMessage(), e);
+    }
+    String version = link.getFileName() == null ? null : link.getFileName().toString();
+    if (!Names.isVersion(version) || !link.equals(Path.of("releases", version))) {
+      // Not ours: reported as drift, never followed (it could point anywhere on the worker).
+      return new RegionActual(region, null, null, current + " does not point at releases/<version>");
+    }
+    Path versionDir = ConfinedPaths.inside(dir, "releases", version);
+    try {
+      return new RegionActual(region, version, digestOf(versionDir), current + " -> " + versionDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + versionDir + ": " + e.getMessage(), e);
+    }
   }
 
   /** The digest of the bytes the version folder holds (its one artifact file), or null when it cannot tell. */
@@ -127,7 +164,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
       return null;
     }
     try (Stream<Path> files = Files.list(versionDir)) {
-      List<Path> artifacts = files.filter(Files::isRegularFile)
+      List<Path> artifacts = files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
           .filter(file -> !file.getFileName().toString().startsWith(".")).toList();
       return artifacts.size() == 1 ? Digests.sha256(artifacts.get(0)) : null;
     }
@@ -136,20 +173,16 @@ public class LocalEnvironments implements EnvironmentAdapter {
   @Override
   public RecordedDeployment readRecordedDeployment(RegionsRequest request) {
     Path record = envDir(request.target(), request.environment()).resolve("deployed.json");
-    if (!Files.isRegularFile(record)) {
-      return new RecordedDeployment(null, null, null, null, null);
-    }
-    try {
-      return JSON.readValue(record.toFile(), RecordedDeployment.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + record + ": " + e.getMessage(), e);
-    }
+    RecordedDeployment recorded = readJson(record, RecordedDeployment.class);
+    return recorded == null ? new RecordedDeployment(null, null, null, null, null) : recorded;
   }
 
   @Override
   public StackStatus createStack(StackRequest request) {
-    Path dir = envDir(request.target(), request.environment()).resolve(request.region());
+    Path dir = LocalTarget.regionDir(request.target(), request.environment(), request.region());
     try {
+      createEnvironmentDir(envDir(request.target(), request.environment()));
+      OwnedFolders.create(dir, LocalTarget.REGION_MARKER);
       Files.createDirectories(dir.resolve("releases"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
@@ -159,7 +192,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
 
   @Override
   public StackStatus awaitStack(StackRequest request) {
-    Path dir = envDir(request.target(), request.environment()).resolve(request.region());
+    Path dir = LocalTarget.regionDir(request.target(), request.environment(), request.region());
     if (!Files.isDirectory(dir)) {
       throw ApplicationFailure.newNonRetryableFailure(dir + " was not created", Failures.REGION_FAILED);
     }
@@ -168,8 +201,11 @@ public class LocalEnvironments implements EnvironmentAdapter {
 
   @Override
   public StackStatus deleteStack(StackRequest request) {
-    Path dir = envDir(request.target(), request.environment()).resolve(request.region());
-    deleteTree(dir);
+    Path dir = LocalTarget.regionDir(request.target(), request.environment(), request.region());
+    if (!deleteIfOurs(dir, LocalTarget.REGION_MARKER)) {
+      return new StackStatus(request.region(), "folder", dir + " (not created by Gantry: left in place)",
+          LEFT_ALONE);
+    }
     return new StackStatus(request.region(), "folder", dir.toString(), "DELETE_COMPLETE");
   }
 
@@ -177,7 +213,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
   public String register(Registration registration) {
     Path file = envDir(registration.target(), registration.environment()).resolve(REGISTRATION);
     try {
-      Files.createDirectories(file.getParent());
+      createEnvironmentDir(file.getParent());
       atomically(file, JSON.writeValueAsBytes(registration));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
@@ -187,12 +223,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
 
   @Override
   public Registration readRegistration(RegionsRequest request) {
-    Path file = envDir(request.target(), request.environment()).resolve(REGISTRATION);
-    try {
-      return Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Registration.class) : null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    return readJson(envDir(request.target(), request.environment()).resolve(REGISTRATION), Registration.class);
   }
 
   /** Keeps the registration, the last deployment record and the variables; secrets are not archived. */
@@ -201,35 +232,71 @@ public class LocalEnvironments implements EnvironmentAdapter {
     Path env = envDir(request.target(), request.environment());
     try {
       for (String kept : List.of(REGISTRATION, "deployed.json", CONFIG)) {
-        if (Files.isRegularFile(env.resolve(kept))) {
+        // Not through a link: the archive keeps our files, not whatever a link would point at.
+        if (Files.isRegularFile(env.resolve(kept), LinkOption.NOFOLLOW_LINKS)) {
           Files.copy(env.resolve(kept), archive.resolve(kept), StandardCopyOption.REPLACE_EXISTING);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot archive " + env + ": " + e.getMessage(), e);
     }
-    deleteTree(env);
+    if (!deleteIfOurs(env, LocalTarget.ENVIRONMENT_MARKER)) {
+      log.warn("retired environment {}: {} was not created by Gantry (no {}), left in place", request.environment(),
+          env, LocalTarget.ENVIRONMENT_MARKER);
+    }
   }
 
   static Path envDir(DeployTarget target, String environment) {
-    if (target == null || target.root() == null || target.root().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure("target.root is missing for the local target of "
-          + environment, Failures.INVALID_REQUEST);
+    return LocalTarget.environmentDir(target, environment);
+  }
+
+  private static void createEnvironmentDir(Path env) {
+    try {
+      OwnedFolders.create(env, LocalTarget.ENVIRONMENT_MARKER);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + env + ": " + e.getMessage(), e);
     }
-    return Path.of(target.root()).resolve(environment);
   }
 
   private static Map<String, String> read(Path file) {
+    Map<String, String> values = readJson(file, STRINGS);
+    return values == null ? Map.of() : new LinkedHashMap<>(values);
+  }
+
+  private static <T> T readJson(Path file, Class<T> type) {
+    return readJson(file, JSON.getTypeFactory().constructType(type));
+  }
+
+  private static <T> T readJson(Path file, TypeReference<T> type) {
+    return readJson(file, JSON.getTypeFactory().constructType(type));
+  }
+
+  /**
+   * A file of the store, or null when there is none. Errors name the file and the line, never a value:
+   * {@code config.secrets.json} holds resolved secrets, and Jackson's own messages quote the input.
+   */
+  private static <T> T readJson(Path file, JavaType type) {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    byte[] content;
     try {
-      return Files.isRegularFile(file) ? new LinkedHashMap<>(JSON.readValue(file.toFile(), STRINGS)) : Map.of();
+      content = BoundedFiles.read(file, MAX_FILE_BYTES);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
+    }
+    try {
+      return JSON.readValue(content, type);
+    } catch (JsonProcessingException e) {
+      throw ApplicationFailure.newNonRetryableFailure(file + " " + ParseErrors.describe(e, "JSON"),
+          Failures.INVALID_REQUEST);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
     }
   }
 
   private static void write(Path file, Map<String, String> values, boolean secret) {
     try {
-      Files.createDirectories(file.getParent());
       atomically(file, JSON.writeValueAsBytes(values), secret);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
@@ -249,14 +316,17 @@ public class LocalEnvironments implements EnvironmentAdapter {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
+  /** Deletes a folder the worker created (it holds {@code marker}); returns false for any other. */
+  private static boolean deleteIfOurs(Path dir, String marker) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return true;
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    if (!OwnedFolders.isOwned(dir, marker)) {
+      return false;
+    }
+    try {
+      OwnedFolders.deleteTree(dir);
+      return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }

@@ -4,12 +4,14 @@ import static dev.gantry.workflows.api.flags.FeatureFlagActivities.CREDENTIAL_MI
 import static dev.gantry.workflows.api.flags.FeatureFlagActivities.INVALID_SETTINGS;
 import static dev.gantry.workflows.api.flags.FeatureFlagActivities.UNAVAILABLE;
 
+import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import io.split.client.SplitClientConfig;
 import io.split.client.SplitFactory;
 import io.split.client.SplitFactoryBuilder;
 import io.split.client.api.SplitView;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,6 +34,8 @@ import java.util.function.Function;
  * {@code blockUntilReady} waits at most {@code readyTimeoutMillis}; not ready in time is retryable.
  */
 public final class SplitSdkFlags implements AutoCloseable {
+  /** Thousands of flag definitions fit in a few megabytes. */
+  static final long MAX_LOCALHOST_FILE_BYTES = 16 * BoundedFiles.MIB;
   /** What one flag looks like to the SDK. */
   public record SdkFlag(String name, boolean killed, String defaultTreatment, List<String> treatments) {}
 
@@ -80,6 +84,7 @@ public final class SplitSdkFlags implements AutoCloseable {
         throw ApplicationFailure.newNonRetryableFailure("flags.split.localhostFile " + file + " does not exist on"
             + " the worker", INVALID_SETTINGS);
       }
+      requireSmall(file);
       SplitFactory factory = build("localhost", SplitClientConfig.builder()
           .splitFile(file.toString())
           .setBlockUntilReadyTimeout(readyTimeoutMillis)
@@ -110,12 +115,26 @@ public final class SplitSdkFlags implements AutoCloseable {
     return work.apply(factory);
   }
 
+  /** The SDK reads the whole flag file; one far bigger than any flag set is refused before it does. */
+  private static void requireSmall(Path file) {
+    try {
+      if (Files.size(file) > MAX_LOCALHOST_FILE_BYTES) {
+        throw ApplicationFailure.newNonRetryableFailure("flags.split.localhostFile " + file + " is larger than "
+            + BoundedFiles.size(MAX_LOCALHOST_FILE_BYTES), INVALID_SETTINGS);
+      }
+    } catch (IOException e) {
+      throw ApplicationFailure.newNonRetryableFailure("flags.split.localhostFile " + file + " "
+          + BoundedFiles.describe(e), INVALID_SETTINGS);
+    }
+  }
+
   private static SplitFactory build(String key, SplitClientConfig config, String what) {
     try {
       return SplitFactoryBuilder.build(key, config);
     } catch (Exception e) {
-      throw ApplicationFailure.newNonRetryableFailure("the Split SDK cannot start for " + what + ": " + e,
-          INVALID_SETTINGS);
+      // The class only: the SDK's message may quote the flag file it could not read.
+      throw ApplicationFailure.newNonRetryableFailure("the Split SDK cannot start for " + what + " ("
+          + e.getClass().getSimpleName() + ")", INVALID_SETTINGS);
     }
   }
 

@@ -1,9 +1,15 @@
 package dev.gantry.activities.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.deploy.TrafficAdapter;
+import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.OwnedFolders;
+import dev.gantry.activities.support.ParseErrors;
+import dev.gantry.activities.support.ValidNames;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
 import dev.gantry.workflows.api.DeployRequest;
@@ -12,6 +18,7 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.HealthCheckRequest;
 import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.RecordDeploymentRequest;
 import dev.gantry.workflows.api.RecordDeploymentResult;
 import dev.gantry.workflows.api.RollbackRequest;
@@ -19,17 +26,15 @@ import dev.gantry.workflows.api.RollbackResult;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * {@code releases/<version>/<artifact>} and a {@code current} symbolic link to the live version, flipped
  * atomically. Each version folder remembers what was current before it ({@code .previous}), so a
  * retried deploy returns the same answer and a rollback knows where to go back to.
+ *
+ * <p>Every name that becomes a folder (environment, region, version) is checked against {@link Names}
+ * and the folder against the root ({@link ConfinedPaths}): a hostile name cannot reach outside
+ * {@code target.root}. The target deletes only what it made: a version folder holds
+ * {@code .gantry-deploy.json}, environment and region folders hold a marker written when the target or
+ * the environment store created them.
  */
 public class LocalTarget implements TargetAdapter, TrafficAdapter {
   private static final Logger log = LoggerFactory.getLogger(LocalTarget.class);
@@ -46,6 +57,13 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   static final String PREVIOUS_MARKER = ".previous";
   static final String FLIPPED_BY_MARKER = ".flipped-by";
   static final String DEPLOY_RECORD = ".gantry-deploy.json";
+  /** Marks an environment folder the worker created (and so may delete when the environment retires). */
+  public static final String ENVIRONMENT_MARKER = ".gantry-environment";
+  /** Marks a region folder the worker created (and so may delete with the region's stack). */
+  public static final String REGION_MARKER = ".gantry-region";
+  /** Markers hold a version or a release id: anything longer was not written by us. */
+  private static final long MAX_MARKER_BYTES = 4 * BoundedFiles.KIB;
+  private static final long MAX_ROUTING_BYTES = 64 * BoundedFiles.KIB;
   /** The traffic split of a region: {@code {"stable": "1.3.0", "canary": "1.4.0", "canaryWeight": 25}}. */
   public static final String ROUTING = "routing.json";
 
@@ -83,19 +101,13 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   @Override
   public HealthCheckResult smokeCheck(HealthCheckRequest request) {
     Path regionDir = regionDir(request.target(), request.environment(), request.region());
-    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    Path versionDir = versionDir(regionDir, request.version());
     if (!Files.isDirectory(versionDir)) {
       throw ApplicationFailure.newNonRetryableFailure(request.version() + " is not installed in " + regionDir,
           Failures.REGION_FAILED);
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("GANTRY_APPLICATION", request.application());
-    env.put("GANTRY_VERSION", request.version());
-    env.put("GANTRY_ENVIRONMENT", request.environment());
-    env.put("GANTRY_REGION", request.region());
-    env.put("GANTRY_REGION_DIR", regionDir.toString());
     // The check runs against the new version itself, which no user reaches yet.
-    env.put("GANTRY_CURRENT_DIR", versionDir.toString());
+    Map<String, String> env = checkEnvironment(request, regionDir, versionDir);
     env.put("GANTRY_DARK", "true");
     return healthChecker.check(request.healthCheck(), regionDir, env);
   }
@@ -103,7 +115,7 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   @Override
   public WeightResult setWeight(WeightRequest request) {
     Path regionDir = regionDir(request.target(), request.environment(), request.region());
-    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    Path versionDir = versionDir(regionDir, request.version());
     if (!Files.isDirectory(versionDir)) {
       throw ApplicationFailure.newNonRetryableFailure("cannot send traffic to " + request.version() + " in "
           + request.region() + ": it is not installed (" + versionDir + ")", Failures.REGION_FAILED);
@@ -133,10 +145,23 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   /** The region's routing file, or null when it has none (never rolled out progressively). */
   public Routing routing(Path regionDir) {
     Path file = regionDir.resolve(ROUTING);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    byte[] content;
     try {
-      return Files.exists(file) ? json.readValue(file.toFile(), Routing.class) : null;
+      content = BoundedFiles.read(file, MAX_ROUTING_BYTES);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
+    }
+    try {
+      return json.readValue(content, Routing.class);
+    } catch (JsonProcessingException e) {
+      // No cause: Jackson's message quotes the file. Retrying cannot repair it.
+      throw ApplicationFailure.newNonRetryableFailure(file + " " + ParseErrors.describe(e, "JSON"),
+          Failures.UNSUPPORTED_TARGET);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
     }
   }
 
@@ -150,18 +175,12 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
           "the local target deploys files; artifact '" + request.artifact().location() + "' is of kind '"
               + request.artifact().kind() + "'", Failures.UNSUPPORTED_TARGET);
     }
-    Path source = Path.of(request.artifact().location());
-    String actual = digestOf(source);
-    if (!actual.equals(request.artifact().digest())) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "artifact " + source + " has digest " + actual + " but the release was started with "
-              + request.artifact().digest() + ": the file changed after the release started; refusing to"
-              + " deploy it (start a new release for the new bytes)",
-          Failures.ARTIFACT_DIGEST_MISMATCH);
-    }
     Path regionDir = regionDir(request.target(), request.environment(), request.region());
-    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    Path versionDir = versionDir(regionDir, request.version());
+    Path source = Path.of(request.artifact().location());
+    requireDigest(source, request.artifact().digest());
     try {
+      createOwnedFolders(request.target(), request.environment(), regionDir);
       ensureVersionInstalled(source, versionDir, request);
       String current = currentVersion(regionDir);
       if (request.version().equals(current)) {
@@ -198,14 +217,20 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
       throw ApplicationFailure.newFailure(request.region() + " runs " + current + ", expected "
           + request.version(), Failures.UNHEALTHY);
     }
+    Map<String, String> env = checkEnvironment(request, regionDir, regionDir.resolve(CURRENT));
+    return healthChecker.check(request.healthCheck(), regionDir, env);
+  }
+
+  /** The GANTRY_* variables a check gets: the documented ones, from names already checked. */
+  private static Map<String, String> checkEnvironment(HealthCheckRequest request, Path regionDir, Path currentDir) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("GANTRY_APPLICATION", request.application());
+    env.put("GANTRY_APPLICATION", ValidNames.name("application", request.application()));
     env.put("GANTRY_VERSION", request.version());
     env.put("GANTRY_ENVIRONMENT", request.environment());
     env.put("GANTRY_REGION", request.region());
     env.put("GANTRY_REGION_DIR", regionDir.toString());
-    env.put("GANTRY_CURRENT_DIR", regionDir.resolve(CURRENT).toString());
-    return healthChecker.check(request.healthCheck(), regionDir, env);
+    env.put("GANTRY_CURRENT_DIR", currentDir.toString());
+    return env;
   }
 
   @Override
@@ -228,16 +253,16 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     if (!request.version().equals(current)) {
       return new RollbackResult(false, current);
     }
-    Path versionDir = regionDir.resolve(RELEASES).resolve(request.version());
+    Path versionDir = versionDir(regionDir, request.version());
     String previous = readPrevious(versionDir);
     try {
       if (previous == null) {
-        Files.deleteIfExists(regionDir.resolve(CURRENT));
+        Files.deleteIfExists(regionDir.resolve(CURRENT)); // the link itself, never what it points at
       } else {
-        if (!Files.isDirectory(regionDir.resolve(RELEASES).resolve(previous))) {
+        Path previousDir = versionDir(regionDir, previous);
+        if (!Files.isDirectory(previousDir)) {
           throw ApplicationFailure.newNonRetryableFailure("cannot roll back " + request.region()
-              + " to " + previous + ": " + regionDir.resolve(RELEASES).resolve(previous)
-              + " is gone", Failures.UNSUPPORTED_TARGET);
+              + " to " + previous + ": " + previousDir + " is gone", Failures.UNSUPPORTED_TARGET);
         }
         pointCurrentAt(regionDir, previous);
       }
@@ -254,7 +279,7 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
 
   @Override
   public RecordDeploymentResult recordDeployment(RecordDeploymentRequest request) {
-    Path envDir = Path.of(request.target().root()).resolve(request.environment());
+    Path envDir = environmentDir(request.target(), request.environment());
     Path record = envDir.resolve("deployed.json");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("application", request.application());
@@ -264,7 +289,7 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     body.put("regions", request.regions());
     body.put("recordedAt", clock.instant().toString());
     try {
-      Files.createDirectories(envDir);
+      OwnedFolders.create(envDir, ENVIRONMENT_MARKER);
       writeAtomically(record, json.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + record + ": " + e.getMessage(), e);
@@ -278,33 +303,94 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     if (!Files.isSymbolicLink(current)) {
       return null;
     }
+    Path target;
     try {
-      return Files.readSymbolicLink(current).getFileName().toString();
+      target = Files.readSymbolicLink(current);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + current + ": " + e.getMessage(), e);
     }
+    // We only ever write releases/<version>: a link elsewhere was not set by us and is not followed.
+    String version = target.getFileName() == null ? null : target.getFileName().toString();
+    if (!Names.isVersion(version) || !target.equals(Path.of(RELEASES, version))) {
+      throw ApplicationFailure.newNonRetryableFailure(current + " does not point at " + RELEASES
+          + "/<version>: it was not set by Gantry; refusing to act on this region", Failures.UNSUPPORTED_TARGET);
+    }
+    return version;
   }
 
+  /** {@code <root>/<environment>/<region>}, refused unless both are names and it stays inside the root. */
   public static Path regionDir(DeployTarget target, String environment, String region) {
-    if (target.root() == null || target.root().isBlank()) {
+    ValidNames.name("environment", environment);
+    ValidNames.name("region", region);
+    return ConfinedPaths.inside(root(target, environment), environment, region);
+  }
+
+  /** {@code <root>/<environment>}, refused unless the environment is a name. */
+  public static Path environmentDir(DeployTarget target, String environment) {
+    ValidNames.name("environment", environment);
+    return ConfinedPaths.inside(root(target, environment), environment);
+  }
+
+  private static Path root(DeployTarget target, String environment) {
+    if (target == null || target.root() == null || target.root().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "target.root is missing for the local target of " + environment, Failures.INVALID_REQUEST);
     }
-    return Path.of(target.root()).resolve(environment).resolve(region);
+    try {
+      return Path.of(target.root());
+    } catch (InvalidPathException e) {
+      throw ApplicationFailure.newNonRetryableFailure("target.root of " + environment + " is not a valid path",
+          Failures.INVALID_REQUEST);
+    }
   }
 
-  /** Copies the artifact into its version folder once; a partial copy from a crashed attempt is redone. */
+  /**
+   * {@code <regionDir>/releases/<version>}, refused unless the version is one and neither {@code releases}
+   * nor the version folder is a symbolic link (we never make either one).
+   */
+  private static Path versionDir(Path regionDir, String version) {
+    ValidNames.version("version", version);
+    Path versionDir = ConfinedPaths.inside(regionDir, RELEASES, version);
+    if (!versionDir.equals(regionDir.resolve(RELEASES).resolve(version))) {
+      throw ApplicationFailure.newNonRetryableFailure(regionDir.resolve(RELEASES).resolve(version)
+          + " goes through a symbolic link: it was not made by Gantry; refusing to use it",
+          Failures.UNSUPPORTED_TARGET);
+    }
+    return versionDir;
+  }
+
+  /**
+   * The environment and region folders, marked as ours when this call creates them, so that retiring the
+   * environment or deleting the region's stack may delete them later (and nothing else).
+   */
+  private static void createOwnedFolders(DeployTarget target, String environment, Path regionDir)
+      throws IOException {
+    OwnedFolders.create(environmentDir(target, environment), ENVIRONMENT_MARKER);
+    OwnedFolders.create(regionDir, REGION_MARKER);
+  }
+
+  /**
+   * Copies the artifact into its version folder once; a partial copy from a crashed attempt is redone. A
+   * version folder that exists without our deploy record was not made by us: it is refused, never
+   * replaced (a hostile chain of releases once deleted an unrelated folder that way).
+   */
   private void ensureVersionInstalled(Path source, Path versionDir, DeployRequest request)
       throws IOException {
     Path installed = versionDir.resolve(source.getFileName());
-    if (Files.isRegularFile(installed) && Files.exists(versionDir.resolve(DEPLOY_RECORD))
-        && digestOf(installed).equals(request.artifact().digest())) {
+    boolean ours = OwnedFolders.isOwned(versionDir, DEPLOY_RECORD);
+    if (ours && Files.isRegularFile(installed, LinkOption.NOFOLLOW_LINKS)
+        && Digests.sha256(installed).equals(request.artifact().digest())) {
       return;
+    }
+    if (!ours && Files.exists(versionDir, LinkOption.NOFOLLOW_LINKS)) {
+      throw ApplicationFailure.newNonRetryableFailure(versionDir + " exists but was not installed by Gantry"
+          + " (it has no " + DEPLOY_RECORD + "): it is left alone; move it away, or release another version",
+          Failures.UNSUPPORTED_TARGET);
     }
     Path releases = versionDir.getParent();
     Files.createDirectories(releases);
     Path staging = releases.resolve("." + request.version() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(staging);
+    Files.createDirectory(staging);
     Files.copy(source, staging.resolve(source.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("releaseId", request.releaseId());
@@ -312,8 +398,9 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     record.put("artifactDigest", request.artifact().digest());
     record.put("installedAt", clock.instant().toString());
     Files.write(staging.resolve(DEPLOY_RECORD), json.writeValueAsBytes(record));
-    if (Files.exists(versionDir, LinkOption.NOFOLLOW_LINKS)) {
-      deleteTree(versionDir);
+    if (ours) {
+      // Our own install of other bytes under this version, or one a crash left incomplete.
+      OwnedFolders.deleteTree(versionDir);
     }
     Files.move(staging, versionDir, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -326,17 +413,29 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
         StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** The version {@code .previous} names, or null; anything but a version there was not written by us. */
   private static String readPrevious(Path versionDir) {
-    return readMarker(versionDir.resolve(PREVIOUS_MARKER));
+    Path marker = versionDir.resolve(PREVIOUS_MARKER);
+    String previous = readMarker(marker);
+    if (previous != null && !Names.isVersion(previous)) {
+      throw ApplicationFailure.newNonRetryableFailure(marker + " does not hold a version: it was not written"
+          + " by Gantry; refusing to roll back to it", Failures.UNSUPPORTED_TARGET);
+    }
+    return previous;
   }
 
   private static String readMarker(Path marker) {
     try {
-      if (!Files.exists(marker)) {
+      if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
-      String previous = Files.readString(marker, StandardCharsets.UTF_8).trim();
-      return previous.isEmpty() ? null : previous;
+      if (Files.isSymbolicLink(marker)) {
+        throw new IOException(marker + " is a symbolic link, not a marker Gantry wrote");
+      }
+      String content = BoundedFiles.readString(marker, MAX_MARKER_BYTES).trim();
+      return content.isEmpty() ? null : content;
+    } catch (BoundedFiles.Refused e) {
+      throw new UncheckedIOException(marker + " " + BoundedFiles.describe(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + marker + ": " + e.getMessage(), e);
     }
@@ -348,19 +447,20 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static String digestOf(Path file) {
+  /**
+   * Refuses an artifact whose bytes are not the ones the release was started with. The message names the
+   * expected digest only: the actual one would let a caller learn the digest of any file the worker can
+   * read (a wrong digest for /etc/shadow once answered with the right one).
+   */
+  private static void requireDigest(Path file, String expected) {
     if (!Files.isRegularFile(file)) {
       throw ApplicationFailure.newNonRetryableFailure("artifact " + file + " does not exist or is not"
           + " a file", Failures.ARTIFACT_DIGEST_MISMATCH);
     }
-    return Digests.sha256(file);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
+    if (!Digests.sha256(file).equals(expected)) {
+      throw ApplicationFailure.newNonRetryableFailure("artifact " + file + " does not have the digest the"
+          + " release was started with (" + expected + "): the file changed after the release started;"
+          + " refusing to deploy it (start a new release for the new bytes)", Failures.ARTIFACT_DIGEST_MISMATCH);
     }
   }
 }

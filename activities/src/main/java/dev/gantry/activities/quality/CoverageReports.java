@@ -41,8 +41,8 @@ final class CoverageReports {
     if (pct.isNumber()) {
       return pct.asDouble();
     }
-    if (pct.isTextual()) {
-      throw new ReportProblem("coverage report " + file + " has total.lines.pct \"" + pct.asText()
+    if (pct.isTextual() && ISTANBUL_UNKNOWN.equals(pct.asText())) {
+      throw new ReportProblem("coverage report " + file + " has total.lines.pct \"" + ISTANBUL_UNKNOWN
           + "\": no line was instrumented, so coverage cannot be judged; check that the tests ran with"
           + " coverage over the application's sources");
     }
@@ -61,18 +61,18 @@ final class CoverageReports {
       builder.setErrorHandler(THROWING);
       document = builder.parse(new ByteArrayInputStream(bytes));
     } catch (SAXParseException e) {
-      throw new ReportProblem("coverage report " + file + " is not well-formed XML (" + e.getMessage()
-          + " at line " + e.getLineNumber() + "): regenerate it with jacoco:report");
+      // The parser's message names elements and text of the file: only the position is passed on.
+      throw new ReportProblem("coverage report " + file + " is not well-formed XML at line " + e.getLineNumber()
+          + ", column " + e.getColumnNumber() + ": regenerate it with jacoco:report");
     } catch (SAXException | IOException e) {
-      throw new ReportProblem("coverage report " + file + " could not be parsed as XML (" + e.getMessage()
-          + "): regenerate it with jacoco:report");
+      throw new ReportProblem("coverage report " + file + " could not be parsed as XML ("
+          + e.getClass().getSimpleName() + "): regenerate it with jacoco:report");
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's XML parser cannot be configured securely", e);
     }
     Element report = document.getDocumentElement();
     if (!"report".equals(report.getTagName())) {
-      throw new ReportProblem("coverage report " + file + " has root element <" + report.getTagName()
-          + ">, not <report>: it must be JaCoCo's XML report (jacoco.xml), or set quality.coverage.format"
+      throw new ReportProblem("coverage report " + file + " has a root element other than <report>: it must be JaCoCo's XML report (jacoco.xml), or set quality.coverage.format"
           + " to the report's real format");
     }
     for (Node child = report.getFirstChild(); child != null; child = child.getNextSibling()) {
@@ -103,8 +103,8 @@ final class CoverageReports {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ReportProblem("coverage report " + file + " has LINE counter " + attribute + "=\"" + text
-        + "\", not a count: regenerate it with jacoco:report");
+    throw new ReportProblem("coverage report " + file + " has a LINE counter whose '" + attribute + "' is not"
+        + " a count: regenerate it with jacoco:report");
   }
 
   /**
@@ -141,6 +141,9 @@ final class CoverageReports {
       throw exception;
     }
   };
+
+  /** What Istanbul writes as the percentage when no line was instrumented. */
+  private static final String ISTANBUL_UNKNOWN = "Unknown";
 
   static final String PRODUCED_BY_ISTANBUL =
       "run the tests with coverage and the json-summary reporter (e.g. nyc --reporter=json-summary,"

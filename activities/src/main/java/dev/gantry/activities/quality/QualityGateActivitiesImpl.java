@@ -71,7 +71,7 @@ public class QualityGateActivitiesImpl implements QualityGateActivities {
       JsonNode score = root.path("score");
       if (!score.isNumber()) {
         throw new ReportProblem("security score report " + report + " has no numeric \"score\" at the top"
-            + " level (found " + (score.isMissingNode() ? "nothing" : score.toString()) + "): it must look"
+            + " level (found " + kindOf(score) + "): it must look"
             + " like {\"score\": 8.7}");
       }
       Measurement m = Measurement.atLeast(Measurement.SECURITY_SCORE, score.asDouble(), rule.minScore(),
@@ -121,6 +121,15 @@ public class QualityGateActivitiesImpl implements QualityGateActivities {
         + (count == 1 ? "s" : "") + " the maximum of " + max + " (" + report + "; rules: "
         + String.join(", ", rules) + "): fix or triage them in the scanner, or raise quality.security."
         + field + " with the environment owner's agreement";
+  }
+
+  /** What a JSON value is, for messages that must not quote it. */
+  private static String kindOf(JsonNode node) {
+    if (node.isMissingNode()) {
+      return "nothing";
+    }
+    return node.isTextual() ? "a text" : node.isObject() ? "an object" : node.isArray() ? "a list"
+        : node.isBoolean() ? "true or false" : "null";
   }
 
   /** Refuses, non-retryably and all at once, a policy that cannot be evaluated. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Counts the critical and high findings of a SARIF 2.1.0 report, the way GitHub code scanning ranks them.
@@ -39,6 +40,8 @@ final class SarifSeverities {
   static final double CRITICAL_FROM = 9.0;
   static final double HIGH_FROM = 7.0;
   private static final int MAX_RULES_NAMED = 5;
+  /** A version is shown only when it is a version number: any other text could be anything. */
+  private static final Pattern VERSION_NUMBER = Pattern.compile("\\d{1,4}(\\.\\d{1,4}){0,3}");
 
   /** Findings by severity, with the rule ids behind them for messages. */
   record Counts(int critical, int high, List<String> criticalRules, List<String> highRules) {}
@@ -49,7 +52,9 @@ final class SarifSeverities {
     JsonNode root = Reports.readJsonObject(file, "SARIF report", PRODUCED_BY);
     String version = root.path("version").asText("");
     if (!"2.1.0".equals(version)) {
-      throw new ReportProblem("SARIF report " + file + " has version \"" + version + "\", not \"2.1.0\":"
+      String has = VERSION_NUMBER.matcher(version).matches() ? "has version \"" + version + "\", not"
+          : "has a version other than";
+      throw new ReportProblem("SARIF report " + file + " " + has + " \"2.1.0\":"
           + " configure the scanner to write SARIF 2.1.0");
     }
     JsonNode runs = root.path("runs");
@@ -62,7 +67,7 @@ final class SarifSeverities {
     Set<String> highRules = new LinkedHashSet<>();
     for (int r = 0; r < runs.size(); r++) {
       JsonNode run = runs.get(r);
-      String tool = run.path("tool").path("driver").path("name").asText("unnamed tool");
+      String tool = Reports.token(run.path("tool").path("driver").path("name").asText("unnamed tool"));
       JsonNode results = run.path("results");
       if (!results.isArray()) {
         throw new ReportProblem("SARIF report " + file + ": run " + r + " (" + tool + ") has no \"results\""
@@ -125,8 +130,8 @@ final class SarifSeverities {
         // reported below
       }
     }
-    throw new ReportProblem("SARIF report " + file + ": " + where + " has security-severity " + score
-        + ", not a CVSS score: fix the scanner's rule metadata or its SARIF output");
+    throw new ReportProblem("SARIF report " + file + ": " + where + " has a security-severity that is not a"
+        + " CVSS score: fix the scanner's rule metadata or its SARIF output");
   }
 
   /** Whether a result is a finding that counts: failing, not suppressed, not already fixed. */
@@ -155,7 +160,7 @@ final class SarifSeverities {
     if (id == null && rule != null) {
       id = rule.path("id").asText(null);
     }
-    return id == null ? "?" : id;
+    return id == null ? "?" : Reports.token(id);
   }
 
   private static List<String> head(Set<String> ids) {

@@ -39,7 +39,7 @@ public final class ArtifactSigner {
             signedNow[0] = true;
             BlobSignature fresh = BlobSigning.sign(requireExists(file), signer);
             if (!fresh.digest().equals(artifact.digest())) {
-              throw replaced(file, fresh.digest(), artifact); // thrown before anything is stored
+              throw replaced(file, artifact); // thrown before anything is stored
             }
             return fresh.bundleJson();
           }));
@@ -95,9 +95,8 @@ public final class ArtifactSigner {
 
   private static void requireUnchanged(ArtifactRef artifact) {
     Path file = requireExists(Path.of(artifact.location()));
-    String actual = Digests.sha256(file);
-    if (!actual.equals(artifact.digest())) {
-      throw replaced(file, actual, artifact);
+    if (!Digests.sha256(file).equals(artifact.digest())) {
+      throw replaced(file, artifact);
     }
   }
 
@@ -109,9 +108,10 @@ public final class ArtifactSigner {
     return file;
   }
 
-  private static SignatureRejected replaced(Path file, String actual, ArtifactRef artifact) {
-    return new SignatureRejected(SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH, file + " hashes to " + actual
-        + " but the release was started for " + artifact.digest() + ": the file was replaced; nothing signed");
+  /** Names the expected digest only: the actual one would reveal the digest of whatever file is there. */
+  private static SignatureRejected replaced(Path file, ArtifactRef artifact) {
+    return new SignatureRejected(SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH, file + " does not have the"
+        + " digest the release was started for (" + artifact.digest() + "): the file was replaced; nothing signed");
   }
 
   private static void writeString(Path file, String content) {

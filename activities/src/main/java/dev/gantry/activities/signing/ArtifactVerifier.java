@@ -8,6 +8,7 @@ import static dev.gantry.activities.signing.SignatureRejected.Reason.UNKNOWN_KEY
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.activities.signing.oci.ImageSignatures;
 import dev.gantry.activities.signing.oci.OciRegistryClient;
 import dev.gantry.workflows.api.ArtifactRef;
@@ -36,6 +37,7 @@ import java.util.Set;
  * {@link SignatureRejected} naming what did not match.
  */
 public final class ArtifactVerifier {
+  static final long MAX_BUNDLE_BYTES = 64 * BoundedFiles.MIB;
 
   /**
    * @param keyId          the key that signed the artifact
@@ -101,8 +103,9 @@ public final class ArtifactVerifier {
     }
     String actual = Digests.sha256(file);
     if (!actual.equals(artifact.digest())) {
-      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, file + " hashes to " + actual + " but the release is"
-          + " for " + artifact.digest() + ": the file was changed after the release started");
+      // The expected digest only: the actual one would answer "what is the digest of this file?" for any file.
+      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, file + " does not have the digest the release is for ("
+          + artifact.digest() + "): the file was changed after the release started");
     }
     Path bundle = location(made, null).map(Path::of).orElse(ArtifactSigner.bundlePath(file, null));
     if (Files.isRegularFile(bundle)) {
@@ -179,11 +182,12 @@ public final class ArtifactVerifier {
     return TrustedKeys.load(Path.of(file));
   }
 
+  /** A bundle or .sig next to the artifact; an attestation bundle can hold a whole SBOM, hence the size. */
   private static String read(Path file) {
     try {
-      return Files.readString(file);
+      return BoundedFiles.readString(file, MAX_BUNDLE_BYTES);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new SignatureRejected(MISSING, file + " " + BoundedFiles.describe(e));
     }
   }
 

@@ -44,10 +44,10 @@ final class BundleJson {
     try {
       JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      // protobuf reports "not JSON" and a truncated document through the same exception: keep its words
+      // protobuf reports "not JSON" and a truncated document through the same exception, quoting the input:
+      // neither its words nor the exception are passed on.
       throw new SignatureRejected(SignatureRejected.Reason.MALFORMED,
-          "the bundle is not a valid Sigstore bundle (not JSON, truncated or a field of the wrong type): "
-              + e.getMessage(), e);
+          "the bundle is not a valid Sigstore bundle (not JSON, truncated or a field of the wrong type)");
     }
     Bundle bundle = builder.build();
     if (!bundle.getMediaType().startsWith("application/vnd.dev.sigstore.bundle")) {
@@ -72,7 +72,7 @@ final class BundleJson {
       JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new SignatureRejected(SignatureRejected.Reason.MALFORMED,
-          "the DSSE envelope is not valid (not JSON, truncated or a field of the wrong type): " + e.getMessage(), e);
+          "the DSSE envelope is not valid (not JSON, truncated or a field of the wrong type)");
     }
     return builder.build();
   }

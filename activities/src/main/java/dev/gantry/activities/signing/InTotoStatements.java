@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.ParseErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ public final class InTotoStatements {
   public static final String SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** SPDX documents of large images run to tens of megabytes; far above that is not an SBOM. */
+  static final long MAX_SBOM_BYTES = 64 * BoundedFiles.MIB;
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   private InTotoStatements() {}
@@ -29,13 +33,16 @@ public final class InTotoStatements {
   public static byte[] sbom(String subjectName, String sha256Hex, Path spdxJson) {
     JsonNode document;
     try {
-      document = JSON.readTree(Files.readAllBytes(spdxJson));
+      document = JSON.readTree(BoundedFiles.read(spdxJson, MAX_SBOM_BYTES));
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("SBOM " + spdxJson + " does not exist", e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("SBOM " + spdxJson + " is not JSON: " + e.getOriginalMessage(), e);
+      // Not Jackson's message, nor its exception: both quote the file, whose path is configuration.
+      throw new IllegalArgumentException("SBOM " + spdxJson + " " + ParseErrors.describe(e, "JSON"));
+    } catch (BoundedFiles.Refused e) {
+      throw new IllegalArgumentException("SBOM " + spdxJson + " " + BoundedFiles.describe(e));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read SBOM " + spdxJson + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read SBOM " + spdxJson + ": it " + BoundedFiles.describe(e), e);
     }
     if (document == null || !document.isObject() || !document.path("spdxVersion").isTextual()) {
       throw new IllegalArgumentException("SBOM " + spdxJson

@@ -1,12 +1,12 @@
 package dev.gantry.activities.signing;
 
+import dev.gantry.activities.support.BoundedFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -20,6 +20,7 @@ import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -47,6 +48,8 @@ public final class KeyFiles {
   private static final String PUBLIC_KEY = "PUBLIC KEY";
   private static final String CURVE = "secp256r1";
   private static final X9ECParameters P256 = ECNamedCurveTable.getByName(CURVE);
+  static final long MAX_KEY_FILE_BYTES = 64 * BoundedFiles.KIB;
+  private static final Pattern PEM_TYPE = Pattern.compile("[A-Z0-9]+( [A-Z0-9]+){0,5}");
 
   private KeyFiles() {}
 
@@ -120,7 +123,7 @@ public final class KeyFiles {
       }
       case PUBLIC_KEY -> throw new KeyFileException(source, "is a public key; signing needs the private key"
           + " (cosign.key, not cosign.pub)");
-      default -> throw new KeyFileException(source, "holds a '" + pem.getType() + "' PEM block; expected "
+      default -> throw new KeyFileException(source, "holds " + typeOf(pem) + " PEM block; expected "
           + String.join(", ", PKCS8, SEC1, COSIGN_ENCRYPTED));
     };
     requireP256(info.getPrivateKeyAlgorithm(), source);
@@ -128,12 +131,18 @@ public final class KeyFiles {
     return new LocalKeySigner(new KeyPair(publicKeyOf((ECPrivateKey) privateKey, source), privateKey));
   }
 
+  /** Key files are PEM text of a few hundred bytes; the cap keeps a wrong path from reading a huge file. */
   private static String read(Path file) {
     try {
-      return Files.readString(file, StandardCharsets.US_ASCII);
+      return BoundedFiles.readString(file, MAX_KEY_FILE_BYTES);
     } catch (IOException e) {
-      throw new KeyFileException(file.toString(), "cannot be read (" + e.getClass().getSimpleName() + ")", e);
+      throw new KeyFileException(file.toString(), "cannot be read: it " + BoundedFiles.describe(e));
     }
+  }
+
+  /** A PEM block's type as messages show it: only when it has the shape of one ("EC PRIVATE KEY"). */
+  private static String typeOf(PemObject pem) {
+    return PEM_TYPE.matcher(pem.getType()).matches() ? "a '" + pem.getType() + "'" : "another";
   }
 
   private static PemObject readPem(String text, String source) {
@@ -152,7 +161,7 @@ public final class KeyFiles {
 
   private static PublicKey publicKeyFrom(PemObject pem, String source) {
     if (!PUBLIC_KEY.equals(pem.getType())) {
-      throw new KeyFileException(source, "holds a '" + pem.getType() + "' PEM block; expected PUBLIC KEY (cosign.pub)");
+      throw new KeyFileException(source, "holds " + typeOf(pem) + " PEM block; expected PUBLIC KEY (cosign.pub)");
     }
     return publicKeyFromDer(pem.getContent(), source);
   }

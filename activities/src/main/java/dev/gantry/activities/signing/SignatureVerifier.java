@@ -7,9 +7,11 @@ import static dev.gantry.activities.signing.SignatureRejected.Reason.SIGNATURE_I
 import static dev.gantry.activities.signing.SignatureRejected.Reason.SUBJECT_DIGEST_MISMATCH;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.UNKNOWN_KEY;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.support.ParseErrors;
 import dev.sigstore.proto.bundle.v1.Bundle;
 import dev.sigstore.proto.common.v1.HashAlgorithm;
 import dev.sigstore.proto.common.v1.MessageSignature;
@@ -75,8 +77,9 @@ public final class SignatureVerifier {
     }
     String signedDigest = "sha256:" + HexFormat.of().formatHex(signed.getMessageDigest().getDigest().toByteArray());
     if (!actualDigest.equals(signedDigest)) {
-      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, "artifact " + artifactName + " is "
-          + actualDigest + " but the bundle signed " + signedDigest);
+      // The bundle's digest only: the file's own would tell anyone its digest (a wrong bundle for any file).
+      throw new SignatureRejected(ARTIFACT_DIGEST_MISMATCH, "artifact " + artifactName + " does not have the"
+          + " digest the bundle signed (" + signedDigest + ")");
     }
     String keyId = bundle.getVerificationMaterial().getPublicKey().getHint();
     PublicKey key = candidate(keyId, keys);
@@ -103,7 +106,7 @@ public final class SignatureVerifier {
     try {
       signature = Base64.getMimeDecoder().decode(sigBase64 == null ? "" : sigBase64.strip());
     } catch (IllegalArgumentException e) {
-      throw new SignatureRejected(MALFORMED, "the signature is not base64: " + e.getMessage(), e);
+      throw new SignatureRejected(MALFORMED, "the signature is not base64");
     }
     if (signature.length == 0) {
       throw new SignatureRejected(MALFORMED, "the signature is empty");
@@ -199,7 +202,9 @@ public final class SignatureVerifier {
     try {
       statement = JSON.readTree(payload);
     } catch (IOException e) {
-      throw new SignatureRejected(MALFORMED, "the DSSE payload is not JSON: " + e.getMessage(), e);
+      // Not Jackson's message: it quotes the payload.
+      throw new SignatureRejected(MALFORMED, "the DSSE payload is not JSON"
+          + (e instanceof JsonProcessingException json ? ParseErrors.where(json.getLocation()) : ""));
     }
     String type = statement == null ? "" : statement.path("_type").asText("");
     if (!STATEMENT_TYPES.contains(type)) {

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.gantry.activities.signing.SignatureRejected.Reason;
+import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.ParseErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -43,6 +42,8 @@ import java.util.stream.Collectors;
  * Not thread-safe: load, change, save.
  */
 public final class TrustedKeys {
+  /** A keyring is a few keys of a few hundred bytes each. */
+  static final long MAX_FILE_BYTES = BoundedFiles.MIB;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -70,22 +71,25 @@ public final class TrustedKeys {
     return new TrustedKeys(List.of());
   }
 
-  /** A missing file is an empty keyring (nothing trusted yet); a malformed one is an error naming the field. */
+  /**
+   * A missing file is an empty keyring (nothing trusted yet); a malformed one is an error naming the field
+   * and the line, never quoting the file (its path is configuration, and might name a file of secrets).
+   */
   public static TrustedKeys load(Path file) {
     String source = "trusted keys " + file;
     byte[] content;
     try {
-      content = Files.readAllBytes(file);
+      content = BoundedFiles.read(file, MAX_FILE_BYTES);
     } catch (NoSuchFileException e) {
       return empty();
     } catch (IOException e) {
-      throw new KeyFileException(source, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
+      throw new KeyFileException(source, BoundedFiles.describe(e));
     }
     KeyringFile parsed;
     try {
       parsed = YAML.readValue(content, KeyringFile.class);
     } catch (JsonProcessingException e) {
-      throw new KeyFileException(source, describe(e));
+      throw new KeyFileException(source, ParseErrors.describe(e, "YAML"));
     } catch (IOException e) {
       throw new KeyFileException(source, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
     }
@@ -217,26 +221,4 @@ public final class TrustedKeys {
         key.revoked() ? new Revocation(key.revokedAt(), key.revokedReason()) : null);
   }
 
-  /** Where in the file and what: {@code keys[1].notBefore (line 7): ...}. */
-  private static String describe(JsonProcessingException e) {
-    String path = e instanceof JsonMappingException mapping ? pathOf(mapping) : "";
-    String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr();
-    String where = path.isEmpty() ? line : line.isEmpty() ? path : path + " (" + line + ")";
-    String hint = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() == Instant.class
-        ? " (write timestamps like 2026-01-01T00:00:00Z)" : "";
-    return where + ": " + e.getOriginalMessage().split("\n")[0] + hint;
-  }
-
-  /** Jackson's path in the file's own notation: {@code keys[1].notBefore}. */
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference reference : e.getPath()) {
-      if (reference.getFieldName() != null) {
-        path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
-      } else if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
 }

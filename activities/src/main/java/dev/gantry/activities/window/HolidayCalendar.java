@@ -2,12 +2,10 @@ package dev.gantry.activities.window;
 
 import dev.gantry.activities.window.WindowCalculator.Blackout;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicies;
+import dev.gantry.activities.support.BoundedFiles;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,8 +32,16 @@ import net.fortuna.ical4j.model.component.VEvent;
  * <p>Fails closed: a file that cannot be read or parsed, or an event that cannot be expanded, throws a
  * non-retryable {@link ApplicationFailure} of type
  * {@link DeploymentWindowPolicies#INVALID_WINDOW_POLICY} naming the file and the problem.
+ *
+ * <p>The path is configuration, so the file is read as hostile: at most {@link #MAX_CALENDAR_BYTES}, a
+ * regular file only, and a failure names the file, the line or the event's number, never the file's text
+ * (ical4j's messages quote it, so neither they nor their exceptions are passed on). An event's summary
+ * becomes part of a blackout's label, cleaned to one short line of printable characters.
  */
 public final class HolidayCalendar {
+  /** Years of public holidays fit in a few kilobytes; a calendar above this is not one. */
+  static final long MAX_CALENDAR_BYTES = 4 * BoundedFiles.MIB;
+  private static final int MAX_SUMMARY_CHARS = 64;
   private final String path;
   private final String fileName;
   private final List<VEvent> events;
@@ -52,27 +58,27 @@ public final class HolidayCalendar {
     try {
       file = Path.of(path);
     } catch (RuntimeException e) {
-      throw invalid(path, "is not a valid path: " + e.getMessage(), e);
+      throw invalid(path, "is not a valid path");
+    }
+    String text;
+    try {
+      text = BoundedFiles.readString(file, MAX_CALENDAR_BYTES);
+    } catch (IOException e) {
+      throw invalid(path, BoundedFiles.describe(e));
     }
     Calendar calendar;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      calendar = new CalendarBuilder().build(reader);
-    } catch (NoSuchFileException e) {
-      throw invalid(path, "does not exist", e);
-    } catch (IOException e) {
-      throw invalid(path, "cannot be read: " + e, e);
+    try {
+      calendar = new CalendarBuilder().build(new StringReader(text));
     } catch (ParserException e) {
-      String cause = e.getCause() == null ? null : e.getCause().getMessage();
-      throw invalid(path, "is not valid iCalendar: " + e.getMessage()
-          + (cause == null || String.valueOf(e.getMessage()).contains(cause) ? "" : " (" + cause + ")"), e);
-    } catch (RuntimeException e) {
-      throw invalid(path, "is not valid iCalendar: " + e, e);
+      throw invalid(path, "is not valid iCalendar" + (e.getLineNo() > 0 ? " at line " + e.getLineNo() : ""));
+    } catch (IOException | RuntimeException e) {
+      throw invalid(path, "is not valid iCalendar (" + e.getClass().getSimpleName() + ")");
     }
     List<VEvent> events = new ArrayList<>();
     for (Component component : calendar.getComponents(Component.VEVENT)) {
       VEvent event = (VEvent) component;
       if (event.getProperty(Property.DTSTART).isEmpty()) {
-        throw invalid(path, "event " + describe(event) + " has no DTSTART", null);
+        throw invalid(path, "event " + (events.size() + 1) + " has no DTSTART");
       }
       events.add(event);
     }
@@ -92,12 +98,13 @@ public final class HolidayCalendar {
   public List<Blackout> blackouts(ZoneId zone, Instant from, Instant to) {
     Period<java.time.ZonedDateTime> range = new Period<>(from.atZone(zone), to.atZone(zone));
     List<Blackout> blackouts = new ArrayList<>();
-    for (VEvent event : events) {
+    for (int index = 0; index < events.size(); index++) {
+      VEvent event = events.get(index);
       if (event.getProperty(Property.STATUS)
           .map(status -> "CANCELLED".equalsIgnoreCase(status.getValue())).orElse(false)) {
         continue;
       }
-      String label = "holiday '" + summary(event) + "' (" + fileName + ")";
+      String label = "holiday '" + summary(event) + "' (" + printable(fileName) + ")";
       Set<Period<Temporal>> occurrences;
       try {
         occurrences = event.calculateRecurrenceSet(range);
@@ -109,7 +116,7 @@ public final class HolidayCalendar {
           }
         }
       } catch (RuntimeException e) {
-        throw invalid(path, "event " + describe(event) + " cannot be expanded: " + e, e);
+        throw invalid(path, "event " + (index + 1) + " cannot be expanded (" + e.getClass().getSimpleName() + ")");
       }
     }
     return blackouts;
@@ -125,19 +132,28 @@ public final class HolidayCalendar {
     return Instant.from(temporal);
   }
 
-  private static String summary(VEvent event) {
-    return event.getProperty(Property.SUMMARY).map(Property::getValue).orElse("(no summary)");
+  /**
+   * The event's summary as a label may show it: letters, digits, punctuation and spaces (any script, so
+   * "Heilige Drei Könige" stays), no control or format characters, at most 64 characters.
+   */
+  static String summary(VEvent event) {
+    String summary = event.getProperty(Property.SUMMARY).map(Property::getValue).orElse("");
+    StringBuilder shown = new StringBuilder();
+    summary.strip().codePoints().limit(MAX_SUMMARY_CHARS).forEach(c -> shown.appendCodePoint(
+        Character.isLetterOrDigit(c) || c == ' ' || (c < 0x7f && c > 0x20) ? c : '?'));
+    return shown.isEmpty() ? "(no summary)" : shown.toString().replace("'", "?");
   }
 
-  private static String describe(VEvent event) {
-    return "'" + summary(event) + "'"
-        + event.getProperty(Property.UID).map(uid -> " (UID " + uid.getValue() + ")").orElse("");
+  /** A path from configuration as messages show it: a newline in it cannot forge a line. */
+  private static String printable(String path) {
+    return path.replaceAll("\\p{Cntrl}", "?");
   }
 
-  private static ApplicationFailure invalid(String path, String problem, Throwable cause) {
-    return ApplicationFailure.newNonRetryableFailureWithCause(
-        "holiday calendar " + path + " " + problem + "; fix or remove it in the environment's"
-            + " window.holidayCalendars (the window gate fails closed on a broken calendar)",
-        DeploymentWindowPolicies.INVALID_WINDOW_POLICY, cause);
+  /** No cause: ical4j's exceptions quote the file, and a cause travels with the failure to the status. */
+  private static ApplicationFailure invalid(String path, String problem) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "holiday calendar " + printable(path) + " " + problem + "; fix or remove it in the"
+            + " environment's window.holidayCalendars (the window gate fails closed on a broken calendar)",
+        DeploymentWindowPolicies.INVALID_WINDOW_POLICY);
   }
 }

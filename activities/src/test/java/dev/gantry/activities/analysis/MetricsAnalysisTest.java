@@ -1,11 +1,13 @@
 package dev.gantry.activities.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
 import dev.gantry.workflows.api.rollout.AnalysisRequest;
 import dev.gantry.workflows.api.rollout.AnalysisResult;
+import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,5 +106,37 @@ class MetricsAnalysisTest {
     AnalysisResult result = analysis.analyze(request(file.toUri().toString(), rules(0.01, 300.0, null, 100L)));
     assertThat(result.verdict()).isEqualTo(AnalysisResult.PASS);
     assertThat(result.detail()).contains("error rate 0.20% <= 1.00%").contains("p99 120ms <= 300ms");
+  }
+
+  /** The attack: a metrics file: URL pointed at a file of secrets, and the JSON error quoted it. */
+  @Test
+  void aMetricsFileOfSecretsIsRefusedWithoutQuotingIt() throws Exception {
+    Path secrets = Files.writeString(dir.resolve("worker.env"), "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n");
+    body = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI";
+
+    for (String url : List.of(secrets.toUri().toString(), url())) {
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> analysis.analyze(request(url, rules(0.01, null, null, 1L))));
+
+      assertThat(failure.getOriginalMessage()).as(url).contains("did not answer JSON")
+          .contains("not valid JSON at line 1").doesNotContain("wJalrXUtnFEMI").doesNotContain("AWS_SECRET");
+      assertThat(failure.isNonRetryable()).isTrue();
+    }
+  }
+
+  @Test
+  void anOversizedMetricsFileOrDeviceIsRefusedBeforeItIsParsed() throws Exception {
+    Path huge = dir.resolve("huge.json");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(MetricsAnalysis.MAX_METRICS_BYTES + 1);
+    }
+
+    ApplicationFailure tooBig = catchThrowableOfType(ApplicationFailure.class,
+        () -> analysis.analyze(request(huge.toUri().toString(), rules(0.01, null, null, 1L))));
+    ApplicationFailure device = catchThrowableOfType(ApplicationFailure.class,
+        () -> analysis.analyze(request("file:///dev/zero", rules(0.01, null, null, 1L))));
+
+    assertThat(tooBig.getOriginalMessage()).contains("is larger than 8 MiB");
+    assertThat(device.getOriginalMessage()).contains("is not a regular file");
   }
 }

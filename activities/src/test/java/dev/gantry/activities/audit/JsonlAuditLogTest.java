@@ -97,6 +97,24 @@ class JsonlAuditLogTest {
         .contains("\"done\"").contains("INC-1").contains("Review the emergency override of the window gate");
   }
 
+  @Test
+  void aReviewOfAHostileOrHugeReleaseIdStaysOneFileInTheReviewsFolder() throws IOException {
+    JsonlAuditLog log = log();
+    FollowUpReview traversal = new FollowUpReview("../../../etc/cron.d/x", "..", "window", "erin", "why",
+        "INC-2", "sha256:abc", "2026-11-29T10:00:00Z");
+    FollowUpReview huge = new FollowUpReview("release/app/" + "9".repeat(400), "production", "window", "erin",
+        "why", "INC-3", "sha256:abc", "2026-11-29T10:00:00Z");
+
+    Path first = Path.of(log.openFollowUpReview(traversal));
+    Path second = Path.of(log.openFollowUpReview(huge));
+
+    assertThat(List.of(first, second)).allSatisfy(item -> {
+      assertThat(item.getParent().getFileName().toString()).isEqualTo("reviews");
+      assertThat(item.getFileName().toString().length()).isLessThan(255);
+      assertThat(item).exists();
+    });
+  }
+
   private Path writeThree() {
     JsonlAuditLog log = log();
     log.append(event(1, "accepted"));

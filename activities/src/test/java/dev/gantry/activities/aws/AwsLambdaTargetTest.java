@@ -116,7 +116,8 @@ class AwsLambdaTargetTest {
           assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
           assertThat(failure.isNonRetryable()).isTrue();
           assertThat(failure.getOriginalMessage()).contains(REGION, "s3://gantry-artifacts-eu-west-1/" + key,
-              artifact.digest(), MotoWorld.sha256(tampered));
+              artifact.digest()).as("the replica's own digest is not revealed")
+              .doesNotContain(MotoWorld.sha256(tampered));
         });
     assertThat(world.aliasServes(REGION)).isEqualTo("1.3.0");
     assertThat(world.publishedVersions(REGION)).isEqualTo(1);

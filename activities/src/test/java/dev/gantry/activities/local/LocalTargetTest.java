@@ -170,7 +170,9 @@ class LocalTargetTest {
     assertThat(failure).isNotNull();
     assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains(v11.digest()).contains("changed");
+    assertThat(failure.getOriginalMessage()).contains(v11.digest()).contains("changed")
+        .as("the digest of the bytes on disk is not revealed")
+        .doesNotContain(Digests.sha256(Path.of(v11.location())));
     assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
     assertThat(regionDir.resolve("releases/1.1")).doesNotExist();
   }
@@ -196,6 +198,168 @@ class LocalTargetTest {
 
     assertThat(failure.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
     assertThat(failure.isNonRetryable()).isTrue();
+  }
+
+  // ----- confinement (attacks that once worked) ---------------------------------------------------
+
+  @Test
+  void aWrongDigestDoesNotRevealTheDigestOfTheFile() throws IOException {
+    Path secret = Files.writeString(tmp.resolve("shadow"), "root:$6$hash:19000:0:99999:7:::\n");
+    ArtifactRef guess = ArtifactRef.file(secret.toString(), "sha256:" + "0".repeat(64));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", guess)));
+
+    assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+    assertThat(failure.getOriginalMessage()).contains(guess.digest())
+        .doesNotContain(Digests.sha256(secret)).doesNotContain(Digests.sha256(secret).substring(7, 20));
+  }
+
+  @Test
+  void aVersionThatClimbsOutOfTheRootIsRefusedAndNothingIsWritten() throws IOException {
+    ArtifactRef artifact = artifact("1.0", "hello 1.0");
+
+    for (String version : List.of("../../x", "..", "1.0/../../../x", "/tmp/x", "1.0\u0000")) {
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> local.deploy(deploy(version, artifact)));
+
+      assertThat(failure).as(version).isNotNull();
+      assertThat(failure.getType()).isEqualTo(Failures.INVALID_REQUEST);
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).startsWith("version '");
+    }
+    assertThat(root).doesNotExist();
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("artifacts");
+    }
+  }
+
+  @Test
+  void anEnvironmentOrRegionThatIsNotANameIsRefusedNamingTheField() throws IOException {
+    ArtifactRef artifact = artifact("1.0", "hello 1.0");
+
+    ApplicationFailure environment = catchThrowableOfType(ApplicationFailure.class, () -> local.deploy(
+        new DeployRequest("r", APP, "1.0", artifact, "../../outside", REGION, target)));
+    ApplicationFailure region = catchThrowableOfType(ApplicationFailure.class, () -> local.deploy(
+        new DeployRequest("r", APP, "1.0", artifact, ENV, "..", target)));
+    ApplicationFailure health = catchThrowableOfType(ApplicationFailure.class, () -> local.checkHealth(
+        new HealthCheckRequest(APP, "1.0", ENV, "eu/west", target, command("true", 1))));
+
+    assertThat(environment.getOriginalMessage()).startsWith("environment '../../outside' is refused");
+    assertThat(region.getOriginalMessage()).startsWith("region '..' is refused");
+    assertThat(health.getOriginalMessage()).startsWith("region 'eu/west' is refused");
+    assertThat(List.of(environment, region, health)).allSatisfy(failure -> {
+      assertThat(failure.getType()).isEqualTo(Failures.INVALID_REQUEST);
+      assertThat(failure.isNonRetryable()).isTrue();
+    });
+    assertThat(tmp.resolve("outside")).doesNotExist();
+  }
+
+  @Test
+  void aRegionFolderThatIsALinkOutOfTheRootIsRefused() throws IOException {
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createDirectories(root.resolve(ENV));
+    Files.createSymbolicLink(regionDir, elsewhere);
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", artifact("1.0", "hello 1.0"))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.INVALID_REQUEST);
+    assertThat(failure.getOriginalMessage()).contains("outside");
+    try (Stream<Path> files = Files.list(elsewhere)) {
+      assertThat(files).as("nothing written through the link").isEmpty();
+    }
+  }
+
+  @Test
+  void aVersionFolderGantryDidNotMakeIsLeftAlone() throws IOException {
+    Path unrecognised = Files.createDirectories(regionDir.resolve("releases/1.0"));
+    Files.writeString(unrecognised.resolve("precious.db"), "someone's data");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", artifact("1.0", "hello 1.0"))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("not installed by Gantry").contains("left alone");
+    assertThat(unrecognised.resolve("precious.db")).hasContent("someone's data");
+    assertThat(local.currentVersion(regionDir)).isNull();
+  }
+
+  @Test
+  void aVersionFolderThatIsALinkIsNeverFollowedNorDeleted() throws IOException {
+    // One link stays inside the region folder, the other leaves it: neither is a version folder of ours.
+    Path precious = Files.createDirectories(regionDir.resolve("precious"));
+    Files.writeString(precious.resolve("data"), "keep");
+    Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+    Files.createDirectories(regionDir.resolve("releases"));
+    Files.createSymbolicLink(regionDir.resolve("releases/1.0"), precious);
+    Files.createSymbolicLink(regionDir.resolve("releases/1.1"), elsewhere);
+
+    ApplicationFailure inside = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.0", artifact("1.0", "hello 1.0"))));
+    ApplicationFailure outside = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.deploy(deploy("1.1", artifact("1.1", "hello 1.1"))));
+
+    assertThat(inside.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
+    assertThat(inside.getOriginalMessage()).contains("symbolic link");
+    assertThat(outside.getType()).isEqualTo(Failures.INVALID_REQUEST);
+    assertThat(outside.getOriginalMessage()).contains("outside");
+    assertThat(precious.resolve("data")).hasContent("keep");
+    assertThat(Files.isSymbolicLink(regionDir.resolve("releases/1.0"))).isTrue();
+    try (Stream<Path> files = Files.list(elsewhere)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void ourOwnIncompleteInstallIsRedone() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    Files.delete(regionDir.resolve("releases/1.0/hello-1.0.txt")); // as if a crash had cut the copy
+
+    local.deploy(new DeployRequest("release/" + APP + "/1.0-again", APP, "1.0", artifact("1.0", "hello 1.0"), ENV,
+        REGION, target));
+
+    assertThat(regionDir.resolve("releases/1.0/hello-1.0.txt")).hasContent("hello 1.0");
+  }
+
+  @Test
+  void aTamperedPreviousMarkerCannotSendARollbackOutOfTheRoot() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    Files.writeString(regionDir.resolve("releases/1.0/.previous"), "../../../../outside");
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> local.rollback(rollback("1.0")));
+
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("does not hold a version").doesNotContain("outside'");
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+  }
+
+  @Test
+  void aCurrentLinkGantryDidNotSetIsNotFollowed() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    Files.delete(regionDir.resolve("current"));
+    Files.createSymbolicLink(regionDir.resolve("current"), tmp);
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> local.checkHealth(health("1.0", command("true", 1))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
+    assertThat(failure.getOriginalMessage()).contains("was not set by Gantry");
+  }
+
+  @Test
+  void theFoldersADeployCreatesAreMarkedAsOurs() throws IOException {
+    Files.createDirectories(root.resolve("production/us-east-1"));
+
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    local.deploy(new DeployRequest("r", APP, "1.0", artifact("1.0", "hello 1.0"), "production", "us-east-1", target));
+
+    assertThat(root.resolve(ENV).resolve(LocalTarget.ENVIRONMENT_MARKER)).isRegularFile();
+    assertThat(regionDir.resolve(LocalTarget.REGION_MARKER)).isRegularFile();
+    assertThat(root.resolve("production").resolve(LocalTarget.ENVIRONMENT_MARKER)).as("existed before: not ours")
+        .doesNotExist();
+    assertThat(root.resolve("production/us-east-1").resolve(LocalTarget.REGION_MARKER)).doesNotExist();
   }
 
   // ----- rollback ---------------------------------------------------------------------------------
@@ -257,7 +421,7 @@ class LocalTargetTest {
   }
 
   @Test
-  void aCommandHealthCheckFailsOnExitOneWithItsOutput() throws IOException {
+  void aCommandHealthCheckFailsOnExitOneWithTheLastLineOfItsOutput() throws IOException {
     local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
 
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
@@ -266,8 +430,8 @@ class LocalTargetTest {
 
     assertThat(failure.getType()).isEqualTo(Failures.UNHEALTHY);
     assertThat(failure.isNonRetryable()).as("the retry policy decides how often to check").isFalse();
-    assertThat(failure.getOriginalMessage()).contains("exited 1").contains("database unreachable")
-        .contains("on port 5432");
+    assertThat(failure.getOriginalMessage()).as("one line is shown: the last, stderr included")
+        .isEqualTo("health check exited 1: on port 5432");
   }
 
   @Test
@@ -417,7 +581,8 @@ class LocalTargetTest {
     assertThat(json.get("regions")).extracting(JsonNode::asText).containsExactly("us-east-1", REGION);
     assertThat(json.get("recordedAt").asText()).isEqualTo(NOW.toString());
     try (Stream<Path> files = Files.list(root.resolve(ENV))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("deployed.json");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("deployed.json", LocalTarget.ENVIRONMENT_MARKER);
     }
   }
 

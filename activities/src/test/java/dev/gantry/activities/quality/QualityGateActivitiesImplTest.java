@@ -333,8 +333,51 @@ class QualityGateActivitiesImplTest {
     assertThat(oldResult.passed()).isFalse();
     assertThat(oldResult.problems()).singleElement().asString().contains("\"1.0.0\"");
     assertThat(badResult.passed()).isFalse();
-    assertThat(badResult.problems()).singleElement().asString().contains("\"severe\"")
-        .contains("rule r");
+    assertThat(badResult.problems()).singleElement().asString().contains("not a CVSS score")
+        .contains("rule r").doesNotContain("\"severe\"");
+  }
+
+  // ---------------------------------------------------------------- hostile report paths
+
+  /** The attack: a report path pointed at a file of secrets, and the parser's message quoted it in status. */
+  @Test
+  void aReportPathToAFileOfSecretsNamesTheFileButNeverQuotesIt() throws IOException {
+    String secret = "wJalrXUtnFEMI-K7MDENG";
+    Path shadow = write("shadow", "root:$6$" + secret + ":19000:0:99999:7:::\n");
+    Path env = write("worker.env", "AWS_SECRET_ACCESS_KEY=" + secret + "\n");
+    Path xml = write("secrets.xml", "<" + secret + ">x</wrong>");
+    Path jsonText = write("token.json", "{\"total\":{\"lines\":{\"pct\":\"" + secret + "\"}},\"score\":\""
+        + secret + "\",\"version\":\"" + secret + "=\"}");
+
+    for (Path file : List.of(shadow, env, jsonText)) {
+      QualityGateResult result = evaluate(coverage(file, "istanbul", 80.0),
+          new SecurityRule(file.toString(), 5.0, file.toString(), 0, 0));
+      assertThat(result.passed()).isFalse();
+      assertThat(result.problems()).hasSize(3).allSatisfy(problem ->
+          assertThat(problem).contains(file.toString()).doesNotContain(secret).doesNotContain("root:"));
+    }
+    QualityGateResult jacoco = evaluate(coverage(xml, "jacoco", 80.0), null);
+    assertThat(jacoco.problems()).singleElement().asString().contains("not well-formed XML at line 1")
+        .doesNotContain(secret);
+  }
+
+  @Test
+  void anOversizedReportIsRefusedBeforeItIsParsed() throws IOException {
+    Path huge = tmp.resolve("huge.sarif");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(Reports.MAX_REPORT_BYTES + 1); // sparse: no disk, no time
+    }
+
+    QualityGateResult result = evaluate(null, new SecurityRule(null, null, huge.toString(), 0, null));
+
+    assertThat(result.problems()).singleElement().asString().contains("is larger than 64 MiB");
+  }
+
+  @Test
+  void aDeviceIsNotReadAsAReport() {
+    QualityGateResult result = evaluate(coverage(Path.of("/dev/zero"), "istanbul", 80.0), null);
+
+    assertThat(result.problems()).singleElement().asString().contains("is not a regular file");
   }
 
   @Test

@@ -90,6 +90,22 @@ class ArtifactVerifierTest {
     assertRejected(made, policy(List.of(), null), Reason.ARTIFACT_DIGEST_MISMATCH, "was changed after the release");
   }
 
+  /** The attack: a wrong digest for a file answered with the file's real digest. */
+  @Test
+  void aDigestMismatchNamesTheExpectedDigestButNeverTheFilesOwn() throws Exception {
+    List<SignatureRef> made = signAndAttest(key, NOW);
+    Files.writeString(artifact, "someone else's bytes");
+    String actual = Digests.sha256(artifact);
+
+    assertThatThrownBy(() -> new ArtifactVerifier().verify(ref, made, policy(List.of(), null), NOW))
+        .isInstanceOf(SignatureRejected.class).hasMessageContaining(ref.digest()).hasMessageNotContaining(actual);
+    assertThatThrownBy(() -> signer.sign(ref, TestKeys.newSigner()))
+        .isInstanceOf(SignatureRejected.class).hasMessageContaining(ref.digest()).hasMessageNotContaining(actual);
+    assertThatThrownBy(() -> signer.sign(ref, key))
+        .as("a stored signature is checked against the file too")
+        .isInstanceOf(SignatureRejected.class).hasMessageContaining(ref.digest()).hasMessageNotContaining(actual);
+  }
+
   @Test
   void anUntrustedKeyIsRefused() {
     List<SignatureRef> made = signAndAttest(TestKeys.newSigner(), NOW);

@@ -38,7 +38,7 @@ class InTotoStatementsTest {
     Path cyclone = Files.writeString(dir.resolve("b.json"), "{\"bomFormat\":\"CycloneDX\"}");
 
     assertThatThrownBy(() -> InTotoStatements.sbom("app", SHA, notJson))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not JSON");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not valid JSON at line");
     assertThatThrownBy(() -> InTotoStatements.sbom("app", SHA, cyclone))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spdxVersion");
     assertThatThrownBy(() -> InTotoStatements.sbom("app", SHA, dir.resolve("missing.json")))

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.activities.signing.SignatureRejected.Reason;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,16 +173,36 @@ class TrustedKeysTest {
     Path brokenYaml = Files.writeString(dir.resolve("broken.yaml"), "keys:\n  - name: [unclosed\n");
 
     assertThatThrownBy(() -> TrustedKeys.load(badDate)).isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("bad-date.yaml").hasMessageContaining("keys[0].notBefore (line 8)")
-        .hasMessageContaining("write timestamps like 2026-01-01T00:00:00Z");
+        .hasMessageContaining("bad-date.yaml").hasMessageContaining("keys[0].notBefore at line 8")
+        .hasMessageContaining("expected a timestamp like 2026-01-01T00:00:00Z");
     assertThatThrownBy(() -> TrustedKeys.load(brokenYaml)).isInstanceOf(KeyFileException.class)
         .hasMessageContaining("broken.yaml").hasMessageContaining("line");
     assertThatThrownBy(() -> TrustedKeys.load(typo)).isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("keys[0].notafter");
+        .hasMessageContaining("unknown field in keys[0]").hasMessageContaining("notAfter")
+        .as("the unknown field is the file's own word: not quoted").hasMessageNotContaining("notafter");
     assertThatThrownBy(() -> TrustedKeys.load(wrongId)).isInstanceOf(KeyFileException.class)
         .hasMessageContaining("keys[0]").hasMessageContaining("is not the id of its publicKey");
     assertThatThrownBy(() -> TrustedKeys.load(notAKey)).isInstanceOf(KeyFileException.class)
         .hasMessageContaining("keys[0].publicKey").hasMessageContaining("no PEM block");
+  }
+
+  /** The attack: a trusted keys path pointed at a file of secrets, and the YAML error quoted its first line. */
+  @Test
+  void aTrustedKeysPathToAFileOfSecretsIsRefusedWithoutQuotingIt() throws IOException {
+    Path shadow = Files.writeString(dir.resolve("shadow"), "root:$6$SECRETHASH:19000:0:99999:7:::\n");
+    Path env = Files.writeString(dir.resolve("worker.env"), "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n");
+    Path yaml = Files.writeString(dir.resolve("secret.yaml"), "keys:\n  - token: wJalrXUtnFEMI\n");
+    Path huge = dir.resolve("huge.yaml");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(TrustedKeys.MAX_FILE_BYTES + 1);
+    }
+
+    for (Path file : List.of(shadow, env, yaml, huge)) {
+      assertThatThrownBy(() -> TrustedKeys.load(file)).as(file.toString()).isInstanceOf(KeyFileException.class)
+          .hasMessageContaining(file.toString()).hasMessageNotContaining("SECRETHASH")
+          .hasMessageNotContaining("wJalrXUtnFEMI").hasMessageNotContaining("token").hasNoCause();
+    }
+    assertThatThrownBy(() -> TrustedKeys.load(huge)).hasMessageContaining("is larger than 1 MiB");
   }
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertRejected(

@@ -306,7 +306,33 @@ class WindowCalculatorTest {
     assertThat(failure.getType()).isEqualTo("InvalidWindowPolicy");
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains(ics.toString()).contains("line 7")
-        .contains("2026122");
+        .as("the file's text is not quoted").doesNotContain("2026122");
+  }
+
+  /** The attack: a holiday calendar path pointed at a file of secrets, and the error quoted it. */
+  @Test
+  void aCalendarPathToAFileOfSecretsFailsClosedWithoutQuotingIt() throws IOException {
+    Path shadow = write("shadow", "root:$6$SECRETHASH:19000:0:99999:7:::\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n");
+    Path sneaky = write("sneaky.ics", calendar("""
+        BEGIN:VEVENT
+        UID:token-wJalrXUtnFEMI@x
+        DTSTAMP:20200101T000000Z
+        SUMMARY:SECRETHASH
+        RRULE:FREQ=NOPE
+        END:VEVENT
+        """));
+
+    for (Path file : List.of(shadow, sneaky, Path.of("/dev/zero"))) {
+      DeploymentWindowPolicy policy = new DeploymentWindowPolicy(BERLIN, null, null, null, List.of(file.toString()));
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> evaluateWithCalendars(policy, berlin("2026-03-25T10:00")));
+
+      assertThat(failure).as(file.toString()).isNotNull();
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).contains(file.toString()).doesNotContain("SECRETHASH")
+          .doesNotContain("wJalrXUtnFEMI").doesNotContain("root:");
+      assertThat(failure.getCause()).as("no parser exception travels along").isNull();
+    }
   }
 
   @Test

@@ -18,6 +18,8 @@ import java.time.Duration;
  * java -cp "examples/java-client/target/classes:starter/target/gantry-cli.jar" \
  *     dev.gantry.examples.ReleaseFromJava 127.0.0.1:7233 examples/release.yaml
  * </pre>
+ * The worker resolves the plan (gates, targets, health checks) from its own policy (examples/policy under
+ * {@code ./gantry dev}); the spec only says what to release.
  */
 public final class ReleaseFromJava {
   private ReleaseFromJava() {}

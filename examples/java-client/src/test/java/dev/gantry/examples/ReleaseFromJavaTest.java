@@ -55,13 +55,15 @@ class ReleaseFromJavaTest {
       WorkerFactory factory = WorkerFactory.newInstance(client);
       var worker = factory.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
       worker.registerActivitiesImplementations(
+          // the real policy resolver over the example's policy: the request says only what to release
+          new dev.gantry.starter.spec.PolicyActivitiesImpl(Path.of("..", "policy")),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")),
           new FileApproverDirectory(), new QualityGateActivitiesImpl(), new DeploymentWindowActivitiesImpl(),
           new SigningActivitiesImpl(dir.resolve("signatures"), new SignatureAuditLog(dir.resolve("signatures.jsonl")),
               System::getenv, KmsClients::create, Clock.systemUTC()));
-      DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
       factory.start();
       try {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();

@@ -111,10 +111,6 @@ class ReleaseCommand {
         + " requestedBy, else $USER).")
     String requestedBy;
 
-    @Option(names = "--target-root", description = "Deploy local targets under this folder instead of"
-        + " the spec's target.root.")
-    Path targetRoot;
-
     @Option(names = "--wait", description = "Follow the release until it ends; exit 1 if it fails.")
     boolean waitForEnd;
 
@@ -125,7 +121,7 @@ class ReleaseCommand {
     @Override
     public Integer call() {
       ReleaseRequest request = new ReleaseSpecLoader().load(specFile,
-          new ReleaseSpecLoader.Overrides(requestedBy, targetRoot, System.getenv("USER")));
+          new ReleaseSpecLoader.Overrides(requestedBy, System.getenv("USER")));
       try (GantryClient gantry = connection.connect()) {
         String releaseId = gantry.startRelease(request);
         if (json() && !waitForEnd) {
@@ -485,7 +481,7 @@ class ReleaseCommand {
     @Override
     public Integer call() {
       ReleaseRequest request = new ReleaseSpecLoader().loadPromotion(specFile, application, version, from, to,
-          new ReleaseSpecLoader.Overrides(requestedBy, null, System.getenv("USER")));
+          new ReleaseSpecLoader.Overrides(requestedBy, System.getenv("USER")));
       try (GantryClient gantry = connection.connect()) {
         String id = gantry.startRelease(request);
         if (json() && !waitForEnd) {

@@ -143,9 +143,10 @@ public class GantryClient implements AutoCloseable {
         .setStaticSummary(request.application() + " " + request.version() + " requested by "
             + request.requestedBy())
         .setStaticDetails("Artifact `" + request.artifact().location() + "` (" + request.artifact().digest()
-            + ")\n\nPromotion: " + String.join(" -> ",
-                request.environments().stream().map(e -> e.name()).toList())
-            + "\n\nSpec: " + request.specSource())
+            + ")\n\nPromotion: " + (request.promotionPath() == null ? "the whole path the platform policy defines"
+                : (request.promoteFrom() == null ? "" : request.promoteFrom() + " -> ")
+                    + String.join(" -> ", request.promotionPath()))
+            + "\n\nRequest: " + request.specSource())
         .build();
     ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class, options);
     try {
@@ -277,7 +278,7 @@ public class GantryClient implements AutoCloseable {
     return new ReleaseStatus(status.releaseId(), status.application(), status.version(), status.artifactDigest(),
         status.requestedBy(), status.state(), status.stage(), environments, status.approvals(), status.timeline(),
         status.startedAt(), status.finishedAt(), status.failureReason(), status.overrides(), status.gates(),
-        status.signatures(), status.omitted());
+        status.signatures(), status.policy(), status.omitted());
   }
 
   /**
@@ -515,11 +516,33 @@ public class GantryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The plan the release ran, from its history: the result of its {@code Policy.resolvePlan} activity (what
+   * the worker's policy decided), or, for a release started before policy, its input.
+   */
   private ReleaseRequest releaseRequestOf(String id) {
     return onRelease(id, "history", () -> {
-      var started = client.fetchHistory(id).getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
-      return client.getOptions().getDataConverter().fromPayloads(0,
-          java.util.Optional.of(started.getInput()), ReleaseRequest.class, ReleaseRequest.class);
+      var converter = client.getOptions().getDataConverter();
+      var events = client.fetchHistory(id).getHistory().getEventsList();
+      java.util.Set<Long> planActivities = new java.util.HashSet<>();
+      for (var event : events) {
+        if (event.hasActivityTaskScheduledEventAttributes()
+            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("Policy.resolvePlan")) {
+          planActivities.add(event.getEventId());
+        } else if (event.hasActivityTaskCompletedEventAttributes()
+            && planActivities.contains(event.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+          return converter.fromPayloads(0, java.util.Optional.of(
+              event.getActivityTaskCompletedEventAttributes().getResult()), ReleaseRequest.class, ReleaseRequest.class);
+        }
+      }
+      var started = events.get(0).getWorkflowExecutionStartedEventAttributes();
+      ReleaseRequest input = converter.fromPayloads(0, java.util.Optional.of(started.getInput()), ReleaseRequest.class,
+          ReleaseRequest.class);
+      if (input == null || !input.isPlan() || !planActivities.isEmpty()) {
+        throw new GantryException("release " + id + " has no resolved plan in its history (it was refused or is"
+            + " still resolving): there is nothing to roll back");
+      }
+      return input;
     });
   }
 

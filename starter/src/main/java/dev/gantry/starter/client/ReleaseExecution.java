@@ -101,7 +101,7 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
         said.requestedBy(), state, said.stage(), environments, said.approvals(), said.timeline(), said.startedAt(),
         said.finishedAt() != null ? said.finishedAt() : closedAt,
         said.failureReason() != null ? said.failureReason() : closeReason, said.overrides(), said.gates(),
-        said.signatures(), said.omitted());
+        said.signatures(), said.policy(), said.omitted());
   }
 
   /** What can be said of a closed release whose status query does not answer: what Temporal knows. */
@@ -110,7 +110,8 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
         + "its status query did not answer (" + MessageLimits.cut(why, REASON_CHARS)
         + "): this is what Temporal knows of it";
     return new ReleaseStatus(releaseId, application, version, null, null, state(ReleaseState.RUNNING), stage,
-        List.of(), List.of(), List.of(), startedAt, closedAt, reason, List.of(), List.of(), List.of(), null);
+        List.of(), List.of(), List.of(), startedAt, closedAt, reason, List.of(), List.of(), List.of(), null,
+        null);
   }
 
   /**

@@ -47,6 +47,10 @@ public final class StatusView {
       out.append(", finished ").append(status.finishedAt());
     }
     out.append('\n');
+    if (status.policy() != null) {
+      out.append("  policy ").append(status.policy().summary()).append(" at ").append(status.policy().path())
+          .append('\n');
+    }
     for (EnvironmentStatus env : status.environments()) {
       out.append(String.format("  %-14s %s%n", env.environment(), env.state()));
       if (env.waitingFor() != null) {

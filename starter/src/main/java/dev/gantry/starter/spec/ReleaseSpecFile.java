@@ -3,8 +3,13 @@ package dev.gantry.starter.spec;
 import java.util.List;
 
 /**
- * The release spec as written by users ({@code release.yaml}). Unknown fields are errors here (a typo must
- * not silently drop a setting), unlike the workflow messages, which tolerate new fields.
+ * The release request as written by users ({@code release.yaml}): what to release, never how it is gated.
+ * Unknown fields are errors here (a typo must not silently drop a setting), unlike the workflow messages,
+ * which tolerate new fields. {@code environmentsDir}, {@code approversDirectory} and {@code signing} are
+ * read only to say that they moved into the platform policy.
+ *
+ * @param policy a local checkout of the platform policy, for the operator commands that read an
+ *               environment's settings (region, env, flags); the worker never reads it from here
  */
 record ReleaseSpecFile(
     String application,
@@ -12,6 +17,9 @@ record ReleaseSpecFile(
     String requestedBy,
     ArtifactSpec artifact,
     List<String> promotion,
+    String notes,
+    RequirementsSpec requirements,
+    String policy,
     String environmentsDir,
     String approversDirectory,
     SigningSpec signing) {
@@ -21,4 +29,6 @@ record ReleaseSpecFile(
   record SigningSpec(String key, String passwordEnv, String sbom, SourceSpec source) {}
 
   record SourceSpec(String repository, String commit) {}
+
+  record RequirementsSpec(Integer minApprovals, List<String> attestations, Integer minBakeSeconds) {}
 }

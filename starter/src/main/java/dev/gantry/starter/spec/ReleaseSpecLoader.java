@@ -71,19 +71,15 @@ public final class ReleaseSpecLoader {
     return mapper;
   }
 
-  /** What the caller may set from outside the file: who starts the release, where targets live. */
   /**
+   * What the caller may set from outside the file.
+   *
    * @param requestedBy         wins over the spec's requestedBy (a CLI flag)
-   * @param targetRoot          wins over every environment's target.root
    * @param fallbackRequestedBy used when neither the flag nor the spec names the requester ($USER)
    */
-  public record Overrides(String requestedBy, Path targetRoot, String fallbackRequestedBy) {
-    public Overrides(String requestedBy, Path targetRoot) {
-      this(requestedBy, targetRoot, null);
-    }
-
+  public record Overrides(String requestedBy, String fallbackRequestedBy) {
     public static Overrides none() {
-      return new Overrides(null, null, null);
+      return new Overrides(null, null);
     }
   }
 
@@ -91,6 +87,10 @@ public final class ReleaseSpecLoader {
     return load(specFile, Overrides.none());
   }
 
+  /**
+   * The release request a spec describes: what to release, and how far along the promotion path. Gates,
+   * targets and signing are the worker's policy: a spec that still sets them is refused, naming the field.
+   */
   public ReleaseRequest load(Path specFile, Overrides overrides) {
     Path spec = specFile.toAbsolutePath().normalize();
     Path base = spec.getParent();
@@ -103,48 +103,60 @@ public final class ReleaseSpecLoader {
     require(file.application() != null && NAME.matcher(file.application()).matches(), problems,
         where + ": field 'application' must be a lowercase name like hello-service (got "
             + quoted(file.application()) + ")");
-    require(file.version() != null && VERSION.matcher(file.version()).matches(), problems,
+    require(file.version() != null && dev.gantry.workflows.api.Names.isVersion(file.version()), problems,
         where + ": field 'version' must be a version like 1.4.0 (letters, digits, '.', '_', '+', '-';"
             + " got " + quoted(file.version()) + ")");
     String requestedBy = firstNonBlank(firstNonBlank(overrides.requestedBy(), file.requestedBy()),
         overrides.fallbackRequestedBy());
     require(requestedBy != null, problems, where + ": field 'requestedBy' is missing: add"
         + " `requestedBy: <your name>` or pass --requested-by");
+    require(requestedBy == null || dev.gantry.workflows.api.Names.isPerson(requestedBy), problems,
+        where + ": field 'requestedBy' must be a handle like dana or ci-bot (letters, digits, '.', '_', '@', '+', '-')");
+    refuseMovedFields(where, file, problems);
     ArtifactRef artifact = artifact(where, base, file.artifact(), problems);
-    List<EnvironmentPlan> environments = environments(where, base, file, overrides, problems);
-    if (artifact != null) {
-      for (EnvironmentPlan env : environments) {
-        String type = env.target().type();
-        if (!artifact.isFile() && !DeployTarget.ECS.equals(type)) {
-          problems.add(where + ": field 'artifact.image': environment " + env.name() + " deploys to the "
-              + type + " target, which deploys files: use `artifact: {file: ...}`");
-        } else if (artifact.isFile() && DeployTarget.ECS.equals(type)) {
-          problems.add(where + ": field 'artifact.file': environment " + env.name() + " deploys to the ecs"
-              + " target, which runs images: use `artifact: {image: repository@sha256:...}`");
+    List<String> path = file.promotion();
+    if (path != null) {
+      for (String name : path) {
+        if (name == null || !NAME.matcher(name).matches()) {
+          problems.add(where + ": field 'promotion' has " + quoted(name)
+              + ": environment names are lowercase, like staging");
         }
       }
-    }
-    String directory = null;
-    if (file.approversDirectory() != null) {
-      Path directoryFile = base.resolve(file.approversDirectory()).normalize();
-      if (!Files.isRegularFile(directoryFile)) {
-        problems.add(where + ": field 'approversDirectory': " + directoryFile + " does not exist");
-      }
-      directory = directoryFile.toString();
-    }
-    for (EnvironmentPlan env : environments) {
-      if (directory == null && env.needsApproval()
-          && (!env.approval().groupsOrEmpty().isEmpty() || env.approval().signed())) {
-        problems.add(where + ": environment " + env.name() + " names approval groups or signed approvals,"
-            + " which need field 'approversDirectory' (e.g. `approversDirectory: approvers.yaml`)");
+      if (path.isEmpty()) {
+        problems.add(where + ": field 'promotion' is empty: leave it out to go through the whole path policy"
+            + " defines, or list its first environments");
       }
     }
-    SigningPolicy signing = SigningSections.signing(where, base, file.signing(), problems);
+    if (file.notes() != null && file.notes().length() > ReleaseRequest.MAX_NOTES) {
+      problems.add(where + ": field 'notes' has " + file.notes().length() + " characters; at most "
+          + ReleaseRequest.MAX_NOTES);
+    }
     if (!problems.isEmpty()) {
       throw new SpecException(problems);
     }
-    return new ReleaseRequest(file.application(), file.version(), artifact, environments,
-        requestedBy, spec.toString(), directory, signing);
+    return ReleaseRequest.request(file.application(), file.version(), artifact, requestedBy, path, spec.toString(),
+        requirements(file.requirements()), file.notes());
+  }
+
+  private static dev.gantry.workflows.api.ReleaseRequirements requirements(ReleaseSpecFile.RequirementsSpec spec) {
+    return spec == null ? null : new dev.gantry.workflows.api.ReleaseRequirements(spec.minApprovals(),
+        spec.attestations() == null ? null : List.copyOf(spec.attestations()), spec.minBakeSeconds());
+  }
+
+  /** Fields of the old release spec that are the platform's to set now: say where they went. */
+  private static void refuseMovedFields(String where, ReleaseSpecFile file, List<String> problems) {
+    if (file.environmentsDir() != null) {
+      problems.add(where + ": field 'environmentsDir' moved into the platform policy: environments are read by"
+          + " the worker from its policy directory (environments/<env>/config.yaml); remove the field");
+    }
+    if (file.approversDirectory() != null) {
+      problems.add(where + ": field 'approversDirectory' moved into the platform policy (policy.yaml, approvers);"
+          + " remove the field");
+    }
+    if (file.signing() != null) {
+      problems.add(where + ": field 'signing' moved into the platform policy (policy.yaml, signing): the worker"
+          + " signs with the platform's key; remove the field");
+    }
   }
 
   private ArtifactRef artifact(String where, Path base, ReleaseSpecFile.ArtifactSpec spec,
@@ -180,46 +192,8 @@ public final class ReleaseSpecLoader {
     return ArtifactRef.file(path.toString(), digest);
   }
 
-  private List<EnvironmentPlan> environments(String where, Path base, ReleaseSpecFile file,
-      Overrides overrides, List<String> problems) {
-    List<EnvironmentPlan> plans = new ArrayList<>();
-    if (file.promotion() == null || file.promotion().isEmpty()) {
-      problems.add(where + ": field 'promotion' is missing: list the environments in order, e.g."
-          + " `promotion: [dev, staging, production]`");
-      return plans;
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    Path environmentsDir = base.resolve(file.environmentsDir() == null ? "environments"
-        : file.environmentsDir());
-    for (String name : file.promotion()) {
-      if (name == null || !NAME.matcher(name).matches()) {
-        problems.add(where + ": field 'promotion' has " + quoted(name)
-            + ": environment names are lowercase, like staging");
-        continue;
-      }
-      if (!seen.add(name)) {
-        problems.add(where + ": field 'promotion' lists " + name + " twice");
-        continue;
-      }
-      Path config = environmentsDir.resolve(name).resolve("config.yaml");
-      if (!Files.isRegularFile(config)) {
-        problems.add(where + ": environment '" + name + "' has no config: create " + config);
-        continue;
-      }
-      EnvironmentConfigFile env = read(config, EnvironmentConfigFile.class, problems);
-      if (env != null) {
-        EnvironmentPlan plan = environment(name, base.relativize(config).toString(), base, env,
-            overrides, problems);
-        if (plan != null) {
-          plans.add(plan);
-        }
-      }
-    }
-    return plans;
-  }
-
   private EnvironmentPlan environment(String name, String where, Path base, EnvironmentConfigFile env,
-      Overrides overrides, List<String> problems) {
+      List<String> problems) {
     int before = problems.size();
     List<String> regions = new ArrayList<>();
     List<String> primaries = new ArrayList<>();
@@ -251,7 +225,7 @@ public final class ReleaseSpecLoader {
           + (primaries.isEmpty() ? "none" : String.join(", ", primaries)) + ")");
     }
     List<List<String>> waves = waves(where, env.waves(), regions, primary, problems);
-    DeployTarget target = target(where, base, env.target(), overrides, regions, problems);
+    DeployTarget target = target(where, base, env.target(), regions, problems);
     boolean onAws = env.target() != null && AwsSection.isAwsType(env.target().type());
     HealthCheck healthCheck = !onAws ? healthCheck(where, env.healthCheck(), problems)
         : target == null ? null // the target's own problems are reported; its health check depends on it
@@ -313,7 +287,7 @@ public final class ReleaseSpecLoader {
   }
 
   private static DeployTarget target(String where, Path base, EnvironmentConfigFile.TargetSpec spec,
-      Overrides overrides, List<String> regions, List<String> problems) {
+      List<String> regions, List<String> problems) {
     if (spec == null || spec.type() == null) {
       problems.add(where + ": field 'target.type' is missing: use `target: {type: local, root: <folder>}`");
       return null;
@@ -334,9 +308,6 @@ public final class ReleaseSpecLoader {
     }
     if (spec.aws() != null) {
       problems.add(where + ": field 'target.aws' is for lambda and ecs targets, not " + spec.type());
-    }
-    if (overrides.targetRoot() != null) {
-      return new DeployTarget(spec.type(), overrides.targetRoot().toAbsolutePath().normalize().toString());
     }
     if (spec.root() == null || spec.root().isBlank()) {
       problems.add(where + ": field 'target.root' is missing: the folder that receives"
@@ -435,8 +406,10 @@ public final class ReleaseSpecLoader {
   }
 
   /**
-   * One environment of a release spec, for commands about an environment rather than a release
-   * ({@code gantry region ...}): the same checks as a release start, without the artifact.
+   * One environment of the application a release spec names, as the platform policy defines it, for
+   * commands about an environment rather than a release ({@code gantry region ...}). The policy is read from
+   * the spec's {@code policy:} folder (default: {@code policy} next to the spec): a local checkout of the
+   * platform's policy repository.
    */
   public EnvironmentPlan loadEnvironment(Path specFile, String environment) {
     Path spec = specFile.toAbsolutePath().normalize();
@@ -445,26 +418,31 @@ public final class ReleaseSpecLoader {
     if (file == null) {
       throw new SpecException(problems);
     }
-    Path base = spec.getParent();
-    Path config = base.resolve(file.environmentsDir() == null ? "environments" : file.environmentsDir())
-        .resolve(environment).resolve("config.yaml");
-    if (!Files.isRegularFile(config)) {
-      throw new SpecException(List.of(spec.getFileName() + ": environment '" + environment + "' has no config: "
-          + config + " does not exist"));
+    Path policyDir = spec.getParent().resolve(file.policy() == null ? "policy" : file.policy()).normalize();
+    if (!Files.isRegularFile(policyDir.resolve(PolicyDirectory.POLICY_FILE))) {
+      throw new SpecException(List.of(spec.getFileName() + ": field 'policy': " + policyDir + " has no "
+          + PolicyDirectory.POLICY_FILE + ": environment commands read the environment's settings from a local"
+          + " checkout of the platform policy; set `policy: <folder>` in the spec (default: policy next to it)"));
     }
-    EnvironmentConfigFile env = read(config, EnvironmentConfigFile.class, problems);
-    EnvironmentPlan plan = env == null ? null
-        : environment(environment, base.relativize(config).toString(), base, env, Overrides.none(), problems);
-    if (!problems.isEmpty() || plan == null) {
-      throw new SpecException(problems);
+    Policy policy = new PolicyDirectory().loadForReading(policyDir);
+    Policy.Application application = policy.applications().get(file.application());
+    if (application == null) {
+      throw new SpecException(List.of(spec.getFileName() + ": application " + quoted(file.application())
+          + " is not in the policy at " + policyDir.resolve(PolicyDirectory.POLICY_FILE)));
+    }
+    EnvironmentPlan plan = application.environments().get(environment);
+    if (plan == null) {
+      throw new SpecException(List.of(spec.getFileName() + ": environment '" + environment + "' is not on "
+          + file.application() + "'s promotion path " + application.promotion() + " in "
+          + policyDir.resolve(PolicyDirectory.POLICY_FILE)));
     }
     return plan;
   }
 
   /**
    * A promotion ({@code gantry release promote}): the spec the version was released with, its version and
-   * application checked against the command's, and a request for {@code to} alone whose source is
-   * {@code from}. Both must be on the spec's promotion path, {@code from} before {@code to}.
+   * application checked against the command's, and a request to move it from {@code from} into {@code to}.
+   * The worker checks that the two are neighbours on the application's promotion path in policy.
    */
   public ReleaseRequest loadPromotion(Path specFile, String application, String version, String from, String to,
       Overrides overrides) {
@@ -478,23 +456,16 @@ public final class ReleaseSpecLoader {
       problems.add(where + " is for version " + release.version() + ", not " + version
           + ": promote with the spec (and artifact) that version was released with");
     }
-    List<String> path = release.environments().stream().map(EnvironmentPlan::name).toList();
-    int fromAt = path.indexOf(from);
-    int toAt = path.indexOf(to);
-    if (fromAt < 0 || toAt < 0) {
-      problems.add(where + ": --from " + from + " and --to " + to + " must both be on the promotion path "
-          + path);
-    } else if (fromAt >= toAt) {
-      problems.add(where + ": " + to + " comes before " + from + " on the promotion path " + path
-          + ": a promotion goes forward");
+    for (String env : new String[] {from, to}) {
+      if (env == null || !NAME.matcher(env).matches()) {
+        problems.add("--from and --to name environments, lowercase like staging (got " + quoted(env) + ")");
+      }
     }
     if (!problems.isEmpty()) {
       throw new SpecException(problems);
     }
-    return new ReleaseRequest(release.application(), release.version(), release.artifact(),
-        List.of(release.environments().get(toAt)), release.requestedBy(), release.specSource(),
-        release.approversDirectory(), release.signing(),
-        new dev.gantry.workflows.api.environment.PromotionSource(release.environments().get(fromAt)));
+    return ReleaseRequest.promotionRequest(release.application(), release.version(), release.artifact(),
+        release.requestedBy(), from, to, release.specSource(), release.notes());
   }
 
   /** The application named by a release spec (for environment commands). */
@@ -506,6 +477,17 @@ public final class ReleaseSpecLoader {
       throw new SpecException(problems);
     }
     return file.application();
+  }
+
+  /** One YAML file of a policy or spec, checked the same way (size, unknown fields, empty items). */
+  <T> T readFile(Path file, Class<T> type, List<String> problems) {
+    return read(file, type, problems);
+  }
+
+  /** One environment config, resolved relative to {@code base} (the policy directory). */
+  EnvironmentPlan environmentPlan(String name, String where, Path base, EnvironmentConfigFile env,
+      List<String> problems) {
+    return environment(name, where, base, env, problems);
   }
 
   /**

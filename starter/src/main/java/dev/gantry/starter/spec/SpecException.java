@@ -10,11 +10,16 @@ public class SpecException extends RuntimeException {
   static final int MAX_PROBLEM_CHARS = 500;
 
   public SpecException(List<String> problems) {
-    this(clipped(problems), true);
+    this("the release spec", clipped(problems));
   }
 
-  private SpecException(List<String> clipped, boolean ignored) {
-    super("the release spec has " + clipped.size() + " problem(s):\n  - " + String.join("\n  - ", clipped));
+  /** Problems of something else than a release spec: {@code what} is "the platform policy", say. */
+  public SpecException(String what, List<String> problems) {
+    this(clipped(problems), what);
+  }
+
+  private SpecException(List<String> clipped, String what) {
+    super(what + " has " + clipped.size() + " problem(s):\n  - " + String.join("\n  - ", clipped));
     this.problems = clipped;
   }
 

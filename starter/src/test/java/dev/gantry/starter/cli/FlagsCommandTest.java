@@ -29,7 +29,12 @@ class FlagsCommandTest {
         version: 1.0.0
         requestedBy: dana
         artifact: {file: release.yaml}
-        promotion: [production]
+        policy: .
+        """);
+    Files.writeString(dir.resolve("policy.yaml"), """
+        roots: {targets: [.]}
+        applications:
+          shop: {promotion: [production]}
         """);
     Path env = Files.createDirectories(dir.resolve("environments/production"));
     Files.writeString(env.resolve("config.yaml"), """

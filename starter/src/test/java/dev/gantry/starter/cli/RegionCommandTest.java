@@ -31,7 +31,7 @@ class RegionCommandTest {
         "--spec", "../examples/aws/release.yaml", "--output", "json");
 
     assertThat(code).isEqualTo(GantryCli.USAGE);
-    assertThat(out.toString()).contains("\"error\"", "environment 'moon' has no config");
+    assertThat(out.toString()).contains("\"error\"", "environment 'moon' is not on hello-service's promotion path");
   }
 
   @Test

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReleaseSpecFuzzTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final List<String> FILES = List.of("release.yaml", "environments/dev/config.yaml",
-      "environments/staging/config.yaml", "environments/production/config.yaml");
+  private static final List<String> FILES = List.of("release.yaml", "policy/policy.yaml",
+      "policy/environments/dev/config.yaml", "policy/environments/staging/config.yaml",
+      "policy/environments/production/config.yaml");
   private static final int MAX_PROBLEM_CHARS = 2_000;
 
   @TempDir Path dir;
@@ -54,7 +55,7 @@ class ReleaseSpecFuzzTest {
     for (String file : FILES) {
       originals.put(file, Files.readString(root.resolve(file)));
     }
-    assertThat(new ReleaseSpecLoader().load(spec)).as("the unmutated example loads").isNotNull();
+    assertThat(new PlanningLoader().load(spec)).as("the unmutated example loads").isNotNull();
 
     List<Mutation> mutations = mutations();
     Map<String, Integer> outcomes = new LinkedHashMap<>();
@@ -74,7 +75,7 @@ class ReleaseSpecFuzzTest {
       String what = "#" + i + " " + mutation.name + " in " + file;
       long began = System.nanoTime();
       try {
-        ReleaseRequest loaded = new ReleaseSpecLoader().load(spec);
+        ReleaseRequest loaded = new PlanningLoader().load(spec);
         assertThat(loaded).isNotNull();
         outcomes.merge("loaded", 1, Integer::sum);
       } catch (SpecException refused) {

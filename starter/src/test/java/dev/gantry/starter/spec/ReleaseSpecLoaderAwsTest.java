@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The lambda and ecs targets in environments/&lt;env&gt;/config.yaml: good configs and each mistake. */
 class ReleaseSpecLoaderAwsTest {
-  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  private final PlanningLoader loader = new PlanningLoader();
   @TempDir Path dir;
 
   static final String GOOD = """
@@ -54,7 +54,7 @@ class ReleaseSpecLoaderAwsTest {
   void theAwsExampleInTheRepositoryLoads() throws Exception {
     Path examples = ExampleKeys.copyWithKeys(Path.of("..", "examples"), dir.resolve("example")).getParent();
     ReleaseRequest request = loader.load(examples.resolve("aws/release.yaml"),
-        new ReleaseSpecLoader.Overrides(null, null, "dana"));
+        new ReleaseSpecLoader.Overrides(null, "dana"));
     EnvironmentPlan production = request.environments().get(0);
     assertThat(production.target().type()).isEqualTo(DeployTarget.LAMBDA);
     assertThat(production.maxParallelRegions()).isEqualTo(2);

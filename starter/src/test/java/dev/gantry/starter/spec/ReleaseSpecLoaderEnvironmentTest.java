@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The environment's own sections of config.yaml: applyConfig, secrets, lifecycle; and promotions. */
 class ReleaseSpecLoaderEnvironmentTest {
-  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  private final PlanningLoader loader = new PlanningLoader();
   @TempDir Path dir;
 
   static final String LOCAL = """
@@ -154,9 +154,11 @@ class ReleaseSpecLoaderEnvironmentTest {
     write("environments/production/config.yaml", LOCAL);
 
     assertThatThrownBy(() -> loader.loadPromotion(dir.resolve("release.yaml"), "hello-service", "1.5.0",
+        "staging", "production", ReleaseSpecLoader.Overrides.none()))
+        .hasMessageContaining("is for version 1.4.0, not 1.5.0");
+    assertThatThrownBy(() -> loader.loadPromotion(dir.resolve("release.yaml"), "hello-service", "1.4.0",
         "production", "staging", ReleaseSpecLoader.Overrides.none()))
-        .hasMessageContaining("is for version 1.4.0, not 1.5.0")
-        .hasMessageContaining("a promotion goes forward");
+        .hasMessageContaining("a promotion moves one step forward");
   }
 
   private EnvironmentPlan production() {

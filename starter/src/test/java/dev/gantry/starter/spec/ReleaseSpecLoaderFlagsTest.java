@@ -22,7 +22,7 @@ class ReleaseSpecLoaderFlagsTest {
       healthCheck: {command: "true"}
       verification: {required: false}
       """;
-  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  private final PlanningLoader loader = new PlanningLoader();
   @TempDir Path dir;
 
   @BeforeEach

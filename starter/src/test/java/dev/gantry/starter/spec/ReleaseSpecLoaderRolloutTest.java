@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code rollout:} in an environment's config: what loads, and every mistake named with its fix. */
 class ReleaseSpecLoaderRolloutTest {
-  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  private final PlanningLoader loader = new PlanningLoader();
   @TempDir Path dir;
 
   @BeforeEach

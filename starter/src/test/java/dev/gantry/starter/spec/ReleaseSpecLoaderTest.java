@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReleaseSpecLoaderTest {
-  private final ReleaseSpecLoader loader = new ReleaseSpecLoader();
+  private final PlanningLoader loader = new PlanningLoader();
   @TempDir Path dir;
 
   @BeforeEach
@@ -72,12 +72,11 @@ class ReleaseSpecLoaderTest {
   }
 
   @Test
-  void overridesWinOverTheFile() {
-    ReleaseRequest request = loader.load(dir.resolve("release.yaml"),
-        new ReleaseSpecLoader.Overrides("erin", dir.resolve("elsewhere")));
+  void theRequesterFlagWinsOverTheFileButNothingElseCanBeOverridden() {
+    ReleaseRequest request = loader.load(dir.resolve("release.yaml"), new ReleaseSpecLoader.Overrides("erin", null));
     assertThat(request.requestedBy()).isEqualTo("erin");
     assertThat(request.environments()).allSatisfy(env ->
-        assertThat(env.target().root()).isEqualTo(dir.resolve("elsewhere").toString()));
+        assertThat(env.target().root()).isEqualTo(dir.resolve("targets").toString()));
   }
 
   @Test
@@ -197,7 +196,7 @@ class ReleaseSpecLoaderTest {
         """.formatted(digest));
     // the digest form passed (no "must name a digest" problem); the only problem is where it would go
     assertThat(problems()).singleElement().asString()
-        .contains("environment dev deploys to the local target, which deploys files");
+        .contains("dev deploys to the local target, which deploys files");
   }
 
   @Test
@@ -233,7 +232,7 @@ class ReleaseSpecLoaderTest {
         healthCheck: {command: "true"}
         approval: {required: true, groups: [release-managers], minApprovals: 2}
         """);
-    assertThat(problems()).singleElement().asString().contains("need field 'approversDirectory'");
+    assertThat(problems()).singleElement().asString().contains("need field 'approvers' in policy.yaml");
   }
 
   @Test

@@ -1,13 +1,10 @@
 package dev.gantry.worker.demo;
 
-import dev.gantry.activities.signing.DemoKeys;
-
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
@@ -42,17 +39,17 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
   private final WorkerFactory workers;
   private final ApplicationContext context;
   private final Path spec;
-  private final Path targetRoot;
   private final Duration approvalPause;
   private final boolean exitWhenDone;
   private final List<String> demoApprovers;
   private final String emergencyApprover;
+  private final Path policyPath;
   private final PrintStream out = System.out;
   private int exitCode = 1;
 
   DemoRunner(WorkflowClient workflowClient, WorkerFactory workers, ApplicationContext context,
       @Value("${gantry.demo.spec:examples/release.yaml}") Path spec,
-      @Value("${gantry.demo.target-root:.gantry/demo}") Path targetRoot,
+      @Value("${gantry.policy.path}") Path policyPath,
       @Value("${gantry.demo.approval-pause:PT1S}") Duration approvalPause,
       @Value("${gantry.demo.exit:true}") boolean exitWhenDone,
       @Value("${gantry.demo.approvers:alice,carol}") List<String> demoApprovers,
@@ -63,7 +60,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     this.workers = workers;
     this.context = context;
     this.spec = spec;
-    this.targetRoot = targetRoot;
+    this.policyPath = policyPath.toAbsolutePath().normalize();
     this.approvalPause = approvalPause;
     this.exitWhenDone = exitWhenDone;
   }
@@ -73,17 +70,11 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     long started = System.nanoTime();
     // The starter would start the workers once the application is ready, which is after this runner.
     workers.start();
-    Path root = targetRoot.resolve("run-" + System.currentTimeMillis()).toAbsolutePath();
-    if (DemoKeys.ensure(spec.toAbsolutePath().getParent())) {
-      out.printf("%nmade the example's signing key in %s (first run; unencrypted, for this demo only)%n",
-          spec.toAbsolutePath().getParent().resolve("keys"));
-    }
-    ReleaseRequest request = new ReleaseSpecLoader().load(spec,
-        new ReleaseSpecLoader.Overrides(null, root));
+    ReleaseRequest request = new ReleaseSpecLoader().load(spec);
     GantryClient gantry = new GantryClient(workflowClient);
-    out.printf("%nGantry demo: releasing %s %s (%s)%n  promotion: %s%n  local target: %s%n%n",
-        request.application(), request.version(), request.artifact().digest(),
-        String.join(" -> ", request.environments().stream().map(EnvironmentPlan::name).toList()), root);
+    out.printf("%nGantry demo: releasing %s %s (%s)%n  request: %s%n  policy:  %s (gates, targets, health checks,"
+        + " signing key)%n%n", request.application(), request.version(), request.artifact().digest(), spec,
+        policyPath);
     String releaseId = gantry.startRelease(request);
 
     Set<String> approved = new HashSet<>();
@@ -109,7 +100,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
             if (status.state() == ReleaseState.AWAITING_APPROVAL) {
               String env = status.stage().substring("approval:".length());
               if (approved.add(env)) {
-                approveAsExampleApprovers(gantry, releaseId, request, env);
+                approveAsExampleApprovers(gantry, releaseId, request, env, status);
               }
             }
           }
@@ -117,8 +108,8 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
 
     out.println();
     out.print(StatusView.render(last));
-    out.printf("%ndemo finished in %.1f s: %s. Deployed folders are under %s%n",
-        (System.nanoTime() - started) / 1e9, last.state(), root);
+    out.printf("%ndemo finished in %.1f s: %s. Deployed folders are under the target roots of %s%n",
+        (System.nanoTime() - started) / 1e9, last.state(), policyPath.resolve("environments"));
     exitCode = last.state() == ReleaseState.SUCCEEDED ? 0 : 1;
     if (exitWhenDone) {
       System.exit(SpringApplication.exit(context, this));
@@ -145,11 +136,10 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
   }
 
   private void approveAsExampleApprovers(GantryClient gantry, String releaseId, ReleaseRequest request,
-      String environment) {
-    EnvironmentPlan env = request.environment(environment).orElseThrow();
+      String environment, ReleaseStatus status) {
     List<String> approvers = demoApprovers.stream()
         .filter(name -> !name.equals(request.requestedBy()))
-        .limit(env.approval().minApprovalsOrDefault())
+        .limit(approvalsNeeded(status, environment))
         .toList();
     out.printf("%n  >> %s waits for approval; approving as the example approvers %s%n%n", environment,
         approvers);
@@ -158,6 +148,14 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
       gantry.approve(releaseId, new ApprovalSignal(approver, "demo approval", environment,
           request.artifact().digest()));
     }
+  }
+
+  /** The gate says how many it waits for ("2 approval(s) from ..."); policy, not the demo, decides. */
+  private static long approvalsNeeded(ReleaseStatus status, String environment) {
+    return status.environments().stream().filter(e -> e.environment().equals(environment))
+        .map(e -> e.waitingFor() == null ? "" : e.waitingFor())
+        .map(waiting -> waiting.replaceAll("^(\\d+) approval.*", "$1"))
+        .filter(count -> count.matches("\\d+")).mapToLong(Long::parseLong).findFirst().orElse(Long.MAX_VALUE);
   }
 
   /** Outside office hours the example's production window is closed: the demo shows an override. */

@@ -49,7 +49,7 @@ final class ReleaseProgress {
   /** A kept timeline line, what it costs, and whether it is about a refused message. */
   private record Line(TimelineEntry entry, boolean refusal, long bytes) {}
 
-  private final ReleaseRequest request;
+  private ReleaseRequest request;
   private final Map<String, EnvironmentState> environmentStates = new LinkedHashMap<>();
   private final Map<String, String> waitingFor = new LinkedHashMap<>();
   private final Map<String, Map<String, RegionStatus>> regions = new LinkedHashMap<>();
@@ -73,9 +73,14 @@ final class ReleaseProgress {
   private String currentEnvironment;
 
   ReleaseProgress(ReleaseRequest request) {
-    this.request = request;
     this.startedAt = now();
-    for (EnvironmentPlan env : request.environments()) {
+    plan(request);
+  }
+
+  /** The release's plan, once policy resolved it: its environments and regions start PENDING. */
+  void plan(ReleaseRequest plan) {
+    this.request = plan;
+    for (EnvironmentPlan env : plan.environmentsOrEmpty()) {
       environmentStates.put(env.name(), EnvironmentState.PENDING);
       Map<String, RegionStatus> byRegion = new LinkedHashMap<>();
       for (String region : env.regions()) {
@@ -249,10 +254,14 @@ final class ReleaseProgress {
       environments.add(new EnvironmentStatus(env.getKey(), env.getValue(),
           List.copyOf(regions.get(env.getKey()).values()), waitingFor.get(env.getKey())));
     }
-    return new ReleaseStatus(request.releaseId(), request.application(), request.version(),
-        request.artifact().digest(), request.requestedBy(), state, stage, environments,
-        List.copyOf(approvals), timeline.stream().map(Line::entry).toList(), startedAt, finishedAt,
-        failureReason, List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures),
+    // a refused request with no proper name is known by its workflow id
+    String releaseId = request.application() == null || request.version() == null
+        ? Workflow.getInfo().getWorkflowId() : request.releaseId();
+    return new ReleaseStatus(releaseId, request.application(), request.version(),
+        request.artifact() == null ? null : request.artifact().digest(), request.requestedBy(), state, stage,
+        environments, List.copyOf(approvals), timeline.stream().map(Line::entry).toList(), startedAt,
+        finishedAt, failureReason, List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures),
+        request.policy(),
         new Omissions(linesDropped, refusedApprovalsDropped, refusedOverridesDropped, refusedMessages));
   }
 

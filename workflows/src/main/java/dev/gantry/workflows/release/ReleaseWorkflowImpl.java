@@ -19,6 +19,8 @@ import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.PolicyActivities;
 import dev.gantry.workflows.api.RecordDeploymentRequest;
 import dev.gantry.workflows.api.RegionDeploymentRequest;
 import dev.gantry.workflows.api.RegionDeploymentResult;
@@ -61,6 +63,25 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Logger log = Workflow.getLogger(ReleaseWorkflowImpl.class);
   /** Releases started before this change neither sign nor verify: their histories must replay. */
   static final String SIGNATURE_GATES = "artifact-signature-gates";
+  /**
+   * From this change on, the plan comes from the worker's policy; histories recorded before it took their
+   * plan from the input, and replay that way.
+   */
+  static final String PLAN_FROM_POLICY = "plan-from-policy";
+  /** Messages that arrive before the plan is resolved wait for it; past this many they are refused. */
+  static final int MAX_EARLY_MESSAGES = 50;
+
+  private static final ActivityOptions POLICY_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .setMaximumAttempts(5)
+                  .setDoNotRetry(Failures.POLICY_REFUSED)
+                  .build())
+          .build();
 
   private static final ActivityOptions RECORD_OPTIONS =
       ActivityOptions.newBuilder()
@@ -117,10 +138,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final ApproverDirectoryActivities directory =
       Workflow.newActivityStub(ApproverDirectoryActivities.class, DIRECTORY_OPTIONS);
 
-  private final ReleaseRequest request;
+  private final PolicyActivities policy = Workflow.newActivityStub(PolicyActivities.class, POLICY_OPTIONS);
+
+  /** What the client sent: hostile until policy has resolved it. */
+  private final ReleaseRequest input;
+  /** The plan the release runs; until it is resolved, a skeleton with no environments. */
+  private ReleaseRequest request;
+  private boolean planned;
+  private final List<Runnable> earlyMessages = new ArrayList<>();
   private final ReleaseProgress progress;
-  private final GateBook gates;
-  private final EnvironmentGates environmentGates;
+  private GateBook gates;
+  private EnvironmentGates environmentGates;
   /** Audit events wait here for the audit pump, so handlers never block on I/O and order is kept. */
   private final List<AuditEvent> pendingAudit = new ArrayList<>();
   private final List<FollowUpReview> pendingFollowUps = new ArrayList<>();
@@ -147,13 +175,20 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
   private SignatureGate signatures;
-  private final EnvironmentSteps environmentSteps;
+  private EnvironmentSteps environmentSteps;
 
   @WorkflowInit
   public ReleaseWorkflowImpl(ReleaseRequest request) {
-    this.request = request;
-    this.progress = new ReleaseProgress(request);
-    this.gates = new GateBook(request);
+    this.input = request;
+    this.request = PlanSkeleton.of(request);
+    this.progress = new ReleaseProgress(this.request);
+    adopt(this.request);
+  }
+
+  /** Builds the gates and steps of a plan. */
+  private void adopt(ReleaseRequest plan) {
+    this.request = plan;
+    this.gates = new GateBook(plan);
     EnvironmentGates.Recorder recorder = new EnvironmentGates.Recorder() {
       @Override
       public void audit(String kind, String actor, String environment, String outcome, String detail) {
@@ -165,18 +200,25 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         ReleaseWorkflowImpl.this.publish(environment);
       }
     };
-    this.environmentGates = new EnvironmentGates(request, progress, gates, recorder);
-    this.environmentSteps = new EnvironmentSteps(request, progress, recorder);
+    this.environmentGates = new EnvironmentGates(plan, progress, gates, recorder);
+    this.environmentSteps = new EnvironmentSteps(plan, progress, recorder);
   }
 
   @Override
-  public ReleaseStatus run(ReleaseRequest request) {
+  public ReleaseStatus run(ReleaseRequest ignored) {
     // The audit pump lives outside the release's cancellation scope: a cancelled release must still
     // write why it ended.
     Workflow.newDetachedCancellationScope(() -> Async.procedure(this::pumpAudit)).run();
+    resolvePlan();
     progress.log(null, null, "release of " + request.application() + " " + request.version()
         + " (" + request.artifact().digest() + ") started by " + request.requestedBy());
-    audit("release", request.requestedBy(), null, "started", request.specSource());
+    audit("release", request.requestedBy(), null, "started", request.specSource()
+        + (request.policy() == null ? "" : "; policy " + request.policy().digest()
+            + (request.policy().commit() == null ? "" : " commit " + request.policy().commit())));
+    if (request.policy() != null) {
+      progress.log(null, null, "plan resolved from the platform policy " + request.policy().summary() + ": "
+          + String.join(" -> ", request.environments().stream().map(EnvironmentPlan::name).toList()));
+    }
     metrics().counter("gantry_releases_started").inc(1);
     try {
       if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -231,18 +273,98 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     return progress.snapshot();
   }
 
+  /**
+   * The plan comes from the worker's policy, never from the input: a request only says what to release.
+   * A request policy refuses ends the release at once, with the reason, before anything else runs.
+   */
+  private void resolvePlan() {
+    if (Workflow.getVersion(PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      adopt(input); // recorded before policy existed: the input was the plan
+      progress.plan(input);
+    } else {
+      progress.stage(ReleaseState.RUNNING, "resolving-plan");
+      ReleaseRequest plan;
+      try {
+        plan = policy.resolvePlan(input);
+      } catch (TemporalFailure failure) {
+        refuse(FailureReasons.of(failure));
+        return;
+      }
+      String workflowId = Workflow.getInfo().getWorkflowId();
+      if (!plan.releaseId().equals(workflowId)) {
+        refuse("the workflow id " + Names.shown(workflowId) + " is not this release's id " + plan.releaseId()
+            + ": start it with `gantry release start` or under that id");
+      }
+      adopt(plan);
+      progress.plan(plan);
+    }
+    planned = true;
+    List<Runnable> early = List.copyOf(earlyMessages);
+    earlyMessages.clear();
+    early.forEach(Runnable::run);
+  }
+
+  private void refuse(String reason) {
+    progress.finish(ReleaseState.FAILED, "refused: " + reason);
+    progress.log(null, null, "release refused: " + reason);
+    audit("release", Names.isPerson(request.requestedBy()) ? request.requestedBy() : null, null, "refused", reason);
+    log.warn("release refused release={} reason={}", Workflow.getInfo().getWorkflowId(), reason);
+    publish(null);
+    if (!earlyMessages.isEmpty()) {
+      progress.log(null, null, earlyMessages.size() + " message(s) sent before the refusal were not applied");
+      earlyMessages.clear();
+    }
+    metrics().counter("gantry_releases_refused").inc(1);
+    flushAudit();
+    throw ApplicationFailure.newNonRetryableFailure("refused: " + reason, Failures.POLICY_REFUSED);
+  }
+
+  /**
+   * A signal that arrives before the plan is resolved (sent with the start, say) waits for the plan;
+   * returns true when it was put aside.
+   */
+  private boolean deferred(String kind, Runnable handler) {
+    if (planned) {
+      return false;
+    }
+    if (earlyMessages.size() < MAX_EARLY_MESSAGES) {
+      earlyMessages.add(handler);
+    } else {
+      progress.refused(null, kind + " refused: more than " + MAX_EARLY_MESSAGES
+          + " messages arrived before the release's plan was resolved");
+    }
+    return true;
+  }
+
+  /** Update validators cannot wait: before the plan exists they refuse, and the caller tries again. */
+  private void refuseBeforePlan() {
+    if (!planned) {
+      throw new IllegalArgumentException("the release is still resolving its plan from the worker's policy:"
+          + " try again in a few seconds");
+    }
+  }
+
   @Override
   public void approve(ApprovalSignal signal) {
+    if (deferred("approval", () -> approve(signal))) {
+      return;
+    }
     recordApproval(signal, gates.approve(signal, Workflow.currentTimeMillis(), boundedInput));
   }
 
   @Override
   public void reject(RejectionSignal signal) {
+    if (deferred("rejection", () -> reject(signal))) {
+      return;
+    }
     recordRejection(signal, gates.reject(signal, Workflow.currentTimeMillis(), boundedInput));
   }
 
   @Override
   public void override(OverrideSignal signal) {
+    if (deferred("override", () -> override(signal))) {
+      return;
+    }
     if (directoryReadAt == null && request.approversDirectory() != null && waitsForDirectory(signal)) {
       // Sent with the start: decide once the directory says who is an emergency approver.
       if (!boundedInput || earlyOverrides.size() < EARLY_OVERRIDES) {
@@ -274,6 +396,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void pause(PauseSignal signal) {
+    if (deferred("pause", () -> pause(signal))) {
+      return;
+    }
     String problem = pauseProblem(signal, "pause");
     if (problem != null) {
       progress.refused(null, "pause refused: " + problem);
@@ -291,6 +416,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void resume(PauseSignal signal) {
+    if (deferred("resume", () -> resume(signal))) {
+      return;
+    }
     String problem = pauseProblem(signal, "resume");
     if (problem != null) {
       progress.refused(null, "resume refused: " + problem);
@@ -321,6 +449,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void freeze(FreezeSignal signal) {
+    if (deferred("freeze", () -> freeze(signal))) {
+      return;
+    }
     String refusal = MessageLimits.cut(environmentGates.addFreeze(signal, boundedInput), GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
     String by = signal == null ? null : actor(signal.by());
@@ -337,6 +468,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void cabDecision(CabDecisionSignal signal) {
+    if (deferred("change board decision", () -> cabDecision(signal))) {
+      return;
+    }
     String refusal = MessageLimits.cut(environmentGates.acceptCabDecision(signal, boundedInput),
         GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
@@ -366,6 +500,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void validateApproval(ApprovalSignal signal) {
+    refuseBeforePlan();
     refuseIfNot(gates.checkApproval(signal, Workflow.currentTimeMillis()));
   }
 
@@ -380,6 +515,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void validateRejection(RejectionSignal signal) {
+    refuseBeforePlan();
     refuseIfNot(gates.checkRejection(signal, Workflow.currentTimeMillis()));
   }
 
@@ -394,6 +530,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void validateOverride(OverrideSignal signal) {
+    refuseBeforePlan();
     refuseIfNot(gates.checkOverride(signal));
   }
 
@@ -406,7 +543,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** Replay-safe metrics (the SDK drops them while replaying), tagged with the application. */
   private com.uber.m3.tally.Scope metrics() {
-    return Workflow.getMetricsScope().tagged(java.util.Map.of("gantry_application", request.application()));
+    return Workflow.getMetricsScope().tagged(java.util.Map.of("gantry_application",
+        request.application() == null ? "unknown" : request.application()));
   }
 
   /*
@@ -594,7 +732,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     directoryReadAt = Workflow.currentTimeMillis();
     for (OverrideSignal early : earlyOverrides) {
-      recordOverride(early, gates.override(early));
+      recordOverride(early, gates.override(early, boundedInput));
     }
     earlyOverrides.clear();
   }
@@ -834,9 +972,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   private void audit(String kind, String actor, String environment, String outcome, String detail) {
     String runId = Workflow.getInfo().getRunId();
-    pendingAudit.add(new AuditEvent(request.releaseId() + "/" + runId + "/" + (++auditSequence),
-        request.releaseId(), runId, kind, actor, environment, outcome, detail,
-        request.artifact().digest(), ReleaseProgress.now()));
+    String releaseId = planned ? request.releaseId() : Workflow.getInfo().getWorkflowId();
+    pendingAudit.add(new AuditEvent(releaseId + "/" + runId + "/" + (++auditSequence),
+        releaseId, runId, kind, actor, environment, outcome, detail,
+        request.artifact() == null ? null : request.artifact().digest(), ReleaseProgress.now()));
   }
 
   /** Writes audit events (and the follow-up reviews overrides owe) in order, one at a time. */

@@ -60,7 +60,7 @@ class RequiredFlagsWorkflowTest {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         FlagRampWorkflowImpl.class, ExperimentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(deployments, audit, flags, metrics);
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics);
     env.start();
   }
 

@@ -80,6 +80,9 @@ public final class Releases {
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {
       all.add(new FakeAudit());
     }
+    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.PolicyActivities)) {
+      all.add(new PlanAsGiven());
+    }
     worker.registerActivitiesImplementations(all.toArray());
     env.start();
     return worker;

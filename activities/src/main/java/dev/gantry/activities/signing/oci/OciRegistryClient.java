@@ -97,7 +97,7 @@ public final class OciRegistryClient {
     String actual = OciDigests.sha256(response.body());
     if (!actual.equals(digest)) {
       throw new OciRegistryException(response.statusCode(), "registry " + authority() + " served " + what
-          + " with content of digest " + actual);
+          + " with content that does not have that digest");
     }
     return response.body();
   }
@@ -129,7 +129,7 @@ public final class OciRegistryClient {
     String digest = OciDigests.sha256(response.body());
     if (OciDigests.isDigest(reference) && !reference.equals(digest)) {
       throw new OciRegistryException(200, "registry " + authority() + " served " + what
-          + " with content of digest " + digest);
+          + " with content that does not have that digest");
     }
     checkAnnouncedDigest(response, digest, what);
     String mediaType = response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");

@@ -1,0 +1,32 @@
+package dev.gantry.starter.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code policy.yaml}, the root of the platform's policy directory: what the worker trusts, and what each
+ * application may do. Environment gates, targets and health checks live next to it, in
+ * {@code environments/<env>/config.yaml}. Unknown fields are errors, as in every file people write.
+ */
+record PolicyFile(
+    RootsSpec roots,
+    String approvers,
+    ReleaseSpecFile.SigningSpec signing,
+    Map<String, ApplicationSpec> applications) {
+
+  /**
+   * @param artifacts folders a file artifact must be inside (symlinks resolved)
+   * @param targets   folders every local target root must be inside
+   * @param images    image repositories (prefixes, e.g. {@code registry.example.com/team/}) releases may ship
+   */
+  record RootsSpec(List<String> artifacts, List<String> targets, List<String> images) {}
+
+  /**
+   * @param owners       who owns the application (recorded in the plan and the report)
+   * @param promotion    its promotion path, in order; a release goes through a prefix of it, a promotion
+   *                     moves between two neighbours on it
+   * @param environments the folder of its environment configs (default {@code environments})
+   * @param source       the source repository recorded in its provenance attestations
+   */
+  record ApplicationSpec(List<String> owners, List<String> promotion, String environments, String source) {}
+}
