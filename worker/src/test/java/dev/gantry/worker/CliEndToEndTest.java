@@ -221,6 +221,8 @@ class CliEndToEndTest {
           assertThat(cli("release", "list", "--status", "terminated", "--address", address).out()).contains(ID);
           assertThat(cli("release", "list", "--status", "waiting", "--address", address).out())
               .contains("no releases match");
+          assertThat(cli("release", "list", "--status", "running", "--address", address).out())
+              .contains("no releases match");
           Run badStatus = cli("release", "list", "--status", "DONE", "--address", address);
           assertThat(badStatus.exitCode()).isEqualTo(GantryCli.USAGE);
           assertThat(badStatus.err()).contains("is not a release state");

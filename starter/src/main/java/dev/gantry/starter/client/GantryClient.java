@@ -423,11 +423,12 @@ public class GantryClient implements AutoCloseable {
           .map(execution -> {
             io.temporal.common.SearchAttributes attributes = execution.getTypedSearchAttributes();
             // Temporal's word on a closed release outranks the status the release last published.
-            return new ReleaseSummary(execution.getExecution().getWorkflowId(),
-                attributes.get(SearchAttributes.APPLICATION), attributes.get(SearchAttributes.VERSION),
+            // Whoever starts a workflow sets its id and search attributes: shown on one line, cut.
+            return new ReleaseSummary(listed(execution.getExecution().getWorkflowId()),
+                listed(attributes.get(SearchAttributes.APPLICATION)), listed(attributes.get(SearchAttributes.VERSION)),
                 ReleaseExecution.listed(execution.getStatus(), attributes.get(SearchAttributes.STATUS)),
-                attributes.get(SearchAttributes.STAGE),
-                attributes.get(SearchAttributes.ENVIRONMENT), String.valueOf(execution.getStartTime()),
+                listed(attributes.get(SearchAttributes.STAGE)),
+                listed(attributes.get(SearchAttributes.ENVIRONMENT)), String.valueOf(execution.getStartTime()),
                 execution.getCloseTime() == null ? null : String.valueOf(execution.getCloseTime()));
           })
           .toList();
@@ -438,6 +439,11 @@ public class GantryClient implements AutoCloseable {
       }
       throw translate(e, "the release list");
     }
+  }
+
+  /** A value from visibility as a list shows it. */
+  private static String listed(String value) {
+    return MessageLimits.cut(value, 200);
   }
 
   /** Release ids close to a mistyped one, from visibility; none where the server cannot list. */

@@ -36,10 +36,17 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
         && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED;
   }
 
-  /** The release's state: Temporal's for a closed release, else what the release said ({@code said}). */
+  /**
+   * The release's state: Temporal's for a closed release, else what the release said ({@code said}). A
+   * release that says it has ended while its execution still runs (it is writing its last audit events,
+   * and the server may yet refuse its result) is still RUNNING: it has ended when Temporal says so.
+   */
   public ReleaseState state(ReleaseState said) {
     ReleaseState closedAs = closedAs(status);
-    return closedAs != null ? closedAs : said;
+    if (closedAs != null) {
+      return closedAs;
+    }
+    return said != null && said.isFinal() && !closed() ? ReleaseState.RUNNING : said;
   }
 
   /** The state a closed workflow execution means for a release; null while it runs. */
@@ -63,7 +70,16 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
       return "CONTINUED_AS_NEW";
     }
-    return attribute != null ? attribute : ReleaseState.RUNNING.name();
+    ReleaseState said = known(attribute);
+    if (attribute != null && said == null) {
+      return "UNKNOWN"; // whoever started the workflow set it, not the release
+    }
+    return said == null || said.isFinal() ? ReleaseState.RUNNING.name() : said.name();
+  }
+
+  /** The state a search attribute names, or null for none or a value no release ever sets. */
+  private static ReleaseState known(String attribute) {
+    return STATES.contains(attribute) ? ReleaseState.valueOf(attribute) : null;
   }
 
   /**
@@ -73,8 +89,11 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
   public static String listFilter(String state) {
     String wanted = state.trim().toUpperCase(Locale.ROOT).replace("CANCELLED", "CANCELED");
     return switch (wanted) {
-      case "RUNNING", "AWAITING_APPROVAL", "WAITING" -> SearchAttributes.STATUS.getName() + " = '" + wanted
+      case "AWAITING_APPROVAL", "WAITING" -> SearchAttributes.STATUS.getName() + " = '" + wanted
           + "' AND ExecutionStatus = 'Running'";
+      // as listed: running, or finishing (it says it ended, Temporal has not closed it yet)
+      case "RUNNING" -> "ExecutionStatus = 'Running' AND " + SearchAttributes.STATUS.getName()
+          + " IN ('RUNNING', 'SUCCEEDED', 'FAILED')";
       case "SUCCEEDED" -> "ExecutionStatus = 'Completed'";
       case "FAILED" -> "ExecutionStatus = 'Failed'";
       case "TERMINATED" -> "ExecutionStatus = 'Terminated'";

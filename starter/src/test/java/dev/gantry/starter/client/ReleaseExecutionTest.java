@@ -34,10 +34,30 @@ class ReleaseExecutionTest {
     assertThat(ReleaseExecution.listed(WORKFLOW_EXECUTION_STATUS_CANCELED, "FAILED")).isEqualTo("CANCELED");
     assertThat(ReleaseExecution.listed(WORKFLOW_EXECUTION_STATUS_FAILED, "RUNNING")).isEqualTo("FAILED");
     assertThat(ReleaseExecution.listed(WORKFLOW_EXECUTION_STATUS_COMPLETED, "SUCCEEDED")).isEqualTo("SUCCEEDED");
+    // it says it ended, but Temporal has not closed it (its last audit events, a result the server may refuse)
+    assertThat(ReleaseExecution.listed(WORKFLOW_EXECUTION_STATUS_RUNNING, "SUCCEEDED")).isEqualTo("RUNNING");
+    // a value no release sets: whoever started the workflow chose it
+    assertThat(ReleaseExecution.listed(WORKFLOW_EXECUTION_STATUS_RUNNING, "\u001b[2JPWNED")).isEqualTo("UNKNOWN");
+  }
+
+  @Test
+  void aReleaseHasEndedWhenTemporalSaysSo() {
+    ReleaseStatus finishing = new ReleaseStatus(ID, "hello-service", "1.4.0", "sha256:abc", "dana",
+        ReleaseState.SUCCEEDED, "done", List.of(), List.of(), List.of(), "2026-12-04T10:00:00Z",
+        "2026-12-04T11:00:00Z", null, List.of(), List.of(), List.of());
+    ReleaseStatus shown = execution(WORKFLOW_EXECUTION_STATUS_RUNNING, null).reconcile(finishing);
+    assertThat(shown.state()).isEqualTo(ReleaseState.RUNNING);
+    assertThat(shown.stage()).isEqualTo("done");
+    assertThat(execution(WORKFLOW_EXECUTION_STATUS_COMPLETED, null).reconcile(finishing).state())
+        .isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(execution(WORKFLOW_EXECUTION_STATUS_TERMINATED, "terminated").reconcile(finishing).state())
+        .as("the server refused its result").isEqualTo(ReleaseState.TERMINATED);
   }
 
   @Test
   void aStatusFilterFindsWhatTheListShows() {
+    assertThat(ReleaseExecution.listFilter("running"))
+        .isEqualTo("ExecutionStatus = 'Running' AND GantryStatus IN ('RUNNING', 'SUCCEEDED', 'FAILED')");
     assertThat(ReleaseExecution.listFilter("awaiting_approval"))
         .isEqualTo("GantryStatus = 'AWAITING_APPROVAL' AND ExecutionStatus = 'Running'");
     assertThat(ReleaseExecution.listFilter("succeeded")).isEqualTo("ExecutionStatus = 'Completed'");
