@@ -8,12 +8,8 @@ import dev.gantry.activities.audit.HashChainedLog;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.workflows.api.Approval;
-import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -35,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -51,22 +46,27 @@ class BadSignalsEndToEndTest {
 
   @Test
   void garbageSignalsAreRefusedAndTheReleaseGoesOnWaiting() throws Exception {
+    // the platform's policy: production of garbage-app waits for alice's approval
+    TestPolicy policy = TestPolicy.in(dir).application("garbage-app", "production")
+        .environment("production", """
+            regions: [{name: us-east-1}]
+            target: {type: local, root: ../targets}
+            healthCheck: {command: "true"}
+            approval: {required: true, approvers: [alice], minApprovals: 1}
+            verification: {required: false}
+            """);
+    policy.write();
+    Path artifact = policy.artifact("app.txt", "bad input\n");
+    String digest = Digests.sha256(artifact);
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
-        ConfigurableApplicationContext worker = new SpringApplicationBuilder(GantryWorkerApplication.class)
-            .run("--spring.temporal.connection.target=" + temporal.address(), "--server.port=0",
-                "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"),
-                "--gantry.audit.signatures-path=" + dir.resolve("audit/signatures.jsonl"),
-                "--gantry.signing.store=" + dir.resolve("signatures"),
-                "--gantry.reviews.path=" + dir.resolve("reviews"));
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),
+            "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"),
+            "--gantry.audit.signatures-path=" + dir.resolve("audit/signatures.jsonl"),
+            "--gantry.signing.store=" + dir.resolve("signatures"),
+            "--gantry.reviews.path=" + dir.resolve("reviews"));
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
-      Path artifact = Files.writeString(dir.resolve("app.txt"), "bad input\n");
-      String digest = Digests.sha256(artifact);
-      EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1", List.of(List.of("us-east-1")),
-          new DeployTarget(DeployTarget.LOCAL, dir.resolve("targets").toString()),
-          new HealthCheck("true", null, null, null, null),
-          new ApprovalPolicy(true, List.of("alice"), 1, null), Map.of());
-      String id = gantry.startRelease(new ReleaseRequest("garbage-app", "1.0.0", ArtifactRef.file(artifact.toString(),
-          digest), List.of(production), "ci", "bad-signals-test"));
+      String id = gantry.startRelease(ReleaseRequest.request("garbage-app", "1.0.0",
+          ArtifactRef.file(artifact.toString(), digest), "ci", List.of("production"), "bad-signals-test", null, null));
       awaitStage(gantry, id, "approval:production");
       WorkflowStub release = gantry.workflowClient().newUntypedWorkflowStub(id);
 

@@ -25,15 +25,19 @@ import picocli.CommandLine;
  */
 class CliEndToEndTest {
   private Path spec;
+  private Path policy;
+  private Path targets;
   private static final String ID = "release/hello-service/1.4.0";
   private final ObjectMapper json = new ObjectMapper();
 
-  @TempDir Path targets;
   @TempDir Path examples;
 
+  /** The example request, and the platform policy the worker gets; the policy deploys into the copy. */
   @org.junit.jupiter.api.BeforeEach
   void copyTheExample() throws Exception {
     spec = Examples.frozenCopy(examples);
+    policy = Examples.policy(examples);
+    targets = Examples.targets(examples);
   }
 
   record Run(int exitCode, String out, String err) {}
@@ -42,11 +46,10 @@ class CliEndToEndTest {
   @EnumSource(TemporalPeer.Kind.class)
   void exampleReleaseTravelsToProductionThroughTheCli(TemporalPeer.Kind kind) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(kind);
-        ConfigurableApplicationContext worker = startWorker(temporal.address())) {
+        ConfigurableApplicationContext worker = startWorker(temporal.address(), policy)) {
       String address = temporal.address();
 
-      Run started = cli("release", "start", spec.toString(), "--target-root", targets.toString(),
-          "--address", address, "-o", "json");
+      Run started = cli("release", "start", spec.toString(), "--address", address, "-o", "json");
       assertThat(started.exitCode()).as(started.err()).isZero();
       assertThat(json.readTree(started.out()).get("releaseId").asText()).isEqualTo(ID);
 
@@ -67,8 +70,7 @@ class CliEndToEndTest {
           .isEqualTo(Path.of("releases", "1.4.0"));
       assertThat(targets.resolve("production")).doesNotExist();
 
-      Run again = cli("release", "start", spec.toString(), "--target-root", targets.toString(),
-          "--address", address);
+      Run again = cli("release", "start", spec.toString(), "--address", address);
       assertThat(again.exitCode()).isEqualTo(GantryCli.FAILED);
       assertThat(again.err()).contains("already exists");
 
@@ -136,15 +138,37 @@ class CliEndToEndTest {
       assertThat(missingFlag.exitCode()).isEqualTo(GantryCli.USAGE);
       assertThat(missingFlag.err()).contains("--as");
 
-      Path broken = Files.writeString(targets.resolve("release.yaml"), "application: Hello World\nversoin: 1\n");
+      Path broken = Files.writeString(examples.resolve("broken.yaml"), "application: Hello World\nversoin: 1\n");
       Run badSpec = cli("release", "start", broken.toString(), "--address", temporal.address(), "-o", "json");
       assertThat(badSpec.exitCode()).isEqualTo(GantryCli.USAGE);
       assertThat(json.readTree(badSpec.out()).get("problems").toString()).contains("versoin");
 
-      try (ConfigurableApplicationContext worker = startWorker(temporal.address())) {
-        Path frozen = Examples.frozenCopy(examples.resolve("abort"));
-        Run started = cli("release", "start", frozen.toString(), "--target-root", targets.toString(),
-            "--address", temporal.address(), "-o", "json");
+      // where a release deploys is the platform's policy: the request cannot move the target any more
+      Run targetRoot = cli("release", "start", spec.toString(), "--target-root", examples.resolve("elsewhere").toString(),
+          "--address", temporal.address());
+      assertThat(targetRoot.exitCode()).isEqualTo(GantryCli.USAGE);
+      assertThat(targetRoot.err()).contains("Unknown options: '--target-root'");
+      // ... nor name the platform's settings in the request: the spec loader refuses them before anything starts
+      Path signing = Files.writeString(examples.resolve("signing.yaml"), Files.readString(spec)
+          + "signing: {key: keys/release.key}\n");
+      Run moved = cli("release", "start", signing.toString(), "--address", temporal.address());
+      assertThat(moved.exitCode()).isEqualTo(GantryCli.USAGE);
+      assertThat(moved.err()).contains("field 'signing' moved into the platform policy");
+
+      try (ConfigurableApplicationContext worker = startWorker(temporal.address(), policy)) {
+        // an artifact outside the folders the worker's policy allows: the worker refuses the release
+        Files.writeString(examples.resolve("hello-service.sh"), "echo not from the build\n");
+        Path stray = Files.writeString(examples.resolve("stray.yaml"), Files.readString(spec)
+            .replace("file: artifacts/hello-service.sh", "file: hello-service.sh").replace("1.4.0", "6.6.6"));
+        Run strayStarted = cli("release", "start", stray.toString(), "--address", temporal.address(), "-o", "json");
+        assertThat(strayStarted.exitCode()).as(strayStarted.err()).isZero();
+        Run refused = cli("release", "watch", "hello-service/6.6.6", "--address", temporal.address(), "--timeout", "PT1M");
+        assertThat(refused.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(refused.out()).contains("refused: field 'artifact.location' is not inside a folder the platform"
+            + " policy allows for artifacts");
+        assertThat(Examples.targets(examples)).as("a refused release deploys nothing").doesNotExist();
+
+        Run started = cli("release", "start", spec.toString(), "--address", temporal.address(), "-o", "json");
         assertThat(started.exitCode()).as(started.err()).isZero();
         awaitStage(temporal.address(), "window:production");
         Run abort = cli("release", "abort", ID, "--reason", "wrong build", "--address", temporal.address());
@@ -254,10 +278,16 @@ class CliEndToEndTest {
     throw new AssertionError("release never reached " + stage + "; last status: " + status);
   }
 
-  static ConfigurableApplicationContext startWorker(String address) {
+  /**
+   * The Spring worker on {@code address}, with the platform policy in {@code policy} (a copy of the
+   * example's, or one a test wrote) and any further {@code --property=value} arguments.
+   */
+  static ConfigurableApplicationContext startWorker(String address, Path policy, String... more) {
     // Command-line arguments outrank application.yml (default properties would not).
-    return new SpringApplicationBuilder(GantryWorkerApplication.class)
-        .run("--spring.temporal.connection.target=" + address, "--server.port=0");
+    List<String> args = new ArrayList<>(List.of("--spring.temporal.connection.target=" + address, "--server.port=0",
+        "--gantry.policy.path=" + policy.toAbsolutePath()));
+    args.addAll(List.of(more));
+    return new SpringApplicationBuilder(GantryWorkerApplication.class).run(args.toArray(new String[0]));
   }
 
   static Run cli(String... args) {

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.activities.audit.HashChainedLog;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.starter.spec.ReleaseSpecLoader;
+import dev.gantry.activities.local.Digests;
 import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.ApprovalSignal;
+import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
@@ -35,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,33 +76,32 @@ class CrashRestartTest {
   @Test
   void releasesSurviveWorkerKillsAndAServerRestart() throws Exception {
     Path temporal = TemporalPeer.devServerBinary();
-    Assumptions.assumeTrue(Files.isExecutable(temporal),
+    Peers.require(Files.isExecutable(temporal),
         "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
     log("seed " + seed + ", " + releases + " releases, " + kills + " worker kills, 1 server restart");
     long began = System.nanoTime();
     port = freePort();
     db = dir.resolve("temporal.db");
     startServer();
-    Path spec = writeSpec();
+    Path artifact = writePolicy();
+    String digest = Digests.sha256(artifact);
     Map<String, Boolean> healthy = new LinkedHashMap<>(); // release id -> expected to succeed
     Map<String, String> versions = new HashMap<>();
+    Map<String, String> applications = new HashMap<>();
     Set<String> approved = new HashSet<>();
     try (GantryClient gantry = GantryClient.connect("127.0.0.1:" + port, "default")) {
       startWorker();
-      ReleaseSpecLoader loader = new ReleaseSpecLoader();
-      // every fifth release fails its production health check in eu-west-1, and at least one per rollback kill
-      int badReleases = Math.max(releases / 5, Math.max(1, kills / 4));
       for (int i = 0; i < releases; i++) {
-        boolean bad = i >= releases - badReleases;
-        String version = "1.0." + i + (bad ? "-bad" : "");
-        ReleaseRequest loaded = loader.load(spec, new ReleaseSpecLoader.Overrides("ci", null));
-        ReleaseRequest request = new ReleaseRequest(loaded.application(), version, loaded.artifact(),
-            loaded.environments(), loaded.requestedBy(), loaded.specSource(), loaded.approversDirectory(),
-            loaded.signing());
+        String version = version(i);
+        // a short request: the plan (gates, targets, health checks, signing) is the worker's policy
+        ReleaseRequest request = ReleaseRequest.request(application(i), version,
+            ArtifactRef.file(artifact.toString(), digest), "ci", List.of("staging", "production"), "crash-test",
+            null, null);
         String id = gantry.startRelease(request);
-        healthy.put(id, !bad);
-        digests.put(id, request.artifact().digest());
+        healthy.put(id, !version.endsWith("-bad"));
+        digests.put(id, digest);
         versions.put(id, version);
+        applications.put(id, application(i));
         Thread.sleep(random.nextInt(400));
       }
 
@@ -178,13 +177,22 @@ class CrashRestartTest {
         }
         Thread.sleep(500);
       }
+      // A release's status says it ended before the workflow has written its last audit events (it flushes
+      // them, then completes); an append a kill interrupted is retried only after its start-to-close
+      // timeout. The trail is read once every workflow has closed.
+      long statusesFinal = System.nanoTime();
+      for (String id : healthy.keySet()) {
+        awaitClosed(gantry, id, deadline);
+      }
+      log(String.format("every release closed %.1f s after every status said it ended",
+          (System.nanoTime() - statusesFinal) / 1e9));
 
       // -- every release ended where it should
       for (Map.Entry<String, ReleaseStatus> entry : finished.entrySet()) {
         String id = entry.getKey();
         ReleaseStatus status = entry.getValue();
         String version = versions.get(id);
-        Path targets = dir.resolve("targets").resolve(version);
+        Path targets = dir.resolve("targets").resolve(applications.get(id));
         if (healthy.get(id)) {
           assertThat(status.state()).as(id + ": " + status.failureReason()).isEqualTo(ReleaseState.SUCCEEDED);
           for (String region : PRODUCTION) {
@@ -322,6 +330,24 @@ class CrashRestartTest {
     }
   }
 
+  /** Waits until the release's workflow has closed, whichever way it ended. */
+  private static void awaitClosed(GantryClient gantry, String id, long deadline) throws InterruptedException {
+    while (true) {
+      long left = deadline - System.nanoTime();
+      assertThat(left).as(id + " closed within " + FINISH).isPositive();
+      try {
+        gantry.workflowClient().newUntypedWorkflowStub(id).getResult(left, TimeUnit.NANOSECONDS, ReleaseStatus.class);
+        return;
+      } catch (io.temporal.client.WorkflowFailedException failed) {
+        return; // closed: a failed release is one of the expected endings
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError(id + " did not close within " + FINISH, e);
+      } catch (RuntimeException notNow) {
+        Thread.sleep(500); // the server is busy or restarting: ask again
+      }
+    }
+  }
+
   /** A signal: the server takes it whether or not a worker runs. Retried across a server restart. */
   private void approve(GantryClient gantry, String id) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
@@ -338,19 +364,26 @@ class CrashRestartTest {
     }
   }
 
-  private Path writeSpec() throws IOException {
-    byte[] artifact = new byte[8 * 1024 * 1024]; // big enough that hashing and copying take a moment
-    random.nextBytes(artifact);
-    Files.write(dir.resolve("crash-app.bin"), artifact);
+  /** Every fifth release fails its production health check in eu-west-1, and at least one per rollback kill. */
+  private String version(int i) {
+    int badReleases = Math.max(releases / 5, Math.max(1, kills / 4));
+    return "1.0." + i + (i >= releases - badReleases ? "-bad" : "");
+  }
+
+  /** Each release is an application of its own, so that each deploys into folders of its own. */
+  private static String application(int i) {
+    return "crash-app-" + i;
+  }
+
+  /**
+   * The platform's policy in {@code policy/}: every application goes through staging and production (which
+   * waits for alice), into {@code targets/<application>}; the worker signs with the policy's key and both
+   * environments verify. Returns the artifact, in the policy's artifact folder.
+   */
+  private Path writePolicy() throws IOException {
+    byte[] bytes = new byte[8 * 1024 * 1024]; // big enough that hashing and copying take a moment
+    random.nextBytes(bytes);
     Files.writeString(dir.resolve("markers.log"), "");
-    Files.writeString(dir.resolve("release.yaml"), """
-        application: crash-app
-        version: 1.0.0
-        requestedBy: ci
-        artifact: {file: crash-app.bin}
-        promotion: [staging, production]
-        signing: {key: keys/release.key}
-        """);
     // appends a marker per check, takes a moment (so kills land in it), fails production/eu-west-1 of *-bad
     Files.writeString(dir.resolve("health.sh"), """
         echo "$GANTRY_VERSION $GANTRY_ENVIRONMENT $GANTRY_REGION" >> "%s"
@@ -360,31 +393,36 @@ class CrashRestartTest {
         esac
         """.formatted(dir.resolve("markers.log")));
     String health = "sh " + dir.resolve("health.sh");
-    writeEnv("staging", """
-        regions: [{name: us-east-1}]
-        target: {type: local, root: targets}
-        healthCheck: {command: "%s", attempts: 1, timeoutSeconds: 20}
-        """.formatted(health));
-    writeEnv("production", """
-        regions:
-          - {name: us-east-1, primary: true}
-          - {name: us-west-2}
-          - {name: eu-west-1}
-          - {name: ap-southeast-1}
-        waves: [[us-east-1], [us-west-2, eu-west-1, ap-southeast-1]]
-        target: {type: local, root: targets}
-        healthCheck: {command: "%s", attempts: 1, timeoutSeconds: 20}
-        approval: {required: true, approvers: [alice], minApprovals: 1}
-        """.formatted(health));
     dev.gantry.activities.signing.DemoKeys.ensure(dir);
-    return dir.resolve("release.yaml");
+    TestPolicy policy = TestPolicy.in(dir).signing("{key: ../keys/release.key}");
+    for (int i = 0; i < releases; i++) {
+      String app = application(i);
+      policy.applicationWithEnvironmentsIn("environments/" + app, app, "staging", "production");
+      policy.file("environments/" + app + "/staging/config.yaml", """
+          regions: [{name: us-east-1}]
+          target: {type: local, root: ../targets/%s}
+          healthCheck: {command: "%s", attempts: 1, timeoutSeconds: 20}
+          %s""".formatted(app, health, VERIFICATION));
+      policy.file("environments/" + app + "/production/config.yaml", """
+          regions:
+            - {name: us-east-1, primary: true}
+            - {name: us-west-2}
+            - {name: eu-west-1}
+            - {name: ap-southeast-1}
+          waves: [[us-east-1], [us-west-2, eu-west-1, ap-southeast-1]]
+          target: {type: local, root: ../targets/%s}
+          healthCheck: {command: "%s", attempts: 1, timeoutSeconds: 20}
+          approval: {required: true, approvers: [alice], minApprovals: 1}
+          %s""".formatted(app, health, VERIFICATION));
+    }
+    policy.write();
+    Path artifact = policy.artifacts().resolve("crash-app.bin");
+    Files.write(artifact, bytes);
+    return artifact;
   }
 
-  private void writeEnv(String env, String content) throws IOException {
-    Path file = dir.resolve("environments").resolve(env).resolve("config.yaml");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content + "verification: {trustedKeys: keys/trusted-keys.yaml, require: [slsa-provenance]}\n");
-  }
+  private static final String VERIFICATION =
+      "verification: {trustedKeys: ../keys/trusted-keys.yaml, require: [slsa-provenance]}\n";
 
   private static String current(Path targets, String env, String region) throws IOException {
     Path link = targets.resolve(env).resolve(region).resolve("current");
@@ -401,6 +439,7 @@ class CrashRestartTest {
     worker = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         GantryWorkerApplication.class.getName(), "worker",
         "--spring.temporal.connection.target=127.0.0.1:" + port, "--server.port=0",
+        "--gantry.policy.path=" + dir.resolve("policy"),
         "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"),
         "--gantry.audit.signatures-path=" + dir.resolve("audit/signatures.jsonl"),
         "--gantry.signing.store=" + dir.resolve("signatures"),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.starter.spec.Policy;
+import dev.gantry.starter.spec.PolicyDirectory;
 import dev.gantry.workflows.api.SearchAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +15,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No Docker engine runs here, so the compose file is checked for what can break silently: it parses,
  * the services follow Temporal's published layout, the namespace job registers exactly Gantry's search
- * attributes, every mounted file exists, and the worker image copies the jar the build produces.
+ * attributes, every mounted file exists, the worker's mounted policy loads, and the worker image copies
+ * the jar the build produces.
  */
 class DockerComposeTest {
   private static final Path ROOT = Path.of("..");
@@ -70,6 +74,57 @@ class DockerComposeTest {
     }
     assertThat(ROOT.resolve("deploy/temporal/dynamicconfig/gantry.yaml")).exists();
     yaml.readTree(ROOT.resolve("deploy/temporal/dynamicconfig/gantry.yaml").toFile());
+  }
+
+  /**
+   * The worker needs the platform's policy: GANTRY_POLICY names a folder mounted read-only from the
+   * repository, and that policy loads as the worker would load it, in a copy of the container's layout
+   * (the folders the image creates, the policy where the compose file mounts it): its artifact and target
+   * roots are in the worker's volume, and every file it names is in the mounted folder.
+   */
+  @Test
+  void theWorkerReadsThePlatformPolicyFromAReadOnlyMount(@TempDir Path container) throws Exception {
+    JsonNode worker = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).at("/services/gantry-worker");
+    String policyPath = worker.at("/environment/GANTRY_POLICY").asText();
+    assertThat(policyPath).as("GANTRY_POLICY").startsWith("/");
+    String volume = null;
+    for (JsonNode mount : worker.path("volumes")) {
+      String[] parts = mount.asText().split(":");
+      if (parts.length == 3 && parts[1].equals(policyPath)) {
+        volume = parts[0];
+        assertThat(parts[2]).as("the policy is mounted read-only").isEqualTo("ro");
+      }
+    }
+    assertThat(volume).as("a volume mounts the policy at " + policyPath).isNotNull().startsWith("./");
+    Path mounted = ROOT.resolve(volume).normalize();
+    assertThat(mounted.resolve("policy.yaml")).exists();
+
+    Matcher mkdir = Pattern.compile("mkdir -p ([^&\\n]+)").matcher(Files.readString(ROOT.resolve("worker/Dockerfile")));
+    assertThat(mkdir.find()).as("the image creates the worker's folders").isTrue();
+    for (String folder : mkdir.group(1).trim().split("\\s+")) {
+      Files.createDirectories(container.resolve(folder.substring(1)));
+    }
+    Path policyDir = container.resolve(policyPath.substring(1));
+    Files.createDirectories(policyDir);
+    try (var files = Files.walk(mounted)) {
+      for (Path file : files.toList()) {
+        Path copy = policyDir.resolve(mounted.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+      }
+    }
+
+    Policy policy = new PolicyDirectory().load(policyDir);
+
+    Path volumeRoot = container.resolve(worker.at("/volumes/0").asText().split(":")[1].substring(1)).toRealPath();
+    assertThat(worker.at("/volumes/0").asText()).startsWith("gantry-data:");
+    assertThat(policy.artifactRoots()).isNotEmpty().allSatisfy(root -> assertThat(root).startsWith(volumeRoot));
+    assertThat(policy.targetRoots()).isNotEmpty().allSatisfy(root -> assertThat(root).startsWith(volumeRoot));
+    assertThat(policy.applications()).isNotEmpty();
+    assertThat(Path.of(policy.approvers())).startsWith(policyDir.toRealPath());
   }
 
   @Test

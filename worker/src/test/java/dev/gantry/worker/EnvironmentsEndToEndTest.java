@@ -27,9 +27,9 @@ class EnvironmentsEndToEndTest {
 
   @Test
   void aScheduleStartsTheDriftCheckAndTheCliReportsDriftWithExitCode1() throws Exception {
-    writeSpecs();
+    TestPolicy policy = writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir());
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       String id = gantry.startRelease(dir.resolve("release.yaml"));
       assertThat(gantry.awaitCompletion(id, Duration.ofMinutes(2)).state()).isEqualTo(ReleaseState.SUCCEEDED);
@@ -66,9 +66,9 @@ class EnvironmentsEndToEndTest {
 
   @Test
   void destroyIsRefusedWhileAReleaseRunsInTheEnvironment() throws Exception {
-    writeSpecs();
+    TestPolicy policy = writeGatedProductionSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir());
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       // production needs an approval nobody gives: the release waits there, running.
       String id = gantry.startRelease(dir.resolve("release-production.yaml"));
@@ -86,9 +86,9 @@ class EnvironmentsEndToEndTest {
 
   @Test
   void withAServerThatCannotListWorkflowsDestroyIsRefusedAsCannotCheck() throws Exception {
-    writeSpecs();
+    TestPolicy policy = writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address())) {
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir())) {
       var refused = CliEndToEndTest.cli("env", "destroy", "staging", "--spec", dir.resolve("release.yaml").toString(),
           "--reason", "cleanup", "--wait", "--address", temporal.address());
 
@@ -120,53 +120,63 @@ class EnvironmentsEndToEndTest {
     }
   }
 
-  private void writeSpecs() throws IOException {
-    Files.writeString(dir.resolve("service.sh"), "echo service\n");
+  /**
+   * The platform's policy (hello-service: staging, then production, neither gated) in {@code policy/}, and the
+   * request {@code release.yaml}, which names the policy's checkout for the environment commands.
+   */
+  private TestPolicy writeSpecs() throws IOException {
+    TestPolicy policy = TestPolicy.in(dir).application("hello-service", "staging", "production")
+        .environment("staging", """
+            regions: [{name: us-east-1, primary: true}, {name: eu-west-1}]
+            target: {type: local, root: ../targets}
+            healthCheck: {command: "test -f \\"$GANTRY_CURRENT_DIR/service.sh\\"", attempts: 1}
+            verification: {required: false}
+            variables: {LOG_LEVEL: info}
+            applyConfig: true
+            lifecycle:
+              destroy: {approvers: [olivia]}
+            """)
+        .environment("production", """
+            regions: [{name: us-east-1}]
+            target: {type: local, root: ../targets}
+            healthCheck: {command: "true", attempts: 1}
+            verification: {required: false}
+            """);
+    policy.write();
+    policy.artifact("service.sh", "echo service\n");
     Files.writeString(dir.resolve("release.yaml"), """
         application: hello-service
         version: 1.4.0
         requestedBy: ci
-        artifact: {file: service.sh}
+        artifact: {file: artifacts/service.sh}
         promotion: [staging, production]
+        policy: policy
         """);
+    return policy;
+  }
+
+  /** A policy in which hello-service goes to production only, behind an approval nobody gives here. */
+  private TestPolicy writeGatedProductionSpecs() throws IOException {
+    TestPolicy policy = TestPolicy.in(dir).application("hello-service", "production")
+        .environment("production", """
+            regions: [{name: us-east-1}]
+            target: {type: local, root: ../targets}
+            healthCheck: {command: "true", attempts: 1}
+            verification: {required: false}
+            approval: {required: true, approvers: [alice]}
+            lifecycle:
+              destroy: {approvers: [olivia]}
+            """);
+    policy.write();
+    policy.artifact("service.sh", "echo service\n");
     Files.writeString(dir.resolve("release-production.yaml"), """
         application: hello-service
         version: 1.5.0
         requestedBy: ci
-        artifact: {file: service.sh}
+        artifact: {file: artifacts/service.sh}
         promotion: [production]
-        environmentsDir: environments-gated
+        policy: policy
         """);
-    write("environments/staging/config.yaml", """
-        regions: [{name: us-east-1, primary: true}, {name: eu-west-1}]
-        target: {type: local, root: targets}
-        healthCheck: {command: "test -f \\"$GANTRY_CURRENT_DIR/service.sh\\"", attempts: 1}
-        verification: {required: false}
-        variables: {LOG_LEVEL: info}
-        applyConfig: true
-        lifecycle:
-          destroy: {approvers: [olivia]}
-        """);
-    write("environments/production/config.yaml", """
-        regions: [{name: us-east-1}]
-        target: {type: local, root: targets}
-        healthCheck: {command: "true", attempts: 1}
-        verification: {required: false}
-        """);
-    write("environments-gated/production/config.yaml", """
-        regions: [{name: us-east-1}]
-        target: {type: local, root: targets}
-        healthCheck: {command: "true", attempts: 1}
-        verification: {required: false}
-        approval: {required: true, approvers: [alice]}
-        lifecycle:
-          destroy: {approvers: [olivia]}
-        """);
-  }
-
-  private void write(String path, String content) throws IOException {
-    Path file = dir.resolve(path);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
+    return policy;
   }
 }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -34,6 +33,7 @@ class FlagsCliEndToEndTest {
   private final List<String> patches = new CopyOnWriteArrayList<>();
   @TempDir Path dir;
   private HttpServer peers;
+  private TestPolicy policy;
   private Path spec;
 
   @BeforeEach
@@ -69,17 +69,10 @@ class FlagsCliEndToEndTest {
     });
     peers.start();
     String base = "http://127.0.0.1:" + peers.getAddress().getPort();
-    Files.writeString(dir.resolve("release.yaml"), """
-        application: shop
-        version: 1.0.0
-        requestedBy: dana
-        artifact: {file: release.yaml}
-        promotion: [production]
-        """);
-    Path env = Files.createDirectories(dir.resolve("environments/production"));
-    Files.writeString(env.resolve("config.yaml"), """
+    // the platform's policy holds the flag settings; the operator's release.yaml names a checkout of it
+    policy = TestPolicy.in(dir).application("shop", "production").environment("production", """
         regions: [{name: us-east-1}]
-        target: {type: local, root: targets}
+        target: {type: local, root: ../targets}
         healthCheck: {command: "true"}
         verification: {required: false}
         flags:
@@ -92,6 +85,16 @@ class FlagsCliEndToEndTest {
             - {name: checkout-button, flag: checkout-button, split: {"on": 50, "off": 50}, metric: purchases,
                minSamplePerTreatment: 5000, decision: automatic}
         """.formatted(base, base));
+    policy.write();
+    policy.artifact("shop.jar", "shop\n");
+    Files.writeString(dir.resolve("release.yaml"), """
+        application: shop
+        version: 1.0.0
+        requestedBy: dana
+        artifact: {file: artifacts/shop.jar}
+        promotion: [production]
+        policy: policy
+        """);
     spec = dir.resolve("release.yaml");
   }
 
@@ -103,9 +106,8 @@ class FlagsCliEndToEndTest {
   @Test
   void aRampIsStartedFollowedAndAbortedAndAnExperimentKeepsItsWinner() throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = new SpringApplicationBuilder(GantryWorkerApplication.class)
-            .run("--spring.temporal.connection.target=" + temporal.address(), "--server.port=0",
-                "--SPLIT_ADMIN_API_KEY=" + KEY)) {
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),
+            "--SPLIT_ADMIN_API_KEY=" + KEY)) {
       String address = temporal.address();
 
       CliEndToEndTest.Run ramp = CliEndToEndTest.cli("flags", "ramp", "shop", "production", "new-checkout",

@@ -33,7 +33,7 @@ class RollbackEndToEndTest {
   void aFailingProductionRegionRollsBackTheRegionsAlreadyChangedAndNothingElse() throws Exception {
     writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy());
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
 
       String first = gantry.startRelease(dir.resolve("release-1.3.0.yaml"));
@@ -80,11 +80,11 @@ class RollbackEndToEndTest {
         regions:
           - {name: us-east-1, primary: true}
           - {name: us-west-2}
-        target: {type: local, root: targets}
+        target: {type: local, root: ../targets}
         healthCheck: {command: "true", attempts: 1}
         """);
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy());
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       gantry.awaitCompletion(gantry.startRelease(dir.resolve("release-1.3.0.yaml")), Duration.ofMinutes(2));
       String second = gantry.startRelease(dir.resolve("release-1.4.0.yaml"));
@@ -121,22 +121,33 @@ class RollbackEndToEndTest {
     return dir.resolve("targets");
   }
 
+  private Path policy() {
+    return dir.resolve("policy");
+  }
+
+  /**
+   * The platform's policy in {@code policy/}: hello-service goes through staging and production, the worker
+   * signs with its key and every environment verifies; the requests {@code release-<version>.yaml} say only
+   * which version of which artifact.
+   */
   private void writeSpecs() throws IOException {
-    Files.writeString(dir.resolve("service.sh"), "echo service\n");
+    dev.gantry.activities.signing.DemoKeys.ensure(dir);
+    TestPolicy policy = TestPolicy.in(dir).application("hello-service", "staging", "production")
+        .signing("{key: ../keys/release.key}");
+    policy.write();
+    policy.artifact("service.sh", "echo service\n");
     for (String version : List.of("1.3.0", "1.4.0")) {
       Files.writeString(dir.resolve("release-" + version + ".yaml"), """
           application: hello-service
           version: %s
           requestedBy: ci
-          artifact: {file: service.sh}
+          artifact: {file: artifacts/service.sh}
           promotion: [staging, production]
-          signing: {key: keys/release.key}
           """.formatted(version));
     }
-    dev.gantry.activities.signing.DemoKeys.ensure(dir);
     write("environments/staging/config.yaml", """
         regions: [{name: us-east-1}]
-        target: {type: local, root: targets}
+        target: {type: local, root: ../targets}
         healthCheck: {command: "test -f \\"$GANTRY_CURRENT_DIR/service.sh\\"", attempts: 1}
         """);
     // eu-west-1 cannot run 1.4.0: its real health check fails there, and only there.
@@ -147,7 +158,7 @@ class RollbackEndToEndTest {
           - {name: eu-west-1}
           - {name: ap-southeast-1}
         waves: [[us-east-1], [us-west-2, eu-west-1, ap-southeast-1]]
-        target: {type: local, root: targets}
+        target: {type: local, root: ../targets}
         healthCheck:
           command: test "$GANTRY_VERSION/$GANTRY_REGION" != "1.4.0/eu-west-1"
           attempts: 2
@@ -155,11 +166,11 @@ class RollbackEndToEndTest {
         """);
   }
 
-  /** Every environment verifies the release's signature and provenance, as a real one would. */
+  /** An environment config of the policy; every environment verifies the release's signature and provenance. */
   private void write(String relative, String content) throws IOException {
-    Path file = dir.resolve(relative);
+    Path file = policy().resolve(relative);
     Files.createDirectories(file.getParent());
     Files.writeString(file, content
-        + "verification: {trustedKeys: keys/trusted-keys.yaml, require: [slsa-provenance]}\n");
+        + "verification: {trustedKeys: ../keys/trusted-keys.yaml, require: [slsa-provenance]}\n");
   }
 }

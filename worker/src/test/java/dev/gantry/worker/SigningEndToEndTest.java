@@ -1,7 +1,6 @@
 package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.activities.audit.HashChainedLog;
 import dev.gantry.activities.signing.ArtifactSigner;
@@ -25,7 +24,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -34,37 +32,42 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class SigningEndToEndTest {
   @TempDir Path dir;
+  private TestPolicy policy;
   private Path artifact;
   private Path signatureLog;
 
+  /**
+   * The platform's policy: hello-service goes through dev and staging, and each verifies the artifact's
+   * signature and provenance against the trusted keys; the worker signs only where a test gives the policy
+   * a signing key. The request says what to release.
+   */
   @BeforeEach
   void writeSpec() throws IOException {
-    artifact = Files.writeString(dir.resolve("service.sh"), "echo service\n");
     DemoKeys.ensure(dir);
+    policy = TestPolicy.in(dir).application("hello-service", "dev", "staging");
+    for (String env : List.of("dev", "staging")) {
+      policy.environment(env, """
+          regions: [{name: us-east-1}, {name: eu-west-1, primary: true}]
+          target: {type: local, root: ../targets}
+          healthCheck: {command: "true", attempts: 1}
+          verification: {trustedKeys: ../keys/trusted-keys.yaml, require: [slsa-provenance]}
+          """);
+    }
+    policy.write();
+    artifact = policy.artifact("service.sh", "echo service\n");
     signatureLog = dir.resolve("audit/signatures.jsonl");
     Files.writeString(dir.resolve("release.yaml"), """
         application: hello-service
         version: 2.0.0
         requestedBy: ci
-        artifact: {file: service.sh}
+        artifact: {file: artifacts/service.sh}
         promotion: [dev, staging]
         """);
-    for (String env : List.of("dev", "staging")) {
-      Path config = dir.resolve("environments/" + env + "/config.yaml");
-      Files.createDirectories(config.getParent());
-      Files.writeString(config, """
-          regions: [{name: us-east-1}, {name: eu-west-1, primary: true}]
-          target: {type: local, root: targets}
-          healthCheck: {command: "true", attempts: 1}
-          verification: {trustedKeys: keys/trusted-keys.yaml, require: [slsa-provenance]}
-          """);
-    }
   }
 
   @Test
   void aReleaseSignsItsArtifactAndEveryEnvironmentAndRegionVerifiesIt() throws Exception {
-    Files.writeString(dir.resolve("release.yaml"), "signing: {key: keys/release.key, source: {commit: abc}}\n",
-        java.nio.file.StandardOpenOption.APPEND);
+    policy.signing("{key: ../keys/release.key, source: {commit: abc}}").write();
 
     ReleaseStatus report = release();
 
@@ -72,7 +75,7 @@ class SigningEndToEndTest {
     assertThat(report.signatures()).hasSize(2);
     assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature")).extracting(GateCheck::outcome)
         .containsExactly("passed", "passed");
-    assertThat(Files.exists(dir.resolve("service.sh.sigstore.json"))).isTrue();
+    assertThat(Files.exists(artifact.resolveSibling("service.sh.sigstore.json"))).isTrue();
     assertThat(HashChainedLog.verify(signatureLog)).isEmpty();
     List<String> lines = Files.readAllLines(signatureLog);
     assertThat(lines).filteredOn(line -> line.contains("\"action\":\"verify\"") && line.contains("\"outcome\":\"pass\""))
@@ -102,17 +105,17 @@ class SigningEndToEndTest {
   @Test
   void anArtifactSignedAndAttestedByTheRealCosignIsAccepted() throws Exception {
     Path cosign = TemporalPeer.tools().resolve("bin/cosign").toAbsolutePath();
-    assumeTrue(Files.isExecutable(cosign), "cosign not installed: run scripts/test-tools.sh");
+    Peers.require(Files.isExecutable(cosign), "cosign not installed at " + cosign + ": run scripts/test-tools.sh");
     run(cosign, "generate-key-pair");
     Files.writeString(dir.resolve("predicate.json"), """
         {"buildDefinition": {"buildType": "https://example.com/ci", "externalParameters": {}},
          "runDetails": {"builder": {"id": "https://example.com/ci"}}}
         """);
-    run(cosign, "sign-blob", "--key", "cosign.key", "--bundle", "service.sh.sigstore.json", "--new-bundle-format",
-        "--tlog-upload=false", "--yes", "service.sh");
+    run(cosign, "sign-blob", "--key", "cosign.key", "--bundle", "artifacts/service.sh.sigstore.json",
+        "--new-bundle-format", "--tlog-upload=false", "--yes", "artifacts/service.sh");
     run(cosign, "attest-blob", "--key", "cosign.key", "--predicate", "predicate.json", "--type", "slsaprovenance1",
-        "--bundle", "service.sh.provenance.sigstore.json", "--new-bundle-format", "--tlog-upload=false", "--yes",
-        "service.sh");
+        "--bundle", "artifacts/service.sh.provenance.sigstore.json", "--new-bundle-format", "--tlog-upload=false",
+        "--yes", "artifacts/service.sh");
     var trusted = dev.gantry.activities.signing.TrustedKeys.load(dir.resolve("keys/trusted-keys.yaml"));
     trusted.add("ci-cosign", KeyFiles.readPublicKey(dir.resolve("cosign.pub")), java.time.Instant.now(), null);
     trusted.save(dir.resolve("keys/trusted-keys.yaml"));
@@ -149,10 +152,9 @@ class SigningEndToEndTest {
 
   private ReleaseStatus release() throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = new SpringApplicationBuilder(GantryWorkerApplication.class)
-            .run("--spring.temporal.connection.target=" + temporal.address(), "--server.port=0",
-                "--gantry.audit.signatures-path=" + signatureLog, "--gantry.signing.store=" + dir.resolve("store"),
-                "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"));
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),
+            "--gantry.audit.signatures-path=" + signatureLog, "--gantry.signing.store=" + dir.resolve("store"),
+            "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"));
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       String id = gantry.startRelease(dir.resolve("release.yaml"));
       try {
@@ -164,7 +166,7 @@ class SigningEndToEndTest {
   }
 
   private List<Path> deployedFiles() throws IOException {
-    Path targets = dir.resolve("targets");
+    Path targets = policy.targets();
     if (!Files.exists(targets)) {
       return List.of();
     }

@@ -11,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Temporal service on a loopback port for end-to-end tests: the Temporal dev server installed by
  * {@code scripts/test-tools.sh}, or Temporal's standalone Java test server. A test that asks for the dev
- * server where it is not installed is skipped (and says why), never passed.
+ * server where it is not installed is skipped (and says why), never passed; on CI it fails ({@link Peers}).
  */
 final class TemporalPeer implements AutoCloseable {
   enum Kind { JAVA_TEST_SERVER, DEV_SERVER }
@@ -49,7 +48,7 @@ final class TemporalPeer implements AutoCloseable {
       return new TemporalPeer(kind, port, server::close);
     }
     Path temporal = devServerBinary();
-    Assumptions.assumeTrue(Files.isExecutable(temporal),
+    Peers.require(Files.isExecutable(temporal),
         "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
     List<String> command = new ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", String.valueOf(port),

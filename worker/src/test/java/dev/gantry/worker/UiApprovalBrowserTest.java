@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,18 +31,18 @@ class UiApprovalBrowserTest {
   @Test
   void anApproverSendsSignalsFromTheTemporalUiAndTheReleaseMovesOn() throws Exception {
     Path tools = TemporalPeer.devServerBinary().getParent().getParent();
-    Assumptions.assumeTrue(Files.isDirectory(tools.resolve("node/node_modules/playwright-core")),
+    Peers.require(Files.isDirectory(tools.resolve("node/node_modules/playwright-core")),
         "playwright-core not installed in " + tools + "/node: run scripts/test-tools.sh");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
+    Peers.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
         "Debian's chromium is not installed: run scripts/test-tools.sh as root");
     Path spec = Examples.frozenCopy(dir.resolve("example"));
     Path shots = Files.createDirectories(Path.of("target", "ui-screenshots"));
 
     try (TemporalPeer temporal = TemporalPeer.startWithUi();
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(),
+            Examples.policy(dir.resolve("example")));
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
-      ReleaseRequest request = new ReleaseSpecLoader().load(spec,
-          ReleaseSpecLoader.Overrides.none());
+      ReleaseRequest request = new ReleaseSpecLoader().load(spec);
       String id = gantry.startRelease(request);
       awaitStage(gantry, id, "window:production");
       String digest = request.artifact().digest();

@@ -20,15 +20,17 @@ class WorkerOperationsTest {
 
   @Test
   void healthIncludesTheTemporalConnectionAndPrometheusHasSdkAndGantryMetrics() throws Exception {
+    Path spec = Examples.frozenCopy(dir.resolve("example"));
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address());
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(),
+            Examples.policy(dir.resolve("example")));
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
       HttpResponse<String> health = get(port, "/actuator/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"temporal\":{\"status\":\"UP\"").contains(temporal.address());
 
-      gantry.startRelease(Examples.frozenCopy(dir.resolve("example")));
+      gantry.startRelease(spec);
       String metrics = "";
       for (int i = 0; i < 100 && !metrics.contains("gantry_releases_started"); i++) {
         Thread.sleep(200);
@@ -41,8 +43,10 @@ class WorkerOperationsTest {
 
   @Test
   void healthIsDownWhenTemporalIsGone() throws Exception {
+    Examples.frozenCopy(dir.resolve("example"));
     TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
-    try (ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address())) {
+    try (ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(),
+        Examples.policy(dir.resolve("example")))) {
       int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
       temporal.close();
       HttpResponse<String> health = get(port, "/actuator/health");

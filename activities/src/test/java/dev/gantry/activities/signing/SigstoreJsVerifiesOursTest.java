@@ -2,9 +2,9 @@ package dev.gantry.activities.signing;
 
 import dev.gantry.activities.support.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.activities.local.Digests;
+import dev.gantry.activities.support.Peers;
 import dev.gantry.activities.support.TestTools;
 import java.io.File;
 import java.io.IOException;
@@ -36,7 +36,7 @@ class SigstoreJsVerifiesOursTest {
   @BeforeEach
   void setUp() throws IOException {
     node = onPath("node").orElse(null);
-    assumeTrue(node != null, "node is not on the PATH");
+    Peers.require(node != null, "node is not on the PATH: install Node.js (scripts/test-tools.sh needs it too)");
     nodeModules = TestTools.require("node/node_modules/@sigstore/verify").getParent().getParent();
     signer = TestKeys.newSigner();
     publicKey = TestKeys.writePublicPem(signer.publicKey(), dir.resolve("key.pem"));

@@ -1,13 +1,11 @@
 package dev.gantry.activities.support;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The real peers {@code scripts/test-tools.sh} installs into {@code .tools/}. A test whose tool is missing
- * is skipped (reported as skipped, never as passed).
+ * is skipped (reported as skipped, never as passed), or fails on CI ({@link Peers#require}).
  */
 public final class TestTools {
   private TestTools() {}
@@ -17,10 +15,10 @@ public final class TestTools {
     return (tools != null ? Path.of(tools) : Path.of("..", ".tools")).toAbsolutePath().normalize();
   }
 
-  /** A tool under {@code .tools/}, e.g. {@code bin/cosign}; skips the test when it is not installed. */
+  /** A tool under {@code .tools/}, e.g. {@code bin/cosign}; skips the test (fails it on CI) when it is not installed. */
   public static Path require(String relative) {
     Path tool = root().resolve(relative);
-    assumeTrue(Files.isExecutable(tool) || Files.isDirectory(tool),
+    Peers.require(Files.isExecutable(tool) || Files.isDirectory(tool),
         relative + " is not installed under " + root() + ": run scripts/test-tools.sh");
     return tool;
   }

@@ -71,9 +71,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Messages that arrive before the plan is resolved wait for it; past this many they are refused. */
   static final int MAX_EARLY_MESSAGES = 50;
 
+  /** Reading the policy takes milliseconds: a worker lost mid-read costs seconds, not a long timeout. */
   private static final ActivityOptions POLICY_OPTIONS =
       ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
