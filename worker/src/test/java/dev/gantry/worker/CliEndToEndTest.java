@@ -201,9 +201,8 @@ class CliEndToEndTest {
   void aTerminatedReleaseShowsAsTerminatedAndRefusesApprovals(TemporalPeer.Kind kind) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(kind)) {
       String address = temporal.address();
-      try (ConfigurableApplicationContext worker = startWorker(address)) {
-        Run started = cli("release", "start", spec.toString(), "--target-root", targets.toString(),
-            "--address", address);
+      try (ConfigurableApplicationContext worker = startWorker(address, policy)) {
+        Run started = cli("release", "start", spec.toString(), "--address", address);
         assertThat(started.exitCode()).as(started.err()).isZero();
         awaitStage(address, "window:production");
         try (var gantry = dev.gantry.starter.client.GantryClient.connect(address, "default")) {
