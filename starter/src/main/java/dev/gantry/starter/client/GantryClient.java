@@ -172,7 +172,7 @@ public class GantryClient implements AutoCloseable {
     ReleaseExecution execution = execution(id);
     ReleaseStatus said;
     try {
-      said = onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status());
+      said = onRelease(id, "status query", () -> queryStatus(id));
     } catch (GantryException unanswered) {
       if (!execution.closed() || unanswered instanceof ServerUnavailableException) {
         throw unanswered;
@@ -180,6 +180,42 @@ public class GantryClient implements AutoCloseable {
       return execution.withoutQuery(unanswered.getMessage());
     }
     return withRollouts(execution.reconcile(said));
+  }
+
+  /** How long a status query is asked again while the release's last workflow task has failed. */
+  private static final Duration FAILED_TASK_PATIENCE = Duration.ofSeconds(15);
+
+  /**
+   * The status query, asked again for a while when Temporal refuses it because the release's last workflow
+   * task failed or timed out: Temporal retries the task (a worker busy with a burst of large signals, a
+   * worker that restarted), and the release answers once it has run.
+   */
+  private ReleaseStatus queryStatus(String id) {
+    long deadline = System.nanoTime() + FAILED_TASK_PATIENCE.toNanos();
+    while (true) {
+      try {
+        return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
+      } catch (io.temporal.client.WorkflowQueryException refused) {
+        if (!lastTaskFailed(refused) || System.nanoTime() > deadline) {
+          throw refused;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw refused;
+        }
+      }
+    }
+  }
+
+  private static boolean lastTaskFailed(Throwable refused) {
+    for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
+      }
+    }
+    return false;
   }
 
   /** The release as Temporal knows it: its execution status and, once closed, how it closed. */
