@@ -75,9 +75,9 @@ class BadSignalsEndToEndTest {
           List.of(1, "two"), Map.of(), Map.of("approver", 42), Map.of("approver", List.of("alice")),
           Map.of("approver", Map.of("name", "alice")), Map.of("approver", "alice", "digest", "sha256:0000"),
           Map.of("approver", "mallory", "digest", digest), Map.of("approver", "", "digest", digest),
-          Map.of("approver", "\u0000", "digest", digest), Map.of("surprise", "field")));
-      // NOT in the list: {"approver": "alice\u0000", ...}. GateBook trims names with String.trim(), which
-      // also strips control characters, so it counts as alice (see docs/reliability.md, known gaps).
+          Map.of("approver", "\u0000", "digest", digest), Map.of("surprise", "field"),
+          // a name is a short handle without control characters: this one is not alice
+          Map.of("approver", "alice\u0000", "digest", digest)));
       Map<String, Integer> sent = new LinkedHashMap<>();
       for (String signal : List.of("approve", "reject", "override", "freeze", "cabDecision", "pause", "resume")) {
         for (Object payload : typed) {
@@ -97,7 +97,7 @@ class BadSignalsEndToEndTest {
       for (String name : List.of("aprove", "Approve", "approve ", "submitApproval", "status", "x".repeat(200))) {
         release.signal(name, Map.of("approver", "alice", "digest", digest));
       }
-      // a long comment under the payload limit is taken (and refused: mallory is no approver) ...
+      // a long comment under the payload limit is taken (and refused: over the comment limit) ...
       release.signal("approve", Map.of("approver", "mallory", "digest", digest, "comment", "c".repeat(1_500_000)));
       // ... one over the server's 2 MB limit never reaches the history: the sender gets a clear error
       Throwable tooBig = catchThrowable(() -> release.signal("approve",

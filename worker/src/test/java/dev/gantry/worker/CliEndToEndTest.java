@@ -191,6 +191,76 @@ class CliEndToEndTest {
     assertThat(down.err()).contains("cannot reach Temporal at 127.0.0.1:1");
   }
 
+  /**
+   * A release Temporal terminated never says so itself: its search attribute and its status query still
+   * say where it was. The CLI shows Temporal's word: in {@code list}, in {@code status} (also when the
+   * query cannot run, with no worker), and {@code approve} says the release is closed, not missing.
+   */
+  @ParameterizedTest
+  @EnumSource(TemporalPeer.Kind.class)
+  void aTerminatedReleaseShowsAsTerminatedAndRefusesApprovals(TemporalPeer.Kind kind) throws Exception {
+    try (TemporalPeer temporal = TemporalPeer.start(kind)) {
+      String address = temporal.address();
+      try (ConfigurableApplicationContext worker = startWorker(address, policy)) {
+        Run started = cli("release", "start", spec.toString(), "--address", address);
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        awaitStage(address, "window:production");
+        try (var gantry = dev.gantry.starter.client.GantryClient.connect(address, "default")) {
+          gantry.workflowClient().newUntypedWorkflowStub(ID).terminate("stuck at the window");
+        }
+
+        Run status = cli("release", "status", ID, "--timeline", "--address", address);
+        assertThat(status.exitCode()).as(status.out() + status.err()).isEqualTo(GantryCli.FAILED);
+        assertThat(status.out()).contains(ID + "  TERMINATED (window:production)")
+            .contains("failure: terminated by gantry-client:").contains(": stuck at the window")
+            .contains("timeline").doesNotContainPattern("(?m)^      waiting for"); // it waits for nothing any more
+        assertThat(status.err()).isEmpty();
+        JsonNode asJson = json.readTree(cli("release", "status", ID, "--address", address, "-o", "json").out());
+        assertThat(asJson.get("state").asText()).isEqualTo("TERMINATED");
+
+        Run approve = cli("release", "approve", ID, "--as", "alice", "--address", address);
+        assertThat(approve.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(approve.err()).contains("release " + ID + " is closed: it ended TERMINATED at ")
+            .contains("takes no approval any more").doesNotContain("no release").doesNotContain("Exception");
+        Run pause = cli("release", "pause", ID, "--reason", "too late", "--address", address);
+        assertThat(pause.exitCode()).isEqualTo(GantryCli.FAILED);
+        assertThat(pause.err()).contains("is closed").contains("takes no pause any more");
+        Run watched = cli("release", "watch", ID, "--address", address, "--timeout", "PT1M");
+        assertThat(watched.exitCode()).as("a terminated release is over: watch ends at once")
+            .isEqualTo(GantryCli.FAILED);
+        assertThat(watched.out()).contains("TERMINATED");
+
+        if (kind == TemporalPeer.Kind.DEV_SERVER) {
+          Run listed = cli("release", "list", "--address", address, "-o", "json");
+          for (int i = 0; i < 50 && !listed.out().contains("TERMINATED"); i++) {
+            Thread.sleep(200); // visibility is eventually consistent
+            listed = cli("release", "list", "--address", address, "-o", "json");
+          }
+          JsonNode row = json.readTree(listed.out()).get(0);
+          assertThat(row.get("releaseId").asText()).isEqualTo(ID);
+          assertThat(row.get("status").asText()).as("not its last search attribute, WAITING")
+              .isEqualTo("TERMINATED");
+          assertThat(row.get("stage").asText()).isEqualTo("window:production");
+          assertThat(cli("release", "list", "--status", "terminated", "--address", address).out()).contains(ID);
+          assertThat(cli("release", "list", "--status", "waiting", "--address", address).out())
+              .contains("no releases match");
+          assertThat(cli("release", "list", "--status", "running", "--address", address).out())
+              .contains("no releases match");
+          Run badStatus = cli("release", "list", "--status", "DONE", "--address", address);
+          assertThat(badStatus.exitCode()).isEqualTo(GantryCli.USAGE);
+          assertThat(badStatus.err()).contains("is not a release state");
+        }
+      }
+
+      // No worker now: the query cannot run on the closed release; status says what Temporal knows.
+      Run unanswered = cli("release", "status", ID, "--address", address);
+      assertThat(unanswered.exitCode()).as(unanswered.out() + unanswered.err()).isEqualTo(GantryCli.FAILED);
+      assertThat(unanswered.out()).contains(ID + "  TERMINATED")
+          .contains("its status query did not answer").contains("this is what Temporal knows of it");
+      assertThat(unanswered.err()).isEmpty();
+    }
+  }
+
   private JsonNode awaitStage(String address, String stage) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     JsonNode status = null;

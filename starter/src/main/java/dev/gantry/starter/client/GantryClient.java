@@ -24,7 +24,13 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.release.ReleaseWorkflow;
+import dev.gantry.workflows.api.MessageLimits;
 import io.grpc.Status;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -155,10 +161,119 @@ public class GantryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the release is, in its own words (the {@code status} query) corrected by Temporal's: a release
+   * that Temporal terminated, timed out or cancelled shows as such, even though it never said so itself.
+   * A closed release whose query does not answer (no worker, a result too large to read) shows what
+   * Temporal knows of it, and why the query failed.
+   */
   public ReleaseStatus status(String releaseId) {
     String id = normalize(releaseId);
-    return withRollouts(onRelease(id, "status query",
-        () -> client.newWorkflowStub(ReleaseWorkflow.class, id).status()));
+    ReleaseExecution execution = execution(id);
+    ReleaseStatus said;
+    try {
+      said = onRelease(id, "status query", () -> queryStatus(id));
+    } catch (GantryException unanswered) {
+      if (!execution.closed() || unanswered instanceof ServerUnavailableException) {
+        throw unanswered;
+      }
+      return execution.withoutQuery(unanswered.getMessage());
+    }
+    return withRollouts(execution.reconcile(said));
+  }
+
+  /** How long a status query is asked again while the release's last workflow task has failed. */
+  private static final Duration FAILED_TASK_PATIENCE = Duration.ofSeconds(15);
+
+  /**
+   * The status query, asked again for a while when Temporal refuses it because the release's last workflow
+   * task failed or timed out: Temporal retries the task (a worker busy with a burst of large signals, a
+   * worker that restarted), and the release answers once it has run.
+   */
+  private ReleaseStatus queryStatus(String id) {
+    long deadline = System.nanoTime() + FAILED_TASK_PATIENCE.toNanos();
+    while (true) {
+      try {
+        return client.newWorkflowStub(ReleaseWorkflow.class, id).status();
+      } catch (io.temporal.client.WorkflowQueryException refused) {
+        if (!lastTaskFailed(refused) || System.nanoTime() > deadline) {
+          throw refused;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw refused;
+        }
+      }
+    }
+  }
+
+  private static boolean lastTaskFailed(Throwable refused) {
+    for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
+      }
+    }
+    return false;
+  }
+
+  /** The release as Temporal knows it: its execution status and, once closed, how it closed. */
+  public ReleaseExecution execution(String releaseId) {
+    String id = normalize(releaseId);
+    WorkflowExecutionDescription described;
+    try {
+      described = client.newUntypedWorkflowStub(id).describe();
+    } catch (WorkflowNotFoundException e) {
+      throw new ReleaseNotFoundException(id, nearMatches(id));
+    } catch (WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw new ReleaseNotFoundException(id, nearMatches(id));
+      }
+      throw translate(e, id, "description");
+    } catch (StatusRuntimeException e) {
+      throw translate(e, id);
+    }
+    io.temporal.common.SearchAttributes attributes = described.getTypedSearchAttributes();
+    WorkflowExecutionStatus status = described.getStatus();
+    return new ReleaseExecution(id, status, attributes.get(SearchAttributes.APPLICATION),
+        attributes.get(SearchAttributes.VERSION), attributes.get(SearchAttributes.STATUS),
+        attributes.get(SearchAttributes.STAGE), String.valueOf(described.getStartTime()),
+        described.getCloseTime() == null ? null : String.valueOf(described.getCloseTime()),
+        status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED ? closeReason(described)
+            : ReleaseExecution.closeReason(status, null, null));
+  }
+
+  /** Who terminated the execution and why, from its close event; the bare fact where it cannot be read. */
+  private String closeReason(WorkflowExecutionDescription described) {
+    String identity = null;
+    String reason = null;
+    try {
+      var closing = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(described.getExecution())
+              .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+              .build());
+      for (var event : closing.getHistory().getEventsList()) {
+        if (event.hasWorkflowExecutionTerminatedEventAttributes()) {
+          identity = event.getWorkflowExecutionTerminatedEventAttributes().getIdentity();
+          reason = event.getWorkflowExecutionTerminatedEventAttributes().getReason();
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      // the state alone still says what happened
+    }
+    return ReleaseExecution.closeReason(described.getStatus(), identity, reason);
+  }
+
+  private static boolean notFound(WorkflowServiceException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode() == Status.Code.NOT_FOUND;
+      }
+    }
+    return false;
   }
 
   /**
@@ -199,7 +314,7 @@ public class GantryClient implements AutoCloseable {
     return new ReleaseStatus(status.releaseId(), status.application(), status.version(), status.artifactDigest(),
         status.requestedBy(), status.state(), status.stage(), environments, status.approvals(), status.timeline(),
         status.startedAt(), status.finishedAt(), status.failureReason(), status.overrides(), status.gates(),
-        status.signatures());
+        status.signatures(), status.policy(), status.omitted());
   }
 
   /**
@@ -237,17 +352,37 @@ public class GantryClient implements AutoCloseable {
     return results;
   }
 
-  /** Runs one call about an existing release, turning Temporal's errors into Gantry's. */
+  /**
+   * Runs one call about an existing release, turning Temporal's errors into Gantry's: a message to a
+   * release that has ended says so (Temporal answers it as if there were no such workflow), a query that
+   * failed says why in a line, never as a stack trace.
+   */
   private <T> T onRelease(String id, String what, java.util.function.Supplier<T> call) {
     try {
       return call.get();
     } catch (WorkflowNotFoundException e) {
-      throw new ReleaseNotFoundException(id, nearMatches(id));
+      throw closedOrMissing(id, what);
     } catch (WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw closedOrMissing(id, what);
+      }
       throw translate(e, id, what);
     } catch (StatusRuntimeException e) {
       throw translate(e, id);
+    } catch (WorkflowException e) {
+      throw new GantryException("the " + what + " of " + id + " failed: "
+          + MessageLimits.cut(FailureReasons.of(e), ReleaseExecution.REASON_CHARS), e);
     }
+  }
+
+  /** A call found no running release: it has ended (and says how), or there is none. */
+  private GantryException closedOrMissing(String id, String what) {
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      return new ReleaseClosedException(execution, what);
+    }
+    return new GantryException("the " + what + " of " + id + " found no release, yet Temporal lists it as "
+        + execution.status() + ": try again");
   }
 
   /** A query or update that the service took but nobody answered: usually no worker is running. */
@@ -315,16 +450,21 @@ public class GantryClient implements AutoCloseable {
     StringBuilder query = new StringBuilder("WorkflowType = 'Release'");
     appendFilter(query, SearchAttributes.APPLICATION.getName(), application);
     appendFilter(query, SearchAttributes.ENVIRONMENT.getName(), environment);
-    appendFilter(query, SearchAttributes.STATUS.getName(), status == null ? null : status.toUpperCase());
+    if (status != null && !status.isBlank()) {
+      query.append(" AND ").append(ReleaseExecution.listFilter(status));
+    }
     try {
       return client.listExecutions(query.toString())
           .limit(limit)
           .map(execution -> {
             io.temporal.common.SearchAttributes attributes = execution.getTypedSearchAttributes();
-            return new ReleaseSummary(execution.getExecution().getWorkflowId(),
-                attributes.get(SearchAttributes.APPLICATION), attributes.get(SearchAttributes.VERSION),
-                attributes.get(SearchAttributes.STATUS), attributes.get(SearchAttributes.STAGE),
-                attributes.get(SearchAttributes.ENVIRONMENT), String.valueOf(execution.getStartTime()),
+            // Temporal's word on a closed release outranks the status the release last published.
+            // Whoever starts a workflow sets its id and search attributes: shown on one line, cut.
+            return new ReleaseSummary(listed(execution.getExecution().getWorkflowId()),
+                listed(attributes.get(SearchAttributes.APPLICATION)), listed(attributes.get(SearchAttributes.VERSION)),
+                ReleaseExecution.listed(execution.getStatus(), attributes.get(SearchAttributes.STATUS)),
+                listed(attributes.get(SearchAttributes.STAGE)),
+                listed(attributes.get(SearchAttributes.ENVIRONMENT)), String.valueOf(execution.getStartTime()),
                 execution.getCloseTime() == null ? null : String.valueOf(execution.getCloseTime()));
           })
           .toList();
@@ -335,6 +475,11 @@ public class GantryClient implements AutoCloseable {
       }
       throw translate(e, "the release list");
     }
+  }
+
+  /** A value from visibility as a list shows it. */
+  private static String listed(String value) {
+    return MessageLimits.cut(value, 200);
   }
 
   /** Release ids close to a mistyped one, from visibility; none where the server cannot list. */

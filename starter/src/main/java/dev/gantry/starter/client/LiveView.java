@@ -34,7 +34,7 @@ public final class LiveView {
       out.append(String.format("%-12s %-22s %s %d/%d%n", env.environment(), env.state(),
           bar(done, regions.size()), done, regions.size()));
       if (env.waitingFor() != null) {
-        out.append("    waiting for ").append(env.waitingFor()).append('\n');
+        out.append("    waiting for ").append(StatusView.text(env.waitingFor())).append('\n');
       }
       for (RegionStatus region : regions) {
         if (region.state() != RegionState.PENDING && region.state() != RegionState.SKIPPED) {
@@ -49,7 +49,7 @@ public final class LiveView {
       out.append("  ").append(StatusView.line(entry)).append('\n');
     }
     if (status.failureReason() != null) {
-      out.append("\nfailure: ").append(status.failureReason()).append('\n');
+      out.append("\nfailure: ").append(StatusView.text(status.failureReason())).append('\n');
     }
     return out.toString();
   }

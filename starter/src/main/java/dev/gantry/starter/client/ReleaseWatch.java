@@ -3,6 +3,7 @@ package dev.gantry.starter.client;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Follows a release by polling its {@code status} query, handing each new timeline entry and each
@@ -36,7 +37,8 @@ public final class ReleaseWatch {
       java.util.function.Predicate<ReleaseStatus> stopWhen) {
     long begin = System.nanoTime();
     long end = begin + deadline.toNanos();
-    int seen = 0;
+    int seen = 0; // the number of the last timeline line handed over
+    boolean answered = false;
     ReleaseStatus status;
     String lastStage = null;
     while (true) {
@@ -44,16 +46,15 @@ public final class ReleaseWatch {
         status = gantry.status(releaseId);
       } catch (GantryException notYet) {
         // Right after a start the first workflow task may not have run yet: give it a few seconds.
-        if (seen > 0 || System.nanoTime() - begin > 15_000_000_000L) {
+        if (answered || System.nanoTime() - begin > 15_000_000_000L) {
           throw notYet;
         }
         sleep(pollInterval);
         continue;
       }
+      answered = true;
       listener.onPoll(status);
-      for (; seen < status.timeline().size(); seen++) {
-        listener.onEntry(status.timeline().get(seen));
-      }
+      seen = handOver(status.timeline(), seen, listener);
       String stage = status.state() + "/" + status.stage();
       if (!stage.equals(lastStage)) {
         listener.onStatus(status);
@@ -64,6 +65,24 @@ public final class ReleaseWatch {
       }
       sleep(pollInterval);
     }
+  }
+
+  /**
+   * Hands over the lines numbered after {@code seen}, returns the last number handed over. The release
+   * keeps only its latest lines (older ones, refusals first, are dropped), so a line is known by its number,
+   * not by its place; lines of releases started before the numbers are numbered by place.
+   */
+  static int handOver(List<TimelineEntry> timeline, int seen, Listener listener) {
+    int last = seen;
+    for (int i = 0; i < timeline.size(); i++) {
+      TimelineEntry entry = timeline.get(i);
+      int number = entry.number() != null ? entry.number() : i + 1;
+      if (number > last) {
+        listener.onEntry(entry);
+        last = number;
+      }
+    }
+    return last;
   }
 
   private static void sleep(Duration duration) {

@@ -6,29 +6,43 @@ import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.EnvironmentStatus;
 import dev.gantry.workflows.api.GateCheck;
 import dev.gantry.workflows.api.GateOverride;
+import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.Omissions;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
 import dev.gantry.workflows.api.rollout.RolloutStatus;
 
-/** Plain-text renderings of a release for terminals and logs. */
+/**
+ * Plain-text renderings of a release for terminals and logs. Every text that came from a release is
+ * printed through {@link #text}: one line, cut, so that a name or comment recorded before the release held
+ * messages to their limits can neither forge a line nor drive the terminal with escapes.
+ */
 public final class StatusView {
+  /** The longest text printed from a release: a timeline line is at most 1,200 characters. */
+  static final int TEXT_CHARS = 1_200;
+
   private StatusView() {}
 
   public static String line(TimelineEntry entry) {
     String time = entry.at().length() >= 19 ? entry.at().substring(11, 19) : entry.at();
     String where = entry.environment() == null ? "release"
         : entry.region() == null ? entry.environment() : entry.environment() + "/" + entry.region();
-    return String.format("%s  %-28s %s", time, where, entry.event());
+    return String.format("%s  %-28s %s", text(time), text(where), text(entry.event()));
+  }
+
+  /** A text from a release as a terminal may show it: on one line, escapes replaced, cut. */
+  public static String text(String value) {
+    return value == null ? "-" : MessageLimits.cut(value, TEXT_CHARS);
   }
 
   /** The whole picture: header, one block per environment with its regions, approvals, failure. */
   public static String render(ReleaseStatus status) {
     StringBuilder out = new StringBuilder();
     out.append(status.releaseId()).append("  ").append(status.state()).append(" (")
-        .append(status.stage()).append(")\n");
-    out.append("  artifact ").append(status.artifactDigest()).append(", requested by ")
-        .append(status.requestedBy()).append(", started ").append(status.startedAt());
+        .append(text(status.stage())).append(")\n");
+    out.append("  artifact ").append(text(status.artifactDigest())).append(", requested by ")
+        .append(text(status.requestedBy())).append(", started ").append(status.startedAt());
     if (status.finishedAt() != null) {
       out.append(", finished ").append(status.finishedAt());
     }
@@ -40,7 +54,7 @@ public final class StatusView {
     for (EnvironmentStatus env : status.environments()) {
       out.append(String.format("  %-14s %s%n", env.environment(), env.state()));
       if (env.waitingFor() != null) {
-        out.append("      waiting for ").append(env.waitingFor()).append('\n');
+        out.append("      waiting for ").append(text(env.waitingFor())).append('\n');
       }
       for (RegionStatus region : env.regions()) {
         out.append(String.format("      %-16s %-12s %s%n", region.region(), region.state(),
@@ -59,61 +73,84 @@ public final class StatusView {
       out.append("  gates\n");
       for (GateCheck gate : status.gates()) {
         out.append(String.format("      %-12s %-9s %-11s %s%n", gate.environment(), gate.gate(),
-            gate.outcome(), gate.detail()));
+            gate.outcome(), text(gate.detail())));
       }
     }
     if (status.overrides() != null && !status.overrides().isEmpty()) {
       out.append("  emergency overrides\n");
       for (GateOverride override : status.overrides()) {
-        out.append(String.format("      %-10s %-12s %s%n", dash(override.approver()),
+        out.append(String.format("      %-10s %-12s %s%n", text(override.approver()),
             override.accepted() ? "accepted" : "REFUSED",
-            (override.environment() == null ? "" : override.environment() + " " + override.gate() + ": ")
+            text((override.environment() == null ? "" : override.environment() + " " + override.gate() + ": ")
                 + (override.accepted() ? override.justification() + " (" + override.incident() + ")"
-                    : override.reason())));
+                    : override.reason()))));
       }
     }
     if (!status.approvals().isEmpty()) {
       out.append("  approvals\n");
       for (Approval approval : status.approvals()) {
-        out.append(String.format("      %-10s %-12s %s%n", dash(approval.approver()),
+        out.append(String.format("      %-10s %-12s %s%n", text(approval.approver()),
             approval.accepted() ? "accepted" : "REFUSED",
-            (approval.environment() == null ? "" : approval.environment() + ": ")
-                + (approval.accepted() ? nullToEmpty(approval.comment()) : approval.reason())));
+            text((approval.environment() == null ? "" : approval.environment() + ": ")
+                + (approval.accepted() ? nullToEmpty(approval.comment()) : approval.reason()))));
       }
     }
+    String leftOut = leftOut(status.omitted());
+    if (leftOut != null) {
+      out.append("  ").append(leftOut).append('\n');
+    }
     if (status.failureReason() != null) {
-      out.append("  failure: ").append(status.failureReason()).append('\n');
+      out.append("  failure: ").append(text(status.failureReason())).append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * What the status left out to stay bounded, and how many messages the release refused, in a line; null
+   * when it refused nothing and left nothing out.
+   */
+  static String leftOut(Omissions omitted) {
+    if (omitted == null || (omitted.nothingLeftOut() && omitted.refusedMessages() == 0)) {
+      return null;
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (omitted.timelineLines() > 0) {
+      parts.add(omitted.timelineLines() + " older timeline lines");
+    }
+    if (omitted.refusedApprovals() > 0) {
+      parts.add(omitted.refusedApprovals() + " older refused approvals");
+    }
+    if (omitted.refusedOverrides() > 0) {
+      parts.add(omitted.refusedOverrides() + " older refused overrides");
+    }
+    String refused = omitted.refusedMessages() + " message(s) refused in all";
+    return parts.isEmpty() ? refused
+        : refused + "; not shown: " + String.join(", ", parts) + " (the audit trail has every message)";
   }
 
   /** {@code CANARY 25% (step 2/4) analysis pass, next step 14:05}, or the region's detail without a rollout. */
   public static String regionDetail(RegionStatus region) {
     RolloutStatus r = region.rollout();
     if (r == null) {
-      return region.detail() == null ? "" : region.detail();
+      return region.detail() == null ? "" : text(region.detail());
     }
-    StringBuilder text = new StringBuilder(r.strategy().toUpperCase(java.util.Locale.ROOT)).append(' ')
+    StringBuilder shown = new StringBuilder(r.strategy().toUpperCase(java.util.Locale.ROOT)).append(' ')
         .append(r.weight()).append("% (").append(r.step() == 0 ? "dark" : "step " + r.step() + "/" + r.steps())
         .append(") ").append(r.phase());
     if (r.lastAnalysis() != null) {
-      text.append(", analysis ").append(r.lastAnalysis());
+      shown.append(", analysis ").append(text(r.lastAnalysis()));
     }
     if (r.nextStepAt() != null && r.nextStepAt().length() >= 16) {
-      text.append(", ").append(r.waitingFor() != null ? "deadline " : "next ").append(r.nextStepAt(), 11, 16)
+      shown.append(", ").append(r.waitingFor() != null ? "deadline " : "next ").append(r.nextStepAt(), 11, 16)
           .append(" UTC");
     }
     if (r.waitingFor() != null) {
-      text.append("\n").append(" ".repeat(24)).append("waiting: ").append(r.waitingFor());
+      shown.append("\n").append(" ".repeat(24)).append("waiting: ").append(text(r.waitingFor()));
     }
     if (r.lastCommand() != null) {
-      text.append("\n").append(" ".repeat(24)).append("last command: ").append(r.lastCommand());
+      shown.append("\n").append(" ".repeat(24)).append("last command: ").append(text(r.lastCommand()));
     }
-    return text.toString();
-  }
-
-  private static String dash(String value) {
-    return value == null ? "-" : value;
+    return shown.toString();
   }
 
   private static String nullToEmpty(String value) {

@@ -1,5 +1,7 @@
 package dev.gantry.workflows.api;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -45,6 +47,16 @@ public record ApprovalSignal(
 
   public ApprovalSignal withToken(String token) {
     return new ApprovalSignal(approver, comment, environment, digest, version, token, malformed);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("approve", field("approver", approver, MessageLimits.Shape.PERSON),
+        field("comment", comment, MessageLimits.Shape.TEXT),
+        field("environment", environment, MessageLimits.Shape.NAME),
+        field("digest", digest, MessageLimits.Shape.DIGEST),
+        field("version", version, MessageLimits.Shape.VERSION),
+        field("token", token, MessageLimits.Shape.TOKEN));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

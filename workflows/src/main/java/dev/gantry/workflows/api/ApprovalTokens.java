@@ -82,7 +82,8 @@ public final class ApprovalTokens {
         {"environment", expected.environment()}, {"digest", expected.digest()},
         {"approver", expected.approver()}, {"decision", expected.decision()}}) {
       if (!pair[1].equals(claims.get(pair[0]))) {
-        return "the token is for " + pair[0] + " '" + claims.get(pair[0]) + "', not '" + pair[1] + "'";
+        // the claims are the sender's: shown cut, never echoed whole
+        return "the token is for " + pair[0] + " " + Names.shown(claims.get(pair[0])) + ", not '" + pair[1] + "'";
       }
     }
     long expiresAt = number(claims.get("expiresAt"));

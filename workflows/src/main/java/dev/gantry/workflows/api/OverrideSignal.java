@@ -1,5 +1,7 @@
 package dev.gantry.workflows.api;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -31,6 +33,15 @@ public record OverrideSignal(
 
   public OverrideSignal(String approver, String gate, String justification, String incident) {
     this(approver, gate, justification, incident, null, null);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("override", field("approver", approver, MessageLimits.Shape.PERSON),
+        field("gate", gate, MessageLimits.Shape.REFERENCE),
+        field("justification", justification, MessageLimits.Shape.TEXT),
+        field("incident", incident, MessageLimits.Shape.REFERENCE),
+        field("environment", environment, MessageLimits.Shape.NAME));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

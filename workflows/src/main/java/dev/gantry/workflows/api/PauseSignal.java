@@ -1,5 +1,7 @@
 package dev.gantry.workflows.api;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -19,6 +21,12 @@ public record PauseSignal(String by, String reason, String malformed) {
 
   public PauseSignal(String by, String reason) {
     this(by, reason, null);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("pause/resume", field("by", by, MessageLimits.Shape.PERSON),
+        field("reason", reason, MessageLimits.Shape.TEXT));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -1,5 +1,7 @@
 package dev.gantry.workflows.api;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -23,6 +25,14 @@ public record RejectionSignal(
 
   public RejectionSignal(String approver, String reason) {
     this(approver, reason, null, null, null);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("reject", field("approver", approver, MessageLimits.Shape.PERSON),
+        field("reason", reason, MessageLimits.Shape.TEXT),
+        field("environment", environment, MessageLimits.Shape.NAME),
+        field("token", token, MessageLimits.Shape.TOKEN));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

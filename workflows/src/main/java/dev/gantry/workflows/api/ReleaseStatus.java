@@ -15,6 +15,8 @@ import java.util.List;
  * @param gates         the outcome of every gate that ran
  * @param signatures    the signatures and attestations the release made of its artifact
  * @param policy        the platform policy that resolved the plan (null for releases started before policy)
+ * @param omitted       what the status left out to stay bounded (null from releases started before the
+ *                      bounds)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseStatus(
@@ -34,13 +36,14 @@ public record ReleaseStatus(
     List<GateOverride> overrides,
     List<GateCheck> gates,
     List<SignatureRef> signatures,
-    PolicyStamp policy) {
+    PolicyStamp policy,
+    Omissions omitted) {
 
   public ReleaseStatus(String releaseId, String application, String version, String artifactDigest,
       String requestedBy, ReleaseState state, String stage, List<EnvironmentStatus> environments,
       List<Approval> approvals, List<TimelineEntry> timeline, String startedAt, String finishedAt,
       String failureReason, List<GateOverride> overrides, List<GateCheck> gates, List<SignatureRef> signatures) {
     this(releaseId, application, version, artifactDigest, requestedBy, state, stage, environments, approvals,
-        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, null);
+        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, null, null);
   }
 }

@@ -11,6 +11,7 @@ import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.api.window.WindowCheckRequest;
 import dev.gantry.workflows.api.window.WindowDecision;
 import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.cab.CabDecision;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
@@ -305,10 +306,25 @@ final class EnvironmentGates {
     }
   }
 
-  /** The {@code freeze} signal: returns null if the freeze was added, else why it was refused. */
-  String addFreeze(FreezeSignal signal) {
+  /**
+   * Freezes added by signal per environment. Anyone who may signal may add one (a freeze only ever makes a
+   * release wait longer), and each is sent to the window check every time it looks: a flood of them must
+   * not grow that request without end.
+   */
+  static final int FREEZES_BY_SIGNAL = 20;
+
+  /**
+   * The {@code freeze} signal: returns null if the freeze was added, else why it was refused.
+   *
+   * @param boundedInput hold the message to {@link dev.gantry.workflows.api.MessageLimits} (false only for
+   *                     releases started before the limits existed)
+   */
+  String addFreeze(FreezeSignal signal, boolean boundedInput) {
     if (signal != null && signal.malformed() != null) {
       return "malformed freeze message: " + signal.malformed();
+    }
+    if (boundedInput && signal != null && signal.outOfBounds() != null) {
+      return signal.outOfBounds();
     }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"production\", \"from\": \"2026-12-24\","
@@ -316,7 +332,11 @@ final class EnvironmentGates {
     }
     EnvironmentPlan env = request.environment(signal.environment()).orElse(null);
     if (env == null) {
-      return "no environment '" + signal.environment() + "' in this release";
+      return "no environment " + Names.shown(signal.environment()) + " in this release";
+    }
+    if (boundedInput && freezes.getOrDefault(env.name(), List.of()).size() >= FREEZES_BY_SIGNAL) {
+      return env.name() + " already has " + FREEZES_BY_SIGNAL + " freezes added by signal, the most a release"
+          + " takes: put long-lived freezes in the environment's window policy";
     }
     String zone = env.window() == null ? "UTC" : env.window().timeZone();
     List<String> problems = DeploymentWindowPolicies.freezeProblems(signal.toFreeze(), zone, "freeze");
@@ -398,10 +418,17 @@ final class EnvironmentGates {
     }
   }
 
-  /** The {@code cabDecision} signal, for change boards that call back (webhook boards). */
-  String acceptCabDecision(CabDecisionSignal signal) {
+  /**
+   * The {@code cabDecision} signal, for change boards that call back (webhook boards).
+   *
+   * @param boundedInput as for {@link #addFreeze}
+   */
+  String acceptCabDecision(CabDecisionSignal signal, boolean boundedInput) {
     if (signal != null && signal.malformed() != null) {
       return "malformed cabDecision message: " + signal.malformed();
+    }
+    if (boundedInput && signal != null && signal.outOfBounds() != null) {
+      return signal.outOfBounds();
     }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"<env>\", \"ticketId\": \"...\","
@@ -409,14 +436,14 @@ final class EnvironmentGates {
     }
     ChangeTicket ticket = tickets.get(signal.environment());
     if (ticket == null) {
-      return "no change is open for " + signal.environment();
+      return "no change is open for " + Names.shown(signal.environment());
     }
     EnvironmentPlan env = request.environment(signal.environment()).orElseThrow();
     if (CabPolicy.SERVICENOW.equals(env.cab().type())) {
       return "the decision on " + ticket.number() + " is read from ServiceNow, not taken by signal";
     }
     if (!ticket.id().equals(signal.ticketId()) && !ticket.number().equals(signal.ticketId())) {
-      return "field 'ticketId' is " + signal.ticketId() + ", the open change is " + ticket.id();
+      return "field 'ticketId' is " + Names.shown(signal.ticketId()) + ", the open change is " + ticket.id();
     }
     if (!CabDecision.APPROVED.equals(signal.state()) && !CabDecision.REJECTED.equals(signal.state())) {
       return "field 'state' must be APPROVED or REJECTED";

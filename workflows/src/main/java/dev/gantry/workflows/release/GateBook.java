@@ -6,6 +6,8 @@ import dev.gantry.workflows.api.ApprovalTokens;
 import dev.gantry.workflows.api.Approver;
 import dev.gantry.workflows.api.ApproverDirectory;
 import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
@@ -23,12 +25,25 @@ import java.util.Set;
  *
  * <p>Approvals are taken only while their gate is open, name the artifact digest they approve, and
  * count once per approver while they have not expired.
+ *
+ * <p>Every message is first held to {@link MessageLimits} ({@code boundedInput}): releases started before
+ * the limits existed decide without them on replay, so what they accepted then they accept again.
  */
 final class GateBook {
   static final Set<String> OVERRIDABLE_GATES = Set.of("window", "quality", "cab");
 
-  /** What became of one message: the environment it applied to (if any) and the refusal (if any). */
+  /** How long a refusal may be: it is kept in the status, the timeline and the audit trail. */
+  static final int REFUSAL_CHARS = 600;
+
+  /**
+   * What became of one message: the environment it applied to (if any) and the refusal (if any). A
+   * refusal is cut to {@link #REFUSAL_CHARS} whatever it quotes.
+   */
   record Decision(String environment, String refusal) {
+    Decision {
+      refusal = MessageLimits.cut(refusal, REFUSAL_CHARS);
+    }
+
     boolean accepted() {
       return refusal == null;
     }
@@ -72,11 +87,18 @@ final class GateBook {
   // ---- approvals ----
 
   Decision checkApproval(ApprovalSignal signal, long nowMillis) {
+    return checkApproval(signal, nowMillis, true);
+  }
+
+  Decision checkApproval(ApprovalSignal signal, long nowMillis, boolean boundedInput) {
     if (signal == null) {
       return refuse(null, "empty approve message");
     }
     if (signal.malformed() != null) {
       return refuse(trim(signal.environment()), "malformed approve message: " + signal.malformed());
+    }
+    if (boundedInput && signal.outOfBounds() != null) {
+      return refuse(trim(signal.environment()), signal.outOfBounds());
     }
     String approver = trim(signal.approver());
     if (approver == null) {
@@ -102,7 +124,11 @@ final class GateBook {
   }
 
   Decision approve(ApprovalSignal signal, long nowMillis) {
-    Decision decision = checkApproval(signal, nowMillis);
+    return approve(signal, nowMillis, true);
+  }
+
+  Decision approve(ApprovalSignal signal, long nowMillis, boolean boundedInput) {
+    Decision decision = checkApproval(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
       approvals.get(decision.environment()).put(signal.approver().trim(), nowMillis);
     }
@@ -146,11 +172,18 @@ final class GateBook {
   // ---- rejections ----
 
   Decision checkRejection(RejectionSignal signal, long nowMillis) {
+    return checkRejection(signal, nowMillis, true);
+  }
+
+  Decision checkRejection(RejectionSignal signal, long nowMillis, boolean boundedInput) {
     if (signal == null) {
       return refuse(null, "empty reject message");
     }
     if (signal.malformed() != null) {
       return refuse(trim(signal.environment()), "malformed reject message: " + signal.malformed());
+    }
+    if (boundedInput && signal.outOfBounds() != null) {
+      return refuse(trim(signal.environment()), signal.outOfBounds());
     }
     String approver = trim(signal.approver());
     if (approver == null) {
@@ -172,7 +205,11 @@ final class GateBook {
   }
 
   Decision reject(RejectionSignal signal, long nowMillis) {
-    Decision decision = checkRejection(signal, nowMillis);
+    return reject(signal, nowMillis, true);
+  }
+
+  Decision reject(RejectionSignal signal, long nowMillis, boolean boundedInput) {
+    Decision decision = checkRejection(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
       rejections.putIfAbsent(decision.environment(),
           "rejected by " + signal.approver().trim() + ": " + signal.reason().trim());
@@ -187,11 +224,18 @@ final class GateBook {
   // ---- overrides ----
 
   Decision checkOverride(OverrideSignal signal) {
+    return checkOverride(signal, true);
+  }
+
+  Decision checkOverride(OverrideSignal signal, boolean boundedInput) {
     if (signal == null) {
       return refuse(null, "empty override message");
     }
     if (signal.malformed() != null) {
       return refuse(trim(signal.environment()), "malformed override message: " + signal.malformed());
+    }
+    if (boundedInput && signal.outOfBounds() != null) {
+      return refuse(trim(signal.environment()), signal.outOfBounds());
     }
     String approver = trim(signal.approver());
     String gate = trim(signal.gate());
@@ -201,7 +245,7 @@ final class GateBook {
     }
     if (gate == null || !OVERRIDABLE_GATES.contains(gate)) {
       return refuse(environment, "field 'gate' must be window, quality or cab (got "
-          + (gate == null ? "nothing" : "'" + gate + "'")
+          + Names.shown(gate)
           + "); signature verification, approvals and required feature flags can never be overridden");
     }
     if (trim(signal.justification()) == null || signal.justification().trim().length() < 10) {
@@ -213,7 +257,7 @@ final class GateBook {
     }
     EnvironmentPlan env = environment == null ? null : plans.get(environment);
     if (env == null) {
-      return refuse(environment, "no environment '" + environment + "' in this release");
+      return refuse(environment, "no environment " + Names.shown(environment) + " in this release");
     }
     List<String> path = List.copyOf(plans.keySet());
     if (currentEnvironment != null && path.indexOf(env.name()) < path.indexOf(currentEnvironment)) {
@@ -237,7 +281,11 @@ final class GateBook {
   }
 
   Decision override(OverrideSignal signal) {
-    Decision decision = checkOverride(signal);
+    return override(signal, true);
+  }
+
+  Decision override(OverrideSignal signal, boolean boundedInput) {
+    Decision decision = checkOverride(signal, boundedInput);
     if (decision.accepted()) {
       overrides.computeIfAbsent(decision.environment(), e -> new LinkedHashSet<>()).add(signal.gate().trim());
     }
@@ -254,7 +302,7 @@ final class GateBook {
     if (asked != null && !asked.equals(openGate)) {
       EnvironmentPlan env = plans.get(asked);
       if (env == null || !env.needsApproval()) {
-        return refuse(asked, "field 'environment': '" + asked + "' has no approval gate in this release");
+        return refuse(asked, "field 'environment': " + Names.shown(asked) + " has no approval gate in this release");
       }
       return refuse(asked, passed.contains(asked)
           ? "the approval gate of " + asked + " has already passed"
@@ -318,8 +366,12 @@ final class GateBook {
     return request.artifact().digest();
   }
 
-  private static Decision refuse(String environment, String reason) {
-    return new Decision(environment, reason);
+  /**
+   * A refusal names the environment only if the release has it: a name typed by a client is kept in the
+   * status and the audit trail, and must not be a megabyte or a forged line.
+   */
+  private Decision refuse(String environment, String reason) {
+    return new Decision(plans.containsKey(environment) ? environment : null, reason);
   }
 
   private static String trim(String value) {

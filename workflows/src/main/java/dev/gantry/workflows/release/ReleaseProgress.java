@@ -6,6 +6,8 @@ import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.EnvironmentStatus;
 import dev.gantry.workflows.api.GateCheck;
 import dev.gantry.workflows.api.GateOverride;
+import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.Omissions;
 import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.ReleaseRequest;
@@ -18,9 +20,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
-/** The mutable picture of a release inside its workflow; {@link #snapshot()} is what queries see. */
+/**
+ * The mutable picture of a release inside its workflow; {@link #snapshot()} is what queries see, and
+ * what the release returns when it ends.
+ *
+ * <p>Bounded whatever clients send: the snapshot is one Temporal payload, and one over the 2 MiB blob
+ * limit makes the status query fail and gets the finished release terminated by the server. So the
+ * timeline keeps its latest lines within a line count and a byte budget (lines about refused messages
+ * go first, the story of the release last), only the latest refused approvals and overrides are listed,
+ * every kept string is cut to its field's limit on one line, and {@link Omissions} counts what was left
+ * out. The whole snapshot stays under about 200 KiB of JSON; the audit trail keeps every message.
+ */
 final class ReleaseProgress {
+  static final int TIMELINE_LINES = 300;
+  /** Upper bound of the timeline's JSON, in bytes (UTF-8, escapes counted). */
+  static final int TIMELINE_BYTES = 64 * 1024;
+  /** Lines about refused messages kept in the timeline: the latest. */
+  static final int REFUSAL_LINES = 50;
+  /** Refused approvals, and refused overrides, kept in the status: the latest of each. */
+  static final int REFUSALS_LISTED = 50;
+  /** One timeline line or gate detail: room for "approval by <name> accepted: <comment>". */
+  static final int EVENT_CHARS = 1_200;
+  /** A name or reference as recorded: a valid one, or a hostile one shown cut (about 100 characters). */
+  static final int NAME_CHARS = 100;
+
+  /** A kept timeline line, what it costs, and whether it is about a refused message. */
+  private record Line(TimelineEntry entry, boolean refusal, long bytes) {}
+
   private ReleaseRequest request;
   private final Map<String, EnvironmentState> environmentStates = new LinkedHashMap<>();
   private final Map<String, String> waitingFor = new LinkedHashMap<>();
@@ -29,7 +57,14 @@ final class ReleaseProgress {
   private final List<GateOverride> overrides = new ArrayList<>();
   private final List<GateCheck> gates = new ArrayList<>();
   private final List<dev.gantry.workflows.api.signing.SignatureRef> signatures = new ArrayList<>();
-  private final List<TimelineEntry> timeline = new ArrayList<>();
+  private final List<Line> timeline = new ArrayList<>();
+  private long timelineBytes;
+  private int refusalLines;
+  private int linesLogged;
+  private int linesDropped;
+  private int refusedApprovalsDropped;
+  private int refusedOverridesDropped;
+  private int refusedMessages;
   private final String startedAt;
   private ReleaseState state = ReleaseState.RUNNING;
   private String stage = "starting";
@@ -60,7 +95,48 @@ final class ReleaseProgress {
   }
 
   void log(String environment, String region, String event) {
-    timeline.add(new TimelineEntry(now(), environment, region, event));
+    keep(environment, region, event, false);
+  }
+
+  /** A message was refused: one line in the timeline (among the latest refusals) and one more counted. */
+  void refused(String environment, String event) {
+    refusedMessages++;
+    keep(environment, null, event, true);
+  }
+
+  private void keep(String environment, String region, String event, boolean refusal) {
+    TimelineEntry entry = new TimelineEntry(now(), cut(environment, NAME_CHARS), cut(region, NAME_CHARS),
+        cut(event, EVENT_CHARS), ++linesLogged);
+    Line line = new Line(entry, refusal, jsonBytes(entry));
+    timeline.add(line);
+    timelineBytes += line.bytes();
+    if (refusal) {
+      refusalLines++;
+    }
+    while (refusalLines > REFUSAL_LINES) {
+      drop(oldestRefusal());
+    }
+    while (timeline.size() > TIMELINE_LINES || timelineBytes > TIMELINE_BYTES) {
+      drop(refusalLines > 0 ? oldestRefusal() : 0);
+    }
+  }
+
+  private int oldestRefusal() {
+    for (int i = 0; i < timeline.size(); i++) {
+      if (timeline.get(i).refusal()) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no refusal line to drop");
+  }
+
+  private void drop(int index) {
+    Line line = timeline.remove(index);
+    timelineBytes -= line.bytes();
+    if (line.refusal()) {
+      refusalLines--;
+    }
+    linesDropped++;
   }
 
   void at(String environment) {
@@ -96,15 +172,37 @@ final class ReleaseProgress {
   }
 
   void approval(Approval approval) {
-    approvals.add(approval);
+    approvals.add(new Approval(cut(approval.environment(), NAME_CHARS), cut(approval.approver(), NAME_CHARS),
+        cut(approval.comment(), MessageLimits.TEXT), approval.at(), approval.accepted(),
+        cut(approval.reason(), GateBook.REFUSAL_CHARS)));
+    if (!approval.accepted() && approvals.stream().filter(a -> !a.accepted()).count() > REFUSALS_LISTED) {
+      approvals.remove(oldestRefused(approvals, Approval::accepted));
+      refusedApprovalsDropped++;
+    }
   }
 
   void override(GateOverride override) {
-    overrides.add(override);
+    overrides.add(new GateOverride(cut(override.environment(), NAME_CHARS), cut(override.gate(), NAME_CHARS),
+        cut(override.approver(), NAME_CHARS), cut(override.justification(), MessageLimits.TEXT),
+        cut(override.incident(), NAME_CHARS), override.at(), override.accepted(),
+        cut(override.reason(), GateBook.REFUSAL_CHARS)));
+    if (!override.accepted() && overrides.stream().filter(o -> !o.accepted()).count() > REFUSALS_LISTED) {
+      overrides.remove(oldestRefused(overrides, GateOverride::accepted));
+      refusedOverridesDropped++;
+    }
+  }
+
+  private static <T> int oldestRefused(List<T> items, Predicate<T> accepted) {
+    for (int i = 0; i < items.size(); i++) {
+      if (!accepted.test(items.get(i))) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no refusal to drop");
   }
 
   void gate(String environment, String gate, String outcome, String detail) {
-    gates.add(new GateCheck(environment, gate, outcome, detail, now()));
+    gates.add(new GateCheck(environment, gate, outcome, cut(detail, EVENT_CHARS), now()));
   }
 
   void finish(ReleaseState state, String failureReason) {
@@ -118,7 +216,7 @@ final class ReleaseProgress {
     }
     this.state = state;
     this.stage = state == ReleaseState.SUCCEEDED ? "done" : "failed";
-    this.failureReason = failureReason;
+    this.failureReason = cut(failureReason, EVENT_CHARS);
     this.finishedAt = now();
     for (Map.Entry<String, EnvironmentState> env : environmentStates.entrySet()) {
       waitingFor.remove(env.getKey());
@@ -161,8 +259,31 @@ final class ReleaseProgress {
         ? Workflow.getInfo().getWorkflowId() : request.releaseId();
     return new ReleaseStatus(releaseId, request.application(), request.version(),
         request.artifact() == null ? null : request.artifact().digest(), request.requestedBy(), state, stage,
-        environments,
-        List.copyOf(approvals), List.copyOf(timeline), startedAt, finishedAt, failureReason,
-        List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures), request.policy());
+        environments, List.copyOf(approvals), timeline.stream().map(Line::entry).toList(), startedAt,
+        finishedAt, failureReason, List.copyOf(overrides), List.copyOf(gates), List.copyOf(signatures),
+        request.policy(),
+        new Omissions(linesDropped, refusedApprovalsDropped, refusedOverridesDropped, refusedMessages));
+  }
+
+  private static String cut(String value, int max) {
+    return MessageLimits.cut(value, max);
+  }
+
+  /** An upper bound of the entry's JSON in bytes: UTF-8, with Jackson's escapes, keys and the number. */
+  private static long jsonBytes(TimelineEntry entry) {
+    return 80 + jsonBytes(entry.at()) + jsonBytes(entry.environment()) + jsonBytes(entry.region())
+        + jsonBytes(entry.event());
+  }
+
+  private static long jsonBytes(String value) {
+    if (value == null) {
+      return 4;
+    }
+    long bytes = 2;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      bytes += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    return bytes;
   }
 }

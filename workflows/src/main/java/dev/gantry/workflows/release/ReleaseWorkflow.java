@@ -26,6 +26,11 @@ import io.temporal.workflow.WorkflowMethod;
  * audit trail, and the release goes on waiting. Updates ({@code submitApproval}, ...) are what the CLI
  * and the Java client send: their validators refuse at once, before anything is written, and the
  * caller gets the reason.
+ *
+ * <p>Every message is hostile until it fits {@link dev.gantry.workflows.api.MessageLimits} (names of their
+ * strict shapes, one-line texts of at most 1,000 characters, 8,192 in all): one that does not is refused
+ * and kept only as a short summary, so that no sender can grow the {@code status} answer or the result
+ * past Temporal's blob limit, or forge lines in the timeline.
  */
 @WorkflowInterface
 public interface ReleaseWorkflow {

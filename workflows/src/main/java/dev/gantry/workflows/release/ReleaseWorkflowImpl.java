@@ -10,6 +10,8 @@ import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.GateDecision;
 import dev.gantry.workflows.api.GateOverride;
+import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.RejectionSignal;
@@ -156,6 +158,20 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private Long directoryReadAt;
   private boolean paused;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
+  /** Overrides sent before the approvers directory was read wait for it; more than this are refused. */
+  static final int EARLY_OVERRIDES = 10;
+
+  /**
+   * Workflow.getVersion id of the bounds on what clients send ({@link MessageLimits}, the caps on freezes
+   * and early overrides): a release started before them decides on replay as it did, bounds off.
+   */
+  static final String BOUNDED_INPUT = "bounded-input";
+  /**
+   * Asked once, as the release is created, before any message is handled: a later first ask (in a signal
+   * handler) would put the marker after messages an older worker had already decided without it.
+   */
+  private final boolean boundedInput =
+      Workflow.getVersion(BOUNDED_INPUT, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
@@ -321,7 +337,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (earlyMessages.size() < MAX_EARLY_MESSAGES) {
       earlyMessages.add(handler);
     } else {
-      progress.log(null, null, kind + " refused: more than " + MAX_EARLY_MESSAGES
+      progress.refused(null, kind + " refused: more than " + MAX_EARLY_MESSAGES
           + " messages arrived before the release's plan was resolved");
     }
     return true;
@@ -340,7 +356,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("approval", () -> approve(signal))) {
       return;
     }
-    recordApproval(signal, gates.approve(signal, Workflow.currentTimeMillis()));
+    recordApproval(signal, gates.approve(signal, Workflow.currentTimeMillis(), boundedInput));
   }
 
   @Override
@@ -348,7 +364,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("rejection", () -> reject(signal))) {
       return;
     }
-    recordRejection(signal, gates.reject(signal, Workflow.currentTimeMillis()));
+    recordRejection(signal, gates.reject(signal, Workflow.currentTimeMillis(), boundedInput));
   }
 
   @Override
@@ -356,12 +372,33 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("override", () -> override(signal))) {
       return;
     }
-    if (directoryReadAt == null && request.approversDirectory() != null) {
+    if (directoryReadAt == null && request.approversDirectory() != null && waitsForDirectory(signal)) {
       // Sent with the start: decide once the directory says who is an emergency approver.
-      earlyOverrides.add(signal);
+      if (!boundedInput || earlyOverrides.size() < EARLY_OVERRIDES) {
+        earlyOverrides.add(signal);
+        return;
+      }
+      recordOverride(signal, new GateBook.Decision(null, EARLY_OVERRIDES + " overrides already wait for the"
+          + " approvers directory to be read: send this one again once the release has started"));
       return;
     }
-    recordOverride(signal, gates.override(signal));
+    recordOverride(signal, gates.override(signal, boundedInput));
+  }
+
+  /** An early override the directory could decide; a broken one is refused at once instead. */
+  private boolean waitsForDirectory(OverrideSignal signal) {
+    return !boundedInput || (signal != null && signal.malformed() == null && signal.outOfBounds() == null);
+  }
+
+  /** Null if the pause or resume can be acted on, else why not. */
+  private String pauseProblem(PauseSignal signal, String what) {
+    if (signal == null) {
+      return "empty " + what + " message";
+    }
+    if (signal.problem() != null) {
+      return signal.problem();
+    }
+    return boundedInput ? signal.outOfBounds() : null;
   }
 
   @Override
@@ -369,17 +406,18 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("pause", () -> pause(signal))) {
       return;
     }
-    String problem = signal == null ? "empty pause message" : signal.problem();
+    String problem = pauseProblem(signal, "pause");
     if (problem != null) {
-      progress.log(null, null, "pause refused: " + problem);
-      audit("pause", signal == null ? null : signal.by(), null, "refused", problem);
+      progress.refused(null, "pause refused: " + problem);
+      audit("pause", actor(signal == null ? null : signal.by()), null, "refused", problem);
       return;
     }
     if (!paused) {
       paused = true;
-      progress.log(null, null, "PAUSED by " + signal.by() + ": " + signal.reason()
+      String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
+      progress.log(null, null, "PAUSED by " + actor(signal.by()) + ": " + reason
           + " (what runs finishes; nothing new starts until resumed)");
-      audit("pause", signal.by(), null, "accepted", signal.reason());
+      audit("pause", actor(signal.by()), null, "accepted", reason);
     }
   }
 
@@ -388,16 +426,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("resume", () -> resume(signal))) {
       return;
     }
-    String problem = signal == null ? "empty resume message" : signal.problem();
+    String problem = pauseProblem(signal, "resume");
     if (problem != null) {
-      progress.log(null, null, "resume refused: " + problem);
-      audit("resume", signal == null ? null : signal.by(), null, "refused", problem);
+      progress.refused(null, "resume refused: " + problem);
+      audit("resume", actor(signal == null ? null : signal.by()), null, "refused", problem);
       return;
     }
     if (paused) {
       paused = false;
-      progress.log(null, null, "resumed by " + signal.by() + ": " + signal.reason());
-      audit("resume", signal.by(), null, "accepted", signal.reason());
+      String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
+      progress.log(null, null, "resumed by " + actor(signal.by()) + ": " + reason);
+      audit("resume", actor(signal.by()), null, "accepted", reason);
     }
   }
 
@@ -420,16 +459,16 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("freeze", () -> freeze(signal))) {
       return;
     }
-    String refusal = environmentGates.addFreeze(signal);
-    String environment = signal == null ? null : signal.environment();
-    String by = signal == null ? null : signal.by();
+    String refusal = MessageLimits.cut(environmentGates.addFreeze(signal, boundedInput), GateBook.REFUSAL_CHARS);
+    String environment = signal == null ? null : knownEnvironment(signal.environment());
+    String by = signal == null ? null : actor(signal.by());
     if (refusal == null) {
       progress.log(environment, null, "freeze added: " + signal.from() + " to " + signal.to() + " ("
           + signal.toFreeze().reason() + ")");
       audit("freeze", by, environment, "accepted", signal.from() + " to " + signal.to() + ": "
           + signal.toFreeze().reason());
     } else {
-      progress.log(environment, null, "freeze refused: " + refusal);
+      progress.refused(environment, "freeze refused: " + refusal);
       audit("freeze", by, environment, "refused", refusal);
     }
   }
@@ -439,22 +478,23 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("change board decision", () -> cabDecision(signal))) {
       return;
     }
-    String refusal = environmentGates.acceptCabDecision(signal);
-    String environment = signal == null ? null : signal.environment();
-    String by = signal == null ? null : signal.decidedBy();
+    String refusal = MessageLimits.cut(environmentGates.acceptCabDecision(signal, boundedInput),
+        GateBook.REFUSAL_CHARS);
+    String environment = signal == null ? null : knownEnvironment(signal.environment());
+    String by = signal == null ? null : actor(signal.decidedBy());
     if (refusal == null) {
       progress.log(environment, null, "change board decision received: " + signal.state()
           + (by == null ? "" : " by " + by));
       audit("cab-decision", by, environment, "accepted", signal.state() + ": " + signal.reason());
     } else {
-      progress.log(environment, null, "change board decision refused: " + refusal);
+      progress.refused(environment, "change board decision refused: " + refusal);
       audit("cab-decision", by, environment, "refused", refusal);
     }
   }
 
   @Override
   public GateDecision submitApproval(ApprovalSignal signal) {
-    GateBook.Decision decision = gates.approve(signal, Workflow.currentTimeMillis());
+    GateBook.Decision decision = gates.approve(signal, Workflow.currentTimeMillis(), boundedInput);
     recordApproval(signal, decision);
     if (!decision.accepted()) {
       return new GateDecision(false, decision.environment(), decision.refusal());
@@ -473,7 +513,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public GateDecision submitRejection(RejectionSignal signal) {
-    GateBook.Decision decision = gates.reject(signal, Workflow.currentTimeMillis());
+    GateBook.Decision decision = gates.reject(signal, Workflow.currentTimeMillis(), boundedInput);
     recordRejection(signal, decision);
     return new GateDecision(decision.accepted(), decision.environment(),
         decision.accepted() ? "the release stops: " + gates.rejection(decision.environment()).orElse("")
@@ -488,7 +528,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public GateDecision submitOverride(OverrideSignal signal) {
-    GateBook.Decision decision = gates.override(signal);
+    GateBook.Decision decision = gates.override(signal, boundedInput);
     recordOverride(signal, decision);
     return new GateDecision(decision.accepted(), decision.environment(), decision.accepted()
         ? "the " + signal.gate().trim() + " gate of " + decision.environment() + " will be skipped"
@@ -514,10 +554,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         request.application() == null ? "unknown" : request.application()));
   }
 
+  /*
+   * The record* helpers keep what a message said. An accepted message fits MessageLimits; of a refused one
+   * only a summary is kept (a valid name as it is, anything else shown cut by Names.shown), in the status,
+   * the timeline, the audit trail and the log alike.
+   */
+
   private void recordApproval(ApprovalSignal signal, GateBook.Decision decision) {
     metrics().counter(decision.accepted() ? "gantry_approvals_accepted" : "gantry_approvals_refused").inc(1);
-    String approver = signal == null ? null : signal.approver();
-    String comment = signal == null ? null : signal.comment();
+    String approver = signal == null ? null : actor(signal.approver());
+    String comment = signal == null ? null
+        : decision.accepted() ? MessageLimits.cut(signal.comment(), MessageLimits.TEXT) : summary(signal.comment());
     progress.approval(new Approval(decision.environment(), approver, comment, ReleaseProgress.now(),
         decision.accepted(), decision.refusal()));
     if (decision.accepted()) {
@@ -531,7 +578,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           + (comment == null || comment.isBlank() ? "" : ": " + comment));
       audit("approval", approver, decision.environment(), "accepted", comment);
     } else {
-      progress.log(decision.environment(), null, "approval refused: " + decision.refusal());
+      progress.refused(decision.environment(), "approval refused: " + decision.refusal());
       audit("approval", approver, decision.environment(), "refused", decision.refusal());
       log.warn("approval refused release={} approver={} reason={}",
           request.releaseId(), approver, decision.refusal());
@@ -539,34 +586,68 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void recordRejection(RejectionSignal signal, GateBook.Decision decision) {
-    String approver = signal == null ? null : signal.approver();
+    String approver = signal == null ? null : actor(signal.approver());
     if (decision.accepted()) {
-      progress.log(decision.environment(), null, "rejected by " + approver + ": " + signal.reason());
-      audit("rejection", approver, decision.environment(), "accepted", signal.reason());
+      String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
+      progress.log(decision.environment(), null, "rejected by " + approver + ": " + reason);
+      audit("rejection", approver, decision.environment(), "accepted", reason);
     } else {
-      progress.log(decision.environment(), null, "rejection refused: " + decision.refusal());
+      progress.refused(decision.environment(), "rejection refused: " + decision.refusal());
       audit("rejection", approver, decision.environment(), "refused", decision.refusal());
     }
   }
 
   private void recordOverride(OverrideSignal signal, GateBook.Decision decision) {
-    String approver = signal == null ? null : signal.approver();
-    String gate = signal == null ? null : signal.gate();
-    progress.override(new GateOverride(decision.environment(), gate, approver,
-        signal == null ? null : signal.justification(), signal == null ? null : signal.incident(),
-        ReleaseProgress.now(), decision.accepted(), decision.refusal()));
-    if (decision.accepted()) {
-      progress.log(decision.environment(), null, "EMERGENCY OVERRIDE of the " + gate + " gate by "
-          + approver + " (" + signal.incident() + "): " + signal.justification());
-      audit("override", approver, decision.environment(), "accepted",
-          gate + " gate, incident " + signal.incident() + ": " + signal.justification());
-      pendingFollowUps.add(new FollowUpReview(request.releaseId(), decision.environment(), gate.trim(),
-          approver, signal.justification(), signal.incident(), request.artifact().digest(),
-          ReleaseProgress.now()));
-    } else {
-      progress.log(decision.environment(), null, "override refused: " + decision.refusal());
-      audit("override", approver, decision.environment(), "refused", decision.refusal());
+    if (!decision.accepted()) {
+      recordRefusedOverride(signal, decision);
+      return;
     }
+    String approver = actor(signal.approver());
+    String gate = signal.gate().trim();
+    String justification = MessageLimits.cut(signal.justification(), MessageLimits.TEXT);
+    String incident = MessageLimits.cut(signal.incident(), MessageLimits.REFERENCE);
+    progress.override(new GateOverride(decision.environment(), gate, approver, justification, incident,
+        ReleaseProgress.now(), true, null));
+    progress.log(decision.environment(), null, "EMERGENCY OVERRIDE of the " + gate + " gate by "
+        + approver + " (" + incident + "): " + justification);
+    audit("override", approver, decision.environment(), "accepted",
+        gate + " gate, incident " + incident + ": " + justification);
+    pendingFollowUps.add(new FollowUpReview(request.releaseId(), decision.environment(), gate, approver,
+        justification, incident, request.artifact().digest(), ReleaseProgress.now()));
+  }
+
+  private void recordRefusedOverride(OverrideSignal signal, GateBook.Decision decision) {
+    String approver = signal == null ? null : actor(signal.approver());
+    progress.override(new GateOverride(decision.environment(),
+        signal == null ? null : kept(signal.gate(), MessageLimits.Shape.REFERENCE), approver,
+        signal == null ? null : summary(signal.justification()),
+        signal == null ? null : kept(signal.incident(), MessageLimits.Shape.REFERENCE),
+        ReleaseProgress.now(), false, decision.refusal()));
+    progress.refused(decision.environment(), "override refused: " + decision.refusal());
+    audit("override", approver, decision.environment(), "refused", decision.refusal());
+  }
+
+  /** Who a message says it is from, as it is kept: a valid name, or what was claimed shown cut. */
+  private static String actor(String claimed) {
+    return claimed == null || claimed.isEmpty() ? null : kept(claimed, MessageLimits.Shape.PERSON);
+  }
+
+  /** A value as a refusal keeps it: as it is if it has the field's shape, else shown cut. */
+  private static String kept(String value, MessageLimits.Shape shape) {
+    if (value == null) {
+      return null;
+    }
+    return shape.admits(value) ? MessageLimits.stripSpaces(value) : Names.shown(value);
+  }
+
+  /** Free text of a refused message: as it is if short and on one line, else shown cut (64 characters). */
+  private static String summary(String text) {
+    return text == null || (text.length() <= 64 && MessageLimits.isOneLine(text)) ? text : Names.shown(text);
+  }
+
+  /** The environment a message names, if this release has it; null for any other name. */
+  private String knownEnvironment(String name) {
+    return name != null && request.environment(name).isPresent() ? name : null;
   }
 
   @Override
@@ -658,7 +739,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     directoryReadAt = Workflow.currentTimeMillis();
     for (OverrideSignal early : earlyOverrides) {
-      recordOverride(early, gates.override(early));
+      recordOverride(early, gates.override(early, boundedInput));
     }
     earlyOverrides.clear();
   }

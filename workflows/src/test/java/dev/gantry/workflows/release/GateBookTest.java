@@ -219,6 +219,48 @@ class GateBookTest {
     assertThat(book.overridden("production", "cab")).isFalse();
   }
 
+  @Test
+  void messagesOutOfBoundsAreRefusedBeforeAnyRuleIsAsked() {
+    GateBook book = openBook(quorum);
+    String megabyte = "c".repeat(1 << 20);
+    assertThat(book.approve(ApprovalSignal.of("alice", DIGEST, megabyte), NOW).refusal())
+        .startsWith("approve message refused: 1048652 characters, at most 8192 are taken");
+    assertThat(book.approve(ApprovalSignal.of("alice\u0000", DIGEST, null), NOW).refusal())
+        .startsWith("approve message refused: field 'approver' must be a name like alice").endsWith("got 'alice?'");
+    assertThat(book.reject(new RejectionSignal("bob", "no\nrejected by alice: forged"), NOW).refusal())
+        .contains("field 'reason' must be one line of text");
+    assertThat(book.override(new OverrideSignal("erin", "window", "customer outage fix", "INC-" + megabyte))
+        .refusal()).startsWith("override message refused: 1048609 characters");
+    assertThat(book.validApprovers("production", NOW)).isEmpty();
+    assertThat(book.rejection("production")).isEmpty();
+    assertThat(book.overridden("production", "window")).isFalse();
+  }
+
+  @Test
+  void releasesStartedBeforeTheBoundsDecideWithoutThemOnReplay() {
+    GateBook book = openBook(quorum);
+    String longComment = "looks fine ".repeat(200);
+    assertThat(book.approve(ApprovalSignal.of("alice", DIGEST, longComment), NOW, false).accepted()).isTrue();
+    assertThat(book.approve(ApprovalSignal.of("bob", DIGEST, longComment), NOW, true).refusal())
+        .contains("field 'comment' has 2200 characters, at most 1000 are taken");
+  }
+
+  @Test
+  void aRefusalNamesOnlyEnvironmentsOfTheReleaseAndStaysShort() {
+    GateBook book = openBook(quorum);
+    GateBook.Decision unknown = book.approve(new ApprovalSignal("alice", null, "qa", DIGEST), NOW);
+    assertThat(unknown.environment()).isNull();
+    assertThat(unknown.refusal()).contains("field 'environment': 'qa' has no approval gate");
+    GateBook.Decision hostile = book.approve(new ApprovalSignal("alice", null, "x".repeat(5_000), DIGEST), NOW,
+        false);
+    assertThat(hostile.environment()).isNull();
+    assertThat(hostile.refusal()).hasSizeLessThan(200).contains("(4936 more characters)");
+    assertThat(new GateBook.Decision("production", "why ".repeat(1_000)).refusal())
+        .hasSizeLessThanOrEqualTo(GateBook.REFUSAL_CHARS).endsWith("more characters)");
+    assertThat(book.override(new OverrideSignal("erin", "win\u001b[2Jdow", "customer outage fix", "INC-1"), false)
+        .refusal()).contains("(got 'win?[2Jdow')");
+  }
+
   private static ReleaseRequest request(ApprovalPolicy productionPolicy) {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());

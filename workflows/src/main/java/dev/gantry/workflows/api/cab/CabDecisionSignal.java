@@ -1,9 +1,12 @@
 package dev.gantry.workflows.api.cab;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.workflows.api.SignalPayloads;
+import dev.gantry.workflows.api.MessageLimits;
 import java.util.Map;
 
 /**
@@ -27,6 +30,15 @@ public record CabDecisionSignal(
 
   public CabDecisionSignal(String environment, String ticketId, String state, String decidedBy, String reason) {
     this(environment, ticketId, state, decidedBy, reason, null);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("cabDecision", field("environment", environment, MessageLimits.Shape.NAME),
+        field("ticketId", ticketId, MessageLimits.Shape.REFERENCE),
+        field("state", state, MessageLimits.Shape.REFERENCE),
+        field("decidedBy", decidedBy, MessageLimits.Shape.PERSON),
+        field("reason", reason, MessageLimits.Shape.TEXT));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -1,9 +1,12 @@
 package dev.gantry.workflows.api.window;
 
+import static dev.gantry.workflows.api.MessageLimits.field;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.workflows.api.SignalPayloads;
+import dev.gantry.workflows.api.MessageLimits;
 import java.util.Map;
 
 /**
@@ -21,6 +24,15 @@ public record FreezeSignal(
 
   public FreezeSignal(String environment, String from, String to, String reason, String by) {
     this(environment, from, to, reason, by, null);
+  }
+
+  /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
+  public String outOfBounds() {
+    return MessageLimits.problem("freeze", field("environment", environment, MessageLimits.Shape.NAME),
+        field("from", from, MessageLimits.Shape.REFERENCE),
+        field("to", to, MessageLimits.Shape.REFERENCE),
+        field("reason", reason, MessageLimits.Shape.TEXT),
+        field("by", by, MessageLimits.Shape.PERSON));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
