@@ -330,9 +330,15 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * A signal that arrives before the plan is resolved (sent with the start, say) waits for the plan;
    * returns true when it was put aside.
    */
-  private boolean deferred(String kind, Runnable handler) {
+  private boolean deferred(String kind, String outOfBounds, Runnable handler) {
+    // a message already out of bounds is refused at once, by a short summary: nothing hostile is held
+    // in memory while the plan is resolved
     if (planned) {
       return false;
+    }
+    if (outOfBounds != null && boundedInput) {
+      progress.refused(null, kind + " refused: " + MessageLimits.cut(outOfBounds, MessageLimits.TEXT));
+      return true;
     }
     if (earlyMessages.size() < MAX_EARLY_MESSAGES) {
       earlyMessages.add(handler);
@@ -353,7 +359,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void approve(ApprovalSignal signal) {
-    if (deferred("approval", () -> approve(signal))) {
+    if (deferred("approval", signal == null ? null : signal.outOfBounds(), () -> approve(signal))) {
       return;
     }
     recordApproval(signal, gates.approve(signal, Workflow.currentTimeMillis(), boundedInput));
@@ -361,7 +367,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void reject(RejectionSignal signal) {
-    if (deferred("rejection", () -> reject(signal))) {
+    if (deferred("rejection", signal == null ? null : signal.outOfBounds(), () -> reject(signal))) {
       return;
     }
     recordRejection(signal, gates.reject(signal, Workflow.currentTimeMillis(), boundedInput));
@@ -369,7 +375,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void override(OverrideSignal signal) {
-    if (deferred("override", () -> override(signal))) {
+    if (deferred("override", signal == null ? null : signal.outOfBounds(), () -> override(signal))) {
       return;
     }
     if (directoryReadAt == null && request.approversDirectory() != null && waitsForDirectory(signal)) {
@@ -403,7 +409,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void pause(PauseSignal signal) {
-    if (deferred("pause", () -> pause(signal))) {
+    if (deferred("pause", signal == null ? null : signal.outOfBounds(), () -> pause(signal))) {
       return;
     }
     String problem = pauseProblem(signal, "pause");
@@ -423,7 +429,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void resume(PauseSignal signal) {
-    if (deferred("resume", () -> resume(signal))) {
+    if (deferred("resume", signal == null ? null : signal.outOfBounds(), () -> resume(signal))) {
       return;
     }
     String problem = pauseProblem(signal, "resume");
@@ -456,7 +462,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void freeze(FreezeSignal signal) {
-    if (deferred("freeze", () -> freeze(signal))) {
+    if (deferred("freeze", signal == null ? null : signal.outOfBounds(), () -> freeze(signal))) {
       return;
     }
     String refusal = MessageLimits.cut(environmentGates.addFreeze(signal, boundedInput), GateBook.REFUSAL_CHARS);
@@ -475,7 +481,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public void cabDecision(CabDecisionSignal signal) {
-    if (deferred("change board decision", () -> cabDecision(signal))) {
+    if (deferred("change board decision", signal == null ? null : signal.outOfBounds(), () -> cabDecision(signal))) {
       return;
     }
     String refusal = MessageLimits.cut(environmentGates.acceptCabDecision(signal, boundedInput),
