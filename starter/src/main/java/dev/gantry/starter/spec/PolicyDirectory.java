@@ -256,7 +256,9 @@ public final class PolicyDirectory {
   }
 
   private static String git(Path dir, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    // a repository's own config could make `git status` run a program (core.fsmonitor): never here
+    List<String> command = new ArrayList<>(List.of("git", "-c", "core.fsmonitor=false", "-c",
+        "core.untrackedCache=false", "-C", dir.toString()));
     command.addAll(List.of(args));
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
