@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import dev.gantry.activities.support.Peers;
 import dev.gantry.workflows.api.SearchAttributes;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;

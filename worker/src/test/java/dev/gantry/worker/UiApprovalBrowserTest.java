@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import dev.gantry.activities.support.Peers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.starter.client.GantryClient;

@@ -60,7 +60,7 @@ class WindowAcrossDstTest {
     try {
       Worker worker = env.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new dev.gantry.worker.PlanAsGiven(),
+      worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),
           new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")));

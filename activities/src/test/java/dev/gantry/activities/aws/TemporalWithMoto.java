@@ -32,7 +32,7 @@ final class TemporalWithMoto implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         RegionFailoverWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));

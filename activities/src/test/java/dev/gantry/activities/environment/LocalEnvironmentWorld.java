@@ -62,7 +62,7 @@ final class LocalEnvironmentWorld implements AutoCloseable {
         DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
         EnvironmentDecommissionWorkflowImpl.class);
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
-    worker.registerActivitiesImplementations(new dev.gantry.activities.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive),
         new RunningReleasesLookup(env.getWorkflowClient()),
