@@ -76,8 +76,8 @@ public final class PolicyDirectory {
     String where = POLICY_FILE;
     PolicyFile.RootsSpec roots = file.roots() == null ? new PolicyFile.RootsSpec(null, null, null) : file.roots();
     List<Path> artifactRoots = roots(where, "roots.artifacts", dir, roots.artifacts(), false, problems);
+    // a target root that does not exist yet is fine: the local target makes it on its first deploy
     List<Path> targetRoots = roots(where, "roots.targets", dir, roots.targets(), true, problems);
-    // (a target root that does not exist yet is fine: the local target makes it on its first deploy)
     List<String> images = roots.images() == null ? List.of() : List.copyOf(roots.images());
     for (String image : images) {
       if (image.isBlank() || image.contains("@") || image.chars().anyMatch(c -> c <= ' ' || c > '~')) {
@@ -180,12 +180,10 @@ public final class PolicyDirectory {
     List<Path> roots = new ArrayList<>();
     for (String root : declared == null ? List.<String>of() : declared) {
       Path path = dir.resolve(root).normalize();
-      if (mayNotExistYet && !Files.exists(path)) {
+      if (Files.isDirectory(path) || (mayNotExistYet && !Files.exists(path))) {
         roots.add(realPathOfExistingPrefix(path));
-      } else if (!Files.isDirectory(path)) {
-        problems.add(where + ": field '" + field + "': " + path + " is not a folder");
       } else {
-        roots.add(realPathOfExistingPrefix(path));
+        problems.add(where + ": field '" + field + "': " + path + " is not a folder");
       }
     }
     return List.copyOf(roots);

@@ -24,7 +24,6 @@ import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
-import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import java.io.IOException;
@@ -37,10 +36,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
