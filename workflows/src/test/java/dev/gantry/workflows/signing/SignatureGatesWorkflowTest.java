@@ -59,6 +59,19 @@ class SignatureGatesWorkflowTest {
         .contains("signed: 1 signature(s) + 1 attestation(s) (slsa.dev/provenance/v1) by key test-key-id"));
   }
 
+  /** The signing time is the workflow's, from the history: the worker's clock does not decide it. */
+  @Test
+  void theSignRequestCarriesTheWorkflowsTimeAsTheSigningTime(TestWorkflowEnvironment env) {
+    long before = env.currentTimeMillis();
+    ReleaseStatus report = run(env, release(SIGNING, plan -> STRICT));
+
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+    String signedAt = signing.signed.get(0).signedAt();
+    assertThat(signedAt).isNotNull();
+    assertThat(java.time.Instant.parse(signedAt).toEpochMilli()).isBetween(before, env.currentTimeMillis());
+    assertThat(java.time.Instant.parse(signedAt)).isAfterOrEqualTo(java.time.Instant.parse(report.startedAt()));
+  }
+
   @Test
   void aRejectedSignatureStopsTheReleaseBeforeAnyDeploy(TestWorkflowEnvironment env) {
     signing.tamperedAt("dev");
