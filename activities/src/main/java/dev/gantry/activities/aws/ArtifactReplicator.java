@@ -130,7 +130,9 @@ public class ArtifactReplicator {
       String digest) {
     String what = "replicate " + source.getFileName() + " to s3://" + bucket + "/" + key + " in " + region;
     String versionId = existingVersion(s3, what, bucket, key);
-    if (versionId == null) {
+    if (versionId != null) {
+      requireVersionId(versionId, bucket, key);
+    } else {
       versionId = AwsErrors.call(what, () -> s3.putObject(b -> b.bucket(bucket).key(key)
           .metadata(Map.of("gantry-sha256", digest)), RequestBody.fromFile(source))).versionId();
     }
@@ -149,7 +151,7 @@ public class ArtifactReplicator {
     String digest = Digests.sha256(bytes);
     String what = "replicate " + source.getFileName() + " to s3://" + bucket + "/" + key + " in " + region;
     String existing = existingVersion(s3, what, bucket, key);
-    if (existing != null && digest.equals(digestOf(s3, new Replica(region, bucket, key, digest, existing)))) {
+    if (existing != null && !"null".equals(existing) && digest.equals(digestOf(s3, new Replica(region, bucket, key, digest, existing)))) {
       return new Replica(region, bucket, key, digest, existing);
     }
     String written = AwsErrors.call(what, () -> s3.putObject(b -> b.bucket(bucket).key(key)
@@ -157,10 +159,11 @@ public class ArtifactReplicator {
     return checked(s3, new Replica(region, bucket, key, digest, requireVersionId(written, bucket, key)));
   }
 
-  /** The version the key holds now, or null when it holds nothing. */
+  /** The version the key holds now ({@code "null"} if written before versioning), or null when it holds nothing. */
   private static String existingVersion(S3Client s3, String what, String bucket, String key) {
     try {
-      return requireVersionId(s3.headObject(b -> b.bucket(bucket).key(key)).versionId(), bucket, key);
+      String versionId = s3.headObject(b -> b.bucket(bucket).key(key)).versionId();
+      return versionId == null ? "null" : versionId;
     } catch (AwsServiceException e) {
       if (!AwsErrors.isMissing(e)) {
         throw AwsErrors.translate(what, e);

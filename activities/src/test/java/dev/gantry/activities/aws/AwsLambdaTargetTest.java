@@ -205,6 +205,25 @@ class AwsLambdaTargetTest {
     assertThat(world.publishedVersions(REGION)).isZero();
   }
 
+  @Test
+  void anArtifactObjectWithoutAVersionIsRefusedNotPinnedToNothing() {
+    var s3 = world.clients.s3(REGION);
+    String bucket = MotoWorld.bucketOf(REGION);
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(
+        v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.SUSPENDED)));
+    world.putObject(REGION, "hello-service/1.4.0/hello-service-1.4.0.zip", readAll(Path.of(artifact.location())));
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(
+        v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+
+    assertThatThrownBy(() -> target.deploy(deploy("1.4.0", artifact)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.isNonRetryable()).isTrue();
+          assertThat(failure.getOriginalMessage()).contains("has no object version", "delete the object");
+        });
+    assertThat(world.publishedVersions(REGION)).isZero();
+  }
+
   /**
    * The finding: the replica was checked, then deployed by name, so bytes written to the key after the
    * check were what Lambda took. Now the update names the checked object version, and Lambda's CodeSha256
