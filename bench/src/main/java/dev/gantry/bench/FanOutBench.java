@@ -150,6 +150,8 @@ public final class FanOutBench {
           b.createBucketConfiguration(c -> c.locationConstraint(region));
         }
       });
+      aws.s3(region).putBucketVersioning(b -> b.bucket("gantry-artifacts-" + region).versioningConfiguration(
+          v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
       aws.lambda(region).createFunction(b -> b.functionName(FUNCTION).runtime(Runtime.PYTHON3_12).role(role)
           .handler("app.handler").code(c -> c.zipFile(SdkBytes.fromByteArray(zip("created")))));
       aws.cloudWatch(region).putMetricAlarm("fanout-5xx-" + region, "fanout", "5xx", 5);

@@ -189,8 +189,11 @@ public class WorkerConfiguration {
    */
   @Bean
   SigningActivities signingActivities(@Value("${gantry.signing.store:.gantry/signatures}") Path store,
+      @Value("${gantry.signing.revocation-ledger:}") String ledger,
       @Value("${gantry.audit.signatures-path:.gantry/audit/signatures.jsonl}") Path signatureLog) {
-    return new SigningActivitiesImpl(store, new SignatureAuditLog(signatureLog), System::getenv,
+    // The revocation ledger: by default beside the signatures, part of the worker's state (never delete it).
+    Path revocationLedger = ledger.isBlank() ? store.resolve("revocation-ledger.jsonl") : Path.of(ledger);
+    return new SigningActivitiesImpl(store, revocationLedger, new SignatureAuditLog(signatureLog), System::getenv,
         KmsClients::create, Clock.systemUTC());
   }
 

@@ -77,6 +77,17 @@ class SigningEndToEndTest {
     assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature")).extracting(GateCheck::outcome)
         .containsExactly("passed", "passed");
     assertThat(Files.exists(artifact.resolveSibling("service.sh.sigstore.json"))).isTrue();
+    // The provenance names this release's run and carries the workflow's time; every gate judged by that time.
+    var provenance = report.signatures().get(1);
+    assertThat(provenance.invocationId()).startsWith("release/hello-service/2.0.0/");
+    assertThat(provenance.signedAt()).isNotNull();
+    String statement = new String(java.util.Base64.getDecoder().decode(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Files.readString(artifact.resolveSibling("service.sh.provenance.sigstore.json")))
+        .path("dsseEnvelope").path("payload").asText()), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(statement).contains("\"invocationId\":\"" + provenance.invocationId() + "\"")
+        .contains("\"finishedOn\":\"" + provenance.signedAt() + "\"");
+    assertThat(report.gates()).filteredOn(g -> g.gate().equals("signature"))
+        .allSatisfy(g -> assertThat(g.detail()).contains("signed " + provenance.signedAt() + " (release time)"));
     assertThat(HashChainedLog.verify(signatureLog)).isEmpty();
     List<String> lines = Files.readAllLines(signatureLog);
     assertThat(lines).filteredOn(line -> line.contains("\"action\":\"verify\"") && line.contains("\"outcome\":\"pass\""))

@@ -63,7 +63,7 @@ public class EcsTarget implements TargetAdapter {
       throw ApplicationFailure.newNonRetryableFailure("the ecs target deploys images; artifact "
           + request.artifact().location() + " is a file", Failures.UNSUPPORTED_TARGET);
     }
-    String image = request.artifact().location() + "@" + request.artifact().digest();
+    String image = imageByDigest(request);
     String region = request.region();
     EcsClient ecs = clients.ecs(region);
     Service service = service(ecs, settings, region);
@@ -155,6 +155,32 @@ public class EcsTarget implements TargetAdapter {
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     response.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
     return new Revision(response.taskDefinition().taskDefinitionArn(), response.taskDefinition(), tags);
+  }
+
+  private static final java.util.regex.Pattern REPOSITORY =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)+");
+  private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+
+  /**
+   * {@code repository@sha256:<hex>}, the only form the task definition gets: the digest is what was signed
+   * and verified, and a registry serves exactly those bytes for it. A location carrying a tag or a digest
+   * of its own is refused (ECS would pull {@code repo:tag@digest} by digest, but a tag beside it says
+   * something the release did not verify).
+   */
+  static String imageByDigest(DeployRequest request) {
+    String repository = request.artifact().location();
+    String digest = request.artifact().digest();
+    if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.endsWith("/")
+        || repository.substring(repository.lastIndexOf('/')).contains(":")) {
+      throw ApplicationFailure.newNonRetryableFailure("the ecs target deploys an image by digest: artifact"
+          + " location must be a repository without tag or digest (host/path), got '"
+          + dev.gantry.workflows.api.Names.shown(repository) + "'", Failures.UNSUPPORTED_TARGET);
+    }
+    if (digest == null || !SHA256.matcher(digest).matches()) {
+      throw ApplicationFailure.newNonRetryableFailure("the ecs target deploys an image by digest: the artifact's"
+          + " digest must be sha256:<64 lowercase hex>", Failures.UNSUPPORTED_TARGET);
+    }
+    return repository + "@" + digest;
   }
 
   private static String imageOf(TaskDefinition definition, EcsSettings settings) {

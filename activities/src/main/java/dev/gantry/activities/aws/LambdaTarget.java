@@ -162,18 +162,26 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
     String bucket = bucketOf(aws, region);
     List<ArtifactReplicator.Replica> replicas = replicator.replicate(region, bucket, request.application(),
         request.version(), artifact, request.artifact().digest());
-    String key = replicas.get(0).key();
+    ArtifactReplicator.Replica code = replicas.get(0);
+    String expectedSha = codeSha256Of(request.artifact().digest());
     String recordKey = recordKey(request.application(), request.version(), request.environment());
 
     String aliasVersion = aliasVersion(lambda, fn, region);
     Optional<FunctionConfiguration> published = publishedVersion(lambda, fn, region, request.version());
+    if (published.isPresent() && !expectedSha.equals(published.get().codeSha256())) {
+      // Found by its description, which anyone with lambda:PublishVersion can write: its code decides.
+      throw ApplicationFailure.newNonRetryableFailure("version " + published.get().version() + " of "
+          + fn.functionName() + " in " + region + " is described as " + request.version() + " but its code is not"
+          + " the signed artifact (" + request.artifact().digest() + "): refusing to move alias " + fn.alias()
+          + " onto it; find out who published it, and delete it", Failures.ARTIFACT_DIGEST_MISMATCH);
+    }
     if (published.isPresent() && published.get().version().equals(aliasVersion)) {
       DeployRecord record = readRecord(region, bucket, recordKey);
       boolean ours = record != null && request.releaseId().equals(record.releaseId());
       return new DeployResult(ours ? record.previousLabel() : null, !ours, aliasArn(function, fn));
     }
     String version = published.isPresent() ? published.get().version()
-        : publish(lambda, fn, region, bucket, key, request.version());
+        : publish(lambda, fn, region, code, request.version(), expectedSha);
     String previousLabel = aliasVersion == null ? null : label(lambda, fn, region, aliasVersion);
     writeRecord(region, bucket, recordKey, new DeployRecord(request.releaseId(), request.version(), version,
         aliasVersion, previousLabel));
@@ -351,16 +359,34 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
             .findFirst());
   }
 
-  private static String publish(LambdaClient lambda, LambdaSettings fn, String region, String bucket,
-      String key, String version) {
-    String what = "update code of " + fn.functionName() + " in " + region + " from s3://" + bucket + "/" + key;
+  /**
+   * Updates the code from the object version the replicator checked (never the key's latest), and
+   * publishes only if Lambda's own SHA-256 of the code it took is the signed digest's.
+   */
+  private static String publish(LambdaClient lambda, LambdaSettings fn, String region,
+      ArtifactReplicator.Replica code, String version, String expectedSha) {
+    String what = "update code of " + fn.functionName() + " in " + region + " from " + code.uri();
     String codeSha = AwsErrors.call(what, () -> lambda.updateFunctionCode(b -> b
-        .functionName(fn.functionName()).s3Bucket(bucket).s3Key(key)).codeSha256());
+        .functionName(fn.functionName()).s3Bucket(code.bucket()).s3Key(code.key())
+        .s3ObjectVersion(code.versionId())).codeSha256());
+    if (!expectedSha.equals(codeSha)) {
+      // Lambda's figure is not shown: a digest of bytes we did not choose is not ours to reveal.
+      throw ApplicationFailure.newNonRetryableFailure("Lambda took code for " + fn.functionName() + " in " + region
+          + " from " + code.uri() + " whose CodeSha256 is not the signed artifact's (" + code.digest() + "):"
+          + " nothing was published and alias " + fn.alias() + " did not move ($LATEST holds that code until the"
+          + " next deploy); find out what changed the bucket", Failures.ARTIFACT_DIGEST_MISMATCH);
+    }
     awaitUpdate(lambda, fn, region);
     // CodeSha256 guards against publishing code someone else uploaded in between.
     return AwsErrors.call("publish version " + version + " of " + fn.functionName() + " in " + region,
         () -> lambda.publishVersion(b -> b.functionName(fn.functionName()).description(version)
-            .codeSha256(codeSha)).version());
+            .codeSha256(expectedSha)).version());
+  }
+
+  /** Lambda's CodeSha256: base64 of the SHA-256 of the deployment package, from {@code sha256:<hex>}. */
+  static String codeSha256Of(String digest) {
+    return java.util.Base64.getEncoder().encodeToString(
+        java.util.HexFormat.of().parseHex(digest.substring("sha256:".length())));
   }
 
   private static void awaitUpdate(LambdaClient lambda, LambdaSettings fn, String region) {

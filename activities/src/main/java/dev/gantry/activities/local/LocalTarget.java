@@ -179,6 +179,7 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     Path versionDir = versionDir(regionDir, request.version());
     Path source = Path.of(request.artifact().location());
     requireDigest(source, request.artifact().digest());
+    afterSourceChecked(source);
     try {
       createOwnedFolders(request.target(), request.environment(), regionDir);
       ensureVersionInstalled(source, versionDir, request);
@@ -391,7 +392,17 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     Files.createDirectories(releases);
     Path staging = releases.resolve("." + request.version() + ".tmp-" + UUID.randomUUID());
     Files.createDirectory(staging);
-    Files.copy(source, staging.resolve(source.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+    Path copy = staging.resolve(source.getFileName());
+    Files.copy(source, copy, StandardCopyOption.COPY_ATTRIBUTES);
+    // What is installed is what was verified: the bytes of the copy itself, read back from the copy, are
+    // the signed digest, or nothing moves. The source may have changed since it was checked (and verified).
+    if (!Digests.sha256(copy).equals(request.artifact().digest())) {
+      OwnedFolders.deleteTree(staging);
+      throw ApplicationFailure.newNonRetryableFailure("the copy of " + source + " made for " + request.version()
+          + " does not have the signed digest (" + request.artifact().digest() + "): the file changed between"
+          + " its verification and the install; nothing was installed (start a new release for the new bytes,"
+          + " and find out what wrote the file)", Failures.ARTIFACT_DIGEST_MISMATCH);
+    }
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("releaseId", request.releaseId());
     record.put("version", request.version());
@@ -404,6 +415,12 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     }
     Files.move(staging, versionDir, StandardCopyOption.ATOMIC_MOVE);
   }
+
+  /**
+   * Called between the check of the source's digest and its copy; does nothing. Tests override it to
+   * change the file in that window, as a concurrent writer could.
+   */
+  void afterSourceChecked(Path source) {}
 
   private static void pointCurrentAt(Path regionDir, String version) throws IOException {
     Path link = regionDir.resolve("." + CURRENT + ".tmp-" + UUID.randomUUID());

@@ -60,7 +60,18 @@ public final class ArtifactSigner {
    * names the digest, not the file's current bytes); {@code statement} runs only the first time.
    */
   public SignatureRef attest(ArtifactRef artifact, String predicateType, Signer signer, Supplier<byte[]> statement) {
-    SignedAttestation attestation = read(store.getOrCreate(artifact.digest(), signer.keyId(), predicateType,
+    return attest(artifact, predicateType, signer, null, statement);
+  }
+
+  /**
+   * As {@link #attest(ArtifactRef, String, Signer, Supplier)}, once per {@code invocation} (a release's
+   * {@code <workflow id>/<run id>}): a retry of the same invocation gets the stored attestation, another
+   * release of the same bytes gets a new one, never the statement (and signing time) of an earlier release.
+   */
+  public SignatureRef attest(ArtifactRef artifact, String predicateType, Signer signer, String invocation,
+      Supplier<byte[]> statement) {
+    String kind = invocation == null ? predicateType : predicateType + "#invocation=" + invocation;
+    SignedAttestation attestation = read(store.getOrCreate(artifact.digest(), signer.keyId(), kind,
         () -> write(Attestations.sign(statement.get(), signer))));
     if (artifact.isFile()) {
       Path bundle = bundlePath(Path.of(artifact.location()), predicateType);

@@ -3,6 +3,8 @@ package dev.gantry.activities.signing;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.MISSING;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.PREDICATE_TYPE_MISSING;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.PROVENANCE_NOT_OF_THIS_RELEASE;
+import static dev.gantry.activities.signing.SignatureRejected.Reason.SIGNED_IN_THE_FUTURE;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.SIGNATURE_TOO_OLD;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.UNKNOWN_KEY;
 
@@ -12,6 +14,7 @@ import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.activities.signing.oci.ImageSignatures;
 import dev.gantry.activities.signing.oci.OciRegistryClient;
 import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.io.IOException;
@@ -38,6 +41,8 @@ import java.util.Set;
  */
 public final class ArtifactVerifier {
   static final long MAX_BUNDLE_BYTES = 64 * BoundedFiles.MIB;
+  /** How far ahead of this worker's clock a signing time may be: clocks differ a little, never by hours. */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   /**
    * @param keyId          the key that signed the artifact
@@ -46,6 +51,18 @@ public final class ArtifactVerifier {
    * @param signedAt       the signing time the provenance states (signed), or null without provenance
    */
   public record Verified(String keyId, String keyName, List<String> predicateTypes, Instant signedAt, String detail) {}
+
+  private final RevocationLedger ledger;
+
+  /** Without a ledger: for one-off checks by hand ({@code gantry artifact verify}). */
+  public ArtifactVerifier() {
+    this(null);
+  }
+
+  /** The worker's: every trusted keys file is admitted by {@code ledger} before it is used. */
+  public ArtifactVerifier(RevocationLedger ledger) {
+    this.ledger = ledger;
+  }
 
   public Verified verify(ArtifactRef artifact, List<SignatureRef> signatures, VerificationPolicy policy, Instant now) {
     TrustedKeys trusted = trustedKeys(policy.trustedKeys());
@@ -61,23 +78,46 @@ public final class ArtifactVerifier {
 
     Set<String> keyIds = new LinkedHashSet<>(List.of(signer));
     List<String> attested = new ArrayList<>();
-    Instant signedAt = null;
+    Instant claimed = null;
+    Instant trustedTime = null;
     for (String predicateType : policy.requiredPredicateTypesOrEmpty()) {
+      SignatureRef releaseMade = predicateType.equals(InTotoStatements.SLSA_PROVENANCE_V1)
+          ? releaseProvenance(made) : null;
+      String invocation = releaseMade == null ? null : releaseMade.invocationId();
       VerifiedAttestation attestation = artifact.isFile()
           ? verifyFileAttestation(artifact, made, predicateType, candidates)
-          : verifyImageAttestation(artifact, predicateType, candidates);
+          : verifyImageAttestation(artifact, predicateType, candidates, invocation);
       keyIds.add(attestation.keyId());
       attested.add(predicateType);
       if (predicateType.equals(InTotoStatements.SLSA_PROVENANCE_V1)) {
-        signedAt = provenanceTime(attestation.statement());
+        claimed = provenanceTime(attestation.statement());
+        if (releaseMade != null) {
+          trustedTime = requireThisRelease(attestation, releaseMade, claimed);
+        }
       }
     }
-    Instant validAt = signedAt == null ? now : signedAt;
+    Instant latest = now.plus(CLOCK_SKEW);
+    if (claimed != null && claimed.isAfter(latest)) {
+      throw new SignatureRejected(SIGNED_IN_THE_FUTURE, "the provenance says it was signed " + claimed
+          + ", after now (" + now + ", " + CLOCK_SKEW.toMinutes() + " min of clock skew allowed): a signing time"
+          + " from the future is refused; check the signer's and the worker's clocks, then sign again");
+    }
+    if (trustedTime != null && trustedTime.isAfter(latest)) {
+      throw new SignatureRejected(SIGNED_IN_THE_FUTURE, "the release signed at " + trustedTime + " by its"
+          + " workflow's clock, after now (" + now + ") on this worker: check the worker's clock");
+    }
+    // Only a time from the release's own history is trusted. Without one (signed by cosign in CI, or by a
+    // release recorded before that time existed), the signer's word cannot move the key's window: the
+    // key must be trusted now.
+    Instant validAt = trustedTime != null ? trustedTime : now;
+    String when = trustedTime != null ? "signed at " + trustedTime + " (the release's time)"
+        : "verified at " + now + " (no signing time this worker can trust: the key must be trusted now)";
     TrustedKey key = null;
     for (String keyId : keyIds) {
-      TrustedKey checked = trusted.requireTrustedAt(keyId, validAt);
+      TrustedKey checked = trusted.requireTrustedAt(keyId, validAt, when);
       key = key == null ? checked : key;
     }
+    Instant signedAt = trustedTime != null ? trustedTime : claimed;
     if (policy.maxSignatureAgeHours() != null) {
       Duration limit = Duration.ofHours(policy.maxSignatureAgeHours());
       if (signedAt == null) {
@@ -92,8 +132,52 @@ public final class ArtifactVerifier {
     }
     String detail = "signature" + (attested.isEmpty() ? "" : " + " + String.join(", ", shortNames(attested)))
         + " of " + artifact.digest() + " by trusted key '" + key.name() + "' (" + key.id() + ")"
-        + (signedAt == null ? "" : ", signed " + signedAt);
+        + (signedAt == null ? "" : ", signed " + signedAt + (trustedTime != null ? " (release time)" : ""));
     return new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
+  }
+
+  /** The provenance this release's worker made, if it made one with a trusted time; else null. */
+  private static SignatureRef releaseProvenance(List<SignatureRef> made) {
+    return made.stream()
+        .filter(ref -> SignatureRef.ATTESTATION.equals(ref.kind())
+            && InTotoStatements.SLSA_PROVENANCE_V1.equals(ref.predicateType()))
+        .filter(ref -> ref.invocationId() != null || ref.signedAt() != null)
+        .findFirst().orElse(null);
+  }
+
+  /**
+   * The release recorded in its history which provenance it signed: this invocation, this time, this key.
+   * A provenance that says otherwise (an earlier release's, or one made with another key and a back-dated
+   * time) is not this release's, and is refused. Returns the release's time.
+   */
+  private static Instant requireThisRelease(VerifiedAttestation attestation, SignatureRef releaseMade,
+      Instant claimed) {
+    Instant recorded;
+    try {
+      recorded = releaseMade.signedAt() == null ? null : Instant.parse(releaseMade.signedAt());
+    } catch (DateTimeParseException e) {
+      recorded = null;
+    }
+    String invocation = attestation.statement().path("predicate").path("runDetails").path("metadata")
+        .path("invocationId").asText("");
+    if (recorded == null || releaseMade.invocationId() == null) {
+      throw new SignatureRejected(PROVENANCE_NOT_OF_THIS_RELEASE, "the release's record of its provenance is"
+          + " incomplete (invocation " + releaseMade.invocationId() + ", time " + releaseMade.signedAt() + ")");
+    }
+    if (!releaseMade.invocationId().equals(invocation)) {
+      throw new SignatureRejected(PROVENANCE_NOT_OF_THIS_RELEASE, "the provenance names invocation '"
+          + Names.shown(invocation) + "', not this release (" + releaseMade.invocationId() + "): it was made by"
+          + " another release or replaced after signing");
+    }
+    if (!recorded.equals(claimed)) {
+      throw new SignatureRejected(PROVENANCE_NOT_OF_THIS_RELEASE, "the provenance says it was signed " + claimed
+          + ", but this release signed it at " + recorded + ": it was replaced after signing");
+    }
+    if (releaseMade.keyId() != null && !releaseMade.keyId().equals(attestation.keyId())) {
+      throw new SignatureRejected(PROVENANCE_NOT_OF_THIS_RELEASE, "the provenance is signed by key "
+          + attestation.keyId() + ", but this release signed it with " + releaseMade.keyId());
+    }
+    return recorded;
   }
 
   private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys) {
@@ -137,20 +221,31 @@ public final class ArtifactVerifier {
   }
 
   private static VerifiedAttestation verifyImageAttestation(ArtifactRef artifact, String predicateType,
-      Map<String, PublicKey> keys) {
+      Map<String, PublicKey> keys, String invocation) {
     List<String> envelopes = ImageSignatures.attestationEnvelopes(OciRegistryClient.forImage(artifact.location()),
         artifact.location(), artifact.digest(), predicateType);
     if (envelopes.isEmpty()) {
       throw new SignatureRejected(PREDICATE_TYPE_MISSING, "no " + predicateType + " attestation at "
           + artifact.location() + ":" + artifact.digest().replace(':', '-') + ".att");
     }
+    // Every release of the image attaches its own provenance: the release's own one is the one that counts.
     SignatureRejected last = null;
+    VerifiedAttestation first = null;
     for (String envelope : envelopes) {
       try {
-        return SignatureVerifier.verifyEnvelope(envelope, artifact.digest(), predicateType, keys);
+        VerifiedAttestation verified = SignatureVerifier.verifyEnvelope(envelope, artifact.digest(), predicateType,
+            keys);
+        if (invocation == null || invocation.equals(verified.statement().path("predicate").path("runDetails")
+            .path("metadata").path("invocationId").asText(""))) {
+          return verified;
+        }
+        first = first == null ? verified : first;
       } catch (SignatureRejected rejected) {
         last = rejected;
       }
+    }
+    if (first != null) {
+      return first;
     }
     throw last;
   }
@@ -174,12 +269,16 @@ public final class ArtifactVerifier {
     }
   }
 
-  private static TrustedKeys trustedKeys(String file) {
+  private TrustedKeys trustedKeys(String file) {
     if (file == null || !Files.isRegularFile(Path.of(file))) {
       throw new SignatureRejected(MISSING, "the trusted keys file " + file + " does not exist on this worker:"
           + " create it with `gantry keys generate --trusted-keys` or `gantry keys import`");
     }
-    return TrustedKeys.load(Path.of(file));
+    TrustedKeys keys = TrustedKeys.load(Path.of(file));
+    if (ledger != null) {
+      ledger.admit(Path.of(file), keys);
+    }
+    return keys;
   }
 
   /** A bundle or .sig next to the artifact; an attestation bundle can hold a whole SBOM, hence the size. */

@@ -28,7 +28,13 @@ public final class SignatureRejected extends RuntimeException {
     /** Older than the policy's maximum signature age. */
     SIGNATURE_TOO_OLD,
     /** A certificate that does not chain to a trusted root, or an identity that is not trusted. */
-    UNTRUSTED_IDENTITY
+    UNTRUSTED_IDENTITY,
+    /** A signing time after now (beyond a few minutes of clock skew). */
+    SIGNED_IN_THE_FUTURE,
+    /** A provenance that is not the one the release signed (another invocation, time or key). */
+    PROVENANCE_NOT_OF_THIS_RELEASE,
+    /** A trusted keys file older than one this worker used, or one that un-revokes a key it saw revoked. */
+    TRUSTED_KEYS_ROLLED_BACK
   }
 
   private final Reason reason;

@@ -32,7 +32,9 @@ public class SigningActivitiesImpl implements SigningActivities {
   static final String BUILD_TYPE = "https://gantry.dev/release/v1";
 
   private final ArtifactSigner signer;
-  private final ArtifactVerifier verifier = new ArtifactVerifier();
+  /** Beside the signatures it stores: what this worker saw of its trusted keys files, append-only. */
+  static final String LEDGER_FILE = "revocation-ledger.jsonl";
+  private final ArtifactVerifier verifier;
   private final SignatureAuditLog audit;
   private final Function<String, String> environment;
   private final Function<String, KmsClient> kmsClients;
@@ -40,7 +42,14 @@ public class SigningActivitiesImpl implements SigningActivities {
 
   public SigningActivitiesImpl(Path signatureStore, SignatureAuditLog audit, Function<String, String> environment,
       Function<String, KmsClient> kmsClients, Clock clock) {
+    this(signatureStore, signatureStore.resolve(LEDGER_FILE), audit, environment, kmsClients, clock);
+  }
+
+  /** @param revocationLedger the worker's {@link RevocationLedger}: keep it with the worker's state, never delete it */
+  public SigningActivitiesImpl(Path signatureStore, Path revocationLedger, SignatureAuditLog audit,
+      Function<String, String> environment, Function<String, KmsClient> kmsClients, Clock clock) {
     this.signer = new ArtifactSigner(new SignatureStore(signatureStore));
+    this.verifier = new ArtifactVerifier(new RevocationLedger(revocationLedger, clock));
     this.audit = audit;
     this.environment = environment;
     this.kmsClients = kmsClients;
@@ -60,9 +69,14 @@ public class SigningActivitiesImpl implements SigningActivities {
     try {
       List<SignatureRef> made = new ArrayList<>();
       made.add(signer.sign(request.artifact(), key));
-      made.add(signer.attest(request.artifact(), InTotoStatements.SLSA_PROVENANCE_V1, key,
-          () -> InTotoStatements.slsaProvenance(subjectName(request), hex(request.artifact().digest()),
-              provenance(request, info))));
+      Provenance provenance = provenance(request, info);
+      SignatureRef attested = signer.attest(request.artifact(), InTotoStatements.SLSA_PROVENANCE_V1, key,
+          provenance.invocationId(), () -> InTotoStatements.slsaProvenance(subjectName(request),
+              hex(request.artifact().digest()), provenance));
+      // Only a time from the workflow is one a verifier may trust; the worker's own clock is not vouched for.
+      made.add(request.signedAt() == null ? attested : new SignatureRef(attested.kind(), attested.predicateType(),
+          attested.keyId(), attested.location(), attested.digest(), provenance.invocationId(),
+          provenance.finishedOn().toString()));
       if (request.policy().sbom() != null) {
         made.add(signer.attest(request.artifact(), InTotoStatements.SPDX_DOCUMENT, key,
             () -> InTotoStatements.sbom(subjectName(request), hex(request.artifact().digest()),
@@ -134,8 +148,17 @@ public class SigningActivitiesImpl implements SigningActivities {
     parameters.put("requestedBy", request.requestedBy());
     parameters.put("spec", request.specSource());
     Instant started = request.startedAt() == null ? null : Instant.parse(request.startedAt());
+    // The workflow's time, from the history: the same on every retry, and not the worker's clock. Releases
+    // recorded before it existed carry none, and keep the worker's clock (a verifier does not trust that one).
+    Instant signedAt = request.signedAt() == null ? clock.instant() : Instant.parse(request.signedAt());
+    // The invocation is this release's run, from Temporal's activity context (not from the request).
     return new Provenance(BUILDER_ID, BUILD_TYPE, parameters, request.policy().sourceRepository(),
-        request.policy().sourceCommit(), info.getWorkflowId() + "/" + info.getRunId(), started, clock.instant());
+        request.policy().sourceCommit(), invocationOf(info), started, signedAt);
+  }
+
+  /** What a release's provenance names as its invocation: {@code <workflow id>/<run id>}. */
+  static String invocationOf(ActivityInfo info) {
+    return info.getWorkflowId() + "/" + info.getRunId();
   }
 
   private void record(ActivityInfo info, String action, String outcome, String actor, String keyId, String digest,

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * The keys the verification gate trusts ({@code trusted-keys.yaml}), with rotation and revocation:
  *
  * <pre>
+ * serial: 7            # raised by every change; a worker refuses a file older than one it has used
  * keys:
  *   - id: cMsYaLeJduTyKhKeW+skYNRsJQTeqPK6zFIWsRnoxvg=
  *     name: release-2026
@@ -54,7 +55,8 @@ public final class TrustedKeys {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-  record KeyringFile(List<Entry> keys) {}
+  @JsonPropertyOrder({"serial", "keys"})
+  record KeyringFile(Long serial, List<Entry> keys) {}
 
   @JsonPropertyOrder({"id", "name", "publicKey", "notBefore", "notAfter", "revoked"})
   record Entry(String id, String name, String publicKey, Instant notBefore, Instant notAfter, Revocation revoked) {}
@@ -62,13 +64,21 @@ public final class TrustedKeys {
   record Revocation(Instant at, String reason) {}
 
   private final List<TrustedKey> keys;
+  /** Raised by every save: a worker refuses a file older than one it has used ({@link RevocationLedger}). */
+  private long serial;
 
-  private TrustedKeys(List<TrustedKey> keys) {
+  private TrustedKeys(List<TrustedKey> keys, long serial) {
     this.keys = new ArrayList<>(keys);
+    this.serial = serial;
   }
 
   public static TrustedKeys empty() {
-    return new TrustedKeys(List.of());
+    return new TrustedKeys(List.of(), 0);
+  }
+
+  /** The file's {@code serial}: 0 for a file written before serials existed (or never saved). */
+  public long serial() {
+    return serial;
   }
 
   /**
@@ -93,7 +103,10 @@ public final class TrustedKeys {
     } catch (IOException e) {
       throw new KeyFileException(source, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
     }
-    TrustedKeys trusted = empty();
+    if (parsed != null && parsed.serial() != null && parsed.serial() < 0) {
+      throw new KeyFileException(source, "serial " + parsed.serial() + " is negative");
+    }
+    TrustedKeys trusted = new TrustedKeys(List.of(), parsed == null || parsed.serial() == null ? 0 : parsed.serial());
     List<Entry> entries = parsed == null || parsed.keys() == null ? List.of() : parsed.keys();
     for (int i = 0; i < entries.size(); i++) {
       trusted.put(toTrustedKey(entries.get(i), source + ": keys[" + i + "]"));
@@ -101,11 +114,22 @@ public final class TrustedKeys {
     return trusted;
   }
 
+  /**
+   * Writes the file with a serial above both this keyring's and the one of the file it replaces, so that a
+   * copy restored from before this save is recognisably older (see {@link RevocationLedger}).
+   */
   public void save(Path file) {
     List<Entry> entries = keys.stream().map(TrustedKeys::toEntry).toList();
+    long replaced = 0;
     try {
-      AtomicFiles.write(file, YAML.writeValueAsString(new KeyringFile(entries)).getBytes(StandardCharsets.UTF_8),
-          false);
+      replaced = load(file).serial();
+    } catch (KeyFileException unreadable) {
+      // a garbled file is replaced whole; its serial is unknown
+    }
+    serial = Math.max(serial, replaced) + 1;
+    try {
+      AtomicFiles.write(file, YAML.writeValueAsString(new KeyringFile(serial, entries))
+          .getBytes(StandardCharsets.UTF_8), false);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write trusted keys as YAML", e);
     }
@@ -156,6 +180,12 @@ public final class TrustedKeys {
 
   /** The key, if it may vouch for a signature made at {@code signedAt}; otherwise why not. */
   public TrustedKey requireTrustedAt(String keyId, Instant signedAt) {
+    return requireTrustedAt(keyId, signedAt, "signed at " + signedAt);
+  }
+
+  /** As {@link #requireTrustedAt(String, Instant)}; {@code when} says in messages what {@code at} is. */
+  public TrustedKey requireTrustedAt(String keyId, Instant at, String when) {
+    Instant signedAt = at;
     TrustedKey key = find(keyId).orElseThrow(() -> new SignatureRejected(Reason.UNKNOWN_KEY,
         "signed by key " + keyId + ", which is not in the trusted keys; trusted: " + names()));
     if (key.revoked()) {
@@ -163,7 +193,7 @@ public final class TrustedKeys {
           + key.revokedAt() + " (" + key.revokedReason() + "); a revoked key is refused whenever it signed");
     }
     if (!key.inWindow(signedAt)) {
-      throw new SignatureRejected(Reason.KEY_NOT_VALID_AT_SIGNING_TIME, "signed at " + signedAt + " by key "
+      throw new SignatureRejected(Reason.KEY_NOT_VALID_AT_SIGNING_TIME, when + " by key "
           + key.describe() + ", which is trusted from " + key.notBefore() + " until "
           + (key.notAfter() == null ? "further notice" : key.notAfter()));
     }

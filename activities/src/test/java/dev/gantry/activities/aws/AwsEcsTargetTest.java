@@ -111,4 +111,24 @@ class AwsEcsTargetTest {
           assertThat(failure.getOriginalMessage()).contains("no-such-service");
         });
   }
+
+  /** The task definition names the image by the verified digest only: a tag or a second digest is refused. */
+  @Test
+  void anImageLocationWithATagOrADigestOfItsOwnIsRefusedAndNothingIsRegistered() {
+    for (String location : new String[] {REPO + ":latest", REPO + "@" + OLD, REPO + ":1.4.0@" + OLD}) {
+      assertThatThrownBy(() -> target.deploy(new DeployRequest("release/hello-service/1.4.0", "hello-service",
+          "1.4.0", new ArtifactRef(ArtifactRef.IMAGE, location, NEW), "production", REGION, deployTarget)))
+          .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+            assertThat(failure.isNonRetryable()).isTrue();
+            assertThat(failure.getType()).isEqualTo(Failures.UNSUPPORTED_TARGET);
+            assertThat(failure.getOriginalMessage()).contains("by digest");
+          });
+    }
+    assertThatThrownBy(() -> target.deploy(new DeployRequest("release/hello-service/1.4.0", "hello-service",
+        "1.4.0", new ArtifactRef(ArtifactRef.IMAGE, REPO, "sha256:latest"), "production", REGION, deployTarget)))
+        .isInstanceOf(ApplicationFailure.class).hasMessageContaining("64 lowercase hex");
+    assertThat(serviceTaskDefinition()).isEqualTo(firstRevision);
+    assertThat(world.clients.ecs(REGION).listTaskDefinitions(b -> b.familyPrefix("hello-service"))
+        .taskDefinitionArns()).hasSize(1);
+  }
 }

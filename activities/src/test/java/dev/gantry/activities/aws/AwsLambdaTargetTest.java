@@ -188,6 +188,149 @@ class AwsLambdaTargetTest {
             failure -> assertThat(failure.getOriginalMessage()).contains("not at 1.4.0"));
   }
 
+  // --- what is deployed is what was checked ---------------------------------------------------------
+
+  @Test
+  void anUnversionedBucketIsRefusedBeforeAnythingIsWritten() {
+    world.clients.s3(REGION).putBucketVersioning(b -> b.bucket(MotoWorld.bucketOf(REGION)).versioningConfiguration(
+        v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.SUSPENDED)));
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+
+    assertThatThrownBy(() -> target.deploy(deploy("1.4.0", artifact)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.isNonRetryable()).isTrue();
+          assertThat(failure.getOriginalMessage()).contains("is not versioned", "put-bucket-versioning");
+        });
+    assertThat(world.clients.s3(REGION).listObjectsV2(b -> b.bucket(MotoWorld.bucketOf(REGION))).contents()).isEmpty();
+    assertThat(world.publishedVersions(REGION)).isZero();
+  }
+
+  @Test
+  void anArtifactObjectWithoutAVersionIsRefusedNotPinnedToNothing() {
+    var s3 = world.clients.s3(REGION);
+    String bucket = MotoWorld.bucketOf(REGION);
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(
+        v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.SUSPENDED)));
+    world.putObject(REGION, "hello-service/1.4.0/hello-service-1.4.0.zip", readAll(Path.of(artifact.location())));
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(
+        v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+
+    assertThatThrownBy(() -> target.deploy(deploy("1.4.0", artifact)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.isNonRetryable()).isTrue();
+          assertThat(failure.getOriginalMessage()).contains("has no object version", "delete the object");
+        });
+    assertThat(world.publishedVersions(REGION)).isZero();
+  }
+
+  /**
+   * The finding: the replica was checked, then deployed by name, so bytes written to the key after the
+   * check were what Lambda took. Now the update names the checked object version, and Lambda's CodeSha256
+   * is compared with the signed digest. (moto's Lambda ignores S3ObjectVersion and takes the key's latest
+   * bytes: here the swap is caught by the CodeSha256 comparison; AWS would take the pinned version.)
+   */
+  @Test
+  void bytesSwappedInTheBucketAfterTheCheckNeverGoLive() {
+    target.deploy(deploy("1.3.0", MotoWorld.artifact(dir, "1.3.0")));
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+    String key = "hello-service/1.4.0/hello-service-1.4.0.zip";
+    byte[] evil = MotoWorld.zip("def handler(event, context):\n    return 'backdoor'\n");
+    java.util.List<ArtifactReplicator.Replica> checked = new java.util.ArrayList<>();
+    java.util.List<String> requestedVersions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AwsClients recording = recordingCodeUpdates(requestedVersions);
+    ArtifactReplicator racing = new ArtifactReplicator(recording) {
+      @Override
+      public java.util.List<Replica> replicate(String region, String bucket, String application, String version,
+          Path file, String expectedDigest) {
+        java.util.List<Replica> replicas = super.replicate(region, bucket, application, version, file, expectedDigest);
+        checked.addAll(replicas);
+        world.putObject(REGION, key, evil); // a new object version, after the check
+        return replicas;
+      }
+    };
+    LambdaTarget lambda = new LambdaTarget(recording, racing,
+        new RegionHealthChecks(recording, new dev.gantry.activities.local.HealthChecker()), java.time.Clock.systemUTC());
+
+    assertThatThrownBy(() -> lambda.deploy(deploy("1.4.0", artifact)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+          assertThat(failure.isNonRetryable()).isTrue();
+          assertThat(failure.getOriginalMessage()).contains("CodeSha256", artifact.digest(), "nothing was published")
+              .doesNotContain(LambdaTarget.codeSha256Of(MotoWorld.sha256(evil)));
+        });
+    ArtifactReplicator.Replica pinned = checked.get(0);
+    assertThat(requestedVersions).as("the update names the version that was checked").containsExactly(pinned.versionId());
+    assertThat(MotoWorld.sha256(world.clients.s3(REGION).getObjectAsBytes(b -> b.bucket(pinned.bucket())
+        .key(pinned.key()).versionId(pinned.versionId())).asByteArray())).isEqualTo(artifact.digest());
+    assertThat(world.aliasServes(REGION)).isEqualTo("1.3.0");
+    assertThat(world.publishedVersions(REGION)).isEqualTo(1);
+  }
+
+  @Test
+  void aPublishedVersionNamedLikeTheReleaseButWithOtherCodeIsRefused() {
+    target.deploy(deploy("1.3.0", MotoWorld.artifact(dir, "1.3.0")));
+    var fn = world.clients.lambda(REGION);
+    fn.updateFunctionCode(b -> b.functionName(FUNCTION).zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+        MotoWorld.zip("def handler(event, context):\n    return 'not 1.4.0'\n"))));
+    fn.publishVersion(b -> b.functionName(FUNCTION).description("1.4.0"));
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+
+    assertThatThrownBy(() -> target.deploy(deploy("1.4.0", artifact)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+          assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+          assertThat(failure.getOriginalMessage()).contains("is described as 1.4.0 but its code is not");
+        });
+    assertThat(world.aliasServes(REGION)).isEqualTo("1.3.0");
+  }
+
+  @Test
+  void theSignatureAndProvenanceAreReplicatedWithTheArtifactEachPinned() throws Exception {
+    ArtifactRef artifact = MotoWorld.artifact(dir, "1.4.0");
+    Path file = Path.of(artifact.location());
+    java.nio.file.Files.writeString(file.resolveSibling(file.getFileName() + ".provenance.sigstore.json"),
+        "{\"provenance\": \"of release 1\"}");
+
+    java.util.List<ArtifactReplicator.Replica> first = new ArtifactReplicator(world.clients)
+        .replicate(REGION, MotoWorld.bucketOf(REGION), "hello-service", "1.4.0", file, artifact.digest());
+    assertThat(first).extracting(r -> r.key().substring("hello-service/1.4.0/".length())).containsExactly(
+        "hello-service-1.4.0.zip", "hello-service-1.4.0.zip.sig", "hello-service-1.4.0.zip.provenance.sigstore.json");
+    assertThat(first).allSatisfy(r -> assertThat(r.versionId()).isNotBlank());
+
+    // Signed again (a provenance names its release): the replica gets a new version; the artifact stays.
+    java.nio.file.Files.writeString(file.resolveSibling(file.getFileName() + ".provenance.sigstore.json"),
+        "{\"provenance\": \"of release 2\"}");
+    java.util.List<ArtifactReplicator.Replica> second = new ArtifactReplicator(world.clients)
+        .replicate(REGION, MotoWorld.bucketOf(REGION), "hello-service", "1.4.0", file, artifact.digest());
+    assertThat(second.get(0).versionId()).isEqualTo(first.get(0).versionId());
+    assertThat(second.get(2).versionId()).isNotEqualTo(first.get(2).versionId());
+    assertThat(world.clients.s3(REGION).getObjectAsBytes(b -> b.bucket(MotoWorld.bucketOf(REGION))
+        .key(second.get(2).key())).asUtf8String()).contains("of release 2");
+  }
+
+  /** The world's clients, but Lambda's UpdateFunctionCode requests are recorded (their S3ObjectVersion). */
+  private AwsClients recordingCodeUpdates(java.util.List<String> versions) {
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            if (context.request() instanceof software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest update) {
+              versions.add(update.s3ObjectVersion());
+            }
+          }
+        };
+    software.amazon.awssdk.services.lambda.LambdaClient lambda = software.amazon.awssdk.services.lambda.LambdaClient
+        .builder().region(software.amazon.awssdk.regions.Region.of(REGION)).credentialsProvider(moto.credentials())
+        .endpointOverride(moto.endpoint()).overrideConfiguration(o -> o.addExecutionInterceptor(interceptor)).build();
+    return new AwsClients(world.clients.settings()) {
+      @Override
+      public software.amazon.awssdk.services.lambda.LambdaClient lambda(String region) {
+        return lambda;
+      }
+    };
+  }
+
   private static byte[] readAll(Path file) {
     try {
       return java.nio.file.Files.readAllBytes(file);

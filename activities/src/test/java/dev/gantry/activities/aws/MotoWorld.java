@@ -72,6 +72,9 @@ final class MotoWorld implements AutoCloseable {
         b.createBucketConfiguration(c -> c.locationConstraint(region));
       }
     });
+    // Gantry deploys the object version it checked: artifact buckets are versioned.
+    clients.s3(region).putBucketVersioning(b -> b.bucket(bucketOf(region))
+        .versioningConfiguration(v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
   }
 
   void function(String region) {

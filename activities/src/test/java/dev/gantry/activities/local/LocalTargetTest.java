@@ -177,6 +177,47 @@ class LocalTargetTest {
     assertThat(regionDir.resolve("releases/1.1")).doesNotExist();
   }
 
+  /**
+   * The finding: the target hashed the artifact, then copied it again without hashing the copy, so bytes
+   * swapped between the two reads went live while the deploy record claimed the signed digest.
+   */
+  @Test
+  void bytesSwappedBetweenTheCheckAndTheCopyAreNeverInstalled() throws IOException {
+    local.deploy(deploy("1.0", artifact("1.0", "hello 1.0")));
+    ArtifactRef v11 = artifact("1.1", "hello 1.1");
+    LocalTarget racing = new LocalTarget(new HealthChecker(), Clock.fixed(NOW, ZoneOffset.UTC)) {
+      @Override
+      void afterSourceChecked(Path source) {
+        try { // replaced whole, as a writer with access to the artifacts folder would
+          Path evil = Files.writeString(source.resolveSibling(".evil"), "hello 1.1 plus a backdoor");
+          Files.move(evil, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> racing.deploy(deploy("1.1", v11)));
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.getType()).isEqualTo(Failures.ARTIFACT_DIGEST_MISMATCH);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains(v11.digest()).contains("between its verification and the install")
+        .doesNotContain(Digests.sha256(Path.of(v11.location())));
+    assertThat(local.currentVersion(regionDir)).isEqualTo("1.0");
+    assertThat(regionDir.resolve("releases/1.1")).doesNotExist();
+    try (Stream<Path> left = Files.list(regionDir.resolve("releases"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("no staging copy is left behind")
+          .containsExactly("1.0");
+    }
+    // A retry with the bytes the release was started for installs them, and only them.
+    Files.writeString(Path.of(v11.location()), "hello 1.1");
+    local.deploy(deploy("1.1", v11));
+    assertThat(Digests.sha256(regionDir.resolve("releases/1.1/hello-1.1.txt"))).isEqualTo(v11.digest());
+  }
+
   @Test
   void aChangedArtifactOnAFreshRegionCreatesNothing() throws IOException {
     ArtifactRef v10 = artifact("1.0", "hello 1.0");

@@ -167,11 +167,14 @@ class ArtifactCommand {
       String hex = artifact.digest().substring("sha256:".length());
       Signer signer = key.open();
       Instant now = Instant.now();
+      // Each run attests anew: a provenance names its invocation and time, never an earlier run's.
+      String invocation = predicateType.equals(VerificationPolicy.SPDX_SBOM) ? null
+          : "gantry-cli/" + java.util.UUID.randomUUID();
       SignatureRef made = new ArtifactSigner(new SignatureStore(key.store)).attest(artifact, predicateType, signer,
-          () -> predicateType.equals(VerificationPolicy.SPDX_SBOM)
+          invocation, () -> predicateType.equals(VerificationPolicy.SPDX_SBOM)
               ? InTotoStatements.sbom(subject, hex, sbom)
               : InTotoStatements.slsaProvenance(subject, hex, new Provenance(builderId, "https://gantry.dev/cli/v1",
-                  Map.of("actor", actor), sourceRepository, sourceCommit, null, now, now)));
+                  Map.of("actor", actor), sourceRepository, sourceCommit, invocation, now, now)));
       record("attest", "done", signer.keyId(), artifact, predicateType + " at " + made.location());
       printRefs(List.of(made));
       return GantryCli.OK;

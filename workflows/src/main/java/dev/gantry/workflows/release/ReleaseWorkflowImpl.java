@@ -68,6 +68,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * plan from the input, and replay that way.
    */
   static final String PLAN_FROM_POLICY = "plan-from-policy";
+  /**
+   * Workflow.getVersion id of the trusted signing time: the sign activity gets the workflow's time
+   * ({@code Workflow.currentTimeMillis()}) and signs it into the provenance, instead of the worker's clock.
+   * Asked only by releases that sign, right before the sign activity.
+   */
+  static final String TRUSTED_SIGNING_TIME = "trusted-signing-time";
   /** Messages that arrive before the plan is resolved wait for it; past this many they are refused. */
   static final int MAX_EARLY_MESSAGES = 50;
 
@@ -760,9 +766,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.stage(ReleaseState.RUNNING, "signing");
     publish(null);
     progress.log(null, null, "signing " + request.artifact().digest() + " with " + request.signing().key());
+    String signedAt = Workflow.getVersion(TRUSTED_SIGNING_TIME, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? ReleaseProgress.now() : null;
     List<SignatureRef> made = signatures.sign(new SignRequest(request.releaseId(), Workflow.getInfo().getRunId(),
         request.application(), request.version(), request.artifact(), request.signing(), request.requestedBy(),
-        request.specSource(), progress.startedAt()));
+        request.specSource(), progress.startedAt(), signedAt));
     progress.signed(made);
     String summary = SignatureGate.summary(made);
     progress.log(null, null, "signed: " + summary);

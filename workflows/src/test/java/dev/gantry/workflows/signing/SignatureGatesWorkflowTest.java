@@ -59,6 +59,32 @@ class SignatureGatesWorkflowTest {
         .contains("signed: 1 signature(s) + 1 attestation(s) (slsa.dev/provenance/v1) by key test-key-id"));
   }
 
+  /** The signing time is the workflow's, from the history: the worker's clock does not decide it. */
+  @Test
+  void theSignRequestCarriesTheWorkflowsTimeAsTheSigningTime(TestWorkflowEnvironment env) {
+    long before = env.currentTimeMillis();
+    ReleaseStatus report = run(env, release(SIGNING, plan -> STRICT));
+
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+    String signedAt = signing.signed.get(0).signedAt();
+    assertThat(signedAt).isNotNull();
+    assertThat(java.time.Instant.parse(signedAt).toEpochMilli()).isBetween(before, env.currentTimeMillis());
+    assertThat(java.time.Instant.parse(signedAt)).isAfterOrEqualTo(java.time.Instant.parse(report.startedAt()));
+
+    // Behind its own getVersion marker, right before the sign activity; the history replays with it.
+    io.temporal.common.WorkflowExecutionHistory history = env.getWorkflowClient()
+        .fetchHistory(Releases.example().releaseId());
+    assertThat(history.getEvents()).filteredOn(e -> e.getEventType()
+        == io.temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED)
+        .anySatisfy(m -> assertThat(m.getMarkerRecordedEventAttributes().toString()).contains("trusted-signing-time"));
+    try {
+      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(history,
+          dev.gantry.workflows.release.ReleaseWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError("the history with the trusted-signing-time marker does not replay", e);
+    }
+  }
+
   @Test
   void aRejectedSignatureStopsTheReleaseBeforeAnyDeploy(TestWorkflowEnvironment env) {
     signing.tamperedAt("dev");

@@ -8,6 +8,9 @@ import dev.gantry.workflows.api.ArtifactRef;
  * (digest, key id, predicate type), never second ones.
  *
  * @param startedAt when the release started (ISO-8601), recorded in the provenance
+ * @param signedAt  the signing time (ISO-8601): the workflow's time when it asked for the signature
+ *                  ({@code Workflow.currentTimeMillis()}), signed into the provenance as its {@code finishedOn};
+ *                  null from releases recorded before it (the worker's clock was used)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SignRequest(
@@ -19,4 +22,11 @@ public record SignRequest(
     SigningPolicy policy,
     String requestedBy,
     String specSource,
-    String startedAt) {}
+    String startedAt,
+    String signedAt) {
+
+  public SignRequest(String releaseId, String runId, String application, String version, ArtifactRef artifact,
+      SigningPolicy policy, String requestedBy, String specSource, String startedAt) {
+    this(releaseId, runId, application, version, artifact, policy, requestedBy, specSource, startedAt, null);
+  }
+}
