@@ -1,0 +1,271 @@
+package dev.gantry.starter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.activities.audit.HashChainedLog;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code gantry release report --offline} over the three files of a real release: the example release run on
+ * the real Temporal dev server by the worker ({@code OfflineReportEndToEndTest} made them: production's window
+ * overridden by erin for INC-4711, alice approving by update, bob by an {@code approve} signal sent with the
+ * {@code temporal} CLI; seven regions, each verifying the signature before its deploy), its history exported by
+ * {@code temporal workflow show --output json}. Each tampering is one an auditor must catch.
+ */
+class OfflineReportTest {
+  static final String ID = "release/hello-service/1.4.0";
+  static final String DIGEST = "sha256:5695b7587a3996eff6340d39edc41a30896608f1c1b23e82d981358de61a95d4";
+  private final ObjectMapper json = new ObjectMapper();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir Path dir;
+  private Path history;
+  private Path trail;
+  private Path signatures;
+
+  @BeforeEach
+  void copyTheRecordedRelease() throws Exception {
+    history = copy("history.json");
+    trail = copy("audit.jsonl");
+    signatures = copy("signatures.jsonl");
+  }
+
+  @Test
+  void theThreeFilesOfOneReleaseAgreeAndTheReportSaysWhatHappened() throws Exception {
+    assertThat(report("-o", "json")).as(err.toString()).isEqualTo(GantryCli.OK);
+    JsonNode report = json.readTree(out.toString());
+    assertThat(report.get("consistent").asBoolean()).isTrue();
+    assertThat(report.get("disagreements")).isEmpty();
+    assertThat(report.get("releaseId").asText()).isEqualTo(ID);
+    assertThat(report.get("artifactDigest").asText()).isEqualTo(DIGEST);
+    assertThat(report.get("requestedBy").asText()).isEqualTo("dana");
+    assertThat(report.at("/signer/keyId").asText()).isEqualTo("B5EtT9aFWhjVcj+sE/HBHi3d2Sl0mKM0rRlqLJQfRjU=");
+    assertThat(report.at("/signer/trustedKey").asText()).startsWith("demo");
+    assertThat(report.at("/attestations/0/predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v1");
+    assertThat(report.at("/outcome/history").asText()).isEqualTo("COMPLETED");
+    assertThat(report.at("/outcome/state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(report.at("/outcome/trail").asText()).isEqualTo("succeeded");
+
+    assertThat(report.get("gates").toString()).contains("\"gate\":\"quality\",\"outcome\":\"passed\"",
+        "coverage.lines.pct 86.4 >= 80", "\"gate\":\"window\",\"outcome\":\"overridden\"");
+    JsonNode approvals = report.get("approvals");
+    assertThat(approvals).hasSize(2);
+    assertThat(approvals.get(0).get("approver").asText()).isEqualTo("alice");
+    assertThat(approvals.get(0).get("via").asText()).isEqualTo("update");
+    assertThat(approvals.get(0).get("at").asText()).isEqualTo("2026-12-05T02:07:13.446234116Z");
+    assertThat(approvals.get(0).get("environment").asText()).isEqualTo("production");
+    assertThat(approvals.get(0).get("accepted").asBoolean()).isTrue();
+    assertThat(approvals.get(1).get("approver").asText()).isEqualTo("bob");
+    assertThat(approvals.get(1).get("via").asText()).isEqualTo("signal");
+    assertThat(approvals.get(1).get("clientIdentity").asText()).startsWith("temporal-cli:");
+    assertThat(approvals.get(1).get("comment").asText()).isEqualTo("ship it");
+    assertThat(approvals.get(1).get("recordedInTrailAt").asText()).isEqualTo("2026-12-05T02:07:13.521Z");
+    JsonNode override = report.at("/overrides/0");
+    assertThat(override.get("approver").asText()).isEqualTo("erin");
+    assertThat(override.get("gate").asText()).isEqualTo("window");
+    assertThat(override.get("incident").asText()).isEqualTo("INC-4711");
+    assertThat(override.get("justification").asText()).isEqualTo("customer-facing outage fix");
+    JsonNode regions = report.get("regions");
+    assertThat(regions).hasSize(7);
+    for (JsonNode region : regions) {
+      assertThat(region.get("verification").asText()).as(region.toString()).isEqualTo("pass");
+      assertThat(region.get("deploy").asText()).startsWith("deployed 1.4.0: hello-service 1.4.0 ok in ");
+      assertThat(region.get("state").asText()).isEqualTo("DEPLOYED");
+    }
+    assertThat(report.at("/chains/auditTrail/intact").asBoolean()).isTrue();
+    assertThat(report.at("/chains/signatureLog/intact").asBoolean()).isTrue();
+
+    out.getBuffer().setLength(0);
+    assertThat(report()).isEqualTo(GantryCli.OK);
+    assertThat(out.toString()).contains(ID + "  SUCCEEDED", "artifact     " + DIGEST,
+        "production   alice      accepted  2026-12-05T02:07:13.446234116Z by update",
+        "production   bob        accepted  2026-12-05T02:07:13.518568358Z by signal",
+        "erin", "INC-4711: customer-facing outage fix", "production/eu-west-1",
+        "consistent: the history, the audit trail and the signature log agree");
+  }
+
+  @Test
+  void aHistoryWhoseDigestWasChangedDisagreesWithTheTrailAndTheSignatureLog() throws Exception {
+    String forged = "sha256:" + "e".repeat(64);
+    rewritePayloads(history, text -> text.replace(DIGEST, forged));
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("DISAGREEMENTS")
+        .contains("artifact digest: the history says '" + forged + "', the audit trail's lines of this run say '"
+            + DIGEST + "'")
+        .contains("the signature log's lines of this release say '" + DIGEST + "'");
+  }
+
+  @Test
+  void anApprovalLineRemovedFromTheTrailIsFoundTwice() throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(trail));
+    assertThat(lines.removeIf(line -> line.contains("\"kind\":\"approval\"") && line.contains("\"actor\":\"bob\"")))
+        .isTrue();
+    Files.write(trail, lines);
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("CHAIN BROKEN")
+        .contains("audit trail: line 12: prevHash does not match the line before")
+        .contains("approval by 'bob' in 'production': in the history (signal at 2026-12-05T02:07:13.518568358Z,"
+            + " event 200), not in the audit trail");
+  }
+
+  @Test
+  void anApprovalLineRemovedAndTheTrailRechainedIsStillFound() throws Exception {
+    rechain(trail, line -> !("approval".equals(line.path("kind").asText()) && "bob".equals(line.path("actor").asText())),
+        UnaryOperator.identity());
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("audit trail   chain intact")
+        .contains("approval by 'bob' in 'production': in the history");
+  }
+
+  @Test
+  void theTrailOfAnotherReleaseIsNotThisReleasesTrail() throws Exception {
+    rechain(trail, line -> true, line -> {
+      line.put("releaseId", "release/hello-service/1.3.0");
+      line.put("eventId", line.path("eventId").asText().replace("1.4.0", "1.3.0"));
+      return line;
+    });
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString())
+        .contains("audit trail: no line of " + ID + " (its lines are of 'release/hello-service/1.3.0')")
+        .contains("approval by 'alice' in 'production': in the history");
+  }
+
+  @Test
+  void aSignatureLogWithoutARegionsVerificationDisagrees() throws Exception {
+    rechain(signatures, line -> !("production/eu-west-1".equals(line.path("environment").asText() + "/"
+        + line.path("region").asText())), UnaryOperator.identity());
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("signature log chain intact")
+        .contains("region 'production'/'eu-west-1': deployed with verification required, but the signature log has"
+            + " no passing verification of it");
+  }
+
+  @Test
+  void theHistoryMustBeOfTheReleaseNamed() {
+    assertThat(report("hello-service/1.3.0")).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("history: it is the history of '" + ID + "', not of"
+        + " 'release/hello-service/1.3.0'");
+  }
+
+  @Test
+  void usageErrorsSayWhatIsMissingAndNeverEchoAFile() throws Exception {
+    assertThat(run("release", "report", "--offline", "--history", history.toString())).isEqualTo(GantryCli.USAGE);
+    assertThat(err.toString()).contains("--offline needs all three files");
+
+    err.getBuffer().setLength(0);
+    Path secret = Files.writeString(dir.resolve("shadow"), "root:$6$secret-hash:19000:0:99999:7:::\n");
+    assertThat(run("release", "report", "--offline", "--history", secret.toString(), "--audit", trail.toString(),
+        "--signatures", signatures.toString())).isEqualTo(GantryCli.USAGE);
+    assertThat(err.toString()).contains("is not an event history as `temporal workflow show").doesNotContain("secret");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("release", "report", "--offline", "--history", history.toString(), "--audit",
+        dir.resolve("missing.jsonl").toString(), "--signatures", signatures.toString())).isEqualTo(GantryCli.USAGE);
+    assertThat(err.toString()).contains("missing.jsonl does not exist");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("release", "report", "--history", history.toString())).isEqualTo(GantryCli.USAGE);
+    assertThat(err.toString()).contains("go with --offline");
+  }
+
+  @Test
+  void aLineThatIsNotJsonIsNamedByNumberNotShown() throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(signatures));
+    lines.add(3, "password=hunter2");
+    Files.write(signatures, lines);
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("signature log: line 4: not a JSON object").doesNotContain("hunter2");
+  }
+
+  private int report(String... more) {
+    List<String> args = new ArrayList<>(List.of("release", "report"));
+    for (String arg : more) {
+      if (!arg.startsWith("-") && !arg.equals("json")) {
+        args.add(arg);
+      }
+    }
+    args.addAll(List.of("--offline", "--history", history.toString(), "--audit", trail.toString(), "--signatures",
+        signatures.toString()));
+    for (String arg : more) {
+      if (arg.startsWith("-") || arg.equals("json")) {
+        args.add(arg);
+      }
+    }
+    return run(args.toArray(new String[0]));
+  }
+
+  private int run(String... args) {
+    CommandLine cli = GantryCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private Path copy(String name) throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/report/" + name)) {
+      assertThat(in).as(name).isNotNull();
+      Path file = dir.resolve(name);
+      Files.copy(in, file);
+      return file;
+    }
+  }
+
+  /** Writes the log again through the worker's own chaining: the kept lines, changed, with a valid chain. */
+  private void rechain(Path log, Predicate<ObjectNode> keep, UnaryOperator<ObjectNode> change) throws Exception {
+    List<String> lines = Files.readAllLines(log);
+    Files.delete(log);
+    HashChainedLog chained = new HashChainedLog(log);
+    for (String raw : lines) {
+      ObjectNode line = (ObjectNode) json.readTree(raw);
+      line.remove("hash");
+      line.remove("prevHash");
+      if (keep.test(line)) {
+        chained.append(change.apply(line));
+      }
+    }
+  }
+
+  /** Rewrites every JSON payload of the exported history, as someone editing the export would. */
+  private void rewritePayloads(Path file, UnaryOperator<String> change) throws Exception {
+    JsonNode root = json.readTree(file.toFile());
+    rewrite(root, change);
+    json.writeValue(file.toFile(), root);
+  }
+
+  private void rewrite(JsonNode node, UnaryOperator<String> change) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      if (object.has("data") && object.has("metadata")) {
+        String data = new String(Base64.getDecoder().decode(object.get("data").asText()), StandardCharsets.UTF_8);
+        object.put("data", Base64.getEncoder().encodeToString(change.apply(data).getBytes(StandardCharsets.UTF_8)));
+      }
+      object.forEach(child -> rewrite(child, change));
+    } else if (node.isArray()) {
+      node.forEach(child -> rewrite(child, change));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.starter.cli.GantryCli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The offline report over a real release: the example release runs on the real Temporal dev server with the
+ * worker (emergency override of production's window, one approval by update through the CLI, one by an
+ * {@code approve} signal sent with the real {@code temporal} CLI, as the Temporal UI sends it), its history
+ * is exported with {@code temporal workflow show --output json}, and {@code gantry release report --offline}
+ * reads that export, the worker's audit trail and its signature log.
+ *
+ * <p>With {@code -Dgantry.report.fixtures=DIR} the three files are also copied to DIR: that is how
+ * {@code starter/src/test/resources/report/} was made.
+ */
+class OfflineReportEndToEndTest {
+  private static final String ID = "release/hello-service/1.4.0";
+  private final ObjectMapper json = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void aRealReleaseExportedWithTheTemporalCliIsReportedConsistentOffline() throws Exception {
+    Path spec = Examples.frozenCopy(dir.resolve("example"));
+    Path policy = Examples.policy(dir.resolve("example"));
+    Path trail = dir.resolve("audit/audit.jsonl");
+    Path signatures = dir.resolve("audit/signatures.jsonl");
+    Path history = dir.resolve("history.json");
+    try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy,
+            "--gantry.audit.path=" + trail, "--gantry.audit.signatures-path=" + signatures,
+            "--gantry.signing.store=" + dir.resolve("signatures"), "--gantry.reviews.path=" + dir.resolve("reviews"),
+            "--gantry.environments.archive=" + dir.resolve("archive"))) {
+      String address = temporal.address();
+      CliEndToEndTest.Run started = CliEndToEndTest.cli("release", "start", spec.toString(), "--address", address,
+          "-o", "json");
+      assertThat(started.exitCode()).as(started.err()).isZero();
+      String digest = json.readTree(started.out()).get("artifactDigest").asText();
+
+      awaitStage(address, "window:production");
+      CliEndToEndTest.Run override = CliEndToEndTest.cli("release", "override", ID, "--as", "erin", "--gate",
+          "window", "--justification", "customer-facing outage fix", "--incident", "INC-4711", "--address", address);
+      assertThat(override.exitCode()).as(override.err()).isZero();
+      awaitStage(address, "approval:production");
+      CliEndToEndTest.Run alice = CliEndToEndTest.cli("release", "approve", ID, "--as", "alice", "--comment",
+          "checked the canary plan", "--address", address);
+      assertThat(alice.exitCode()).as(alice.err()).isZero();
+      // bob approves as the Temporal UI does: an approve signal, one JSON object
+      run(TemporalPeer.devServerBinary().toString(), "workflow", "signal", "--address", address,
+          "--namespace", "default", "--workflow-id", ID, "--name", "approve", "--input",
+          "{\"approver\": \"bob\", \"digest\": \"" + digest + "\", \"comment\": \"ship it\"}");
+
+      CliEndToEndTest.Run watched = CliEndToEndTest.cli("release", "watch", ID, "--address", address,
+          "--timeout", "PT3M");
+      assertThat(watched.exitCode()).as(watched.out() + watched.err()).isZero();
+
+      Files.writeString(history, run(TemporalPeer.devServerBinary().toString(), "workflow", "show",
+          "--address", address, "--namespace", "default", "--workflow-id", ID, "--output", "json"));
+    }
+    String fixtures = System.getProperty("gantry.report.fixtures");
+    if (fixtures != null && !fixtures.isBlank()) {
+      Path into = Files.createDirectories(Path.of(fixtures));
+      Files.copy(history, into.resolve("history.json"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(trail, into.resolve("audit.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(signatures, into.resolve("signatures.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void awaitStage(String address, String stage) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      CliEndToEndTest.Run run = CliEndToEndTest.cli("release", "status", ID, "--address", address, "-o", "json");
+      if (run.exitCode() == 0 && stage.equals(json.readTree(run.out()).get("stage").asText())) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("release never reached " + stage);
+  }
+
+  /** Runs a program to its end; returns its standard output; fails the test on a non-zero exit. */
+  static String run(String... command) throws Exception {
+    Process process = new ProcessBuilder(List.of(command)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    process.getOutputStream().close();
+    byte[] out = process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+    return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
