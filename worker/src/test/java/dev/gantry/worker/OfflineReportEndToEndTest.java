@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.starter.cli.GantryCli;
 import java.nio.file.Files;
@@ -67,7 +68,37 @@ class OfflineReportEndToEndTest {
 
       Files.writeString(history, run(TemporalPeer.devServerBinary().toString(), "workflow", "show",
           "--address", address, "--namespace", "default", "--workflow-id", ID, "--output", "json"));
+
+      // the live report: approval times, and each region's signature check from the region's own history
+      CliEndToEndTest.Run live = CliEndToEndTest.cli("release", "report", ID, "--address", address);
+      assertThat(live.exitCode()).as(live.out() + live.err()).isZero();
+      assertThat(live.out()).containsPattern("alice +accepted +20\\d\\d-\\d\\d-\\d\\dT[0-9:.]+Z +production: checked")
+          .contains("region signature checks").containsPattern("production/eu-west-1 +pass +20\\d\\d-");
+      JsonNode liveJson = json.readTree(CliEndToEndTest.cli("release", "report", ID, "--address", address, "-o",
+          "json").out());
+      assertThat(liveJson.get("regionVerifications")).hasSize(7)
+          .allSatisfy(check -> assertThat(check.get("outcome").asText()).isEqualTo("pass"));
     }
+
+    // offline: no Temporal, no worker; the three files agree
+    CliEndToEndTest.Run offline = CliEndToEndTest.cli("release", "report", "--offline", "--history",
+        history.toString(), "--audit", trail.toString(), "--signatures", signatures.toString(), "-o", "json");
+    assertThat(offline.exitCode()).as(offline.out() + offline.err()).isZero();
+    JsonNode report = json.readTree(offline.out());
+    assertThat(report.get("consistent").asBoolean()).isTrue();
+    assertThat(report.get("releaseId").asText()).isEqualTo(ID);
+    assertThat(report.get("approvals")).extracting(approval -> approval.get("approver").asText() + " by "
+        + approval.get("via").asText()).containsExactly("alice by update", "bob by signal");
+    assertThat(report.at("/overrides/0/incident").asText()).isEqualTo("INC-4711");
+    assertThat(report.get("regions")).hasSize(7)
+        .allSatisfy(region -> assertThat(region.get("verification").asText()).isEqualTo("pass"));
+
+    // the signature log of another worker (here: none of this release's lines) disagrees
+    Path foreign = Files.writeString(dir.resolve("foreign.jsonl"), "");
+    CliEndToEndTest.Run disagreeing = CliEndToEndTest.cli("release", "report", "--offline", "--history",
+        history.toString(), "--audit", trail.toString(), "--signatures", foreign.toString());
+    assertThat(disagreeing.exitCode()).isEqualTo(GantryCli.FAILED);
+    assertThat(disagreeing.out()).contains("signature log: no line of " + ID);
     String fixtures = System.getProperty("gantry.report.fixtures");
     if (fixtures != null && !fixtures.isBlank()) {
       Path into = Files.createDirectories(Path.of(fixtures));

@@ -386,10 +386,21 @@ class ReleaseCommand {
       }
       try (GantryClient gantry = connection.connect()) {
         ReleaseStatus status = gantry.status(releaseId);
+        var verifications = gantry.regionVerifications(status);
         if (json()) {
-          Output.json(spec.commandLine().getOut(), status);
+          var tree = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(status);
+          ((com.fasterxml.jackson.databind.node.ObjectNode) tree).set("regionVerifications",
+              new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(verifications));
+          Output.json(spec.commandLine().getOut(), tree);
         } else {
           print(StatusView.render(status));
+          if (!verifications.isEmpty()) {
+            println("  region signature checks (from each region's history)");
+            verifications.forEach(check -> println(String.format("      %-24s %-12s %s", check.environment() + "/"
+                + check.region(), check.outcome(), (check.at() == null ? "" : check.at() + " ")
+                + (check.keyId() == null ? "" : "key " + check.keyId() + " ")
+                + ("fail".equals(check.outcome()) || "unknown".equals(check.outcome()) ? check.detail() : ""))));
+          }
           println("  timeline");
           status.timeline().forEach(entry -> println("    " + StatusView.line(entry)));
         }
