@@ -139,6 +139,18 @@ class OfflineReportTest {
   }
 
   @Test
+  void aTrailCutShortKeepsAnIntactChainButDisagreesWithTheHistory() throws Exception {
+    List<String> lines = Files.readAllLines(trail);
+    Files.write(trail, lines.subList(0, 10)); // before the approvals and the end of the release
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("audit trail   chain intact")
+        .contains("outcome: the history says COMPLETED, the audit trail's last release line says 'started'")
+        .contains("approval by 'alice' in 'production': in the history (update at")
+        .contains("gate 'production approval passed': in the history's report, not in the audit trail");
+  }
+
+  @Test
   void theTrailOfAnotherReleaseIsNotThisReleasesTrail() throws Exception {
     rechain(trail, line -> true, line -> {
       line.put("releaseId", "release/hello-service/1.3.0");
