@@ -161,6 +161,15 @@ public final class OfflineReport {
     Chain trailChain = chain(trail, audit.total, audit.ofRelease.size(), "audit trail", findings);
     Chain sigChain = chain(signatures, sigs.total, sigs.ofRelease.size(), "signature log", findings);
 
+    // ---- chain heads the history holds (Audit.append returns the trail's head where the worker does so)
+    for (ReleaseHistory.Activity append : h.appends) {
+      String head = chainHead(append.result());
+      if (head != null && !audit.hashes.contains(head)) {
+        findings.add("audit trail: the history's Audit.append (event " + append.eventId() + ") returned the chain head "
+            + shown(head) + ", which no line of the trail has (lines cut or rewritten)");
+      }
+    }
+
     // ---- the trail belongs to this release and this run
     if (audit.ofRelease.isEmpty()) {
       findings.add("audit trail: no line of " + releaseId + (audit.otherReleases.isEmpty() ? ""
@@ -170,7 +179,7 @@ public final class OfflineReport {
           + " (its lines of this release are of runs " + shownAll(audit.otherRuns) + ")");
     }
     Set<String> trailDigests = new TreeSet<>();
-    audit.ofRun.forEach(line -> trailDigests.add(String.valueOf(text(line, "artifactDigest"))));
+    audit.ofRun.stream().map(line -> text(line, "artifactDigest")).filter(Objects::nonNull).forEach(trailDigests::add);
     for (String other : trailDigests) {
       if (!other.equals(digest)) {
         findings.add("artifact digest: the history says " + shown(digest) + ", the audit trail's lines of this run say "
@@ -182,7 +191,7 @@ public final class OfflineReport {
           : " (its lines are of " + shownAll(sigs.otherReleases) + ")"));
     }
     Set<String> sigDigests = new TreeSet<>();
-    sigs.ofRelease.forEach(line -> sigDigests.add(String.valueOf(text(line, "artifactDigest"))));
+    sigs.ofRelease.stream().map(line -> text(line, "artifactDigest")).filter(Objects::nonNull).forEach(sigDigests::add);
     for (String other : sigDigests) {
       if (!other.equals(digest)) {
         findings.add("artifact digest: the history says " + shown(digest) + ", the signature log's lines of this"
@@ -332,7 +341,7 @@ public final class OfflineReport {
         environment = text(message.body(), "environment");
       }
       JsonNode inTrail = null;
-      for (JsonNode line : unmatchedTrail) {
+      for (JsonNode line : Boolean.FALSE.equals(accepted) ? List.<JsonNode>of() : unmatchedTrail) {
         if (Objects.equals(approver, text(line, "actor"))
             && (environment == null || Objects.equals(environment, text(line, "environment")))) {
           inTrail = line;
@@ -399,7 +408,7 @@ public final class OfflineReport {
         }
       }
       JsonNode inTrail = null;
-      for (JsonNode line : unmatchedTrail) {
+      for (JsonNode line : Boolean.FALSE.equals(accepted) ? List.<JsonNode>of() : unmatchedTrail) {
         String detail = String.valueOf(text(line, "detail"));
         if (Objects.equals(approver, text(line, "actor")) && gate != null
             && detail.startsWith(gate.trim() + " gate, incident " + (incident == null ? "" : incident.trim()))) {
@@ -539,6 +548,33 @@ public final class OfflineReport {
     return new Chain(lines, ofRelease, problems.isEmpty(), shown);
   }
 
+  private static final java.util.regex.Pattern HASH = java.util.regex.Pattern.compile("(sha256:)?([0-9a-f]{64})");
+
+  /**
+   * The chain head an Audit.append result carries, if it carries one: the hash itself, or an object with a
+   * {@code hash}, {@code head} or {@code chainHead} field. Anything else (nothing, before the worker returned
+   * heads) checks nothing.
+   */
+  private static String chainHead(JsonNode result) {
+    List<String> candidates = new ArrayList<>();
+    if (result.isTextual()) {
+      candidates.add(result.asText());
+    } else if (result.isObject()) {
+      for (String field : List.of("hash", "head", "chainHead")) {
+        candidates.add(text(result, field));
+      }
+    }
+    for (String candidate : candidates) {
+      if (candidate != null) {
+        var match = HASH.matcher(candidate);
+        if (match.matches() && !match.group(2).equals("0".repeat(64))) {
+          return match.group(2);
+        }
+      }
+    }
+    return null;
+  }
+
   /** The release id the request names (release/<app>/<version>, or promotion/... for a promotion). */
   private static String releaseIdOf(JsonNode input) {
     if (text(input, "application") == null || text(input, "version") == null) {
@@ -616,12 +652,18 @@ public final class OfflineReport {
     final List<JsonNode> ofRun = new ArrayList<>();
     final Set<String> otherReleases = new TreeSet<>();
     final Set<String> otherRuns = new TreeSet<>();
+    /** The hash of every line, for the chain heads the history holds. */
+    final Set<String> hashes = new java.util.HashSet<>();
     String lastReleaseOutcome;
 
     static AuditLines read(Path file, String releaseId, String runId) {
       AuditLines lines = new AuditLines();
       forEachLine(file, "audit trail", line -> {
         lines.total++;
+        String hash = text(line, "hash");
+        if (hash != null) {
+          lines.hashes.add(hash);
+        }
         String release = text(line, "releaseId");
         if (!releaseId.equals(release)) {
           if (release != null && lines.otherReleases.size() < 100) {

@@ -52,6 +52,8 @@ final class ReleaseHistory {
   final List<Child> children = new ArrayList<>();
   final List<Activity> signs = new ArrayList<>();
   final List<Activity> verifies = new ArrayList<>();
+  /** The release's Audit.append activities: where the worker returns the trail's chain head, the trail must have it. */
+  final List<Activity> appends = new ArrayList<>();
   /** Payloads that could not be read, by event id: a finding. */
   final List<String> unreadable = new ArrayList<>();
 
@@ -202,6 +204,7 @@ final class ReleaseHistory {
           plan = result;
         }
       }
+      case "Audit.append" -> appends.add(activity);
       case "Signing.sign" -> signs.add(activity);
       case "Signing.verify" -> verifies.add(activity);
       default -> { }

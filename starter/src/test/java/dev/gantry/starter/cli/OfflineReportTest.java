@@ -31,7 +31,8 @@ import picocli.CommandLine;
  */
 class OfflineReportTest {
   static final String ID = "release/hello-service/1.4.0";
-  static final String DIGEST = "sha256:5695b7587a3996eff6340d39edc41a30896608f1c1b23e82d981358de61a95d4";
+  /** An instant as Temporal and the worker write them. */
+  static final String TIME = "20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z";
   private final ObjectMapper json = new ObjectMapper();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -40,12 +41,17 @@ class OfflineReportTest {
   private Path history;
   private Path trail;
   private Path signatures;
+  /** The recorded release's artifact and signing key (the resources can be recorded again: see above). */
+  private String digest;
+  private String keyId;
 
   @BeforeEach
   void copyTheRecordedRelease() throws Exception {
     history = copy("history.json");
     trail = copy("audit.jsonl");
     signatures = copy("signatures.jsonl");
+    digest = json.readTree(Files.readAllLines(trail).get(0)).get("artifactDigest").asText();
+    keyId = json.readTree(Files.readAllLines(signatures).get(0)).get("keyId").asText();
   }
 
   @Test
@@ -55,9 +61,9 @@ class OfflineReportTest {
     assertThat(report.get("consistent").asBoolean()).isTrue();
     assertThat(report.get("disagreements")).isEmpty();
     assertThat(report.get("releaseId").asText()).isEqualTo(ID);
-    assertThat(report.get("artifactDigest").asText()).isEqualTo(DIGEST);
+    assertThat(report.get("artifactDigest").asText()).isEqualTo(digest);
     assertThat(report.get("requestedBy").asText()).isEqualTo("dana");
-    assertThat(report.at("/signer/keyId").asText()).isEqualTo("B5EtT9aFWhjVcj+sE/HBHi3d2Sl0mKM0rRlqLJQfRjU=");
+    assertThat(report.at("/signer/keyId").asText()).isEqualTo(keyId);
     assertThat(report.at("/signer/trustedKey").asText()).startsWith("demo");
     assertThat(report.at("/attestations/0/predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v1");
     assertThat(report.at("/outcome/history").asText()).isEqualTo("COMPLETED");
@@ -70,14 +76,14 @@ class OfflineReportTest {
     assertThat(approvals).hasSize(2);
     assertThat(approvals.get(0).get("approver").asText()).isEqualTo("alice");
     assertThat(approvals.get(0).get("via").asText()).isEqualTo("update");
-    assertThat(approvals.get(0).get("at").asText()).isEqualTo("2026-12-05T02:07:13.446234116Z");
+    assertThat(approvals.get(0).get("at").asText()).matches(TIME);
     assertThat(approvals.get(0).get("environment").asText()).isEqualTo("production");
     assertThat(approvals.get(0).get("accepted").asBoolean()).isTrue();
     assertThat(approvals.get(1).get("approver").asText()).isEqualTo("bob");
     assertThat(approvals.get(1).get("via").asText()).isEqualTo("signal");
     assertThat(approvals.get(1).get("clientIdentity").asText()).startsWith("temporal-cli:");
     assertThat(approvals.get(1).get("comment").asText()).isEqualTo("ship it");
-    assertThat(approvals.get(1).get("recordedInTrailAt").asText()).isEqualTo("2026-12-05T02:07:13.521Z");
+    assertThat(approvals.get(1).get("recordedInTrailAt").asText()).matches(TIME);
     JsonNode override = report.at("/overrides/0");
     assertThat(override.get("approver").asText()).isEqualTo("erin");
     assertThat(override.get("gate").asText()).isEqualTo("window");
@@ -95,37 +101,40 @@ class OfflineReportTest {
 
     out.getBuffer().setLength(0);
     assertThat(report()).isEqualTo(GantryCli.OK);
-    assertThat(out.toString()).contains(ID + "  SUCCEEDED", "artifact     " + DIGEST,
-        "production   alice      accepted  2026-12-05T02:07:13.446234116Z by update",
-        "production   bob        accepted  2026-12-05T02:07:13.518568358Z by signal",
-        "erin", "INC-4711: customer-facing outage fix", "production/eu-west-1",
+    assertThat(out.toString()).contains(ID + "  SUCCEEDED", "artifact     " + digest)
+        .containsPattern("production   alice      accepted  " + TIME + " by update")
+        .containsPattern("production   bob        accepted  " + TIME + " by signal")
+        .contains("erin", "INC-4711: customer-facing outage fix", "production/eu-west-1",
         "consistent: the history, the audit trail and the signature log agree");
   }
 
   @Test
   void aHistoryWhoseDigestWasChangedDisagreesWithTheTrailAndTheSignatureLog() throws Exception {
     String forged = "sha256:" + "e".repeat(64);
-    rewritePayloads(history, text -> text.replace(DIGEST, forged));
+    rewritePayloads(history, text -> text.replace(digest, forged));
 
     assertThat(report()).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("DISAGREEMENTS")
         .contains("artifact digest: the history says '" + forged + "', the audit trail's lines of this run say '"
-            + DIGEST + "'")
-        .contains("the signature log's lines of this release say '" + DIGEST + "'");
+            + digest + "'")
+        .contains("the signature log's lines of this release say '" + digest + "'");
   }
 
   @Test
   void anApprovalLineRemovedFromTheTrailIsFoundTwice() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(trail));
-    assertThat(lines.removeIf(line -> line.contains("\"kind\":\"approval\"") && line.contains("\"actor\":\"bob\"")))
-        .isTrue();
+    int bob = 0;
+    while (!(lines.get(bob).contains("\"kind\":\"approval\"") && lines.get(bob).contains("\"actor\":\"bob\""))) {
+      bob++;
+    }
+    lines.remove(bob);
     Files.write(trail, lines);
 
     assertThat(report()).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("CHAIN BROKEN")
-        .contains("audit trail: line 12: prevHash does not match the line before")
-        .contains("approval by 'bob' in 'production': in the history (signal at 2026-12-05T02:07:13.518568358Z,"
-            + " event 200), not in the audit trail");
+        .contains("audit trail: line " + (bob + 1) + ": prevHash does not match the line before")
+        .containsPattern("approval by 'bob' in 'production': in the history \\(signal at " + TIME
+            + ", event \\d+\\), not in the audit trail");
   }
 
   @Test
@@ -141,13 +150,40 @@ class OfflineReportTest {
   @Test
   void aTrailCutShortKeepsAnIntactChainButDisagreesWithTheHistory() throws Exception {
     List<String> lines = Files.readAllLines(trail);
-    Files.write(trail, lines.subList(0, 10)); // before the approvals and the end of the release
+    int firstApproval = 0;
+    while (!lines.get(firstApproval).contains("\"kind\":\"approval\"")) {
+      firstApproval++;
+    }
+    Files.write(trail, lines.subList(0, firstApproval)); // before the approvals and the end of the release
 
     assertThat(report()).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("audit trail   chain intact")
         .contains("outcome: the history says COMPLETED, the audit trail's last release line says 'started'")
         .contains("approval by 'alice' in 'production': in the history (update at")
         .contains("gate 'production approval passed': in the history's report, not in the audit trail");
+  }
+
+  /**
+   * Where the worker's Audit.append returns the trail's chain head, the history holds each head: a trail
+   * that lacks one was cut or rewritten, even when its own chain holds.
+   */
+  @Test
+  void chainHeadsTheHistoryHoldsMustBeInTheTrail() throws Exception {
+    List<String> hashes = new ArrayList<>();
+    for (String line : Files.readAllLines(trail)) {
+      hashes.add(json.readTree(line).get("hash").asText());
+    }
+    Path original = Files.copy(history, dir.resolve("original.json"));
+    returnChainHeads(history, hashes::get);
+    assertThat(report()).as(out.toString()).isEqualTo(GantryCli.OK);
+
+    Files.copy(original, history, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String unknown = "f".repeat(64);
+    returnChainHeads(history, n -> n == 3 ? unknown : hashes.get(n));
+    out.getBuffer().setLength(0);
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).containsPattern("audit trail: the history's Audit.append \\(event \\d+\\) returned the"
+        + " chain head '" + unknown + "', which no line of the trail has");
   }
 
   @Test
@@ -259,6 +295,30 @@ class OfflineReportTest {
         chained.append(change.apply(line));
       }
     }
+  }
+
+  /** Gives the n-th Audit.append activity of the history the result {@code {"head": <hash>}}. */
+  private void returnChainHeads(Path file, java.util.function.IntFunction<String> head) throws Exception {
+    JsonNode root = json.readTree(file.toFile());
+    java.util.Set<String> appends = new java.util.HashSet<>();
+    int n = 0;
+    for (JsonNode event : root.get("events")) {
+      JsonNode scheduled = event.get("activityTaskScheduledEventAttributes");
+      if (scheduled != null && scheduled.at("/activityType/name").asText().equals("Audit.append")) {
+        appends.add(event.get("eventId").asText());
+      }
+      JsonNode completed = event.get("activityTaskCompletedEventAttributes");
+      if (completed != null && appends.contains(completed.get("scheduledEventId").asText())) {
+        ObjectNode payload = json.createObjectNode();
+        payload.putObject("metadata").put("encoding",
+            Base64.getEncoder().encodeToString("json/plain".getBytes(StandardCharsets.UTF_8)));
+        payload.put("data", Base64.getEncoder().encodeToString(("{\"head\":\"" + head.apply(n++) + "\"}")
+            .getBytes(StandardCharsets.UTF_8)));
+        ((ObjectNode) completed).putObject("result").putArray("payloads").add(payload);
+      }
+    }
+    assertThat(n).as("Audit.append activities in the history").isGreaterThan(3);
+    json.writeValue(file.toFile(), root);
   }
 
   /** Rewrites every JSON payload of the exported history, as someone editing the export would. */
