@@ -370,7 +370,7 @@ public final class OfflineReport {
         }
       }
       approvals.add(new Approval(clean(environment), clean(approver), message.at(), message.via(),
-          clean(message.clientIdentity()), text(message.body(), "token") != null, accepted,
+          clean(message.clientIdentity()), message.body().hasNonNull("token"), accepted,
           clean(text(message.body(), "comment")), inTrail == null ? null : clean(text(inTrail, "at"))));
     }
     for (JsonNode entry : reported) {
