@@ -27,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class OfflineReportEndToEndTest {
   private static final String ID = "release/hello-service/1.4.0";
+  private static final String REJECTED = "release/hello-service/1.5.0";
   private final ObjectMapper json = new ObjectMapper();
 
   @TempDir Path dir;
@@ -38,6 +39,7 @@ class OfflineReportEndToEndTest {
     Path trail = dir.resolve("audit/audit.jsonl");
     Path signatures = dir.resolve("audit/signatures.jsonl");
     Path history = dir.resolve("history.json");
+    Path rejectedHistory = dir.resolve("history-1.5.0.json");
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
         ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy,
             "--gantry.audit.path=" + trail, "--gantry.audit.signatures-path=" + signatures,
@@ -78,7 +80,41 @@ class OfflineReportEndToEndTest {
           "json").out());
       assertThat(liveJson.get("regionVerifications")).hasSize(7)
           .allSatisfy(check -> assertThat(check.get("outcome").asText()).isEqualTo("pass"));
+
+      // a second release, rejected at production's approval gate: FAILED in the history, 'failed' in the trail
+      Path rejectedSpec = Files.writeString(spec.resolveSibling("release-1.5.0.yaml"),
+          Files.readString(spec).replace("version: 1.4.0", "version: 1.5.0"));
+      CliEndToEndTest.Run second = CliEndToEndTest.cli("release", "start", rejectedSpec.toString(), "--address",
+          address);
+      assertThat(second.exitCode()).as(second.err()).isZero();
+      awaitStage(REJECTED, address, "window:production");
+      assertThat(CliEndToEndTest.cli("release", "override", REJECTED, "--as", "erin", "--gate", "window",
+          "--justification", "customer-facing outage fix", "--incident", "INC-4712", "--address", address)
+          .exitCode()).isZero();
+      awaitStage(REJECTED, address, "approval:production");
+      run(TemporalPeer.devServerBinary().toString(), "workflow", "signal", "--address", address,
+          "--namespace", "default", "--workflow-id", REJECTED, "--name", "approve", "--input",
+          "{\"approver\": \"bob\", \"digest\": \"" + digest + "\", \"comment\": \"fine by me\"}");
+      CliEndToEndTest.Run reject = CliEndToEndTest.cli("release", "reject", REJECTED, "--as", "alice", "--reason",
+          "error budget exhausted", "--address", address);
+      assertThat(reject.exitCode()).as(reject.err()).isZero();
+      assertThat(CliEndToEndTest.cli("release", "watch", REJECTED, "--address", address, "--timeout", "PT1M")
+          .exitCode()).isEqualTo(GantryCli.FAILED);
+      Files.writeString(rejectedHistory, run(TemporalPeer.devServerBinary().toString(), "workflow", "show",
+          "--address", address, "--namespace", "default", "--workflow-id", REJECTED, "--output", "json"));
     }
+
+    // the rejected release agrees with the same trail and signature log (which also hold the first release)
+    CliEndToEndTest.Run failed = CliEndToEndTest.cli("release", "report", "--offline", "--history",
+        rejectedHistory.toString(), "--audit", trail.toString(), "--signatures", signatures.toString(), "-o", "json");
+    assertThat(failed.exitCode()).as(failed.out() + failed.err()).isZero();
+    JsonNode failedReport = json.readTree(failed.out());
+    assertThat(failedReport.at("/outcome/history").asText()).isEqualTo("FAILED");
+    assertThat(failedReport.at("/outcome/trail").asText()).isEqualTo("failed");
+    assertThat(failedReport.at("/outcome/failureReason").asText()).contains("error budget exhausted");
+    assertThat(failedReport.at("/approvals/0/approver").asText()).isEqualTo("bob");
+    assertThat(failedReport.at("/approvals/0/accepted").asBoolean()).isTrue();
+    assertThat(failedReport.get("regions")).hasSize(3); // dev and staging: production never deployed
 
     // offline: no Temporal, no worker; the three files agree
     CliEndToEndTest.Run offline = CliEndToEndTest.cli("release", "report", "--offline", "--history",
@@ -109,9 +145,13 @@ class OfflineReportEndToEndTest {
   }
 
   private void awaitStage(String address, String stage) throws Exception {
+    awaitStage(ID, address, stage);
+  }
+
+  private void awaitStage(String id, String address, String stage) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
-      CliEndToEndTest.Run run = CliEndToEndTest.cli("release", "status", ID, "--address", address, "-o", "json");
+      CliEndToEndTest.Run run = CliEndToEndTest.cli("release", "status", id, "--address", address, "-o", "json");
       if (run.exitCode() == 0 && stage.equals(json.readTree(run.out()).get("stage").asText())) {
         return;
       }
