@@ -186,7 +186,9 @@ public final class OfflineReport {
             + shown(other));
       }
     }
-    if (sigs.ofRelease.isEmpty()) {
+    boolean signatureWork = !h.signs.isEmpty() || !h.verifies.isEmpty() || h.children.stream()
+        .anyMatch(child -> child.request().path("verification").path("required").asBoolean(false));
+    if (sigs.ofRelease.isEmpty() && signatureWork) {
       findings.add("signature log: no line of " + releaseId + (sigs.otherReleases.isEmpty() ? ""
           : " (its lines are of " + shownAll(sigs.otherReleases) + ")"));
     }
