@@ -121,6 +121,16 @@ class OfflineReportTest {
   }
 
   @Test
+  void anApproverForgedIntoTheHistorysReportCameInNoMessage() throws Exception {
+    // the result keeps "approver":"bob" compact; the signal as the temporal CLI sent it has a space
+    rewritePayloads(history, text -> text.replace("\"approver\":\"bob\"", "\"approver\":\"mallory\""));
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("approval by 'mallory' in 'production': in the history's report, but no"
+        + " approve signal or update of the history carries it");
+  }
+
+  @Test
   void anApprovalLineRemovedFromTheTrailIsFoundTwice() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(trail));
     int bob = 0;
