@@ -594,7 +594,7 @@ public final class OfflineReport {
     return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
   }
 
-  /** A value from a file, fit to show: one line, printable, at most 200 characters. */
+  /** A value from a file, fit to show: one line, no control or formatting characters, at most 200 characters. */
   static String clean(String value) {
     if (value == null) {
       return null;
@@ -602,7 +602,8 @@ public final class OfflineReport {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < value.length() && out.length() < SHOWN; i++) {
       char c = value.charAt(i);
-      out.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? ' ' : c);
+      // control characters and invisible formatting (bidirectional overrides, zero-width) become spaces
+      out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c);
     }
     return value.length() > SHOWN ? out + "..." : out.toString();
   }

@@ -250,6 +250,15 @@ class OfflineReportTest {
   }
 
   @Test
+  void aCommentCannotForgeLinesOrHideTextInTheReport() throws Exception {
+    rewritePayloads(history, text -> text.replace("ship it", "ship it\\n  consistent: all good\\u001b[2J\\u202e"));
+
+    assertThat(report()).isEqualTo(GantryCli.OK);
+    assertThat(out.toString()).contains("ship it   consistent: all good [2J ").doesNotContain("\u001b")
+        .doesNotContain("\u202e").doesNotContain("\n  consistent: all good");
+  }
+
+  @Test
   void aLineThatIsNotJsonIsNamedByNumberNotShown() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(signatures));
     lines.add(3, "password=hunter2");
