@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.audit.HashChainedLog;
+import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.ReleaseIds;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,6 +34,8 @@ public final class OfflineReport {
   /** Findings beyond this are counted, not listed. */
   static final int MAX_FINDINGS = 50;
   private static final int SHOWN = 200;
+  /** How much of a gate's detail the release's report keeps (ReleaseProgress.EVENT_CHARS). */
+  private static final int GATE_DETAIL_CHARS = 1_200;
   private static final Set<String> FINAL_GATE_OUTCOMES = Set.of("passed", "failed", "overridden", "skipped");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -240,32 +245,48 @@ public final class OfflineReport {
 
     // ---- gates: the result's list vs the trail's gate lines
     List<Gate> gates = new ArrayList<>();
-    Set<String> historyGates = new LinkedHashSet<>();
+    Map<String, List<String>> historyGates = new LinkedHashMap<>();
     for (JsonNode gate : h.result.path("gates")) {
       gates.add(new Gate(clean(text(gate, "environment")), clean(text(gate, "gate")), clean(text(gate, "outcome")),
           clean(text(gate, "detail")), clean(text(gate, "at"))));
       if (FINAL_GATE_OUTCOMES.contains(text(gate, "outcome"))) {
-        historyGates.add(text(gate, "environment") + " " + text(gate, "gate") + " " + text(gate, "outcome"));
+        historyGates.computeIfAbsent(text(gate, "environment") + " " + text(gate, "gate") + " "
+            + text(gate, "outcome"), key -> new ArrayList<>()).add(String.valueOf(text(gate, "detail")));
       }
     }
-    Set<String> trailGates = new LinkedHashSet<>();
+    Map<String, List<String>> trailGates = new LinkedHashMap<>();
     for (JsonNode line : audit.ofRun) {
       String detail = text(line, "detail");
       if ("gate".equals(text(line, "kind")) && FINAL_GATE_OUTCOMES.contains(text(line, "outcome"))
           && detail != null && detail.contains(":")) {
-        trailGates.add(text(line, "environment") + " " + detail.substring(0, detail.indexOf(':')) + " "
-            + text(line, "outcome"));
+        // the report keeps a gate's detail as the timeline does: one line, cut at 1,200 characters
+        String kept = MessageLimits.cut(detail.substring(detail.indexOf(':') + 1).strip(), GATE_DETAIL_CHARS);
+        trailGates.computeIfAbsent(text(line, "environment") + " " + detail.substring(0, detail.indexOf(':')) + " "
+            + text(line, "outcome"), key -> new ArrayList<>()).add(kept);
       }
     }
     if (h.closed != null && h.result.isObject()) {
-      for (String gate : historyGates) {
+      historyGates.forEach((gate, details) -> {
         // a gate that failed may end the release before its line is written (approval timed out, rejected)
-        if (!gate.endsWith(" failed") && !trailGates.contains(gate)) {
-          findings.add("gate " + shown(gate) + ": in the history's report, not in the audit trail");
+        if (gate.endsWith(" failed")) {
+          return;
         }
-      }
-      for (String gate : trailGates) {
-        if (!historyGates.contains(gate)) {
+        if (!trailGates.containsKey(gate)) {
+          findings.add("gate " + shown(gate) + ": in the history's report, not in the audit trail");
+          return;
+        }
+        if (gate.endsWith(" skipped")) {
+          return; // the report and the trail word a skipped signature check differently
+        }
+        for (String detail : details) {
+          if (!trailGates.get(gate).contains(detail)) {
+            findings.add("gate " + shown(gate) + ": the history's report says " + shown(detail)
+                + ", the audit trail says " + shown(trailGates.get(gate).get(0)));
+          }
+        }
+      });
+      for (String gate : trailGates.keySet()) {
+        if (!historyGates.containsKey(gate)) {
           findings.add("gate " + shown(gate) + ": in the audit trail, not in the history's report");
         }
       }

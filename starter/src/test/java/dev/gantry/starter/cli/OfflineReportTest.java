@@ -131,6 +131,15 @@ class OfflineReportTest {
   }
 
   @Test
+  void aGatesValueChangedInTheHistoryDisagreesWithTheTrail() throws Exception {
+    rewritePayloads(history, text -> text.replace("coverage.lines.pct 86.4", "coverage.lines.pct 96.4"));
+
+    assertThat(report()).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("gate 'staging quality passed': the history's report says"
+        + " 'coverage.lines.pct 96.4 >= 80,").contains("the audit trail says 'coverage.lines.pct 86.4 >= 80,");
+  }
+
+  @Test
   void anApprovalLineRemovedFromTheTrailIsFoundTwice() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(trail));
     int bob = 0;
