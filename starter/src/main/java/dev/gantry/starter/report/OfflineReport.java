@@ -386,6 +386,12 @@ public final class OfflineReport {
               + ": in the history (" + message.via() + " at " + message.at() + ", event " + message.eventId()
               + "), not in the audit trail");
         }
+        String comment = MessageLimits.cut(text(message.body(), "comment"), MessageLimits.TEXT);
+        if (inTrail != null && !Objects.equals(comment, text(inTrail, "detail"))
+            && !(comment == null && text(inTrail, "detail") == null)) {
+          findings.add("approval by " + shown(approver) + ": the history's message says " + shown(comment)
+              + ", the audit trail says " + shown(text(inTrail, "detail")));
+        }
         String approved = text(message.body(), "digest");
         if (approved != null && !approved.equals(digest)) {
           findings.add("approval by " + shown(approver) + ": it approved " + shown(approved) + ", the release's"

@@ -262,8 +262,9 @@ class OfflineReportTest {
   void aCommentCannotForgeLinesOrHideTextInTheReport() throws Exception {
     rewritePayloads(history, text -> text.replace("ship it", "ship it\\n  consistent: all good\\u001b[2J\\u202e"));
 
-    assertThat(report()).isEqualTo(GantryCli.OK);
-    assertThat(out.toString()).contains("ship it   consistent: all good [2J ").doesNotContain("\u001b")
+    assertThat(report()).isEqualTo(GantryCli.FAILED); // and the trail has the comment bob sent
+    assertThat(out.toString()).contains("approval by 'bob': the history's message says 'ship it")
+        .contains("ship it   consistent: all good [2J ").doesNotContain("\u001b")
         .doesNotContain("\u202e").doesNotContain("\n  consistent: all good");
   }
 
