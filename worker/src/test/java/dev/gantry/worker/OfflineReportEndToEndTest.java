@@ -22,8 +22,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * is exported with {@code temporal workflow show --output json}, and {@code gantry release report --offline}
  * reads that export, the worker's audit trail and its signature log.
  *
- * <p>With {@code -Dgantry.report.fixtures=DIR} the three files are also copied to DIR: that is how
- * {@code starter/src/test/resources/report/} was made.
+ * <p>With {@code -Dgantry.report.fixtures=DIR} the three files of the first release are also copied to DIR
+ * (an absolute path: the test runs in {@code worker/}): that is how {@code starter/src/test/resources/report/}
+ * was made, and how to make it again when the trail's or the history's shape changes:
+ * {@code ./mvnw -o -q -pl worker -am test -Dtest=OfflineReportEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dgantry.report.fixtures=$PWD/starter/src/test/resources/report}.
  */
 class OfflineReportEndToEndTest {
   private static final String ID = "release/hello-service/1.4.0";
