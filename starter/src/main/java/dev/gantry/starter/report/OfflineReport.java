@@ -140,7 +140,7 @@ public final class OfflineReport {
     }
     for (ReleaseHistory.Child child : h.children) {
       if (!child.workflowId().startsWith(releaseId + "/")) {
-        findings.add("history: its child workflow " + shown(child.workflowId()) + " is not of " + releaseId);
+        findings.add("history: its child workflow " + shown(child.workflowId()) + " is not of " + clean(releaseId));
       }
     }
 
@@ -177,10 +177,10 @@ public final class OfflineReport {
 
     // ---- the trail belongs to this release and this run
     if (audit.ofRelease.isEmpty()) {
-      findings.add("audit trail: no line of " + releaseId + (audit.otherReleases.isEmpty() ? ""
+      findings.add("audit trail: no line of " + clean(releaseId) + (audit.otherReleases.isEmpty() ? ""
           : " (its lines are of " + shownAll(audit.otherReleases) + ")"));
     } else if (audit.ofRun.isEmpty()) {
-      findings.add("audit trail: no line of the history's run " + shown(h.runId) + " of " + releaseId
+      findings.add("audit trail: no line of the history's run " + shown(h.runId) + " of " + clean(releaseId)
           + " (its lines of this release are of runs " + shownAll(audit.otherRuns) + ")");
     }
     Set<String> trailDigests = new TreeSet<>();
@@ -194,7 +194,7 @@ public final class OfflineReport {
     boolean signatureWork = !h.signs.isEmpty() || !h.verifies.isEmpty() || h.children.stream()
         .anyMatch(child -> child.request().path("verification").path("required").asBoolean(false));
     if (sigs.ofRelease.isEmpty() && signatureWork) {
-      findings.add("signature log: no line of " + releaseId + (sigs.otherReleases.isEmpty() ? ""
+      findings.add("signature log: no line of " + clean(releaseId) + (sigs.otherReleases.isEmpty() ? ""
           : " (its lines are of " + shownAll(sigs.otherReleases) + ")"));
     }
     Set<String> sigDigests = new TreeSet<>();
