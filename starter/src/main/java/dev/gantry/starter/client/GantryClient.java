@@ -182,6 +182,70 @@ public class GantryClient implements AutoCloseable {
     return withRollouts(execution.reconcile(said));
   }
 
+  /**
+   * A region's signature check before its deploy, as the region's child workflow recorded it in its history.
+   *
+   * @param outcome pass, fail, not required (no check ran), running, or unknown (the history could not be read)
+   * @param keyId   the trusted key that verified (pass only)
+   * @param at      when the check ended (Temporal's time)
+   */
+  public record RegionVerification(String environment, String region, String outcome, String keyId, String at,
+      String detail) {}
+
+  /**
+   * Each region's signature check, read from the histories of the release's region workflows (one history read
+   * per region the status lists).
+   */
+  public List<RegionVerification> regionVerifications(ReleaseStatus status) {
+    List<RegionVerification> checks = new java.util.ArrayList<>();
+    var converter = client.getOptions().getDataConverter();
+    for (var env : status.environments()) {
+      for (var region : env.regions()) {
+        if (region.state() == dev.gantry.workflows.api.RegionState.PENDING) {
+          continue;
+        }
+        String child = ReleaseIds.region(status.releaseId(), env.environment(), region.region());
+        String outcome = "not required";
+        String keyId = null;
+        String at = null;
+        String detail = null;
+        try {
+          java.util.Set<Long> verifies = new java.util.HashSet<>();
+          for (var event : client.fetchHistory(child).getHistory().getEventsList()) {
+            if (event.hasActivityTaskScheduledEventAttributes() && event.getActivityTaskScheduledEventAttributes()
+                .getActivityType().getName().equals("Signing.verify")) {
+              verifies.add(event.getEventId());
+              outcome = "running";
+            } else if (event.hasActivityTaskCompletedEventAttributes()
+                && verifies.contains(event.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+              var result = converter.fromPayloads(0, java.util.Optional.of(
+                  event.getActivityTaskCompletedEventAttributes().getResult()),
+                  dev.gantry.workflows.api.signing.VerificationResult.class,
+                  dev.gantry.workflows.api.signing.VerificationResult.class);
+              outcome = "pass";
+              keyId = result == null ? null : result.keyId();
+              detail = result == null ? null : MessageLimits.cut(result.detail(), ReleaseExecution.REASON_CHARS);
+              at = java.time.Instant.ofEpochSecond(event.getEventTime().getSeconds(), event.getEventTime().getNanos())
+                  .toString();
+            } else if (event.hasActivityTaskFailedEventAttributes()
+                && verifies.contains(event.getActivityTaskFailedEventAttributes().getScheduledEventId())) {
+              outcome = "fail";
+              detail = MessageLimits.cut(event.getActivityTaskFailedEventAttributes().getFailure().getMessage(),
+                  ReleaseExecution.REASON_CHARS);
+              at = java.time.Instant.ofEpochSecond(event.getEventTime().getSeconds(), event.getEventTime().getNanos())
+                  .toString();
+            }
+          }
+        } catch (RuntimeException unreadable) {
+          outcome = "unknown";
+          detail = "the history of " + child + " could not be read";
+        }
+        checks.add(new RegionVerification(env.environment(), region.region(), outcome, keyId, at, detail));
+      }
+    }
+    return checks;
+  }
+
   /** How long a status query is asked again while the release's last workflow task has failed. */
   private static final Duration FAILED_TASK_PATIENCE = Duration.ofSeconds(15);
 

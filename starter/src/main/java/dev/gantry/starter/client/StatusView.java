@@ -79,8 +79,8 @@ public final class StatusView {
     if (status.overrides() != null && !status.overrides().isEmpty()) {
       out.append("  emergency overrides\n");
       for (GateOverride override : status.overrides()) {
-        out.append(String.format("      %-10s %-12s %s%n", text(override.approver()),
-            override.accepted() ? "accepted" : "REFUSED",
+        out.append(String.format("      %-10s %-9s %-24s %s%n", text(override.approver()),
+            override.accepted() ? "accepted" : "REFUSED", text(override.at()),
             text((override.environment() == null ? "" : override.environment() + " " + override.gate() + ": ")
                 + (override.accepted() ? override.justification() + " (" + override.incident() + ")"
                     : override.reason()))));
@@ -89,8 +89,8 @@ public final class StatusView {
     if (!status.approvals().isEmpty()) {
       out.append("  approvals\n");
       for (Approval approval : status.approvals()) {
-        out.append(String.format("      %-10s %-12s %s%n", text(approval.approver()),
-            approval.accepted() ? "accepted" : "REFUSED",
+        out.append(String.format("      %-10s %-9s %-24s %s%n", text(approval.approver()),
+            approval.accepted() ? "accepted" : "REFUSED", text(approval.at()),
             text((approval.environment() == null ? "" : approval.environment() + ": ")
                 + (approval.accepted() ? nullToEmpty(approval.comment()) : approval.reason()))));
       }
