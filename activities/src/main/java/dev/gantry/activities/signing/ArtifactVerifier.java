@@ -48,23 +48,27 @@ public final class ArtifactVerifier {
   public record Verified(String keyId, String keyName, List<String> predicateTypes, Instant signedAt, String detail) {}
 
   public Verified verify(ArtifactRef artifact, List<SignatureRef> signatures, VerificationPolicy policy, Instant now) {
-    TrustedKeys trusted = trustedKeys(policy.trustedKeys());
+    // With keyless signatures trusted, a trusted keys file is optional: without one, only keyless ones verify.
+    TrustedKeys trusted = policy.keyless() != null && policy.trustedKeys() == null ? TrustedKeys.empty()
+        : trustedKeys(policy.trustedKeys());
     // Revoked and expired keys stay candidates, so that their signatures are refused for that reason.
     Map<String, PublicKey> candidates = new LinkedHashMap<>();
     trusted.keys().forEach(key -> candidates.put(key.id(), key.publicKey()));
-    if (candidates.isEmpty()) {
+    Map<String, KeylessBundles.Verified> keyless = new LinkedHashMap<>();
+    if (candidates.isEmpty() && policy.keyless() == null) {
       throw new SignatureRejected(UNKNOWN_KEY, "the trusted keys file " + policy.trustedKeys() + " lists no key:"
           + " add the release key with `gantry keys import` (or `gantry keys generate --trusted-keys`)");
     }
     List<SignatureRef> made = signatures == null ? List.of() : signatures;
-    String signer = artifact.isFile() ? verifyFile(artifact, made, candidates) : verifyImage(artifact, candidates);
+    String signer = artifact.isFile() ? verifyFile(artifact, made, candidates, policy, now, keyless)
+        : verifyImage(artifact, candidates);
 
     Set<String> keyIds = new LinkedHashSet<>(List.of(signer));
     List<String> attested = new ArrayList<>();
     Instant signedAt = null;
     for (String predicateType : policy.requiredPredicateTypesOrEmpty()) {
       VerifiedAttestation attestation = artifact.isFile()
-          ? verifyFileAttestation(artifact, made, predicateType, candidates)
+          ? verifyFileAttestation(artifact, made, predicateType, candidates, policy, now, keyless)
           : verifyImageAttestation(artifact, predicateType, candidates);
       keyIds.add(attestation.keyId());
       attested.add(predicateType);
@@ -72,9 +76,16 @@ public final class ArtifactVerifier {
         signedAt = provenanceTime(attestation.statement());
       }
     }
+    if (signedAt == null && keyless.containsKey(signer)) {
+      // a keyless signature's time is vouched for by Rekor or a timestamp authority
+      signedAt = keyless.get(signer).signedAt();
+    }
     Instant validAt = signedAt == null ? now : signedAt;
     TrustedKey key = null;
     for (String keyId : keyIds) {
+      if (keyless.containsKey(keyId)) {
+        continue; // its certificate, identity and times were checked against the trusted root and policy
+      }
       TrustedKey checked = trusted.requireTrustedAt(keyId, validAt);
       key = key == null ? checked : key;
     }
@@ -90,13 +101,18 @@ public final class ArtifactVerifier {
             + "h: sign the artifact again (a new release)");
       }
     }
+    String by = keyless.containsKey(signer) ? keyless.get(signer).describe()
+        : "trusted key '" + key.name() + "' (" + key.id() + ")";
     String detail = "signature" + (attested.isEmpty() ? "" : " + " + String.join(", ", shortNames(attested)))
-        + " of " + artifact.digest() + " by trusted key '" + key.name() + "' (" + key.id() + ")"
-        + (signedAt == null ? "" : ", signed " + signedAt);
-    return new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
+        + " of " + artifact.digest() + " by " + by
+        + (signedAt == null || keyless.containsKey(signer) ? "" : ", signed " + signedAt);
+    return keyless.containsKey(signer)
+        ? new Verified(signer, keyless.get(signer).identity(), List.copyOf(attested), signedAt, detail)
+        : new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
   }
 
-  private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys) {
+  private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys,
+      VerificationPolicy policy, Instant now, Map<String, KeylessBundles.Verified> keyless) {
     Path file = Path.of(artifact.location());
     if (!Files.isRegularFile(file)) {
       throw new SignatureRejected(MISSING, "the artifact " + file + " does not exist on this worker");
@@ -109,7 +125,13 @@ public final class ArtifactVerifier {
     }
     Path bundle = location(made, null).map(Path::of).orElse(ArtifactSigner.bundlePath(file, null));
     if (Files.isRegularFile(bundle)) {
-      return SignatureVerifier.verifyBlob(file.getFileName().toString(), actual, read(bundle), keys).keyId();
+      String json = read(bundle);
+      if (KeylessBundles.carriesCertificate(json)) {
+        KeylessBundles.Verified verified = KeylessBundles.verifyBlob(json, actual, policy.keyless(), now);
+        keyless.put(verified.signerId(), verified);
+        return verified.signerId();
+      }
+      return SignatureVerifier.verifyBlob(file.getFileName().toString(), actual, json, keys).keyId();
     }
     Path sig = file.resolveSibling(file.getFileName() + ".sig");
     if (Files.isRegularFile(sig)) {
@@ -126,14 +148,22 @@ public final class ArtifactVerifier {
   }
 
   private static VerifiedAttestation verifyFileAttestation(ArtifactRef artifact, List<SignatureRef> made,
-      String predicateType, Map<String, PublicKey> keys) {
+      String predicateType, Map<String, PublicKey> keys, VerificationPolicy policy, Instant now,
+      Map<String, KeylessBundles.Verified> keyless) {
     Path bundle = location(made, predicateType).map(Path::of)
         .orElse(ArtifactSigner.bundlePath(Path.of(artifact.location()), predicateType));
     if (!Files.isRegularFile(bundle)) {
       throw new SignatureRejected(PREDICATE_TYPE_MISSING, "no " + predicateType + " attestation: expected "
           + bundle + " (gantry artifact attest, or cosign attest-blob --bundle)");
     }
-    return SignatureVerifier.verifyAttestation(read(bundle), artifact.digest(), predicateType, keys);
+    String json = read(bundle);
+    if (KeylessBundles.carriesCertificate(json)) {
+      KeylessBundles.Verified verified = KeylessBundles.verifyAttestation(json, artifact.digest(), predicateType,
+          policy.keyless(), now);
+      keyless.put(verified.signerId(), verified);
+      return verified.attestation();
+    }
+    return SignatureVerifier.verifyAttestation(json, artifact.digest(), predicateType, keys);
   }
 
   private static VerifiedAttestation verifyImageAttestation(ArtifactRef artifact, String predicateType,
