@@ -168,6 +168,11 @@ public final class KeylessBundles {
     if (material.getTlogEntriesCount() == 0) {
       throw new SignatureRejected(MISSING, "the keyless bundle has no transparency log entry");
     }
+    if (material.getTlogEntriesCount() > 1) {
+      // sigstore-java verifies the first entry only: an unverified second one must not vouch for anything
+      throw new SignatureRejected(MALFORMED, "the keyless bundle has " + material.getTlogEntriesCount()
+          + " transparency log entries; Gantry verifies bundles with exactly one");
+    }
     Path rootFile = Path.of(policy.trustedRoot());
     TrustedRoot root = trustedRoot(rootFile);
     X509Certificate leaf = leaf(material);
@@ -508,7 +513,9 @@ public final class KeylessBundles {
   static String firstLine(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     String line = message.lines().findFirst().orElse("").strip();
-    line = LONG_TOKEN.matcher(line).replaceAll("…");
+    // the library quotes parts of the bundle (a media type, a log's name): printable and bounded only
+    line = LONG_TOKEN.matcher(line).replaceAll("…").codePoints().filter(c -> c >= 0x20 && c != 0x7f)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     return line.length() <= 240 ? line : line.substring(0, 240) + "…";
   }
 
