@@ -160,7 +160,7 @@ public final class ArtifactVerifier {
     if (KeylessBundles.carriesCertificate(json)) {
       KeylessBundles.Verified verified = KeylessBundles.verifyAttestation(json, artifact.digest(), predicateType,
           policy.keyless(), now);
-      keyless.put(verified.signerId(), verified);
+      keyless.putIfAbsent(verified.signerId(), verified); // the signature's own signing time stays the signer's
       return verified.attestation();
     }
     return SignatureVerifier.verifyAttestation(json, artifact.digest(), predicateType, keys);
