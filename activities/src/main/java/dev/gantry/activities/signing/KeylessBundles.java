@@ -212,6 +212,7 @@ public final class KeylessBundles {
 
     verifyWithSigstore(checked, verifiedDigest, rootFile, policy.identitiesOrEmpty(), leaf, dsse && !hashedRekordOverDsse);
     List<Instant> times = signingTimes(bundle, leaf, now);
+    logValidAt(root, entry, times);
 
     String log = "Rekor " + (entry.hasInclusionPromise() ? "v1" : "v2") + " entry " + entry.getLogIndex()
         + " (" + kind + ")";
@@ -341,6 +342,30 @@ public final class KeylessBundles {
           + " with a signed entry timestamp or an RFC 3161 timestamp (Rekor v2 entries have no integrated time)");
     }
     return times;
+  }
+
+  /**
+   * The Rekor log's key must have been valid (per the trusted root, end inclusive) when the entry was made:
+   * sigstore-java finds the log by its id alone. The time is the integrated time (Rekor v1) or, without one,
+   * every timestamp's.
+   */
+  private static void logValidAt(TrustedRoot root, TransparencyLogEntry entry, List<Instant> times) {
+    TransparencyLogInstance log = root.getTlogsList().stream()
+        .filter(candidate -> candidate.getLogId().getKeyId().equals(entry.getLogId().getKeyId()))
+        .findFirst()
+        .orElseThrow(() -> new SignatureRejected(SIGNATURE_INVALID, "the Rekor entry's log is not in the trusted root"));
+    List<Instant> when = entry.hasInclusionPromise() && entry.getIntegratedTime() > 0
+        ? List.of(Instant.ofEpochSecond(entry.getIntegratedTime())) : times;
+    var validFor = log.getPublicKey().getValidFor();
+    Instant start = Instant.ofEpochSecond(validFor.getStart().getSeconds(), validFor.getStart().getNanos());
+    Instant end = validFor.hasEnd() ? Instant.ofEpochSecond(validFor.getEnd().getSeconds(), validFor.getEnd().getNanos())
+        : null;
+    for (Instant at : when) {
+      if (at.isBefore(start) || (end != null && at.isAfter(end))) {
+        throw new SignatureRejected(SIGNATURE_INVALID, "the Rekor entry was made at " + at + ", outside the validity"
+            + " of its log's key in the trusted root (" + start + " to " + (end == null ? "open" : end) + ")");
+      }
+    }
   }
 
   private static Instant genTime(byte[] der) {

@@ -106,6 +106,20 @@ class KeylessVerifyCommandTest {
   }
 
   @Test
+  void anEntryLoggedAfterItsLogsKeyRetiredIsRefused() throws IOException {
+    // happy-path-v0.3 was logged on 2024-03-19; this root retires the log's key at the start of 2024
+    Path retired = Files.writeString(dir.resolve("retired-root.json"), Files.readString(root)
+        .replace("\"start\": \"2021-01-12T11:53:27.000Z\"",
+            "\"start\": \"2021-01-12T11:53:27.000Z\", \"end\": \"2024-01-01T00:00:00Z\""));
+    assertThat(Files.readString(retired)).contains("2024-01-01T00:00:00Z");
+    root = retired;
+    assertThat(verify("--certificate-identity", IDENTITY, "--certificate-oidc-issuer", ISSUER))
+        .isEqualTo(GantryCli.FAILED);
+    assertThat(reason()).isEqualTo("SIGNATURE_INVALID");
+    assertThat(detail()).contains("outside the validity of its log's key");
+  }
+
+  @Test
   void keylessOptionsAreAllOrNothing() {
     assertThat(verify("--certificate-identity", IDENTITY)).as("no issuer").isEqualTo(2);
     assertThat(verify("--certificate-identity", IDENTITY, "--certificate-identity-regexp", ".*",
