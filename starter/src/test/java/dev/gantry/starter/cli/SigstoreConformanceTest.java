@@ -52,7 +52,7 @@ import picocli.CommandLine;
  *
  * <p>Cases that are still wrong are listed in {@link #KNOWN_WRONG}, with the reason. The test fails if a listed
  * case becomes right (take it off the list) or an unlisted one is wrong, so the list cannot rot. The score is
- * printed at the end ({@code conformance: N/60 right}).
+ * printed at the end ({@code conformance: N/60 right}) and written to {@code starter/target/sigstore-conformance.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SigstoreConformanceTest {
@@ -60,8 +60,9 @@ class SigstoreConformanceTest {
   static final Map<String, String> KNOWN_WRONG = Map.of();
 
   /**
-   * Refused, as the suite requires, but for another reason than the one the case is about (for the record;
-   * these count as right). Checked to still be refused like any {@code _fail} case.
+   * Refused, as the suite requires, but for another reason than the one the case is about. They count as
+   * right; the refusal must still name that other reason ({@link #REFUSAL_SAYS}), so the day the case is
+   * refused for its own reason the test fails until the entry is removed.
    */
   static final Map<String, String> REFUSED_FOR_ANOTHER_REASON = Map.of(
       "intoto-log-entry-mismatch_fail", "sigstore-java 2.0.0 reads no Rekor 'intoto' 0.0.2 entry at all (it expects"
@@ -70,6 +71,11 @@ class SigstoreConformanceTest {
           + " 2.0.0 cannot read; the timestamp check is never reached",
       "rekor2-timestamp-with-incorrect-time_fail", "its timestamp is base64 with line breaks, which protobuf's JSON"
           + " reader (and so Gantry) refuses as malformed before the time is checked");
+  /** What the refusal of each case of {@link #REFUSED_FOR_ANOTHER_REASON} says today. */
+  static final Map<String, String> REFUSAL_SAYS = Map.of(
+      "intoto-log-entry-mismatch_fail", "but found intoto:0.0.2",
+      "intoto-tsa-timestamp-outside-cert-validity_fail", "but found intoto:0.0.2",
+      "rekor2-timestamp-with-incorrect-time_fail", "MALFORMED: the bundle is not a valid Sigstore bundle");
 
   static final String DEFAULT_IDENTITY = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon"
       + "/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -106,6 +112,12 @@ class SigstoreConformanceTest {
     REFUSED_FOR_ANOTHER_REASON.forEach((name, why) -> report.append("\n  refused for another reason: ").append(name)
         .append(" (").append(why).append(')'));
     System.out.println(report);
+    // surefire keeps test output in a file per class: the score also goes where CI can show it at once
+    try {
+      Files.writeString(Path.of("target", "sigstore-conformance.txt"), report + "\n");
+    } catch (IOException e) {
+      System.out.println("(could not write target/sigstore-conformance.txt: " + e.getMessage() + ")");
+    }
   }
 
   static Path suite() {
@@ -127,6 +139,7 @@ class SigstoreConformanceTest {
     List<String> names = cases().toList();
     assertThat(names).hasSize(SUITE_SIZE);
     assertThat(names).containsAll(KNOWN_WRONG.keySet()).containsAll(REFUSED_FOR_ANOTHER_REASON.keySet());
+    assertThat(REFUSAL_SAYS.keySet()).isEqualTo(REFUSED_FOR_ANOTHER_REASON.keySet());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,6 +168,11 @@ class SigstoreConformanceTest {
           + " take it off the list").isNotEmpty();
     } else {
       assertThat(problems).as(name + (shouldVerify ? " must verify" : " must be refused")).isEmpty();
+    }
+    if (REFUSED_FOR_ANOTHER_REASON.containsKey(name)) {
+      assertThat(List.of(cli.detail(), release.detail())).as(name + " is listed as refused for another reason ("
+          + REFUSED_FOR_ANOTHER_REASON.get(name) + "); if it is now refused for its own, take it off the list")
+          .allSatisfy(detail -> assertThat(detail).contains(REFUSAL_SAYS.get(name)));
     }
     // Refusals name what failed and never dump the bundle: one bounded line, no certificate or key material.
     for (Verdict verdict : List.of(cli, release)) {
