@@ -65,16 +65,20 @@ public final class ArtifactVerifier {
   }
 
   public Verified verify(ArtifactRef artifact, List<SignatureRef> signatures, VerificationPolicy policy, Instant now) {
-    TrustedKeys trusted = trustedKeys(policy.trustedKeys());
+    // With keyless signatures trusted, a trusted keys file is optional: without one, only keyless ones verify.
+    TrustedKeys trusted = policy.keyless() != null && policy.trustedKeys() == null ? TrustedKeys.empty()
+        : trustedKeys(policy.trustedKeys());
     // Revoked and expired keys stay candidates, so that their signatures are refused for that reason.
     Map<String, PublicKey> candidates = new LinkedHashMap<>();
     trusted.keys().forEach(key -> candidates.put(key.id(), key.publicKey()));
-    if (candidates.isEmpty()) {
+    Map<String, KeylessBundles.Verified> keyless = new LinkedHashMap<>();
+    if (candidates.isEmpty() && policy.keyless() == null) {
       throw new SignatureRejected(UNKNOWN_KEY, "the trusted keys file " + policy.trustedKeys() + " lists no key:"
           + " add the release key with `gantry keys import` (or `gantry keys generate --trusted-keys`)");
     }
     List<SignatureRef> made = signatures == null ? List.of() : signatures;
-    String signer = artifact.isFile() ? verifyFile(artifact, made, candidates) : verifyImage(artifact, candidates);
+    String signer = artifact.isFile() ? verifyFile(artifact, made, candidates, policy, now, keyless)
+        : verifyImage(artifact, candidates);
 
     Set<String> keyIds = new LinkedHashSet<>(List.of(signer));
     List<String> attested = new ArrayList<>();
@@ -85,7 +89,7 @@ public final class ArtifactVerifier {
           ? releaseProvenance(made) : null;
       String invocation = releaseMade == null ? null : releaseMade.invocationId();
       VerifiedAttestation attestation = artifact.isFile()
-          ? verifyFileAttestation(artifact, made, predicateType, candidates)
+          ? verifyFileAttestation(artifact, made, predicateType, candidates, policy, now, keyless)
           : verifyImageAttestation(artifact, predicateType, candidates, invocation);
       keyIds.add(attestation.keyId());
       attested.add(predicateType);
@@ -114,10 +118,15 @@ public final class ArtifactVerifier {
         : "verified at " + now + " (no signing time this worker can trust: the key must be trusted now)";
     TrustedKey key = null;
     for (String keyId : keyIds) {
+      if (keyless.containsKey(keyId)) {
+        continue; // its certificate, identity and times were checked against the trusted root and policy
+      }
       TrustedKey checked = trusted.requireTrustedAt(keyId, validAt, when);
       key = key == null ? checked : key;
     }
-    Instant signedAt = trustedTime != null ? trustedTime : claimed;
+    // a keyless signature's time is vouched for by Rekor or a timestamp authority, not by its signer
+    Instant logged = keyless.containsKey(signer) ? keyless.get(signer).signedAt() : null;
+    Instant signedAt = trustedTime != null ? trustedTime : logged != null ? logged : claimed;
     if (policy.maxSignatureAgeHours() != null) {
       Duration limit = Duration.ofHours(policy.maxSignatureAgeHours());
       if (signedAt == null) {
@@ -130,10 +139,15 @@ public final class ArtifactVerifier {
             + "h: sign the artifact again (a new release)");
       }
     }
+    String by = keyless.containsKey(signer) ? keyless.get(signer).describe()
+        : "trusted key '" + key.name() + "' (" + key.id() + ")";
     String detail = "signature" + (attested.isEmpty() ? "" : " + " + String.join(", ", shortNames(attested)))
-        + " of " + artifact.digest() + " by trusted key '" + key.name() + "' (" + key.id() + ")"
-        + (signedAt == null ? "" : ", signed " + signedAt + (trustedTime != null ? " (release time)" : ""));
-    return new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
+        + " of " + artifact.digest() + " by " + by
+        + (signedAt == null || keyless.containsKey(signer) ? ""
+            : ", signed " + signedAt + (trustedTime != null ? " (release time)" : ""));
+    return keyless.containsKey(signer)
+        ? new Verified(signer, keyless.get(signer).identity(), List.copyOf(attested), signedAt, detail)
+        : new Verified(key.id(), key.name(), List.copyOf(attested), signedAt, detail);
   }
 
   /** The provenance this release's worker made, if it made one with a trusted time; else null. */
@@ -180,7 +194,8 @@ public final class ArtifactVerifier {
     return recorded;
   }
 
-  private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys) {
+  private static String verifyFile(ArtifactRef artifact, List<SignatureRef> made, Map<String, PublicKey> keys,
+      VerificationPolicy policy, Instant now, Map<String, KeylessBundles.Verified> keyless) {
     Path file = Path.of(artifact.location());
     if (!Files.isRegularFile(file)) {
       throw new SignatureRejected(MISSING, "the artifact " + file + " does not exist on this worker");
@@ -193,7 +208,13 @@ public final class ArtifactVerifier {
     }
     Path bundle = location(made, null).map(Path::of).orElse(ArtifactSigner.bundlePath(file, null));
     if (Files.isRegularFile(bundle)) {
-      return SignatureVerifier.verifyBlob(file.getFileName().toString(), actual, read(bundle), keys).keyId();
+      String json = read(bundle);
+      if (KeylessBundles.carriesCertificate(json)) {
+        KeylessBundles.Verified verified = KeylessBundles.verifyBlob(json, actual, policy.keyless(), now);
+        keyless.put(verified.signerId(), verified);
+        return verified.signerId();
+      }
+      return SignatureVerifier.verifyBlob(file.getFileName().toString(), actual, json, keys).keyId();
     }
     Path sig = file.resolveSibling(file.getFileName() + ".sig");
     if (Files.isRegularFile(sig)) {
@@ -210,14 +231,22 @@ public final class ArtifactVerifier {
   }
 
   private static VerifiedAttestation verifyFileAttestation(ArtifactRef artifact, List<SignatureRef> made,
-      String predicateType, Map<String, PublicKey> keys) {
+      String predicateType, Map<String, PublicKey> keys, VerificationPolicy policy, Instant now,
+      Map<String, KeylessBundles.Verified> keyless) {
     Path bundle = location(made, predicateType).map(Path::of)
         .orElse(ArtifactSigner.bundlePath(Path.of(artifact.location()), predicateType));
     if (!Files.isRegularFile(bundle)) {
       throw new SignatureRejected(PREDICATE_TYPE_MISSING, "no " + predicateType + " attestation: expected "
           + bundle + " (gantry artifact attest, or cosign attest-blob --bundle)");
     }
-    return SignatureVerifier.verifyAttestation(read(bundle), artifact.digest(), predicateType, keys);
+    String json = read(bundle);
+    if (KeylessBundles.carriesCertificate(json)) {
+      KeylessBundles.Verified verified = KeylessBundles.verifyAttestation(json, artifact.digest(), predicateType,
+          policy.keyless(), now);
+      keyless.putIfAbsent(verified.signerId(), verified); // the signature's own signing time stays the signer's
+      return verified.attestation();
+    }
+    return SignatureVerifier.verifyAttestation(json, artifact.digest(), predicateType, keys);
   }
 
   private static VerifiedAttestation verifyImageAttestation(ArtifactRef artifact, String predicateType,

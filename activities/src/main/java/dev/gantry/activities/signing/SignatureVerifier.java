@@ -170,9 +170,16 @@ public final class SignatureVerifier {
         + keys.size() + " candidate keys");
   }
 
-  /** The envelope's signature verified: what remains is whether it says what we require. */
-  private static VerifiedAttestation authenticStatement(Envelope envelope, String keyId,
-      String expectedSha256Hex, String requiredPredicateType) {
+  /**
+   * An in-toto statement in DSSE about {@code expectedSha256Hex}, of any predicate type (a keyless blob
+   * signature made as an attestation). Its signature is checked by the caller.
+   */
+  static VerifiedAttestation statementAbout(Envelope envelope, String keyId, String expectedSha256Hex) {
+    JsonNode statement = statementWithSubject(envelope, expectedSha256Hex);
+    return new VerifiedAttestation(keyId, statement.path("predicateType").asText(""), statement);
+  }
+
+  private static JsonNode statementWithSubject(Envelope envelope, String expectedSha256Hex) {
     if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(envelope.getPayloadType())) {
       throw new SignatureRejected(MALFORMED, "the DSSE payloadType is '" + envelope.getPayloadType()
           + "', expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
@@ -185,6 +192,13 @@ public final class SignatureVerifier {
       throw new SignatureRejected(SUBJECT_DIGEST_MISMATCH, "the attestation is about sha256 " + subjects
           + ", not the artifact's sha256 " + expected);
     }
+    return statement;
+  }
+
+  /** The envelope's signature verified: what remains is whether it says what we require. */
+  static VerifiedAttestation authenticStatement(Envelope envelope, String keyId,
+      String expectedSha256Hex, String requiredPredicateType) {
+    JsonNode statement = statementWithSubject(envelope, expectedSha256Hex);
     String predicateType = statement.path("predicateType").asText("");
     if (predicateType.isEmpty()) {
       throw new SignatureRejected(PREDICATE_TYPE_MISSING, "the statement has no predicateType, required "

@@ -12,6 +12,8 @@ import dev.gantry.activities.signing.SignatureStore;
 import dev.gantry.activities.signing.Signer;
 import dev.gantry.activities.signing.Signers;
 import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.signing.KeylessIdentity;
+import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.io.PrintWriter;
@@ -184,8 +186,33 @@ class ArtifactCommand {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Verify as the release gate does. Exit 0 verified, 1 refused (the reason is printed), 2 usage.")
   static class Verify extends ArtifactStep {
-    @Option(names = "--trusted-keys", required = true, description = "The trusted keys file.")
+    @Option(names = "--trusted-keys", description = "The trusted keys file (key-based signatures).")
     Path trustedKeys;
+
+    @Option(names = "--trusted-root", paramLabel = "FILE",
+        description = "Sigstore trusted_root.json: accept keyless (Fulcio/Rekor) signatures that chain to it,"
+            + " by the identity and issuer the --certificate-* options name.")
+    Path trustedRoot;
+
+    @Option(names = "--certificate-identity", paramLabel = "SAN",
+        description = "Keyless: the signing certificate's identity (subject alternative name), exactly.")
+    String certificateIdentity;
+
+    @Option(names = "--certificate-identity-regexp", paramLabel = "REGEXP",
+        description = "Keyless: a regular expression the whole certificate identity must match.")
+    String certificateIdentityRegexp;
+
+    @Option(names = "--certificate-oidc-issuer", paramLabel = "URL",
+        description = "Keyless: the OIDC issuer recorded in the certificate, exactly.")
+    String certificateOidcIssuer;
+
+    @Option(names = "--certificate-oidc-issuer-regexp", paramLabel = "REGEXP",
+        description = "Keyless: a regular expression the whole OIDC issuer must match.")
+    String certificateOidcIssuerRegexp;
+
+    @Option(names = "--bundle", paramLabel = "FILE",
+        description = "The signature bundle (default: FILE.sigstore.json next to the artifact).")
+    Path bundle;
 
     @Option(names = "--require", split = ",", paramLabel = "TYPE",
         description = "Attestations that must be present: slsa-provenance, sbom, or a predicate type URI.")
@@ -196,19 +223,37 @@ class ArtifactCommand {
 
     @Override
     public Integer call() {
-      if (!Files.isRegularFile(trustedKeys)) {
+      if (target.file == null && target.image == null) {
+        target.resolve(); // says how to name the artifact
+      }
+      if (trustedKeys == null && trustedRoot == null) {
+        throw new IllegalArgumentException("name what to trust: --trusted-keys <file> (key-based signatures),"
+            + " --trusted-root <trusted_root.json> with --certificate-identity[-regexp] and"
+            + " --certificate-oidc-issuer[-regexp] (keyless signatures), or both");
+      }
+      if (trustedKeys != null && !Files.isRegularFile(trustedKeys)) {
         throw new IllegalArgumentException("--trusted-keys " + trustedKeys + " does not exist");
       }
+      KeylessPolicy keyless = keyless();
+      if (bundle != null && !Files.isRegularFile(bundle)) {
+        throw new IllegalArgumentException("--bundle " + bundle + " does not exist");
+      }
       ArtifactRef artifact = target.resolve();
+      if (bundle != null && !artifact.isFile()) {
+        throw new IllegalArgumentException("--bundle is for a FILE; an image's signatures are read from its registry");
+      }
       List<String> types = require.stream().map(VerificationPolicy::predicateType).toList();
-      VerificationPolicy policy = new VerificationPolicy(true, trustedKeys.toAbsolutePath().toString(), types,
-          maxAgeHours);
+      VerificationPolicy policy = new VerificationPolicy(true,
+          trustedKeys == null ? null : trustedKeys.toAbsolutePath().toString(), types, maxAgeHours, keyless);
+      List<SignatureRef> signatures = bundle == null ? List.of()
+          : List.of(new SignatureRef(SignatureRef.SIGNATURE, null, null, bundle.toAbsolutePath().toString(),
+              artifact.digest()));
       PrintWriter out = spec.commandLine().getOut();
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("artifact", artifact.location());
       json.put("digest", artifact.digest());
       try {
-        ArtifactVerifier.Verified verified = new ArtifactVerifier().verify(artifact, List.of(), policy, Instant.now());
+        ArtifactVerifier.Verified verified = new ArtifactVerifier().verify(artifact, signatures, policy, Instant.now());
         record("verify", "pass", verified.keyId(), artifact, verified.detail());
         json.put("verified", true);
         json.put("keyId", verified.keyId());
@@ -235,6 +280,41 @@ class ArtifactCommand {
         }
         return GantryCli.FAILED;
       }
+    }
+
+    /** The keyless trust the options name (as cosign's verify-blob), or null without --trusted-root. */
+    private KeylessPolicy keyless() {
+      boolean identityGiven = certificateIdentity != null || certificateIdentityRegexp != null
+          || certificateOidcIssuer != null || certificateOidcIssuerRegexp != null;
+      if (trustedRoot == null) {
+        if (identityGiven) {
+          throw new IllegalArgumentException("--certificate-identity and --certificate-oidc-issuer need"
+              + " --trusted-root <trusted_root.json>");
+        }
+        return null;
+      }
+      if (!Files.isRegularFile(trustedRoot)) {
+        throw new IllegalArgumentException("--trusted-root " + trustedRoot + " does not exist");
+      }
+      if ((certificateIdentity == null) == (certificateIdentityRegexp == null)) {
+        throw new IllegalArgumentException("--trusted-root needs exactly one of --certificate-identity and"
+            + " --certificate-identity-regexp: who may have signed");
+      }
+      if ((certificateOidcIssuer == null) == (certificateOidcIssuerRegexp == null)) {
+        throw new IllegalArgumentException("--trusted-root needs exactly one of --certificate-oidc-issuer and"
+            + " --certificate-oidc-issuer-regexp: which identity provider vouched for the signer");
+      }
+      for (String regexp : new String[] {certificateIdentityRegexp, certificateOidcIssuerRegexp}) {
+        if (regexp != null) {
+          try {
+            java.util.regex.Pattern.compile(regexp);
+          } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("the regexp does not compile: " + e.getDescription());
+          }
+        }
+      }
+      return new KeylessPolicy(trustedRoot.toAbsolutePath().toString(), List.of(new KeylessIdentity(
+          certificateIdentity, certificateIdentityRegexp, certificateOidcIssuer, certificateOidcIssuerRegexp)));
     }
   }
 }

@@ -64,12 +64,22 @@ class PolicyCommand {
                 + (env.needsApproval() ? env.approval().minApprovalsOrDefault() + " approval(s) from "
                     + env.approval().whoMayApprove() : "no approval gate")
                 + (env.verification() != null && env.verification().required() ? ", signatures verified"
-                    : ", SIGNATURES NOT VERIFIED"));
+                    + keyless(env.verification()) : ", SIGNATURES NOT VERIFIED"));
           }
         });
       }
       out.flush();
       return GantryCli.OK;
+    }
+
+    /** Who signs keylessly, when policy trusts keyless signatures. */
+    private static String keyless(dev.gantry.workflows.api.signing.VerificationPolicy verification) {
+      if (verification.keyless() == null) {
+        return "";
+      }
+      int identities = verification.keyless().identitiesOrEmpty().size();
+      return " (" + (verification.trustedKeys() == null ? "keyless only" : "trusted keys and keyless") + ": "
+          + identities + " identit" + (identities == 1 ? "y" : "ies") + ")";
     }
   }
 }

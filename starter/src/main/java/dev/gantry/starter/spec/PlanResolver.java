@@ -266,7 +266,7 @@ public final class PlanResolver {
           List<String> types = new ArrayList<>(verification.requiredPredicateTypesOrEmpty());
           predicateTypes.stream().filter(type -> !types.contains(type)).forEach(types::add);
           verification = new VerificationPolicy(true, verification.trustedKeys(), List.copyOf(types),
-              verification.maxSignatureAgeHours());
+              verification.maxSignatureAgeHours(), verification.keyless());
         }
       }
       RolloutPolicy rollout = env.rollout();

@@ -4,6 +4,7 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.PolicyStamp;
+import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,25 @@ public final class PolicyDirectory {
     }
   }
 
+  /**
+   * With {@code signing.keyless} in policy.yaml, an environment may verify without a trusted keys file (then
+   * only keyless signatures pass): its missing {@code verification.trustedKeys} is no problem.
+   */
+  private static final class ProblemsExceptMissingTrustedKeys extends ArrayList<String> {
+    private final List<String> problems;
+
+    ProblemsExceptMissingTrustedKeys(List<String> problems) {
+      this.problems = problems;
+    }
+
+    @Override
+    public boolean add(String problem) {
+      // kept here too: the environment reader counts its own problems by this list's size
+      return !problem.endsWith(": field 'verification.trustedKeys' is missing") && problems.add(problem)
+          && super.add(problem);
+    }
+  }
+
   private Policy read(Path directory, List<String> problems) {
     // A deployment that swaps a symlink to the current checkout is read through the link, whole.
     Path dir = realPathOfExistingPrefix(directory);
@@ -88,13 +108,14 @@ public final class PolicyDirectory {
     String approvers = file.approvers() == null ? null
         : GateSections.existing(where, "approvers", dir, file.approvers(), problems);
     SigningPolicy signing = SigningSections.signing(where, dir, file.signing(), problems);
+    KeylessPolicy keyless = SigningSections.keyless(where, dir, file.signing(), problems);
     Map<String, Policy.Application> applications = new LinkedHashMap<>();
     if (file.applications() == null || file.applications().isEmpty()) {
       problems.add(where + ": field 'applications' is missing: name each application the platform releases,"
           + " with its promotion path, e.g. `applications: {hello-service: {promotion: [dev, staging, production]}}`");
     } else {
       file.applications().forEach((name, spec) -> {
-        Policy.Application application = application(dir, name, spec, approvers, targetRoots, problems);
+        Policy.Application application = application(dir, name, spec, approvers, targetRoots, keyless, problems);
         if (application != null) {
           applications.put(name, application);
         }
@@ -108,7 +129,7 @@ public final class PolicyDirectory {
   }
 
   private Policy.Application application(Path dir, String name, PolicyFile.ApplicationSpec spec, String approvers,
-      List<Path> targetRoots, List<String> problems) {
+      List<Path> targetRoots, KeylessPolicy keyless, List<String> problems) {
     String where = POLICY_FILE + ": applications." + name;
     if (!Names.isName(name)) {
       problems.add(POLICY_FILE + ": field 'applications' has " + Names.shown(name)
@@ -147,9 +168,14 @@ public final class PolicyDirectory {
       }
       EnvironmentConfigFile envFile = files.readFile(config, EnvironmentConfigFile.class, problems);
       EnvironmentPlan plan = envFile == null ? null
-          : files.environmentPlan(env, configWhere, dir, envFile, problems);
+          : files.environmentPlan(env, configWhere, dir, envFile,
+              keyless == null ? problems : new ProblemsExceptMissingTrustedKeys(problems));
       if (plan == null) {
         continue;
+      }
+      if (keyless != null && plan.verification() != null && plan.verification().required()) {
+        // the platform's keyless trust applies to every environment that verifies signatures
+        plan = plan.withVerification(plan.verification().withKeyless(keyless));
       }
       checkTargetConfined(configWhere, plan, targetRoots, problems);
       if (approvers == null && plan.needsApproval()

@@ -26,7 +26,20 @@ record ReleaseSpecFile(
 
   record ArtifactSpec(String file, String image, String digest) {}
 
-  record SigningSpec(String key, String passwordEnv, String sbom, SourceSpec source) {}
+  /**
+   * @param keyless policy.yaml only: keyless (Fulcio/Rekor) signatures the verification gate accepts
+   */
+  record SigningSpec(String key, String passwordEnv, String sbom, SourceSpec source, KeylessSpec keyless) {}
+
+  /**
+   * {@code signing.keyless} of policy.yaml.
+   *
+   * @param trustedRoot the Sigstore trusted_root.json, relative to the policy directory
+   * @param identities  who may sign (cosign's --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])
+   */
+  record KeylessSpec(String trustedRoot, List<IdentitySpec> identities) {}
+
+  record IdentitySpec(String identity, String identityRegexp, String issuer, String issuerRegexp) {}
 
   record SourceSpec(String repository, String commit) {}
 

@@ -1,7 +1,13 @@
 package dev.gantry.starter.spec;
 
 import dev.gantry.starter.spec.EnvironmentConfigFile.VerificationSpec;
+import dev.gantry.activities.signing.KeylessBundles;
+import dev.gantry.activities.signing.SignatureRejected;
+import dev.gantry.starter.spec.ReleaseSpecFile.IdentitySpec;
+import dev.gantry.starter.spec.ReleaseSpecFile.KeylessSpec;
 import dev.gantry.starter.spec.ReleaseSpecFile.SigningSpec;
+import dev.gantry.workflows.api.signing.KeylessIdentity;
+import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.util.ArrayList;
@@ -21,6 +27,10 @@ final class SigningSections {
 
   static SigningPolicy signing(String where, java.nio.file.Path base, SigningSpec spec, List<String> problems) {
     if (spec == null) {
+      return null;
+    }
+    if (spec.key() == null && spec.keyless() != null && spec.passwordEnv() == null && spec.sbom() == null) {
+      // keyless only: the artifacts come signed (by CI, with its OIDC identity); the worker signs nothing
       return null;
     }
     String key;
@@ -46,6 +56,66 @@ final class SigningSections {
     String repository = spec.source() == null ? null : spec.source().repository();
     String commit = spec.source() == null ? null : spec.source().commit();
     return new SigningPolicy(key, spec.passwordEnv(), sbom, repository, commit);
+  }
+
+  /**
+   * {@code signing.keyless} of policy.yaml: the trusted root (relative to the policy directory), loadable and
+   * complete, and at least one identity rule, each with exactly one identity and one issuer matcher.
+   */
+  static KeylessPolicy keyless(String where, java.nio.file.Path base, SigningSpec spec, List<String> problems) {
+    KeylessSpec keyless = spec == null ? null : spec.keyless();
+    if (keyless == null) {
+      return null;
+    }
+    String root = GateSections.existing(where, "signing.keyless.trustedRoot", base, keyless.trustedRoot(), problems);
+    if (root != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(root))) {
+      try {
+        KeylessBundles.requireUsableTrustedRoot(java.nio.file.Path.of(root));
+      } catch (SignatureRejected e) {
+        problems.add(where + ": field 'signing.keyless.trustedRoot': " + e.getMessage());
+      }
+    }
+    List<IdentitySpec> specs = keyless.identities() == null ? List.of() : keyless.identities();
+    if (specs.isEmpty()) {
+      problems.add(where + ": field 'signing.keyless.identities' is missing: name who may sign, e.g."
+          + " `identities: [{identity: https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main,"
+          + " issuer: https://token.actions.githubusercontent.com}]`");
+    }
+    List<KeylessIdentity> identities = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      IdentitySpec identity = specs.get(i);
+      String field = where + ": field 'signing.keyless.identities[" + i + "]'";
+      if (identity == null) {
+        problems.add(field + " is empty");
+        continue;
+      }
+      if ((blank(identity.identity())) == (blank(identity.identityRegexp()))) {
+        problems.add(field + " needs exactly one of 'identity' and 'identityRegexp'");
+      }
+      if ((blank(identity.issuer())) == (blank(identity.issuerRegexp()))) {
+        problems.add(field + " needs exactly one of 'issuer' and 'issuerRegexp'");
+      }
+      for (String regexp : java.util.Arrays.asList(identity.identityRegexp(), identity.issuerRegexp())) {
+        if (!blank(regexp)) {
+          try {
+            Pattern.compile(regexp);
+          } catch (java.util.regex.PatternSyntaxException e) {
+            problems.add(field + " has a regexp that does not compile (" + e.getDescription() + ")");
+          }
+        }
+      }
+      identities.add(new KeylessIdentity(emptyToNull(identity.identity()), emptyToNull(identity.identityRegexp()),
+          emptyToNull(identity.issuer()), emptyToNull(identity.issuerRegexp())));
+    }
+    return new KeylessPolicy(root, List.copyOf(identities));
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static String emptyToNull(String value) {
+    return blank(value) ? null : value;
   }
 
   static VerificationPolicy verification(String where, java.nio.file.Path base, VerificationSpec spec,

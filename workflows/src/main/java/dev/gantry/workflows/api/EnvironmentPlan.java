@@ -99,6 +99,12 @@ public record EnvironmentPlan(
         notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags);
   }
 
+  /** The same environment with the given verification policy. */
+  public EnvironmentPlan withVerification(VerificationPolicy newVerification) {
+    return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
+        notifications, window, newVerification, maxParallelRegions, rollout, environmentConfig, flags);
+  }
+
   public List<String> regions() {
     return waves.stream().flatMap(List::stream).toList();
   }

@@ -11,10 +11,25 @@ import java.util.List;
  * @param trustedKeys            the trusted keys file (keys, validity periods, revocations) on the worker
  * @param requiredPredicateTypes attestations that must be present, e.g. {@code https://slsa.dev/provenance/v1}
  * @param maxSignatureAgeHours   refuse signatures older than this (by the signed provenance time), or null
+ * @param keyless                keyless (Fulcio/Rekor) signatures the gate accepts besides the trusted keys, from
+ *                               the platform policy's {@code signing.keyless}; null: none (a certificate bundle is
+ *                               refused)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record VerificationPolicy(
-    boolean required, String trustedKeys, List<String> requiredPredicateTypes, Integer maxSignatureAgeHours) {
+    boolean required, String trustedKeys, List<String> requiredPredicateTypes, Integer maxSignatureAgeHours,
+    KeylessPolicy keyless) {
+
+  /** Key-based verification only (no keyless signatures accepted). */
+  public VerificationPolicy(boolean required, String trustedKeys, List<String> requiredPredicateTypes,
+      Integer maxSignatureAgeHours) {
+    this(required, trustedKeys, requiredPredicateTypes, maxSignatureAgeHours, null);
+  }
+
+  /** The same policy, accepting keyless signatures as {@code keylessPolicy} says. */
+  public VerificationPolicy withKeyless(KeylessPolicy keylessPolicy) {
+    return new VerificationPolicy(required, trustedKeys, requiredPredicateTypes, maxSignatureAgeHours, keylessPolicy);
+  }
 
   public static final String SLSA_PROVENANCE = "https://slsa.dev/provenance/v1";
   public static final String SPDX_SBOM = "https://spdx.dev/Document";
