@@ -4,11 +4,13 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.Route53Settings;
+import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHealthRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.ShiftTrafficRequest;
+import dev.gantry.workflows.api.traffic.TrafficChange;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,10 @@ public class FakeRegionTraffic implements RegionTrafficActivities {
   public static final List<String> REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
   public final Map<String, Boolean> healthy = new ConcurrentHashMap<>();
   public final Map<String, Integer> weights = new LinkedHashMap<>();
+  /** Every write, in order (region weights as written). */
+  public final List<Map<String, Integer>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Runs once before the next compare (a concurrent writer in the tests), then is cleared. */
+  public volatile Runnable beforeNextCompare;
 
   public FakeRegionTraffic() {
     REGIONS.forEach(region -> healthy.put(region, true));
@@ -55,6 +61,32 @@ public class FakeRegionTraffic implements RegionTrafficActivities {
   public synchronized TrafficWeights shiftTraffic(ShiftTrafficRequest request) {
     weights.putAll(request.weights());
     return now();
+  }
+
+  /** Compare-and-set as the real adapter does it: refused unless the weights are the expected ones. */
+  @Override
+  public TrafficChange setTrafficIfUnchanged(CompareAndSetTrafficRequest request) {
+    Runnable writer = beforeNextCompare;
+    beforeNextCompare = null;
+    if (writer != null) {
+      writer.run();
+    }
+    synchronized (this) {
+      if (request.expected() != null && !request.expected().equals(weights)) {
+        return new TrafficChange(TrafficChange.CONFLICT, now(), "the records are not the expected ones");
+      }
+      if (request.weights().equals(weights)) {
+        return new TrafficChange(TrafficChange.UNCHANGED, now(), "already so");
+      }
+      weights.putAll(request.weights());
+      writes.add(new LinkedHashMap<>(request.weights()));
+      return new TrafficChange(TrafficChange.WRITTEN, now(), "written");
+    }
+  }
+
+  /** A writer that is not the owner (a person, an old watch). */
+  public synchronized void externalWrite(Map<String, Integer> next) {
+    weights.putAll(next);
   }
 
   @Override
