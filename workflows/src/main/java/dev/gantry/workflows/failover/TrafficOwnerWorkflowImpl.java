@@ -252,6 +252,9 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     }
     String reason = reasons.isEmpty() ? "keeping the weights to the owner's rules" : String.join("; ", reasons);
     for (int attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+      if (stopRequest != null) {
+        return; // stopped (e.g. the environment is being destroyed and drained): write nothing more
+      }
       TrafficChange change;
       try {
         change = traffic.setTrafficIfUnchanged(new CompareAndSetTrafficRequest(request.application(),
