@@ -30,16 +30,9 @@ public class TrafficRouter {
   static final String PRIMARY_ID = "primary";
   static final String SECONDARY_ID = "secondary";
   private final AwsClients clients;
-  /** Runs between the compare and the write (tests put a concurrent writer here); null in production. */
-  private volatile Runnable betweenReadAndWrite;
 
   public TrafficRouter(AwsClients clients) {
     this.clients = clients;
-  }
-
-  /** For tests: something to run after the compare-and-set has read the records and before it writes. */
-  void betweenReadAndWrite(Runnable hook) {
-    this.betweenReadAndWrite = hook;
   }
 
   /**
@@ -72,10 +65,6 @@ public class TrafficRouter {
         changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(old).build());
       }
       changes.add(Change.builder().action(ChangeAction.CREATE).resourceRecordSet(wanted).build());
-    }
-    Runnable hook = betweenReadAndWrite;
-    if (hook != null) {
-      hook.run();
     }
     if (!changes.isEmpty()) {
       String refused = change(route53, changes);
