@@ -50,7 +50,8 @@ public class TrafficRouter {
     if (expected != null && !same(aws, expected, found.weights())) {
       return new TrafficChange(TrafficChange.CONFLICT, found, "Route 53 does not hold the expected weights");
     }
-    if (same(aws, next, found.weights()) && complete(aws, records, next)) {
+    Map<String, Integer> shaped = shaped(aws, route53, next);
+    if (same(aws, shaped, found.weights()) && complete(aws, records, next)) {
       return new TrafficChange(TrafficChange.UNCHANGED, found, "Route 53 holds these weights already");
     }
     List<Change> changes = new ArrayList<>();
@@ -88,7 +89,7 @@ public class TrafficRouter {
       }
     }
     TrafficWeights after = read(aws);
-    if (!same(aws, next, after.weights())) {
+    if (!same(aws, shaped, after.weights())) {
       return new TrafficChange(TrafficChange.CONFLICT, after, "read back other weights than written: another"
           + " writer came right after");
     }
@@ -182,6 +183,22 @@ public class TrafficRouter {
       weights.forEach((region, weight) -> records.add(record(aws, route53, region, region, weight, null)));
     }
     return records;
+  }
+
+  /**
+   * The weights as {@link #read} will report them once written: themselves for weighted routing; for
+   * failover routing 1 for the region that becomes PRIMARY, 0 for the others.
+   */
+  private static Map<String, Integer> shaped(AwsTarget aws, Route53Settings route53, Map<String, Integer> next) {
+    if (!Route53Settings.FAILOVER.equals(route53.routingOrDefault())) {
+      return next;
+    }
+    String primary = wanted(aws, route53, next).stream()
+        .filter(r -> r.failover() == ResourceRecordSetFailover.PRIMARY).findFirst()
+        .map(r -> regionByEndpoint(aws, r.resourceRecords().get(0).value())).orElse(null);
+    Map<String, Integer> shaped = new LinkedHashMap<>();
+    aws.regions().keySet().forEach(region -> shaped.put(region, region.equals(primary) ? 1 : 0));
+    return shaped;
   }
 
   /** Every wanted record exists (a region without a record reads as weight 0, like one at 0). */

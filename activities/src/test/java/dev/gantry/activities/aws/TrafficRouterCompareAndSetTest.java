@@ -71,6 +71,23 @@ class TrafficRouterCompareAndSetTest {
   }
 
   @Test
+  void withFailoverRoutingTheHighestWeightIsPrimaryAndTheSameAgainWritesNothing() {
+    AwsTarget failover = new AwsTarget(aws.account(), aws.artifactBucket(), aws.lambda(), aws.ecs(),
+        new dev.gantry.workflows.api.aws.Route53Settings(zone, MotoWorld.RECORD,
+            dev.gantry.workflows.api.aws.Route53Settings.FAILOVER, 60), aws.regions(), 0);
+
+    TrafficChange first = router.compareAndSet(failover, null, weights(0, 20, 50, 30));
+
+    assertThat(first.outcome()).isEqualTo(TrafficChange.WRITTEN);
+    assertThat(first.now().weights()).isEqualTo(weights(0, 0, 1, 0));
+    assertThat(router.compareAndSet(failover, first.now().weights(), weights(0, 20, 50, 30)).outcome())
+        .isEqualTo(TrafficChange.UNCHANGED);
+    TrafficChange moved = router.compareAndSet(failover, first.now().weights(), weights(60, 20, 0, 20));
+    assertThat(moved.outcome()).isEqualTo(TrafficChange.WRITTEN);
+    assertThat(moved.now().weights()).isEqualTo(weights(1, 0, 0, 0));
+  }
+
+  @Test
   void goingBackAndForthKeepsWorking() {
     // moto refuses to CREATE a record it created before, even after the same batch's DELETE; the router
     // must still get there (Route 53 itself accepts DELETE + CREATE of the same record)

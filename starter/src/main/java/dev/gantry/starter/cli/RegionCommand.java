@@ -45,6 +45,9 @@ class RegionCommand {
       if (status.failClosed() != null) {
         println("  FAIL CLOSED: " + status.failClosed());
       }
+      if (status.writeProblem() != null) {
+        println("  NOT APPLIED: " + status.writeProblem());
+      }
       for (RegionTraffic region : status.regions()) {
         if (only != null && !only.equals(region.region())) {
           continue;

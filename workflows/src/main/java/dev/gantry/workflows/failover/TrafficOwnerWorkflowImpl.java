@@ -109,6 +109,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   /** Why the next write happens (what changed since the last one). */
   private final List<String> reasons = new ArrayList<>();
   private String failClosed;
+  /** Why the last round could not bring Route 53 to the rules, or null. */
+  private String writeProblem;
   private int conflicts;
   private final List<String> lines = new ArrayList<>();
   private int auditSequence;
@@ -260,7 +262,9 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
         change = traffic.setTrafficIfUnchanged(new CompareAndSetTrafficRequest(request.application(),
             request.environment(), request.target(), expected, desired, reason));
       } catch (ActivityFailure failure) {
-        note("could not set the weights (" + FailureReasons.of(failure) + "); the next round tries again");
+        writeProblem = "could not set the weights (" + FailureReasons.of(failure) + "); the next round tries"
+            + " again";
+        note(writeProblem);
         return;
       }
       if (change.conflict()) {
@@ -274,6 +278,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
         continue;
       }
       expected = new LinkedHashMap<>(change.now().weights());
+      writeProblem = null;
       if (TrafficChange.WRITTEN.equals(change.outcome())) {
         note("weights now " + expected + " (" + reason + ")");
         record("traffic-set", "gantry", "weights now " + expected + ": " + reason);
@@ -283,8 +288,9 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
       reasons.clear();
       return;
     }
-    note("Route 53 kept changing under the owner (" + CAS_ATTEMPTS + " refused compare-and-sets); the next"
-        + " round tries again");
+    writeProblem = "Route 53 kept changing under the owner (" + CAS_ATTEMPTS + " refused compare-and-sets);"
+        + " the next round tries again";
+    note(writeProblem);
   }
 
   /** Regions that may take traffic: not held, and not known to be unhealthy. */
@@ -337,6 +343,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     acceptDrain(command);
     Workflow.await(() -> roundsDone >= round || stopRequest != null);
     return decision(command.region(), failClosed != null ? failClosed
+        : writeProblem != null ? "drained by " + command.requestedBy() + ", but Route 53 still holds " + expected
+            + ": " + writeProblem
         : "drained by " + command.requestedBy() + ": weights now " + expected);
   }
 
@@ -366,8 +374,9 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     Workflow.await(() -> stopRequest != null
         || (!approvals.containsKey(region) && roundsDone == roundsStarted));
     boolean back = !holds.containsKey(region);
-    return decision(region, back ? "traffic restored: weights now " + expected
-        : "approval withdrawn: " + healthDetail.get(region));
+    return decision(region, !back ? "approval withdrawn: " + healthDetail.get(region)
+        : writeProblem != null ? "failed back, but Route 53 still holds " + expected + ": " + writeProblem
+        : "traffic restored: weights now " + expected);
   }
 
   @Override
@@ -418,7 +427,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     }
     return new TrafficOwnerStatus(request.application(), request.environment(), request.recordName(),
         stopRequest != null, expected == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(expected)),
-        failClosed, List.copyOf(regions), conflicts, List.copyOf(lines));
+        failClosed, List.copyOf(regions), conflicts, List.copyOf(lines), writeProblem);
   }
 
   private void acceptDrain(TrafficCommand command) {

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param weights    what Route 53 held when last read or written
  * @param failClosed set while no region may take traffic: the owner keeps the last weights and says why
  * @param conflicts  how many compare-and-sets Route 53 (or the compare) refused in this run
+ * @param writeProblem why the last round could not bring Route 53 to the rules, or null
  * @param log        the last events, oldest first
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,4 +23,5 @@ public record TrafficOwnerStatus(
     String failClosed,
     List<RegionTraffic> regions,
     int conflicts,
-    List<String> log) {}
+    List<String> log,
+    String writeProblem) {}
