@@ -179,6 +179,26 @@ class TrafficOwnerWorkflowTest {
   }
 
   @Test
+  void aPerRegionWatchFindingTheOwnerRunningEndsWithoutASecondOwner() {
+    own();
+    afterNextRound(s -> s.regions().stream().allMatch(r -> r.healthy() != null));
+    RegionFailoverWorkflow watch = env.getWorkflowClient().newWorkflowStub(RegionFailoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ReleaseIds.failover("hello-service", "production", "eu-west-1"))
+            .setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(watch::watch, new RegionFailoverRequest("hello-service", "production", "eu-west-1",
+        FakeRegionTraffic.REGIONS, FakeRegionTraffic.target(), null, POLL, List.of("carol"), null));
+
+    RegionFailoverStatus ended = WorkflowStub.fromTyped(watch).getResult(RegionFailoverStatus.class);
+
+    assertThat(ended.state()).isEqualTo(FailoverState.STOPPED);
+    assertThat(ended.log()).anyMatch(line -> line.contains("the traffic owner " + ID + " runs already"));
+    assertThat(owner.status().stopped()).isFalse();
+    route53.healthy.put("eu-west-1", false);
+    assertThat(afterNextRound(s -> state(s, "eu-west-1") == RegionTrafficState.FAILED_OVER).weights())
+        .containsEntry("eu-west-1", 0);
+  }
+
+  @Test
   void aPerRegionWatchStartedNowHandsOverToTheOwnerAndEnds() {
     RegionFailoverWorkflow watch = env.getWorkflowClient().newWorkflowStub(RegionFailoverWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ReleaseIds.failover("hello-service", "production", "us-west-2"))
