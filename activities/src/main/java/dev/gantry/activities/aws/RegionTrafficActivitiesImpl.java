@@ -1,6 +1,9 @@
 package dev.gantry.activities.aws;
 
+import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
+import dev.gantry.workflows.api.traffic.TrafficChange;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHealthRequest;
@@ -25,9 +28,9 @@ public class RegionTrafficActivitiesImpl implements RegionTrafficActivities {
   @Override
   public RegionHealth readRegionHealth(RegionHealthRequest request) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    return health.read(aws, request.region(), request.healthCheck(), Map.of(
+    return Heartbeats.during(() -> health.read(aws, request.region(), request.healthCheck(), Map.of(
         "GANTRY_APPLICATION", request.application(), "GANTRY_ENVIRONMENT", request.environment(),
-        "GANTRY_REGION", request.region()));
+        "GANTRY_REGION", request.region())));
   }
 
   @Override
@@ -39,6 +42,25 @@ public class RegionTrafficActivitiesImpl implements RegionTrafficActivities {
     log.warn("traffic shifted app={} env={} weights={} reason={}", request.application(),
         request.environment(), now.weights(), request.reason());
     return now;
+  }
+
+  @Override
+  public TrafficChange setTrafficIfUnchanged(CompareAndSetTrafficRequest request) {
+    AwsTarget aws = requireTarget(request.target(), request.environment());
+    request.weights().keySet().forEach(AwsTargets::requireRegion);
+    if (!aws.regions().keySet().containsAll(request.weights().keySet())) {
+      throw AwsErrors.invalid("weights name a region that is not in target.aws.regions: "
+          + request.weights().keySet());
+    }
+    TrafficChange change = Heartbeats.during(() -> router.compareAndSet(aws, request.expected(), request.weights()));
+    if (TrafficChange.WRITTEN.equals(change.outcome())) {
+      log.warn("traffic set app={} env={} weights={} reason={}", request.application(), request.environment(),
+          change.now().weights(), request.reason());
+    } else if (change.conflict()) {
+      log.warn("traffic compare-and-set refused app={} env={} expected={} found={}: {}", request.application(),
+          request.environment(), request.expected(), change.now().weights(), change.detail());
+    }
+    return change;
   }
 
   @Override

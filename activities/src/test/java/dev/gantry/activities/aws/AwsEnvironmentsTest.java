@@ -93,7 +93,7 @@ class AwsEnvironmentsTest {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
-        EnvironmentDecommissionWorkflowImpl.class);
+        EnvironmentDecommissionWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
@@ -187,6 +187,13 @@ class AwsEnvironmentsTest {
     new TrafficRouter(world.clients).apply(preview.target().aws(), Map.of("us-east-1", 40, "us-west-2", 20,
         "eu-west-1", 20, "ap-southeast-1", 20));
 
+    // the traffic owner of the name runs: it must not put the weights back after the drain
+    var owner = env.getWorkflowClient().newWorkflowStub(dev.gantry.workflows.failover.TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(dev.gantry.workflows.api.ReleaseIds.traffic("hello-service",
+            MotoWorld.RECORD)).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(owner::own, new dev.gantry.workflows.api.traffic.TrafficOwnerRequest("hello-service",
+        "preview", preview.regions(), preview.target(), null, 30, List.of(), null));
+
     DecommissionResult refused = destroy(preview, false);
     assertThat(refused.state()).isEqualTo("REFUSED");
     assertThat(refused.detail()).contains("preview still serves traffic").contains("--drain");
@@ -195,6 +202,12 @@ class AwsEnvironmentsTest {
 
     assertThat(destroyed.state()).isEqualTo("DESTROYED");
     assertThat(destroyed.approvedBy()).containsExactly("olivia");
+    assertThat(world.weights(zone).values()).containsOnly(0L);
+    var ownerEnd = io.temporal.client.WorkflowStub.fromTyped(owner)
+        .getResult(dev.gantry.workflows.api.traffic.TrafficOwnerStatus.class);
+    assertThat(ownerEnd.stopped()).isTrue();
+    assertThat(ownerEnd.log()).anyMatch(line -> line.contains("stopped by gantry: environment preview is being destroyed"));
+    env.sleep(java.time.Duration.ofMinutes(2));
     assertThat(world.weights(zone).values()).containsOnly(0L);
     for (String region : MotoWorld.REGIONS) {
       var stacks = world.clients.cloudFormation(region).listStacks().stackSummaries().stream()

@@ -30,7 +30,7 @@ final class TemporalWithMoto implements AutoCloseable {
     auditLog = dir.resolve("audit.jsonl");
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        RegionFailoverWorkflowImpl.class);
+        RegionFailoverWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),

@@ -4,51 +4,75 @@ import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.RegionFailovers;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.traffic.FailoverDecision;
-import dev.gantry.workflows.api.traffic.FailoverState;
-import dev.gantry.workflows.api.traffic.RegionFailoverStatus;
+import dev.gantry.workflows.api.traffic.RegionTraffic;
+import dev.gantry.workflows.api.traffic.RegionTrafficState;
+import dev.gantry.workflows.api.traffic.TrafficDecision;
+import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "region", mixinStandardHelpOptions = true,
-    description = "Regional failover: watch a region, move its traffic away, approve giving it back.",
-    subcommands = {RegionCommand.Watch.class, RegionCommand.Failover.class, RegionCommand.Failback.class,
-        RegionCommand.Status.class})
+    description = "Regional traffic: one owner per DNS name watches every region, drains, fails over and back.",
+    subcommands = {RegionCommand.Watch.class, RegionCommand.Drain.class, RegionCommand.Failover.class,
+        RegionCommand.Failback.class, RegionCommand.Status.class})
 class RegionCommand {
-  abstract static class OnRegion extends ReleaseCommand.Base {
+  /** Every region command reads the environment's config (its DNS name names the owner) from the spec. */
+  abstract static class OnEnvironment extends ReleaseCommand.Base {
     @Parameters(index = "0", paramLabel = "APP", description = "The application, e.g. hello-service.")
     String application;
 
     @Parameters(index = "1", paramLabel = "ENV", description = "The environment, e.g. production.")
     String environment;
 
-    @Parameters(index = "2", paramLabel = "REGION", description = "The region, e.g. us-west-2.")
-    String region;
+    @Option(names = "--spec", defaultValue = "release.yaml",
+        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
+    Path specFile;
 
-    void print(RegionFailoverStatus status) {
+    /** Read before connecting: a broken config is a usage error (exit 2), whatever the server does. */
+    EnvironmentPlan plan() {
+      return new ReleaseSpecLoader().loadEnvironment(specFile, environment);
+    }
+
+    void print(TrafficOwnerStatus status, String only) {
       if (json()) {
         Output.json(spec.commandLine().getOut(), status);
         return;
       }
-      println(status.region() + " of " + status.application() + "/" + status.environment() + ": " + status.state()
-          + (status.healthy() == null ? "" : status.healthy() ? " (healthy)" : " (UNHEALTHY)"));
-      if (status.healthDetail() != null) {
-        println("  health:      " + status.healthDetail());
+      println("traffic of " + status.recordName() + " (" + status.application() + "/" + status.environment() + ")"
+          + (status.stopped() ? ": STOPPED" : "") + ": weights " + status.weights());
+      if (status.failClosed() != null) {
+        println("  FAIL CLOSED: " + status.failClosed());
       }
-      if (!status.weights().isEmpty()) {
-        println("  weights:     " + status.weights());
+      if (status.writeProblem() != null) {
+        println("  NOT APPLIED: " + status.writeProblem());
       }
-      if (status.failedOverAt() != null) {
-        println("  failed over: " + status.failedOverAt() + " (" + status.failedOverBecause() + ")");
+      for (RegionTraffic region : status.regions()) {
+        if (only != null && !only.equals(region.region())) {
+          continue;
+        }
+        println("  " + region.region() + ": " + region.state()
+            + (region.healthy() == null ? "" : region.healthy() ? " (healthy)" : " (UNHEALTHY)")
+            + (region.weight() == null ? "" : " weight " + region.weight()));
+        if (region.healthDetail() != null) {
+          println("    health:      " + region.healthDetail());
+        }
+        if (region.since() != null) {
+          println("    " + (region.state() == RegionTrafficState.DRAINED ? "drained:     " : "failed over: ")
+              + region.since() + " by " + region.by() + " (" + region.because() + ")");
+        }
+        if (region.waitingFor() != null) {
+          println("    waiting for: " + region.waitingFor());
+        }
       }
-      if (status.waitingFor() != null) {
-        println("  waiting for: " + status.waitingFor());
+      if (status.conflicts() > 0) {
+        println("  " + status.conflicts() + " compare-and-set(s) refused in this run (Route 53 changed under the"
+            + " owner); see --output json log");
       }
     }
 
-    int report(FailoverDecision decision, FailoverState wanted) {
+    int report(TrafficDecision decision, RegionTrafficState wanted) {
       if (json()) {
         Output.json(spec.commandLine().getOut(), decision);
       } else {
@@ -62,64 +86,69 @@ class RegionCommand {
     }
   }
 
-  /** Commands that may have to start the watch: they read the environment's config from the release spec. */
-  abstract static class WithConfig extends OnRegion {
-    @Option(names = "--spec", defaultValue = "release.yaml",
-        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
-    Path specFile;
+  abstract static class OnRegion extends OnEnvironment {
+    @Parameters(index = "2", paramLabel = "REGION", description = "The region, e.g. us-west-2.")
+    String region;
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      description = "Start the traffic owner of ENV's DNS name: it reads every region and keeps the Route 53"
+          + " weights to the rules (no-op if it runs).")
+  static class Watch extends OnEnvironment {
+    @Parameters(index = "2", arity = "0..1", paramLabel = "REGION",
+        description = "Ignored (the owner watches every region); accepted for old scripts.")
+    String region;
 
     @Option(names = "--poll", defaultValue = "30", description = "Seconds between health readings (default ${DEFAULT-VALUE}).")
     int pollSeconds;
 
-    /** Read before connecting: a broken config is a usage error (exit 2), whatever the server does. */
-    EnvironmentPlan plan() {
-      return new ReleaseSpecLoader().loadEnvironment(specFile, environment);
-    }
-  }
-
-  @Command(name = "watch", mixinStandardHelpOptions = true,
-      description = "Start watching a region: while it is unhealthy its traffic goes to the healthy regions.")
-  static class Watch extends WithConfig {
     @Override
     public Integer call() {
       EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
-        RegionFailovers failovers = new RegionFailovers(gantry.workflowClient());
-        String id = failovers.watch(application, plan, region, pollSeconds);
+        String id = new RegionFailovers(gantry.workflowClient()).watch(application, plan, pollSeconds);
         if (json()) {
           Output.json(spec.commandLine().getOut(), java.util.Map.of("workflowId", id, "watching", true));
         } else {
-          println("watching " + region + " (" + id + "); `gantry region status " + application + " " + environment
-              + " " + region + "` shows it");
+          println("traffic owner " + id + " runs; `gantry region status " + application + " " + environment
+              + "` shows it");
         }
         return GantryCli.OK;
       }
     }
   }
 
-  @Command(name = "failover", mixinStandardHelpOptions = true,
-      description = "Move a region's traffic to the healthy regions now (starts the watch if needed).")
-  static class Failover extends WithConfig {
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Move a region's traffic to the serving regions now, healthy or not; it stays at 0 until an"
+          + " approved failback (starts the owner if needed).")
+  static class Drain extends OnRegion {
     @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER).")
     String by;
 
     @Option(names = "--reason", required = true, description = "Why; kept in the audit trail.")
     String reason;
 
+    @Option(names = "--poll", defaultValue = "30", description = "Seconds between health readings if the owner"
+        + " is started now (default ${DEFAULT-VALUE}).")
+    int pollSeconds;
+
     @Override
     public Integer call() {
       EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
-        RegionFailovers failovers = new RegionFailovers(gantry.workflowClient());
-        failovers.watch(application, plan, region, pollSeconds);
-        return report(failovers.failover(application, environment, region, who(by), reason),
-            FailoverState.FAILED_OVER);
+        return report(new RegionFailovers(gantry.workflowClient())
+            .drain(application, plan, region, who(by), reason, pollSeconds), RegionTrafficState.DRAINED);
       }
     }
   }
 
+  @Command(name = "failover", mixinStandardHelpOptions = true,
+      description = "The same as drain (kept for old scripts).")
+  static class Failover extends Drain {}
+
   @Command(name = "failback", mixinStandardHelpOptions = true,
-      description = "Approve giving a recovered region its traffic back (refused while it is unhealthy).")
+      description = "Approve giving a failed-over or drained region its traffic back (refused while it is"
+          + " unhealthy).")
   static class Failback extends OnRegion {
     @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who approves.")
     String approver;
@@ -129,21 +158,25 @@ class RegionCommand {
 
     @Override
     public Integer call() {
+      EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
         return report(new RegionFailovers(gantry.workflowClient())
-            .failback(application, environment, region, approver, comment), FailoverState.WATCHING);
+            .failback(application, plan, region, approver, comment), RegionTrafficState.SERVING);
       }
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Where a region's watch is: health, weights, what it waits for.")
-  static class Status extends OnRegion {
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "The owner's weights and every region's state, health and what it waits for.")
+  static class Status extends OnEnvironment {
+    @Parameters(index = "2", arity = "0..1", paramLabel = "REGION", description = "Show only this region.")
+    String region;
+
     @Override
     public Integer call() {
+      EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
-        RegionFailoverStatus status = new RegionFailovers(gantry.workflowClient()).status(application, environment,
-            region);
-        print(status);
+        print(new RegionFailovers(gantry.workflowClient()).status(application, plan), region);
         return GantryCli.OK;
       }
     }

@@ -3,27 +3,31 @@ package dev.gantry.starter.client;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.api.traffic.FailbackApproval;
-import dev.gantry.workflows.api.traffic.FailoverCommand;
-import dev.gantry.workflows.api.traffic.FailoverDecision;
-import dev.gantry.workflows.api.traffic.RegionFailoverRequest;
-import dev.gantry.workflows.api.traffic.RegionFailoverStatus;
-import dev.gantry.workflows.failover.RegionFailoverWorkflow;
+import dev.gantry.workflows.api.traffic.TrafficCommand;
+import dev.gantry.workflows.api.traffic.TrafficDecision;
+import dev.gantry.workflows.api.traffic.TrafficFailback;
+import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
+import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
+import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The failover watches of regions ({@code failover/<app>/<env>/<region>}): start one, fail a region over
- * by hand, approve its failback, read its status.
+ * The traffic owner of an application's DNS name ({@code traffic/<app>/<dns name>}): start it, drain a
+ * region, approve a failback, read its status. One owner per name writes Route 53; every region command
+ * goes through it.
  */
 public class RegionFailovers {
   private final WorkflowClient client;
@@ -32,85 +36,110 @@ public class RegionFailovers {
     this.client = client;
   }
 
-  /** Starts the watch unless it runs already; returns its workflow id. */
-  public String watch(String application, EnvironmentPlan environment, String region, Integer pollSeconds) {
+  /** The owner's workflow id for this environment's DNS name. */
+  public static String ownerId(String application, EnvironmentPlan environment) {
+    return ReleaseIds.traffic(application, recordName(environment));
+  }
+
+  /** Starts the owner unless it runs already; returns its workflow id. */
+  public String watch(String application, EnvironmentPlan environment, Integer pollSeconds) {
+    TrafficOwnerWorkflow owner = starter(application, environment);
+    try {
+      WorkflowClient.start(owner::own, request(application, environment, pollSeconds));
+    } catch (WorkflowExecutionAlreadyStarted running) {
+      // already owned: fine
+    }
+    return ownerId(application, environment);
+  }
+
+  /** Drains a region now, starting the owner if needed (update-with-start): refused at once if it may not. */
+  public TrafficDecision drain(String application, EnvironmentPlan environment, String region, String by,
+      String reason, Integer pollSeconds) {
+    requireRegion(environment, region);
+    TrafficOwnerWorkflow owner = starter(application, environment);
+    WithStartWorkflowOperation<TrafficOwnerStatus> start =
+        new WithStartWorkflowOperation<>(owner::own, request(application, environment, pollSeconds));
+    return refusedAsGantry("drain", () -> WorkflowClient.executeUpdateWithStart(owner::drain,
+        new TrafficCommand(region, by, reason),
+        UpdateOptions.<TrafficDecision>newBuilder().setWaitForStage(WorkflowUpdateStage.COMPLETED).build(), start));
+  }
+
+  public TrafficDecision failback(String application, EnvironmentPlan environment, String region, String approver,
+      String comment) {
+    requireRegion(environment, region);
+    return call(application, environment, () -> refusedAsGantry("failback approval",
+        () -> stub(application, environment).submitFailbackApproval(new TrafficFailback(region, approver, comment))));
+  }
+
+  public TrafficOwnerStatus status(String application, EnvironmentPlan environment) {
+    return call(application, environment, () -> stub(application, environment).status());
+  }
+
+  private TrafficOwnerWorkflow starter(String application, EnvironmentPlan environment) {
+    String id = ownerId(application, environment);
+    return client.newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setStaticSummary("traffic owner of " + recordName(environment) + " (" + application + "/"
+                + environment.name() + ")")
+            .build());
+  }
+
+  private static TrafficOwnerRequest request(String application, EnvironmentPlan environment, Integer pollSeconds) {
+    List<String> approvers = environment.approval() == null || environment.approval().approvers() == null
+        ? List.of() : environment.approval().approvers();
+    return new TrafficOwnerRequest(application, environment.name(), environment.regions(), environment.target(),
+        urlOnly(environment), pollSeconds, approvers, null);
+  }
+
+  private TrafficOwnerWorkflow stub(String application, EnvironmentPlan environment) {
+    return client.newWorkflowStub(TrafficOwnerWorkflow.class, ownerId(application, environment));
+  }
+
+  private static String recordName(EnvironmentPlan environment) {
+    if (environment.target() == null || environment.target().aws() == null
+        || environment.target().aws().route53() == null || environment.target().aws().route53().recordName() == null) {
+      throw new IllegalArgumentException(environment.name() + " has no target.aws.route53 section: without"
+          + " Route 53 records there is no traffic to move");
+    }
+    return environment.target().aws().route53().recordName();
+  }
+
+  private static void requireRegion(EnvironmentPlan environment, String region) {
     if (!environment.regions().contains(region)) {
       throw new IllegalArgumentException(region + " is not a region of " + environment.name() + " ("
           + String.join(", ", environment.regions()) + ")");
     }
-    if (environment.target().aws() == null || environment.target().aws().route53() == null) {
-      throw new IllegalArgumentException(environment.name() + " has no target.aws.route53 section: without"
-          + " Route 53 records there is no traffic to move");
-    }
-    String id = ReleaseIds.failover(application, environment.name(), region);
-    List<String> approvers = environment.approval() == null || environment.approval().approvers() == null
-        ? List.of() : environment.approval().approvers();
-    RegionFailoverRequest request = new RegionFailoverRequest(application, environment.name(), region,
-        environment.regions(), environment.target(), urlOnly(environment), pollSeconds, approvers, null);
-    RegionFailoverWorkflow watch = client.newWorkflowStub(RegionFailoverWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-            .setStaticSummary("failover watch of " + region + " (" + application + "/" + environment.name() + ")")
-            .build());
+  }
+
+  private static TrafficDecision refusedAsGantry(String what, Supplier<TrafficDecision> call) {
     try {
-      WorkflowClient.start(watch::watch, request);
-    } catch (WorkflowExecutionAlreadyStarted running) {
-      // already watching: fine
+      return call.get();
+    } catch (WorkflowUpdateException refused) {
+      throw new GantryException("the " + what + " was refused: " + FailureReasons.of(refused));
     }
-    return id;
   }
 
-  public FailoverDecision failover(String application, String environment, String region, String by, String reason) {
-    return update(application, environment, region, "failover",
-        () -> stub(application, environment, region).submitFailover(new FailoverCommand(by, reason)));
-  }
-
-  public FailoverDecision failback(String application, String environment, String region, String approver,
-      String comment) {
-    return update(application, environment, region, "failback approval",
-        () -> stub(application, environment, region).submitFailbackApproval(new FailbackApproval(approver, comment)));
-  }
-
-  public RegionFailoverStatus status(String application, String environment, String region) {
-    return call(application, environment, region, () -> stub(application, environment, region).status());
-  }
-
-  private RegionFailoverWorkflow stub(String application, String environment, String region) {
-    return client.newWorkflowStub(RegionFailoverWorkflow.class,
-        ReleaseIds.failover(application, environment, region));
-  }
-
-  private FailoverDecision update(String application, String environment, String region, String what,
-      Supplier<FailoverDecision> call) {
-    return call(application, environment, region, () -> {
-      try {
-        return call.get();
-      } catch (WorkflowUpdateException refused) {
-        throw new GantryException("the " + what + " was refused: " + FailureReasons.of(refused));
-      }
-    });
-  }
-
-  private <T> T call(String application, String environment, String region, Supplier<T> call) {
-    String id = ReleaseIds.failover(application, environment, region);
+  private <T> T call(String application, EnvironmentPlan environment, Supplier<T> call) {
+    String id = ownerId(application, environment);
     try {
       return call.get();
     } catch (WorkflowNotFoundException missing) {
-      throw notWatched(id, application, environment, region);
+      throw notOwned(id, application, environment);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw notWatched(id, application, environment, region);
+        throw notOwned(id, application, environment);
       }
       throw new GantryException("Temporal refused the call for " + id + ": " + e.getStatus(), e);
     }
   }
 
-  private static GantryException notWatched(String id, String application, String environment, String region) {
-    return new GantryException("no failover watch " + id + " is running: start it with `gantry region watch "
-        + application + " " + environment + " " + region + " --spec <release.yaml>`");
+  private static GantryException notOwned(String id, String application, EnvironmentPlan environment) {
+    return new GantryException("no traffic owner " + id + " is running: start it with `gantry region watch "
+        + application + " " + environment.name() + " --spec <release.yaml>`");
   }
 
-  /** Commands run on the worker's machine; a watch only carries an HTTP check (or none). */
+  /** Commands run on the worker's machine; the owner only carries an HTTP check (or none). */
   private static dev.gantry.workflows.api.HealthCheck urlOnly(EnvironmentPlan environment) {
     var check = environment.healthCheck();
     return check == null ? null : new dev.gantry.workflows.api.HealthCheck(null, check.url(),

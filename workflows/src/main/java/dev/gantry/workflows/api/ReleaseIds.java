@@ -21,4 +21,16 @@ public final class ReleaseIds {
   public static String failover(String application, String environment, String region) {
     return "failover/" + application + "/" + environment + "/" + region;
   }
+
+  /**
+   * The owner of an application's traffic on one DNS name: {@code traffic/<app>/<dns name>} (lower case,
+   * no trailing dot), whatever the region or environment that asks.
+   */
+  public static String traffic(String application, String recordName) {
+    String name = recordName == null ? "" : recordName.trim().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return "traffic/" + application + "/" + name;
+  }
 }

@@ -5,6 +5,7 @@ import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
@@ -18,9 +19,12 @@ import dev.gantry.workflows.api.environment.StackStatus;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.ShiftTrafficRequest;
+import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
+import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +88,9 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
         return refused(refusal);
       }
     }
+    if (hasRoute53(plan) && Workflow.getVersion(STOP_TRAFFIC_OWNER, Workflow.DEFAULT_VERSION, 1) == 1) {
+      stopTrafficOwner(plan);
+    }
     if (DriftComparison.hasWeightedTraffic(plan) && Boolean.TRUE.equals(request.drain())) {
       stage = "draining";
       Map<String, Integer> zero = new LinkedHashMap<>();
@@ -109,6 +116,29 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     record("destroyed", null, "audit trail archived at " + archive);
     return new DecommissionResult(plan.name(), "DESTROYED", "destroyed; audit trail archived at " + archive,
         List.copyOf(approvedBy), deleted, archive);
+  }
+
+  /** Destroys recorded before the traffic owner existed replay without stopping it. */
+  static final String STOP_TRAFFIC_OWNER = "stop-traffic-owner";
+
+  private static boolean hasRoute53(EnvironmentPlan plan) {
+    return plan.target() != null && plan.target().aws() != null && plan.target().aws().route53() != null
+        && plan.target().aws().route53().recordName() != null;
+  }
+
+  /**
+   * The traffic owner of the environment's DNS name would put its weights back after the drain (and keep
+   * writing records of an environment that is gone): stop it first. None running is fine.
+   */
+  private void stopTrafficOwner(EnvironmentPlan plan) {
+    String ownerId = ReleaseIds.traffic(request.application(), plan.target().aws().route53().recordName());
+    try {
+      Workflow.newExternalWorkflowStub(TrafficOwnerWorkflow.class, ownerId)
+          .stop(new TrafficCommand(null, "gantry", "environment " + plan.name() + " is being destroyed"));
+      record("traffic owner stopped", null, ownerId + ": its weights are left as they are");
+    } catch (SignalExternalWorkflowException notRunning) {
+      // no owner runs for this name: nothing writes the records but this workflow
+    }
   }
 
   /** Why the environment may not be destroyed now, or null. */

@@ -3,6 +3,7 @@ package dev.gantry.workflows.failover;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.traffic.FailbackApproval;
@@ -17,12 +18,17 @@ import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHealthRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.ShiftTrafficRequest;
+import dev.gantry.workflows.api.traffic.TrafficCommand;
+import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -100,6 +106,14 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   /** Bumped by every accepted message, so the poll loop wakes at once instead of at the next poll. */
   private int wakeups;
   private String lastRefusal;
+  /** The traffic owner this watch handed over to, or null. */
+  private String handedOverTo;
+
+  /** New runs hand over to the traffic owner at once (histories from before it replay without). */
+  static final String OWNER_AT_START = "traffic-owner";
+  /** A run from before the owner hands over instead of moving traffic itself. */
+  static final String OWNER_AT_FAILOVER = "traffic-owner-failover";
+  static final String OWNER_AT_FAILBACK = "traffic-owner-failback";
 
   @WorkflowInit
   public RegionFailoverWorkflowImpl(RegionFailoverRequest request) {
@@ -115,6 +129,16 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
 
   @Override
   public RegionFailoverStatus watch(RegionFailoverRequest request) {
+    if (Workflow.getVersion(OWNER_AT_START, Workflow.DEFAULT_VERSION, 1) == 1) {
+      handOver(state == FailoverState.FAILED_OVER
+          ? new FailoverCommand("gantry", "failed over by its per-region watch since " + failedOverAt + ": "
+              + failedOverBecause)
+          : null);
+      state = FailoverState.STOPPED;
+      note("watch ended: " + stopRequest.reason());
+      record("handed-over", "gantry", stopRequest.reason());
+      return status();
+    }
     if (request.memory() == null) {
       note("watching " + request.region() + " of " + request.application() + "/" + request.environment()
           + " every " + request.pollSecondsOrDefault() + "s");
@@ -187,6 +211,11 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   }
 
   private void failOver(String actor, String reason) {
+    if (Workflow.getVersion(OWNER_AT_FAILOVER, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // an operator's failover becomes a drain; an unhealthy region the owner fails over by itself
+      handOver("gantry".equals(actor) ? null : new FailoverCommand(actor, reason));
+      return;
+    }
     List<String> others = request.regions().stream().filter(r -> !r.equals(request.region())).toList();
     Map<String, Promise<RegionHealth>> readings = new LinkedHashMap<>();
     for (String other : others) {
@@ -230,6 +259,12 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   }
 
   private void failBack() {
+    if (Workflow.getVersion(OWNER_AT_FAILBACK, Workflow.DEFAULT_VERSION, 1) == 1) {
+      approval = null;
+      handOver(new FailoverCommand("gantry", "failed over by its per-region watch since " + failedOverAt + ": "
+          + failedOverBecause + " (its failback approval was given to the old watch: approve again)"));
+      return;
+    }
     FailbackApproval approved = approval;
     Map<String, Integer> next = Weights.restore(currentWeights(), baseline(), request.region());
     TrafficWeights applied = traffic.shiftTraffic(new ShiftTrafficRequest(request.application(),
@@ -245,6 +280,38 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
         + (approved.comment() == null ? "" : " (" + approved.comment() + ")") + "; weights now " + weights;
     note("FAILED BACK " + request.region() + ": " + detail);
     record("failed-back", approved.approver(), detail);
+  }
+
+  /**
+   * One owner writes the weights now: starts it (a child left running when this watch ends) unless it runs
+   * already, passes it the drain this watch was about to make, and stops this watch.
+   */
+  private void handOver(FailoverCommand drain) {
+    String ownerId = ReleaseIds.traffic(request.application(), request.target().aws() == null
+        || request.target().aws().route53() == null ? null : request.target().aws().route53().recordName());
+    TrafficOwnerWorkflow owner = Workflow.newChildWorkflowStub(TrafficOwnerWorkflow.class,
+        ChildWorkflowOptions.newBuilder().setWorkflowId(ownerId)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .build());
+    Async.function(owner::own, new TrafficOwnerRequest(request.application(), request.environment(),
+        request.regions(), request.target(), request.healthCheck(), request.pollSeconds(),
+        request.failbackApprovers(), null));
+    String how;
+    try {
+      Workflow.getWorkflowExecution(owner).get();
+      how = "started the traffic owner " + ownerId;
+    } catch (TemporalFailure running) {
+      how = "the traffic owner " + ownerId + " runs already";
+    }
+    if (drain != null) {
+      Workflow.newExternalWorkflowStub(TrafficOwnerWorkflow.class, ownerId)
+          .drainRegion(new TrafficCommand(request.region(), drain.requestedBy(), drain.reason()));
+      how += "; asked it to drain " + request.region() + " (" + drain.reason() + ")";
+    }
+    handedOverTo = ownerId;
+    pendingFailover = null;
+    stopRequest = new FailoverCommand("gantry", "handed over: " + how + "; it alone sets the weights now");
+    wakeups++;
   }
 
   private Map<String, Integer> currentWeights() {
@@ -293,7 +360,9 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
     pendingFailover = command;
     wakeups++;
     Workflow.await(() -> pendingFailover == null || stopRequest != null);
-    return decision(state == FailoverState.FAILED_OVER ? "traffic moved away: weights " + weights
+    return decision(handedOverTo != null ? "handed over to the traffic owner " + handedOverTo
+        + ", which drains " + request.region() + ": gantry region status " + request.application() + " "
+        + request.environment() : state == FailoverState.FAILED_OVER ? "traffic moved away: weights " + weights
         : lastRefusal != null ? lastRefusal : "not failed over");
   }
 
@@ -309,8 +378,9 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   public FailoverDecision submitFailbackApproval(FailbackApproval approval) {
     accept(approval);
     Workflow.await(() -> this.approval == null || stopRequest != null);
-    return decision(state == FailoverState.WATCHING ? "traffic restored: weights " + weights
-        : "approval withdrawn: " + healthDetail);
+    return decision(handedOverTo != null ? "handed over to the traffic owner " + handedOverTo
+        + ": approve the failback there (gantry region failback)" : state == FailoverState.WATCHING
+        ? "traffic restored: weights " + weights : "approval withdrawn: " + healthDetail);
   }
 
   @Override

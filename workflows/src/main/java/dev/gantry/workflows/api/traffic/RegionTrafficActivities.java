@@ -21,6 +21,14 @@ public interface RegionTrafficActivities {
   @ActivityMethod(name = "RegionTraffic.shiftTraffic")
   TrafficWeights shiftTraffic(ShiftTrafficRequest request);
 
+  /**
+   * Compare-and-set: reads the records, refuses (outcome {@code conflict}, nothing written) unless they
+   * hold {@code expected}, writes the changed records with a batch that DELETEs each exact record read and
+   * CREATEs its successor (so a writer in between makes Route 53 refuse the whole batch), and reads back.
+   */
+  @ActivityMethod(name = "RegionTraffic.setTrafficIfUnchanged")
+  TrafficChange setTrafficIfUnchanged(CompareAndSetTrafficRequest request);
+
   /** The weights the environment's records have now. */
   @ActivityMethod(name = "RegionTraffic.readTraffic")
   TrafficWeights readTraffic(ReadTrafficRequest request);
