@@ -143,6 +143,26 @@ class EnvironmentWorkflowsLocalTest {
   }
 
   @Test
+  void aReleaseReportsTheAuditHeadOfItsLastRecordAndTheTrailMatchesItAndItsCheckpoint() throws Exception {
+    dev.gantry.workflows.api.ReleaseStatus report = world.release(world.releaseTo(v14, "1.4.1", staging));
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+
+    dev.gantry.workflows.api.AuditHead head = report.auditHead();
+    assertThat(head).isNotNull();
+    assertThat(head.trail()).isEqualTo("audit.jsonl");
+    assertThat(head.eventId()).startsWith("release/hello-service/1.4.1/");
+    List<String> lines = Files.readAllLines(world.auditLog);
+    assertThat(head.sequence()).as("the outcome is the trail's last line").isEqualTo(lines.size());
+    assertThat(lines.get(lines.size() - 1)).contains("\"hash\":\"" + head.hash() + "\"")
+        .contains("\"outcome\":\"succeeded\"");
+    var verified = dev.gantry.activities.audit.TrailVerifier.verify(world.auditLog,
+        dev.gantry.activities.audit.TrailVerifier.Options.anchored(List.of(world.workerKey.publicKey())));
+    assertThat(verified.intact()).as(verified.problems().toString()).isTrue();
+    assertThat(verified.lastAnchored()).as("a checkpoint was signed at the end of the release")
+        .isEqualTo(head.sequence());
+  }
+
+  @Test
   void createRegistersTheEnvironmentAndDestroyWithoutVisibilityIsRefusedAsCannotCheck() {
     EnvironmentPlan preview = world.plan("preview-42", new dev.gantry.workflows.api.environment.EnvironmentConfig(
         true, null, null, 24, null, new dev.gantry.workflows.api.ApprovalPolicy(true, List.of("olivia"), 1, 4)));
