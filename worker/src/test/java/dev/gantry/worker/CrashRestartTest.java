@@ -443,6 +443,7 @@ class CrashRestartTest {
         "--gantry.policy.path=" + dir.resolve("policy"),
         "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"),
         "--gantry.audit.signatures-path=" + dir.resolve("audit/signatures.jsonl"),
+        "--gantry.audit.key=" + dir.resolve("keys/audit-worker.key"), "--gantry.audit.make-key=true",
         "--gantry.signing.store=" + dir.resolve("signatures"),
         "--gantry.reviews.path=" + dir.resolve("reviews"))
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();

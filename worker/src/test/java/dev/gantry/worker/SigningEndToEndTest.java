@@ -83,6 +83,18 @@ class SigningEndToEndTest {
         .as("2 environment gates + 4 region checks").hasSize(6);
     assertThat(String.join("\n", lines)).doesNotContain(Files.readString(dir.resolve("keys/release.key"))
         .lines().skip(1).findFirst().orElseThrow());
+    // the worker's audit key (made beside the policy) signed checkpoints of both trails; the release's head
+    // is the last line of the release trail, and a checkpoint covers it
+    var workerKey = KeyFiles.readPublicKey(dir.resolve("keys/audit-worker.key.pub"));
+    var anchored = dev.gantry.activities.audit.TrailVerifier.Options.anchored(List.of(workerKey));
+    var trail = dev.gantry.activities.audit.TrailVerifier.verify(dir.resolve("audit/audit.jsonl"), anchored);
+    assertThat(trail.intact()).as(trail.problems().toString()).isTrue();
+    assertThat(report.auditHead()).isNotNull();
+    assertThat(report.auditHead().sequence()).isEqualTo(trail.lines());
+    assertThat(trail.lastAnchored()).isEqualTo(trail.lines());
+    var signatures = dev.gantry.activities.audit.TrailVerifier.verify(signatureLog, anchored);
+    assertThat(signatures.intact()).as(signatures.problems().toString()).isTrue();
+    assertThat(signatures.checkpoints()).isPositive();
   }
 
   @Test

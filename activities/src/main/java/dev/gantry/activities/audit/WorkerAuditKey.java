@@ -24,7 +24,7 @@ public final class WorkerAuditKey {
             + " `gantry keys generate --key " + keyFile + "` (its public key goes to " + publicKeyFile(keyFile)
             + ") or set gantry.audit.key to the key the platform"
             + " team gave this worker, and give its public key to whoever verifies the audit trail; see"
-            + " docs/signing-key-management.md#the-worker-audit-key");
+            + " docs/signing-key-management.md#8-the-worker-audit-key");
       }
       var pair = KeyFiles.generate();
       KeyFiles.writePrivateKeyPem(pair.getPrivate(), keyFile);
