@@ -61,10 +61,14 @@ public final class AuditCheckpoints {
    * @param release  the release (workflow id) whose end or append made it, if any
    * @param trails   each trail the worker writes, where it stands
    * @param archivedFrom for an archive: where the source trail stood when it was copied
+   * @param previousVerified the worker vouches for the checkpoint line before this one: it wrote it itself, or
+   *                 its signature verified with the worker's key (false after a key rotation or a line it
+   *                 could not verify). The verifier checks the signature of every checkpoint no verified
+   *                 successor vouches for, and of the last one: a chain of vouched lines ends at a signature.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Checkpoint(String type, long number, String previous, String at, String reason, String release,
-      List<TrailHead> trails, TrailHead archivedFrom) {}
+      List<TrailHead> trails, TrailHead archivedFrom, Boolean previousVerified) {}
 
   private final Path file;
   private final Signer key;
@@ -75,6 +79,7 @@ public final class AuditCheckpoints {
   private long indexedSize = -1;
   private long lastNumber;
   private String lastLineHash = HashChainedLog.GENESIS;
+  private boolean lastVerified = true;
 
   /**
    * @param file  the checkpoint file, {@value #FILE_NAME} beside the trail
@@ -129,7 +134,7 @@ public final class AuditCheckpoints {
           reindex(channel.size());
         }
         Checkpoint checkpoint = new Checkpoint(TYPE, lastNumber + 1, lastLineHash, clock.instant().toString(),
-            reason, release, heads, archivedFrom);
+            reason, release, heads, archivedFrom, lastVerified);
         String line = sign(checkpoint, key);
         channel.position(channel.size());
         channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
@@ -137,6 +142,7 @@ public final class AuditCheckpoints {
         indexedSize = channel.size();
         lastNumber = checkpoint.number();
         lastLineHash = HashChainedLog.sha256(line);
+        lastVerified = true;
         sinceLast = 0;
         return checkpoint;
       }
@@ -150,9 +156,16 @@ public final class AuditCheckpoints {
   private void reindex(long size) throws IOException {
     lastNumber = 0;
     lastLineHash = HashChainedLog.GENESIS;
+    lastVerified = true;
+    String lastLine = null;
     try (BoundedLines lines = new BoundedLines(file, MAX_LINE_BYTES)) {
       for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
-        if (line.tooLong() || line.text().isBlank()) {
+        if (line.tooLong()) {
+          lastLine = "";
+          continue;
+        }
+        lastLine = line.text();
+        if (line.text().isBlank()) {
           continue;
         }
         try {
@@ -165,7 +178,19 @@ public final class AuditCheckpoints {
         lastLineHash = HashChainedLog.sha256(line.text());
       }
     }
+    // Another writer (a worker sharing the trail) grew the file, or someone else did: vouch for its last line
+    // only if it is a checkpoint this key signed.
+    lastVerified = lastLine == null || signedBy(lastLine, key);
     indexedSize = size;
+  }
+
+  private static boolean signedBy(String line, Signer key) {
+    try {
+      return key.publicKey() instanceof java.security.interfaces.ECPublicKey ec
+          && JWSObject.parse(line).verify(new com.nimbusds.jose.crypto.ECDSAVerifier(ec));
+    } catch (java.text.ParseException | JOSEException | IllegalStateException e) {
+      return false;
+    }
   }
 
   static String relative(Path folder, Path trail) {

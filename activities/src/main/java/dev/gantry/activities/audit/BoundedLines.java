@@ -1,6 +1,5 @@
 package dev.gantry.activities.audit;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,10 +23,14 @@ final class BoundedLines implements Closeable {
   private final InputStream in;
   private final int maxBytes;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  private final byte[] chunk = new byte[64 * 1024];
+  private int position;
+  private int limit;
+  private boolean ended;
   private long number;
 
   BoundedLines(Path file, int maxBytes) throws IOException {
-    this.in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+    this.in = Files.newInputStream(file);
     this.maxBytes = maxBytes;
   }
 
@@ -35,19 +38,40 @@ final class BoundedLines implements Closeable {
   Line next() throws IOException {
     buffer.reset();
     long bytes = 0;
-    int b;
-    while ((b = in.read()) != -1 && b != '\n') {
-      if (bytes < maxBytes) {
-        buffer.write(b);
+    boolean terminated = false;
+    while (true) {
+      if (position == limit) {
+        int read = ended ? -1 : in.read(chunk);
+        if (read <= 0) {
+          ended = true;
+          break;
+        }
+        position = 0;
+        limit = read;
       }
-      bytes++;
+      int start = position;
+      int end = start;
+      while (end < limit && chunk[end] != '\n') {
+        end++;
+      }
+      int length = end - start;
+      if (bytes < maxBytes) {
+        buffer.write(chunk, start, (int) Math.min(length, maxBytes - bytes));
+      }
+      bytes += length;
+      if (end < limit) {
+        position = end + 1;
+        terminated = true;
+        break;
+      }
+      position = limit;
     }
-    if (b == -1 && bytes == 0) {
+    if (!terminated && bytes == 0) {
       return null;
     }
     number++;
     String text = bytes > maxBytes ? null : buffer.toString(StandardCharsets.UTF_8);
-    return new Line(number, text, bytes, b == '\n');
+    return new Line(number, text, bytes, terminated);
   }
 
   @Override

@@ -180,6 +180,25 @@ class AnchoredTrailTest {
   }
 
   @Test
+  void afterARotationBothKeysVerifyTheTrailAndOnlyTheNewOneDoesNot() throws IOException {
+    Signer rotated = new LocalKeySigner(KeyFiles.generate());
+    JsonlAuditLog log = new JsonlAuditLog(trail, dir.resolve("reviews"), checkpoints(rotated, 100));
+    log.append(new AuditEvent(RELEASE + "/run-2/1", RELEASE, "run-2", "release", null, null, "failed", "late",
+        null, "2026-12-05T03:00:00Z"));
+    assertThat(Files.readAllLines(dir.resolve("audit/checkpoints.jws")).get(3)).as("the new key's checkpoint")
+        .isNotEmpty();
+
+    TrailVerifier.Report both = TrailVerifier.verify(trail,
+        TrailVerifier.Options.anchored(List.of(workerKey.publicKey(), rotated.publicKey())));
+    TrailVerifier.Report newOnly = TrailVerifier.verify(trail,
+        TrailVerifier.Options.anchored(List.of(rotated.publicKey())));
+
+    assertThat(both.intact()).as(problems(both)).isTrue();
+    assertThat(both.lastAnchored()).isEqualTo(13);
+    assertThat(problems(newOnly)).contains("checkpoints.jws line 3: signed by key " + workerKey.keyId());
+  }
+
+  @Test
   void anEditedCheckpointOrAReorderedOneIsFound() throws IOException {
     Path checkpoints = dir.resolve("audit/checkpoints.jws");
     List<String> lines = new ArrayList<>(Files.readAllLines(checkpoints));
