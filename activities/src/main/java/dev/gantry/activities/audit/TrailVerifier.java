@@ -337,10 +337,14 @@ public final class TrailVerifier {
         if (nextEntry.archivedFrom() != null) {
           archivedFrom = nextEntry.archivedFrom();
         }
-        if (longest == null || nextEntry.head().sequence() > longest.head().sequence()) {
+        // a checkpoint taken before a trail's first line says 0 lines: nothing is missing
+        if (nextEntry.head().sequence() > lines
+            && (longest == null || nextEntry.head().sequence() > longest.head().sequence())) {
           longest = nextEntry;
         }
-        missingEntries++;
+        if (nextEntry.head().sequence() > lines) {
+          missingEntries++;
+        }
         nextEntry = cursor.next();
       }
       while (nextRecorded != null) {

@@ -110,6 +110,23 @@ class AnchoredTrailTest {
   }
 
   @Test
+  void aTrailNoLineWasWrittenToYetIsNotMissing() throws IOException {
+    Path quiet = dir.resolve("quiet/audit.jsonl");
+    AuditCheckpoints checkpoints = new AuditCheckpoints(dir.resolve("quiet/" + AuditCheckpoints.FILE_NAME),
+        workerKey, 1, Clock.systemUTC());
+    JsonlAuditLog log = new JsonlAuditLog(quiet, dir.resolve("reviews"), checkpoints);
+    new SignatureAuditLog(dir.resolve("quiet/signatures.jsonl"), checkpoints);
+    log.append(new AuditEvent(RELEASE + "/run-3/1", RELEASE, "run-3", "release", "dana", null, "started", null,
+        null, "2026-12-05T03:00:00Z"));
+
+    TrailVerifier.Report never = verify(dir.resolve("quiet/signatures.jsonl"));
+
+    assertThat(never.intact()).as(problems(never)).isTrue();
+    assertThat(never.lines()).isZero();
+    assertThat(verify(quiet).intact()).isTrue();
+  }
+
+  @Test
   void anEmptiedTrailAndARemovedOneAreFound() throws IOException {
     Files.write(trail, new byte[0]);
     assertThat(HashChainedLog.verify(trail)).isEmpty();
