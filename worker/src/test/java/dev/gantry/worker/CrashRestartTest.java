@@ -227,8 +227,15 @@ class CrashRestartTest {
       Path audit = dir.resolve("audit/audit.jsonl");
       assertThat(HashChainedLog.verify(audit)).isEmpty();
       assertThat(HashChainedLog.verify(dir.resolve("audit/signatures.jsonl"))).isEmpty();
-      CliEndToEndTest.Run verified = CliEndToEndTest.cli("audit", "verify", audit.toString(),
-          dir.resolve("audit/signatures.jsonl").toString());
+      // ... and so do the checkpoints the worker signed across its kills and restarts, and the heads the
+      // releases recorded in their histories
+      List<String> liveHistories = new ArrayList<>();
+      healthy.keySet().forEach(id -> liveHistories.addAll(List.of("--release", id)));
+      List<String> verify = new ArrayList<>(List.of("audit", "verify", "--key",
+          dir.resolve("keys/audit-worker.key.pub").toString(), "--address", "127.0.0.1:" + port));
+      verify.addAll(liveHistories);
+      verify.add(dir.resolve("audit").toString());
+      CliEndToEndTest.Run verified = CliEndToEndTest.cli(verify.toArray(new String[0]));
       assertThat(verified.exitCode()).as(verified.out() + verified.err()).isZero();
       String trail = Files.readString(audit);
       for (String id : healthy.keySet()) {

@@ -38,10 +38,23 @@ public final class RecordedHeads {
       throw new IOException(history + " is larger than " + MAX_HISTORY_BYTES / (1024 * 1024)
           + " MiB: not a Temporal history export");
     }
+    try (JsonParser parser = JSON.getFactory().createParser(history.toFile())) {
+      return read(parser, history.toString());
+    }
+  }
+
+  /** The same, from a history's JSON held in memory (a live history fetched from Temporal). */
+  public static Read readJson(String json, String name) throws IOException {
+    try (JsonParser parser = JSON.getFactory().createParser(json)) {
+      return read(parser, name);
+    }
+  }
+
+  private static Read read(JsonParser parser, String history) throws IOException {
     List<TrailVerifier.RecordedHead> heads = new ArrayList<>();
     Map<String, String> auditAppends = new HashMap<>(); // scheduled event id -> release id
     int withoutHead = 0;
-    try (JsonParser parser = JSON.getFactory().createParser(history.toFile())) {
+    try {
       JsonToken first = parser.nextToken();
       if (first == JsonToken.START_OBJECT) {
         // {"events": [ ... ]}: find the array

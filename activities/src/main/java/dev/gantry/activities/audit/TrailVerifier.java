@@ -205,6 +205,8 @@ public final class TrailVerifier {
     long missingEntries;
     RecordedHead longestRecorded;
     long missingRecorded;
+    /** An archived trail: its lines are numbered anew, so heads Temporal recorded for the source do not apply. */
+    boolean archivedLines;
 
     Walk(Path file, Problems problems, Cursor cursor, List<RecordedHead> recorded) throws IOException {
       this.file = file;
@@ -258,6 +260,7 @@ public final class TrailVerifier {
             + " inserted or reordered lines)");
       }
       if (node.has("sourceHash")) {
+        archivedLines = true;
         checkArchivedSource(n, node, release, eventId);
       }
       node.remove("hash");
@@ -315,7 +318,7 @@ public final class TrailVerifier {
         }
         nextEntry = cursor.next();
       }
-      while (nextRecorded != null && nextRecorded.sequence() <= n) {
+      while (!archivedLines && nextRecorded != null && nextRecorded.sequence() <= n) {
         RecordedHead head = nextRecorded;
         if (head.sequence() == n) {
           recordedCompared++;
@@ -347,7 +350,7 @@ public final class TrailVerifier {
         }
         nextEntry = cursor.next();
       }
-      while (nextRecorded != null) {
+      while (!archivedLines && nextRecorded != null) {
         if (longestRecorded == null || nextRecorded.sequence() > longestRecorded.sequence()) {
           longestRecorded = nextRecorded;
         }

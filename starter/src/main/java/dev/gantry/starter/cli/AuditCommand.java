@@ -5,6 +5,7 @@ import dev.gantry.activities.audit.RecordedHeads;
 import dev.gantry.activities.audit.TrailVerifier;
 import dev.gantry.activities.signing.KeyFileException;
 import dev.gantry.activities.signing.KeyFiles;
+import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.GantryException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,7 +41,7 @@ class AuditCommand {
           + " tail was not cut, and that no trail was emptied or removed: the hash chain, the worker's signed"
           + " checkpoints (checkpoints.jws beside the trail) and, with --history, the heads Temporal recorded.",
           "Exit 0 intact, 1 tampered (or not anchored), 2 usage."})
-  static class Verify implements Callable<Integer>, OutputOption.Holder {
+  static class Verify implements Callable<Integer>, ReleaseCommand.Connected {
     @Parameters(arity = "1..*", paramLabel = "TRAIL",
         description = "Trail files (.gantry/audit/audit.jsonl, .gantry/audit/signatures.jsonl, an archive's"
             + " audit.jsonl) or folders: a folder means every trail its checkpoints name and every .jsonl in it.")
@@ -56,6 +57,11 @@ class AuditCommand {
             + " repeatable. Its Audit.append results must be lines of the trail.")
     List<Path> histories = new ArrayList<>();
 
+    @Option(names = "--release", paramLabel = "ID",
+        description = "A release whose history to read from Temporal now (--address, --namespace, a profile) and"
+            + " compare like --history; repeatable. release/<app>/<version> or <app>/<version>.")
+    List<String> releases = new ArrayList<>();
+
     @Option(names = "--checkpoints", paramLabel = "FILE",
         description = "The checkpoint file (default: checkpoints.jws beside each trail).")
     Path checkpoints;
@@ -69,12 +75,16 @@ class AuditCommand {
             + " gantry artifact): a cut tail or a re-chained edit passes this.")
     boolean chainOnly;
 
-    @Mixin OutputOption output;
+    @Mixin ConnectionOptions connection;
     @Spec CommandSpec spec;
 
     @Override
-    public OutputOption outputOption() {
-      return output;
+    public ConnectionOptions connection() {
+      return connection;
+    }
+
+    private boolean json() {
+      return connection.output == ConnectionOptions.OutputFormat.json;
     }
 
     @Override
@@ -106,6 +116,9 @@ class AuditCommand {
           throw new IllegalArgumentException("--history " + e.getMessage());
         }
       }
+      if (!releases.isEmpty()) {
+        withoutHead += fetchHistories(recorded);
+      }
       TrailVerifier.Options options = (chainOnly ? TrailVerifier.Options.chainOnly()
           : TrailVerifier.Options.anchored(publicKeys)).withMaxProblems(maxProblems).withRecorded(recorded)
           .withCheckpoints(checkpoints);
@@ -122,19 +135,43 @@ class AuditCommand {
         }
         intact &= report.intact();
         reports.add(json(report));
-        if (!output.json()) {
+        if (!json()) {
           print(out, report);
         }
       }
-      if (!output.json() && !histories.isEmpty()) {
+      if (!json() && (!histories.isEmpty() || !releases.isEmpty())) {
         out.println("histories: " + recorded.size() + " recorded head(s) compared"
             + (withoutHead == 0 ? "" : ", " + withoutHead + " append(s) recorded before heads were kept"));
       }
-      if (output.json()) {
+      if (json()) {
         Output.json(out, reports.size() == 1 ? reports.get(0) : reports);
       }
       out.flush();
       return intact ? GantryCli.OK : GantryCli.FAILED;
+    }
+
+    /** The heads each --release's history holds, read from Temporal now; returns appends without a head. */
+    private int fetchHistories(List<TrailVerifier.RecordedHead> recorded) {
+      int withoutHead = 0;
+      try (GantryClient gantry = connection.connect()) {
+        for (String release : releases) {
+          String id = GantryClient.normalize(release);
+          String json;
+          try {
+            json = gantry.workflowClient().fetchHistory(id).toJson(false);
+          } catch (RuntimeException e) {
+            throw new GantryException("cannot read the history of " + id + " from Temporal: " + e.getMessage());
+          }
+          try {
+            RecordedHeads.Read read = RecordedHeads.readJson(json, "the history of " + id);
+            recorded.addAll(read.heads());
+            withoutHead += read.appendsWithoutHead();
+          } catch (IOException e) {
+            throw new GantryException("cannot read the history of " + id + ": " + e.getMessage());
+          }
+        }
+      }
+      return withoutHead;
     }
 
     /** Files as given; a folder: the trails its last checkpoint names (removed ones too) and its .jsonl files. */
