@@ -231,8 +231,19 @@ class CrashRestartTest {
       // releases recorded in their histories
       List<String> liveHistories = new ArrayList<>();
       healthy.keySet().forEach(id -> liveHistories.addAll(List.of("--release", id)));
+      // one history as the temporal CLI exports it (shorthand payloads), compared with --history
+      String first = healthy.keySet().iterator().next();
+      Path exported = dir.resolve("history.json");
+      Process show = new ProcessBuilder(TemporalPeer.devServerBinary().toString(), "workflow", "show",
+          "--workflow-id", first, "--output", "json", "--address", "127.0.0.1:" + port)
+          .redirectOutput(exported.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      assertThat(show.waitFor(60, TimeUnit.SECONDS) && show.exitValue() == 0).as("temporal workflow show").isTrue();
+      var exportedHeads = dev.gantry.activities.audit.RecordedHeads.read(exported);
+      assertThat(exportedHeads.heads()).as("the Audit.append results in " + exported).isNotEmpty()
+          .allSatisfy(h -> assertThat(h.release()).isEqualTo(first));
       List<String> verify = new ArrayList<>(List.of("audit", "verify", "--key",
-          dir.resolve("keys/audit-worker.key.pub").toString(), "--address", "127.0.0.1:" + port));
+          dir.resolve("keys/audit-worker.key.pub").toString(), "--address", "127.0.0.1:" + port,
+          "--history", exported.toString()));
       verify.addAll(liveHistories);
       verify.add(dir.resolve("audit").toString());
       CliEndToEndTest.Run verified = CliEndToEndTest.cli(verify.toArray(new String[0]));

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The audit heads a release's history recorded: the results of its {@code Audit.append} activities, read
- * from an exported history ({@code temporal workflow show --workflow-id ID --output json}, or the Temporal
- * UI's download). The file is read one event at a time. Appends recorded before {@code Audit.append} returned
+ * from an exported history ({@code temporal workflow show --workflow-id ID --output json}, whose payloads are
+ * JSON values ("shorthand"), or the SDK's {@code WorkflowExecutionHistory.toJson}, whose payloads are
+ * {@code {"metadata", "data"}} with base64 data). The file is read one event at a time. Appends recorded before {@code Audit.append} returned
  * a head have no result and are counted as such.
  */
 public final class RecordedHeads {
@@ -101,6 +102,12 @@ public final class RecordedHeads {
   /** The first payload of a {@code payloads} list, decoded as JSON (null if absent or not JSON). */
   private static JsonNode payload(JsonNode payloads) {
     JsonNode first = payloads.path("payloads").path(0);
+    if (first.isMissingNode()) {
+      return null;
+    }
+    if (!(first.isObject() && first.has("metadata") && first.has("data"))) {
+      return first; // the temporal CLI's shorthand: the payload's JSON value itself
+    }
     String data = first.path("data").asText(null);
     if (data == null) {
       return null;
