@@ -38,17 +38,18 @@ final class Probes {
     }
 
     @Override
-    public void append(AuditEvent event) {
+    public dev.gantry.workflows.api.AuditHead append(AuditEvent event) {
       if ("approval".equals(event.kind())) {
         approvalAuditStarted.putIfAbsent(event.releaseId(), System.nanoTime());
       }
       if ("release".equals(event.kind()) && "succeeded".equals(event.outcome())) {
         releaseSucceeded.putIfAbsent(event.releaseId(), System.nanoTime());
       }
-      log.append(event);
+      dev.gantry.workflows.api.AuditHead head = log.append(event);
       if ("gate".equals(event.kind()) && "waiting".equals(event.outcome())) {
         gateOpened.putIfAbsent(event.releaseId(), System.nanoTime());
       }
+      return head;
     }
 
     @Override

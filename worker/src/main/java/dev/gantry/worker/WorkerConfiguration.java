@@ -19,7 +19,9 @@ import dev.gantry.workflows.api.rollout.AnalysisActivities;
 import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
+import dev.gantry.activities.audit.AuditCheckpoints;
 import dev.gantry.activities.audit.JsonlAuditLog;
+import dev.gantry.activities.audit.WorkerAuditKey;
 import dev.gantry.activities.audit.SignatureAuditLog;
 import dev.gantry.activities.signing.KmsClients;
 import dev.gantry.activities.signing.SigningActivitiesImpl;
@@ -190,11 +192,56 @@ public class WorkerConfiguration {
   @Bean
   SigningActivities signingActivities(@Value("${gantry.signing.store:.gantry/signatures}") Path store,
       @Value("${gantry.signing.revocation-ledger:}") String ledger,
-      @Value("${gantry.audit.signatures-path:.gantry/audit/signatures.jsonl}") Path signatureLog) {
+      @Value("${gantry.audit.signatures-path:.gantry/audit/signatures.jsonl}") Path signatureLog,
+      AuditCheckpoints auditCheckpoints) {
     // The revocation ledger: by default beside the signatures, part of the worker's state (never delete it).
     Path revocationLedger = ledger.isBlank() ? store.resolve("revocation-ledger.jsonl") : Path.of(ledger);
-    return new SigningActivitiesImpl(store, revocationLedger, new SignatureAuditLog(signatureLog), System::getenv,
+    return new SigningActivitiesImpl(store, revocationLedger, new SignatureAuditLog(signatureLog, auditCheckpoints),
+        System::getenv,
         KmsClients::create, Clock.systemUTC());
+  }
+
+  /**
+   * The worker's own audit key ({@code gantry.audit.key}: PKCS#8 PEM or cosign's encrypted key, password from
+   * the variable {@code gantry.audit.key-password-env}): it signs the audit checkpoints and archived trails.
+   * Required: without it the worker does not start. With {@code gantry.audit.make-key=true} (the {@code dev}
+   * and {@code demo} modes) a missing key is made, by default beside the example's signing key
+   * ({@code <policy>/../keys/audit-worker.key}).
+   */
+  @Bean
+  dev.gantry.activities.signing.Signer workerAuditKey(@Value("${gantry.audit.key:}") String key,
+      @Value("${gantry.audit.key-password-env:}") String passwordEnv,
+      @Value("${gantry.audit.make-key:false}") boolean makeKey,
+      @Value("${gantry.policy.path:}") String policy) {
+    Path file;
+    if (!key.isBlank()) {
+      file = Path.of(key);
+    } else if (makeKey && !policy.isBlank() && Path.of(policy).toAbsolutePath().normalize().getParent() != null) {
+      file = Path.of(policy).toAbsolutePath().normalize().getParent().resolve("keys/audit-worker.key");
+    } else {
+      throw new dev.gantry.starter.spec.SpecException("the worker's configuration", List.of("gantry.audit.key is"
+          + " not set: the worker signs its audit checkpoints with its own key (--gantry.audit.key=<file> or"
+          + " GANTRY_AUDIT_KEY; make one with `gantry keys generate --key <file>`; see"
+          + " docs/signing-key-management.md#8-the-worker-audit-key)"));
+    }
+    char[] password = passwordEnv.isBlank() || System.getenv(passwordEnv) == null ? null
+        : System.getenv(passwordEnv).toCharArray();
+    try {
+      return WorkerAuditKey.load(file, password, makeKey);
+    } catch (IllegalStateException | dev.gantry.activities.signing.KeyFileException e) {
+      throw new dev.gantry.starter.spec.SpecException("the worker's configuration", List.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * The signed checkpoints of the worker's trails ({@code checkpoints.jws} beside {@code gantry.audit.path}):
+   * every {@code gantry.audit.checkpoint-every} appends and at the end of each release.
+   */
+  @Bean
+  AuditCheckpoints auditCheckpoints(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
+      @Value("${gantry.audit.checkpoint-every:100}") int every, dev.gantry.activities.signing.Signer workerAuditKey) {
+    return new AuditCheckpoints(auditLog.toAbsolutePath().resolveSibling(AuditCheckpoints.FILE_NAME),
+        workerAuditKey, every, Clock.systemUTC());
   }
 
   /**
@@ -205,11 +252,12 @@ public class WorkerConfiguration {
   @Bean
   dev.gantry.workflows.api.environment.EnvironmentActivities environmentActivities(AwsClients aws,
       @Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
-      @Value("${gantry.environments.archive:.gantry/archive}") Path archive) {
+      @Value("${gantry.environments.archive:.gantry/archive}") Path archive,
+      dev.gantry.activities.signing.Signer workerAuditKey) {
     var secrets = new dev.gantry.activities.environment.SecretReferences(System::getenv, aws);
     return new dev.gantry.activities.environment.EnvironmentActivitiesImpl(List.of(
         new dev.gantry.activities.environment.LocalEnvironments(secrets),
-        new dev.gantry.activities.environment.AwsEnvironments(aws, secrets)), auditLog, archive);
+        new dev.gantry.activities.environment.AwsEnvironments(aws, secrets)), auditLog, archive, workerAuditKey);
   }
 
   /** Which releases run in an environment: a visibility query through this worker's own client. */
@@ -221,7 +269,7 @@ public class WorkerConfiguration {
 
   @Bean
   AuditActivities auditActivities(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
-      @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews) {
-    return new JsonlAuditLog(auditLog, reviews);
+      @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews, AuditCheckpoints auditCheckpoints) {
+    return new JsonlAuditLog(auditLog, reviews, auditCheckpoints);
   }
 }

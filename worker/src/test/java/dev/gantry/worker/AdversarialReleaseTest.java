@@ -375,6 +375,7 @@ class AdversarialReleaseTest {
         "--gantry.policy.path=" + policy,
         "--gantry.audit.path=" + root.resolve("worker-state/audit/audit.jsonl"),
         "--gantry.audit.signatures-path=" + root.resolve("worker-state/audit/signatures.jsonl"),
+        "--gantry.audit.key=" + root.resolve("worker-state/keys/audit-worker.key"), "--gantry.audit.make-key=true",
         "--gantry.signing.store=" + root.resolve("worker-state/signatures"),
         "--gantry.reviews.path=" + root.resolve("worker-state/reviews"))
         .directory(root.toFile()).redirectErrorStream(true).redirectOutput(workerLog.toFile());

@@ -284,7 +284,9 @@ class CliEndToEndTest {
   static ConfigurableApplicationContext startWorker(String address, Path policy, String... more) {
     // Command-line arguments outrank application.yml (default properties would not).
     List<String> args = new ArrayList<>(List.of("--spring.temporal.connection.target=" + address, "--server.port=0",
-        "--gantry.policy.path=" + policy.toAbsolutePath()));
+        "--gantry.policy.path=" + policy.toAbsolutePath(),
+        // the worker's audit key, made beside the policy (<policy>/../keys/audit-worker.key) on first start
+        "--gantry.audit.make-key=true"));
     args.addAll(List.of(more));
     return new SpringApplicationBuilder(GantryWorkerApplication.class).run(args.toArray(new String[0]));
   }

@@ -227,8 +227,26 @@ class CrashRestartTest {
       Path audit = dir.resolve("audit/audit.jsonl");
       assertThat(HashChainedLog.verify(audit)).isEmpty();
       assertThat(HashChainedLog.verify(dir.resolve("audit/signatures.jsonl"))).isEmpty();
-      CliEndToEndTest.Run verified = CliEndToEndTest.cli("audit", "verify", audit.toString(),
-          dir.resolve("audit/signatures.jsonl").toString());
+      // ... and so do the checkpoints the worker signed across its kills and restarts, and the heads the
+      // releases recorded in their histories
+      List<String> liveHistories = new ArrayList<>();
+      healthy.keySet().forEach(id -> liveHistories.addAll(List.of("--release", id)));
+      // one history as the temporal CLI exports it (shorthand payloads), compared with --history
+      String first = healthy.keySet().iterator().next();
+      Path exported = dir.resolve("history.json");
+      Process show = new ProcessBuilder(TemporalPeer.devServerBinary().toString(), "workflow", "show",
+          "--workflow-id", first, "--output", "json", "--address", "127.0.0.1:" + port)
+          .redirectOutput(exported.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      assertThat(show.waitFor(60, TimeUnit.SECONDS) && show.exitValue() == 0).as("temporal workflow show").isTrue();
+      var exportedHeads = dev.gantry.activities.audit.RecordedHeads.read(exported);
+      assertThat(exportedHeads.heads()).as("the Audit.append results in " + exported).isNotEmpty()
+          .allSatisfy(h -> assertThat(h.release()).isEqualTo(first));
+      List<String> verify = new ArrayList<>(List.of("audit", "verify", "--key",
+          dir.resolve("keys/audit-worker.key.pub").toString(), "--address", "127.0.0.1:" + port,
+          "--history", exported.toString()));
+      verify.addAll(liveHistories);
+      verify.add(dir.resolve("audit").toString());
+      CliEndToEndTest.Run verified = CliEndToEndTest.cli(verify.toArray(new String[0]));
       assertThat(verified.exitCode()).as(verified.out() + verified.err()).isZero();
       String trail = Files.readString(audit);
       for (String id : healthy.keySet()) {
@@ -443,6 +461,7 @@ class CrashRestartTest {
         "--gantry.policy.path=" + dir.resolve("policy"),
         "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"),
         "--gantry.audit.signatures-path=" + dir.resolve("audit/signatures.jsonl"),
+        "--gantry.audit.key=" + dir.resolve("keys/audit-worker.key"), "--gantry.audit.make-key=true",
         "--gantry.signing.store=" + dir.resolve("signatures"),
         "--gantry.reviews.path=" + dir.resolve("reviews"))
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();

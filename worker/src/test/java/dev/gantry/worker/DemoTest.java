@@ -25,6 +25,8 @@ class DemoTest {
             "--gantry.policy.path=" + Examples.policy(example), "--gantry.demo.approval-pause=PT0S")) {
       assertThat(demo.getBean(dev.gantry.worker.demo.DemoRunner.class).exitCode()).isZero();
     }
+    assertThat(Examples.policy(example).toAbsolutePath().normalize().getParent()
+        .resolve("keys/audit-worker.key.pub")).as("the demo made the worker's audit key beside the example's").exists();
     Path targets = Examples.targets(example);
     for (String region : new String[] {"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"}) {
       assertThat(Files.readSymbolicLink(targets.resolve("production").resolve(region).resolve("current")))

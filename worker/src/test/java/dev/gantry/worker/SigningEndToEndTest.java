@@ -69,8 +69,11 @@ class SigningEndToEndTest {
   @Test
   void aReleaseSignsItsArtifactAndEveryEnvironmentAndRegionVerifiesIt() throws Exception {
     policy.signing("{key: ../keys/release.key, source: {commit: abc}}").write();
+    List<CliEndToEndTest.Run> live = new java.util.ArrayList<>();
 
-    ReleaseStatus report = release();
+    ReleaseStatus report = release(address -> live.add(CliEndToEndTest.cli("audit", "verify", "--key",
+        dir.resolve("keys/audit-worker.key.pub").toString(), "--release", "hello-service/2.0.0",
+        "--address", address, dir.resolve("audit").toString())));
 
     assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
     assertThat(report.signatures()).hasSize(2);
@@ -94,6 +97,22 @@ class SigningEndToEndTest {
         .as("2 environment gates + 4 region checks").hasSize(6);
     assertThat(String.join("\n", lines)).doesNotContain(Files.readString(dir.resolve("keys/release.key"))
         .lines().skip(1).findFirst().orElseThrow());
+    // the worker's audit key (made beside the policy) signed checkpoints of both trails; the release's head
+    // is the last line of the release trail, and a checkpoint covers it
+    var workerKey = KeyFiles.readPublicKey(dir.resolve("keys/audit-worker.key.pub"));
+    var anchored = dev.gantry.activities.audit.TrailVerifier.Options.anchored(List.of(workerKey));
+    var trail = dev.gantry.activities.audit.TrailVerifier.verify(dir.resolve("audit/audit.jsonl"), anchored);
+    assertThat(trail.intact()).as(trail.problems().toString()).isTrue();
+    assertThat(report.auditHead()).isNotNull();
+    assertThat(report.auditHead().sequence()).isEqualTo(trail.lines());
+    assertThat(trail.lastAnchored()).isEqualTo(trail.lines());
+    var signatures = dev.gantry.activities.audit.TrailVerifier.verify(signatureLog, anchored);
+    assertThat(signatures.intact()).as(signatures.problems().toString()).isTrue();
+    assertThat(signatures.checkpoints()).isPositive();
+    // gantry audit verify, reading the release's history from Temporal: every head it recorded is in the trail
+    assertThat(live.get(0).exitCode()).as(live.get(0).out() + live.get(0).err()).isZero();
+    assertThat(live.get(0).out()).contains("audit.jsonl: intact").contains("signatures.jsonl: intact")
+        .containsPattern("histories: [1-9][0-9]* recorded head\\(s\\) compared");
   }
 
   @Test
@@ -163,17 +182,25 @@ class SigningEndToEndTest {
   }
 
   private ReleaseStatus release() throws Exception {
+    return release(address -> { });
+  }
+
+  /** Runs the release; then, with Temporal and the worker still up, {@code after} (given Temporal's address). */
+  private ReleaseStatus release(java.util.function.Consumer<String> after) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
         ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),
             "--gantry.audit.signatures-path=" + signatureLog, "--gantry.signing.store=" + dir.resolve("store"),
             "--gantry.audit.path=" + dir.resolve("audit/audit.jsonl"));
         GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
       String id = gantry.startRelease(dir.resolve("release.yaml"));
+      ReleaseStatus status;
       try {
-        return gantry.awaitCompletion(id, Duration.ofMinutes(2));
+        status = gantry.awaitCompletion(id, Duration.ofMinutes(2));
       } catch (ReleaseFailedException failed) {
-        return gantry.status(id);
+        status = gantry.status(id);
       }
+      after.accept(temporal.address());
+      return status;
     }
   }
 

@@ -14,21 +14,36 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An append-only JSON Lines file, hash-chained: each line carries {@code prevHash} (the {@code hash} of the
  * line before it, 64 zeros for the first) and {@code hash} = sha256 of the line without its {@code hash}
- * field. Editing, dropping or reordering any line breaks the chain at that line ({@link #verify}). Appends
- * are idempotent by {@code eventId}, so a retried activity writes a line once; a file lock keeps two
- * workers on one file in order.
+ * field. Editing, dropping or reordering any line breaks the chain at that line. Appends are idempotent by
+ * {@code eventId}, so a retried activity writes a line once; a file lock keeps two workers on one file in
+ * order.
+ *
+ * <p>The chain alone proves nothing against someone who can write the file: a cut tail is still a valid
+ * chain, and an edit re-chained with plain SHA-256 is one too. What anchors it is outside the file: the
+ * {@link Head} each append returns (kept in Temporal) and the worker's signed {@link AuditCheckpoints}.
+ * {@link TrailVerifier} checks all three.
  */
 public final class HashChainedLog {
   static final String GENESIS = "0".repeat(64);
+  /** No line the worker writes is longer; the verifier refuses longer ones without reading them. */
+  public static final int MAX_LINE_BYTES = 256 * 1024;
+  /** Text fields are cut to this when a line would pass {@link #MAX_LINE_BYTES}. */
+  private static final int SHRUNK_FIELD_CHARS = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
+  private volatile AuditCheckpoints checkpoints;
+
+  /** Where the trail stands after a record: its line number, hash and event id. */
+  public record Head(String trail, long sequence, String hash, String eventId) {}
 
   public HashChainedLog(Path file) {
     this.file = file;
@@ -38,18 +53,44 @@ public final class HashChainedLog {
     return file;
   }
 
+  /** The signed checkpoints that anchor this trail (told of every append). */
+  void anchoredBy(AuditCheckpoints checkpoints) {
+    this.checkpoints = checkpoints;
+  }
+
   /**
-   * What this instance last saw of the file: its size, the hash of its last line and every eventId in it.
-   * Valid while the file still has that size (appends only grow it; another writer on the same file makes it
-   * differ and the file is read again), so an append costs O(1) reads instead of reading the whole file:
-   * with one shared log per worker, re-reading made every append O(lines) and a busy worker quadratic.
+   * What this instance last saw of the file: its size, its last line and every eventId in it with its
+   * position. Valid while the file still has that size (appends only grow it; another writer on the same file
+   * makes it differ and the file is read again), so an append costs O(1) reads instead of reading the whole
+   * file: with one shared log per worker, re-reading made every append O(lines) and a busy worker quadratic.
    */
   private long indexedSize = -1;
+  private long indexedCount;
   private String indexedLastHash = GENESIS;
-  private final java.util.Set<String> indexedEventIds = new java.util.HashSet<>();
+  private String indexedLastEventId;
+  private final Map<String, Position> indexedEventIds = new HashMap<>();
 
-  /** Appends the line unless a line with the same {@code eventId} is there already. */
-  public synchronized void append(ObjectNode line) {
+  private record Position(long sequence, byte[] hash) {}
+
+  /** Appends the line unless a line with the same {@code eventId} is there already; returns that line's head. */
+  public Head append(ObjectNode line) {
+    return append(line, null, false);
+  }
+
+  /**
+   * As {@link #append(ObjectNode)}; then the checkpoints (if any) count the append and sign a checkpoint
+   * when one is due, or at once when {@code endOfRelease}.
+   */
+  Head append(ObjectNode line, String release, boolean endOfRelease) {
+    Head head = appendLocked(line);
+    AuditCheckpoints anchor = checkpoints;
+    if (anchor != null) {
+      anchor.appended(release, endOfRelease);
+    }
+    return head;
+  }
+
+  private synchronized Head appendLocked(ObjectNode line) {
     String eventId = line.path("eventId").asText();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -59,22 +100,31 @@ public final class HashChainedLog {
         if (channel.size() != indexedSize) {
           reindex(channel.size());
         }
-        if (!eventId.isEmpty() && indexedEventIds.contains(eventId)) {
-          return;
+        if (!eventId.isEmpty() && indexedEventIds.containsKey(eventId)) {
+          Position at = indexedEventIds.get(eventId);
+          return new Head(trailName(), at.sequence(), HexFormat.of().formatHex(at.hash()), eventId);
         }
         ObjectNode chained = line.deepCopy();
         chained.remove("hash");
+        chained.remove("prevHash");
         chained.put("prevHash", indexedLastHash);
-        String hash = sha256(JSON.writeValueAsString(chained));
+        String body = JSON.writeValueAsString(chained);
+        if (body.length() * 3L + 200 > MAX_LINE_BYTES) {
+          body = JSON.writeValueAsString(shrink(chained));
+        }
+        String hash = sha256(body);
         chained.put("hash", hash);
         channel.position(channel.size());
         channel.write(ByteBuffer.wrap((JSON.writeValueAsString(chained) + "\n").getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
         indexedSize = channel.size();
+        indexedCount++;
         indexedLastHash = hash;
+        indexedLastEventId = eventId.isEmpty() ? null : eventId;
         if (!eventId.isEmpty()) {
-          indexedEventIds.add(eventId);
+          indexedEventIds.put(eventId, new Position(indexedCount, HexFormat.of().parseHex(hash)));
         }
+        return new Head(trailName(), indexedCount, hash, indexedLastEventId);
       }
     } catch (IOException e) {
       indexedSize = -1;
@@ -82,55 +132,84 @@ public final class HashChainedLog {
     }
   }
 
-  /** Reads the whole file (under the caller's lock): its last hash and its eventIds. */
+  /** Where the trail stands now (sequence 0 and the genesis hash for a trail with no record yet). */
+  public synchronized Head head() {
+    if (!Files.exists(file)) {
+      return new Head(trailName(), 0, GENESIS, null);
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (channel.size() != indexedSize) {
+        reindex(channel.size());
+      }
+      return new Head(trailName(), indexedCount, indexedLastHash, indexedLastEventId);
+    } catch (IOException e) {
+      indexedSize = -1;
+      throw new UncheckedIOException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String trailName() {
+    return file.getFileName().toString();
+  }
+
+  /** Cuts every long text field so that no line passes the verifier's cap (nothing a release sends is that long). */
+  private static ObjectNode shrink(ObjectNode node) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (field.getValue().isTextual() && field.getValue().asText().length() > SHRUNK_FIELD_CHARS) {
+        String text = field.getValue().asText();
+        field.setValue(JSON.getNodeFactory().textNode(text.substring(0, SHRUNK_FIELD_CHARS) + " ... ("
+            + (text.length() - SHRUNK_FIELD_CHARS) + " more characters)"));
+      } else if (field.getValue().isContainerNode() && field.getValue().toString().length() > SHRUNK_FIELD_CHARS) {
+        field.setValue(JSON.getNodeFactory().textNode("(left out: " + field.getValue().toString().length()
+            + " characters)"));
+      }
+    }
+    return node;
+  }
+
+  /** Reads the file one line at a time (under the caller's lock): its last line and its eventIds. */
   private void reindex(long size) throws IOException {
     indexedSize = -1;
     indexedEventIds.clear();
-    String prevHash = GENESIS;
-    for (String existing : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (existing.isBlank()) {
-        continue;
+    indexedCount = 0;
+    indexedLastHash = GENESIS;
+    indexedLastEventId = null;
+    try (BoundedLines lines = new BoundedLines(file, MAX_LINE_BYTES)) {
+      for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
+        // A record's sequence is its line number: every line counts, as the verifier counts them.
+        indexedCount = line.number();
+        if (line.tooLong() || line.text().isBlank()) {
+          continue;
+        }
+        JsonNode node;
+        try {
+          node = JSON.readTree(line.text());
+        } catch (IOException notJson) {
+          continue;
+        }
+        String id = node.path("eventId").asText();
+        String hash = node.path("hash").asText();
+        indexedLastHash = hash;
+        indexedLastEventId = id.isEmpty() ? null : id;
+        if (!id.isEmpty() && hash.matches("[0-9a-f]{64}")) {
+          indexedEventIds.put(id, new Position(indexedCount, HexFormat.of().parseHex(hash)));
+        }
       }
-      JsonNode node = JSON.readTree(existing);
-      String id = node.path("eventId").asText();
-      if (!id.isEmpty()) {
-        indexedEventIds.add(id);
-      }
-      prevHash = node.path("hash").asText();
     }
-    indexedLastHash = prevHash;
     indexedSize = size;
   }
 
-  /** Checks the chain; returns the problems found (empty when the log is intact). */
+  /**
+   * Checks the chain only (no checkpoints, no heads); returns the problems found (empty when the chain is
+   * consistent). A cut tail or a re-chained edit passes this: use {@link TrailVerifier} to know the trail is
+   * whole.
+   */
   public static List<String> verify(Path file) throws IOException {
-    List<String> problems = new ArrayList<>();
-    String prevHash = GENESIS;
-    int number = 0;
-    for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      number++;
-      if (raw.isBlank()) {
-        continue;
-      }
-      ObjectNode line;
-      try {
-        line = (ObjectNode) JSON.readTree(raw);
-      } catch (IOException | ClassCastException e) {
-        problems.add("line " + number + ": not a JSON object");
-        continue;
-      }
-      String hash = line.path("hash").asText();
-      if (!prevHash.equals(line.path("prevHash").asText())) {
-        problems.add("line " + number + ": prevHash does not match the line before (dropped, inserted or"
-            + " reordered lines)");
-      }
-      line.remove("hash");
-      if (!hash.equals(sha256(JSON.writeValueAsString(line)))) {
-        problems.add("line " + number + ": content does not match its hash (edited)");
-      }
-      prevHash = hash;
-    }
-    return problems;
+    TrailVerifier.Report report = TrailVerifier.verify(file, TrailVerifier.Options.chainOnly());
+    return report.problems().stream().map(TrailVerifier.Problem::chainMessage).toList();
   }
 
   static String sha256(String text) {

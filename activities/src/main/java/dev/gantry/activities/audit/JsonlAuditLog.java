@@ -6,6 +6,7 @@ import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.support.ConfinedPaths;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.FollowUpReview;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,21 +15,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The release audit trail: a {@link HashChainedLog} of {@link AuditEvent}s, and the follow-up reviews. */
+/**
+ * The release audit trail: a {@link HashChainedLog} of {@link AuditEvent}s, and the follow-up reviews. Each
+ * append returns the trail's head ({@link AuditHead}), which the workflow keeps and Temporal records; with
+ * {@link AuditCheckpoints} the worker signs a checkpoint every N appends and at the end of each release.
+ */
 public class JsonlAuditLog implements AuditActivities {
   private static final int MAX_NAME_CHARS = 200;
   private final ObjectMapper json = new ObjectMapper();
   private final HashChainedLog log;
   private final Path reviews;
 
+  /** A trail no checkpoint anchors: for tests of other things; the worker always anchors its trail. */
   public JsonlAuditLog(Path file, Path reviews) {
+    this(file, reviews, null);
+  }
+
+  /** The trail, covered by the worker's signed checkpoints (null: none). */
+  public JsonlAuditLog(Path file, Path reviews, AuditCheckpoints checkpoints) {
     this.log = new HashChainedLog(file);
     this.reviews = reviews;
+    if (checkpoints != null) {
+      checkpoints.cover(log);
+    }
   }
 
   @Override
-  public void append(AuditEvent event) {
-    log.append(json.valueToTree(event));
+  public AuditHead append(AuditEvent event) {
+    HashChainedLog.Head head = log.append(json.valueToTree(event), event.releaseId(), endsARelease(event));
+    return new AuditHead(head.trail(), head.sequence(), head.hash(), head.eventId());
+  }
+
+  /** The last event a release writes: its outcome. A checkpoint is signed right after it. */
+  static boolean endsARelease(AuditEvent event) {
+    return "release".equals(event.kind()) && event.outcome() != null && !"started".equals(event.outcome());
   }
 
   @Override
@@ -66,7 +86,10 @@ public class JsonlAuditLog implements AuditActivities {
     return name + ".json";
   }
 
-  /** Checks the chain; returns the problems found (empty when the log is intact). */
+  /**
+   * Checks the chain only; returns the problems found. A cut tail or a re-chained edit passes: {@link
+   * TrailVerifier} with the worker's key finds those.
+   */
   public static List<String> verify(Path file) throws IOException {
     return HashChainedLog.verify(file);
   }

@@ -9,14 +9,23 @@ import java.util.UUID;
 /**
  * The signature audit log: one hash-chained JSON line per sign, attest, verify (pass and fail) and key
  * change, so that an auditor can say which key vouched for which bytes, when, and for whom.
- * {@code gantry audit verify <file>} checks the chain.
+ * {@code gantry audit verify <file>} checks the chain and, for the worker's log, its signed checkpoints.
  */
 public final class SignatureAuditLog {
   private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
   private final HashChainedLog log;
 
+  /** An operator's log (written by {@code gantry keys|artifact}): a chain no worker checkpoint anchors. */
   public SignatureAuditLog(Path file) {
+    this(file, null);
+  }
+
+  /** The worker's signature log, covered by its signed checkpoints (null: none). */
+  public SignatureAuditLog(Path file, AuditCheckpoints checkpoints) {
     this.log = new HashChainedLog(file);
+    if (checkpoints != null) {
+      checkpoints.cover(log);
+    }
   }
 
   public Path file() {
@@ -56,7 +65,7 @@ public final class SignatureAuditLog {
     }
   }
 
-  public void append(Entry entry) {
-    log.append(JSON.valueToTree(entry));
+  public HashChainedLog.Head append(Entry entry) {
+    return log.append(JSON.valueToTree(entry), entry.workflowId(), false);
   }
 }

@@ -143,6 +143,51 @@ class EnvironmentWorkflowsLocalTest {
   }
 
   @Test
+  void aReleaseReportsTheAuditHeadOfItsLastRecordAndTheTrailMatchesItAndItsCheckpoint() throws Exception {
+    dev.gantry.workflows.api.ReleaseStatus report = world.release(world.releaseTo(v14, "1.4.1", staging));
+    assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
+
+    dev.gantry.workflows.api.AuditHead head = report.auditHead();
+    assertThat(head).isNotNull();
+    assertThat(head.trail()).isEqualTo("audit.jsonl");
+    assertThat(head.eventId()).startsWith("release/hello-service/1.4.1/");
+    List<String> lines = Files.readAllLines(world.auditLog);
+    assertThat(head.sequence()).as("the outcome is the trail's last line").isEqualTo(lines.size());
+    assertThat(lines.get(lines.size() - 1)).contains("\"hash\":\"" + head.hash() + "\"")
+        .contains("\"outcome\":\"succeeded\"");
+    var verified = dev.gantry.activities.audit.TrailVerifier.verify(world.auditLog,
+        dev.gantry.activities.audit.TrailVerifier.Options.anchored(List.of(world.workerKey.publicKey())));
+    assertThat(verified.intact()).as(verified.problems().toString()).isTrue();
+    assertThat(verified.lastAnchored()).as("a checkpoint was signed at the end of the release")
+        .isEqualTo(head.sequence());
+
+    // the history as `temporal workflow show --output json` exports it holds every head the release wrote
+    Path history = dir.resolve("history.json");
+    Files.writeString(history, world.env.getWorkflowClient().fetchHistory("release/hello-service/1.4.1")
+        .toJson(true));
+    var recorded = dev.gantry.activities.audit.RecordedHeads.read(history);
+    assertThat(recorded.appendsWithoutHead()).isZero();
+    assertThat(recorded.heads()).isNotEmpty().allSatisfy(h -> assertThat(h.release())
+        .isEqualTo("release/hello-service/1.4.1"));
+    assertThat(recorded.heads().get(recorded.heads().size() - 1).hash()).isEqualTo(head.hash());
+    var options = dev.gantry.activities.audit.TrailVerifier.Options.anchored(List.of(world.workerKey.publicKey()))
+        .withRecorded(recorded.heads());
+    assertThat(dev.gantry.activities.audit.TrailVerifier.verify(world.auditLog, options).recordedHeads())
+        .isEqualTo(recorded.heads().size());
+
+    // cut the release's last records and the checkpoint that covered them: only the history can tell
+    List<String> kept = lines.subList(0, lines.size() - 2);
+    Files.write(world.auditLog, kept);
+    Path checkpoints = dir.resolve(dev.gantry.activities.audit.AuditCheckpoints.FILE_NAME);
+    List<String> signed = Files.readAllLines(checkpoints);
+    Files.write(checkpoints, signed.subList(0, signed.size() - 1));
+    var cut = dev.gantry.activities.audit.TrailVerifier.verify(world.auditLog, options);
+    assertThat(cut.intact()).isFalse();
+    assertThat(cut.problems().toString()).contains("Temporal recorded event " + head.eventId() + " as line "
+        + head.sequence());
+  }
+
+  @Test
   void createRegistersTheEnvironmentAndDestroyWithoutVisibilityIsRefusedAsCannotCheck() {
     EnvironmentPlan preview = world.plan("preview-42", new dev.gantry.workflows.api.environment.EnvironmentConfig(
         true, null, null, 24, null, new dev.gantry.workflows.api.ApprovalPolicy(true, List.of("olivia"), 1, 4)));

@@ -48,6 +48,9 @@ final class LocalEnvironmentWorld implements AutoCloseable {
   final Path root;
   final Path auditLog;
   final Path archive;
+  /** The worker's audit key: it signs the trail's checkpoints and archived trails. */
+  final dev.gantry.activities.signing.Signer workerKey =
+      new dev.gantry.activities.signing.LocalKeySigner(dev.gantry.activities.signing.KeyFiles.generate());
 
   LocalEnvironmentWorld(Path dir) {
     root = dir.resolve("targets");
@@ -64,9 +67,10 @@ final class LocalEnvironmentWorld implements AutoCloseable {
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
-        new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive),
+        new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive, workerKey),
         new RunningReleasesLookup(env.getWorkflowClient()),
-        new JsonlAuditLog(auditLog, dir.resolve("reviews")));
+        new JsonlAuditLog(auditLog, dir.resolve("reviews"), new dev.gantry.activities.audit.AuditCheckpoints(
+            dir.resolve(dev.gantry.activities.audit.AuditCheckpoints.FILE_NAME), workerKey, 50, Clock.systemUTC())));
     env.start();
   }
 

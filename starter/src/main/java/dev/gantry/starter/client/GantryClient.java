@@ -378,7 +378,7 @@ public class GantryClient implements AutoCloseable {
     return new ReleaseStatus(status.releaseId(), status.application(), status.version(), status.artifactDigest(),
         status.requestedBy(), status.state(), status.stage(), environments, status.approvals(), status.timeline(),
         status.startedAt(), status.finishedAt(), status.failureReason(), status.overrides(), status.gates(),
-        status.signatures(), status.policy(), status.omitted());
+        status.signatures(), status.policy(), status.omitted(), status.auditHead());
   }
 
   /**

@@ -120,7 +120,7 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
         said.requestedBy(), state, said.stage(), environments, said.approvals(), said.timeline(), said.startedAt(),
         said.finishedAt() != null ? said.finishedAt() : closedAt,
         said.failureReason() != null ? said.failureReason() : closeReason, said.overrides(), said.gates(),
-        said.signatures(), said.policy(), said.omitted());
+        said.signatures(), said.policy(), said.omitted(), said.auditHead());
   }
 
   /** What can be said of a closed release whose status query does not answer: what Temporal knows. */

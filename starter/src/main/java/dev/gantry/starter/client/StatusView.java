@@ -51,6 +51,12 @@ public final class StatusView {
       out.append("  policy ").append(status.policy().summary()).append(" at ").append(status.policy().path())
           .append('\n');
     }
+    if (status.auditHead() != null) {
+      // what `gantry audit verify --history` compares: the trail's line and hash after the release's last record
+      out.append("  audit ").append(text(status.auditHead().trail())).append(" line ")
+          .append(status.auditHead().sequence()).append(" hash ").append(text(status.auditHead().hash()))
+          .append('\n');
+    }
     for (EnvironmentStatus env : status.environments()) {
       out.append(String.format("  %-14s %s%n", env.environment(), env.state()));
       if (env.waitingFor() != null) {

@@ -32,9 +32,22 @@ class AuditCommandTest {
   }
 
   @Test
-  void anIntactLogPasses() {
-    assertThat(run("audit", "verify", log.toString())).isZero();
-    assertThat(out.toString()).contains("intact (3 lines, chain verified)");
+  void anIntactOperatorsLogPassesTheChainCheckAndSaysItIsNotAnchored() {
+    assertThat(run("audit", "verify", "--chain-only", log.toString())).isZero();
+    assertThat(out.toString()).contains("intact (3 lines, chain verified; NOT anchored");
+  }
+
+  @Test
+  void withoutTheWorkersKeyOrChainOnlyItIsAUsageErrorAndWithTheKeyAnUnanchoredLogFails() throws Exception {
+    assertThat(run("audit", "verify", log.toString())).isEqualTo(GantryCli.USAGE);
+    assertThat(out.toString()).contains("give --key");
+
+    out.getBuffer().setLength(0);
+    Path pub = dir.resolve("worker.pub");
+    dev.gantry.activities.signing.KeyFiles.writePublicKeyPem(
+        dev.gantry.activities.signing.KeyFiles.generate().getPublic(), pub);
+    assertThat(run("audit", "verify", "--key", pub.toString(), log.toString())).isEqualTo(GantryCli.FAILED);
+    assertThat(out.toString()).contains("TAMPERED").contains("no checkpoint file");
   }
 
   @Test
@@ -43,7 +56,7 @@ class AuditCommandTest {
     lines.set(1, lines.get(1).replace("sha256:aa", "sha256:bb"));
     Files.write(log, lines);
 
-    assertThat(run("audit", "verify", log.toString())).isEqualTo(GantryCli.FAILED);
+    assertThat(run("audit", "verify", "--chain-only", log.toString())).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("TAMPERED").contains("line 2: content does not match its hash (edited)");
   }
 
@@ -52,7 +65,7 @@ class AuditCommandTest {
     List<String> lines = new ArrayList<>(Files.readAllLines(log));
     lines.remove(1);
     Files.write(log, lines);
-    assertThat(run("audit", "verify", log.toString())).isEqualTo(GantryCli.FAILED);
+    assertThat(run("audit", "verify", "--chain-only", log.toString())).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("line 2: prevHash does not match the line before");
 
     writeLog();
@@ -63,19 +76,19 @@ class AuditCommandTest {
     Collections.swap(lines, 0, 2);
     Files.write(log, lines);
     out.getBuffer().setLength(0);
-    assertThat(run("audit", "verify", log.toString())).isEqualTo(GantryCli.FAILED);
+    assertThat(run("audit", "verify", "--chain-only", log.toString())).isEqualTo(GantryCli.FAILED);
     assertThat(out.toString()).contains("line 1: prevHash does not match");
   }
 
   @Test
   void jsonForScriptsAndAMissingFileIsAUsageError() throws Exception {
-    assertThat(run("audit", "verify", "--output", "json", log.toString())).isZero();
+    assertThat(run("audit", "verify", "--chain-only", "--output", "json", log.toString())).isZero();
     JsonNode report = new ObjectMapper().readTree(out.toString());
     assertThat(report.path("intact").asBoolean()).isTrue();
     assertThat(report.path("lines").asInt()).isEqualTo(3);
 
     out.getBuffer().setLength(0);
-    assertThat(run("audit", "verify", "--output", "json", dir.resolve("nope.jsonl").toString()))
+    assertThat(run("audit", "verify", "--chain-only", "--output", "json", dir.resolve("nope.jsonl").toString()))
         .isEqualTo(GantryCli.USAGE);
     assertThat(new ObjectMapper().readTree(out.toString()).path("error").asText()).contains("does not exist");
   }

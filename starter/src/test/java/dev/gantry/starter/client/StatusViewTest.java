@@ -31,6 +31,15 @@ class StatusViewTest {
   }
 
   @Test
+  void theAuditHeadTheReleaseKeepsIsShown() {
+    ReleaseStatus status = new ReleaseStatus("release/app/1.0", "app", "1.0", "sha256:abc", "dana",
+        ReleaseState.SUCCEEDED, "done", List.of(), List.of(), List.of(), "2026-12-04T10:00:00Z", null, null,
+        List.of(), List.of(), List.of()).withAuditHead(new dev.gantry.workflows.api.AuditHead("audit.jsonl", 42,
+            "ab".repeat(32), "release/app/1.0/run/12"));
+    assertThat(StatusView.render(status)).contains("  audit audit.jsonl line 42 hash " + "ab".repeat(32) + "\n");
+  }
+
+  @Test
   void whatWasLeftOutIsSaid() {
     assertThat(StatusView.leftOut(null)).isNull();
     assertThat(StatusView.leftOut(Omissions.NONE)).isNull();

@@ -7,8 +7,12 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface(namePrefix = "Audit.")
 public interface AuditActivities {
 
+  /**
+   * Appends the event (once per event id) and returns where the trail stands with it: the record's line and
+   * chain hash. Histories recorded when this returned nothing replay with a null head.
+   */
   @ActivityMethod(name = "Audit.append")
-  void append(AuditEvent event);
+  AuditHead append(AuditEvent event);
 
   /** Opens the follow-up review an emergency override owes; idempotent per release, environment, gate. */
   @ActivityMethod(name = "Audit.openFollowUpReview")

@@ -17,6 +17,8 @@ import java.util.List;
  * @param policy        the platform policy that resolved the plan (null for releases started before policy)
  * @param omitted       what the status left out to stay bounded (null from releases started before the
  *                      bounds)
+ * @param auditHead     the audit trail's head after the release's latest record (null before the first
+ *                      append returned, and for releases recorded before heads were kept)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseStatus(
@@ -37,13 +39,30 @@ public record ReleaseStatus(
     List<GateCheck> gates,
     List<SignatureRef> signatures,
     PolicyStamp policy,
-    Omissions omitted) {
+    Omissions omitted,
+    AuditHead auditHead) {
+
+  public ReleaseStatus(String releaseId, String application, String version, String artifactDigest,
+      String requestedBy, ReleaseState state, String stage, List<EnvironmentStatus> environments,
+      List<Approval> approvals, List<TimelineEntry> timeline, String startedAt, String finishedAt,
+      String failureReason, List<GateOverride> overrides, List<GateCheck> gates, List<SignatureRef> signatures,
+      PolicyStamp policy, Omissions omitted) {
+    this(releaseId, application, version, artifactDigest, requestedBy, state, stage, environments, approvals,
+        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, policy, omitted, null);
+  }
+
+  /** The same status with the audit trail's head the workflow keeps. */
+  public ReleaseStatus withAuditHead(AuditHead head) {
+    return new ReleaseStatus(releaseId, application, version, artifactDigest, requestedBy, state, stage,
+        environments, approvals, timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures,
+        policy, omitted, head);
+  }
 
   public ReleaseStatus(String releaseId, String application, String version, String artifactDigest,
       String requestedBy, ReleaseState state, String stage, List<EnvironmentStatus> environments,
       List<Approval> approvals, List<TimelineEntry> timeline, String startedAt, String finishedAt,
       String failureReason, List<GateOverride> overrides, List<GateCheck> gates, List<SignatureRef> signatures) {
     this(releaseId, application, version, artifactDigest, requestedBy, state, stage, environments, approvals,
-        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, null, null);
+        timeline, startedAt, finishedAt, failureReason, overrides, gates, signatures, null, null, null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.environment;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.environment.ConfigActual;
@@ -28,6 +29,8 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   private final RegionTrafficActivities traffic =
       Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+  /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
   private DriftRequest request;
   private DriftReport report;
   private DestroyApproval approval;
@@ -121,8 +124,12 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   private void record(String outcome, String detail) {
     String runId = Workflow.getInfo().getRunId();
     String id = Workflow.getInfo().getWorkflowId();
-    audit.append(new AuditEvent(id + "/" + runId + "/" + (++sequence), id, runId, "drift",
+    AuditHead head;
+    head = audit.append(new AuditEvent(id + "/" + runId + "/" + (++sequence), id, runId, "drift",
         request.requestedBy(), request.environment().name(), outcome, detail, null,
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+    if (head != null) {
+      auditHead = head;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.workflows.environment;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.GateDecision;
@@ -43,6 +44,8 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   private final RegionTrafficActivities traffic =
       Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+  /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
 
   private DecommissionRequest request;
   private ApprovalPolicy policy;
@@ -219,8 +222,12 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
 
   private void record(String outcome, String actor, String detail) {
     String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
+    AuditHead head;
+    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
         runId, "environment-destroy", actor == null ? request.requestedBy() : actor, request.environment().name(),
         outcome, detail, null, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+    if (head != null) {
+      auditHead = head;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.environment;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.Failures;
@@ -29,6 +30,8 @@ public class EnvironmentProvisionWorkflowImpl implements EnvironmentProvisionWor
   private final EnvironmentActivities stacks =
       Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STACKS);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+  /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
   private int sequence;
 
   @Override
@@ -76,8 +79,12 @@ public class EnvironmentProvisionWorkflowImpl implements EnvironmentProvisionWor
 
   private void record(ProvisionRequest request, String outcome, String detail) {
     String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
+    AuditHead head;
+    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
         runId, "environment-create", request.requestedBy(), request.environment().name(), outcome, detail, null,
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+    if (head != null) {
+      auditHead = head;
+    }
   }
 }

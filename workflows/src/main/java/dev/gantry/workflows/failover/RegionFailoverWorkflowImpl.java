@@ -1,6 +1,7 @@
 package dev.gantry.workflows.failover;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.ReleaseIds;
@@ -88,6 +89,8 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   private final RegionTrafficActivities traffic =
       Workflow.newActivityStub(RegionTrafficActivities.class, SHIFT_OPTIONS);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+  /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
 
   private final RegionFailoverRequest request;
   private FailoverState state;
@@ -478,8 +481,12 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   private void record(String outcome, String actor, String detail) {
     String workflowId = Workflow.getInfo().getWorkflowId();
     String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++auditSequence), workflowId, runId,
+    AuditHead head;
+    head = audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++auditSequence), workflowId, runId,
         "failover", actor, request.environment(), outcome, request.region() + ": " + detail, null, now()));
+    if (head != null) {
+      auditHead = head;
+    }
   }
 
   private static String now() {

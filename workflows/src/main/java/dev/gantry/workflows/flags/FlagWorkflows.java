@@ -1,6 +1,7 @@
 package dev.gantry.workflows.flags;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
@@ -55,6 +56,8 @@ final class FlagWorkflows {
   /** The audit trail and timeline of one flag workflow. */
   static final class Trail {
     private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+    /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+    private AuditHead auditHead;
     private final List<String> timeline = new ArrayList<>();
     private final String workflowId;
     private final String environment;
@@ -71,8 +74,12 @@ final class FlagWorkflows {
 
     void audit(String kind, String actor, String outcome, String detail) {
       String runId = Workflow.getInfo().getRunId();
-      audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++sequence), workflowId, runId, kind, actor,
+      AuditHead head;
+      head = audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++sequence), workflowId, runId, kind, actor,
           environment, outcome, detail, null, now()));
+      if (head != null) {
+        auditHead = head;
+      }
     }
 
     List<String> timeline() {

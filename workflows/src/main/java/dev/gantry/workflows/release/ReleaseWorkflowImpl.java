@@ -5,6 +5,7 @@ import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.FollowUpReview;
@@ -181,6 +182,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
+  /** The audit trail's head after this release's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
   private SignatureGate signatures;
   private EnvironmentSteps environmentSteps;
 
@@ -280,7 +283,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     metrics().counter("gantry_releases_succeeded").inc(1);
     publish(null);
     flushAudit();
-    return progress.snapshot();
+    return progress.snapshot().withAuditHead(auditHead);
   }
 
   /**
@@ -664,7 +667,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public ReleaseStatus status() {
-    return progress.snapshot();
+    return progress.snapshot().withAuditHead(auditHead);
   }
 
   private void awaitApproval(EnvironmentPlan env) {
@@ -1006,7 +1009,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       auditInFlight = true;
       if (!pendingAudit.isEmpty()) {
         AuditEvent event = pendingAudit.get(0);
-        audit.append(event);
+        AuditHead head = audit.append(event);
+        if (head != null) {
+          auditHead = head;
+        }
         pendingAudit.remove(0);
       } else {
         FollowUpReview review = pendingFollowUps.get(0);

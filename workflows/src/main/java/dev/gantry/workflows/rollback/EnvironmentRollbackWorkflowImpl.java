@@ -1,6 +1,7 @@
 package dev.gantry.workflows.rollback;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentRollbackRequest;
@@ -29,6 +30,8 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
           .build());
+  /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
+  private AuditHead auditHead;
   private int sequence;
 
   @Override
@@ -67,8 +70,12 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
   private void record(String kind, String outcome, EnvironmentRollbackRequest request, String environment,
       String detail) {
     String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.releaseId(), runId,
+    AuditHead head;
+    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.releaseId(), runId,
         kind, request.requestedBy(), environment, outcome, detail, request.artifactDigest(),
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+    if (head != null) {
+      auditHead = head;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.workflows.support;
 
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.FollowUpReview;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,10 +13,18 @@ public class FakeAudit implements AuditActivities {
   public final List<FollowUpReview> reviews = new CopyOnWriteArrayList<>();
 
   @Override
-  public void append(AuditEvent event) {
-    if (events.stream().noneMatch(e -> e.eventId().equals(event.eventId()))) {
-      events.add(event);
+  public synchronized AuditHead append(AuditEvent event) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).eventId().equals(event.eventId())) {
+        return head(i + 1, events.get(i));
+      }
     }
+    events.add(event);
+    return head(events.size(), event);
+  }
+
+  private static AuditHead head(int sequence, AuditEvent event) {
+    return new AuditHead("audit.jsonl", sequence, "%064x".formatted(sequence), event.eventId());
   }
 
   @Override
