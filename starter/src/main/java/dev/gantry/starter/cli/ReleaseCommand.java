@@ -504,6 +504,9 @@ class ReleaseCommand {
           println("rollback of " + GantryClient.normalize(releaseId) + " in " + environment + ":");
           result.regions().forEach(region -> println(String.format("  %-16s %-12s %s", region.region(),
               region.state(), region.detail())));
+          if (result.recorded() != null) {
+            println("  " + result.recorded());
+          }
         }
         boolean failed = result.regions().stream()
             .anyMatch(region -> region.state() == dev.gantry.workflows.api.RegionState.FAILED);

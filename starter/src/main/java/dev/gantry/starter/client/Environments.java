@@ -157,7 +157,16 @@ public class Environments {
     try {
       WorkflowClient.start(destroy::destroy, request);
     } catch (WorkflowExecutionAlreadyStarted running) {
-      throw new GantryException(request.workflowId() + " is already running: `gantry env status` shows where it is");
+      String stage;
+      try {
+        stage = destroyStage(application, plan.name());
+      } catch (RuntimeException unanswered) {
+        stage = "its stage cannot be read now: " + FailureReasons.of(unanswered);
+      }
+      throw new GantryException(request.workflowId() + " is already running (" + stage + "): approve it with"
+          + " `gantry env approve " + plan.name() + " --as <approver>`, follow it with `gantry env destroy "
+          + plan.name() + " --wait` (which waits for the running one) or in the Temporal UI (workflow "
+          + request.workflowId() + ")");
     }
     return request.workflowId();
   }
