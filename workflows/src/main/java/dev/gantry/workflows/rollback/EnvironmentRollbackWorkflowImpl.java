@@ -111,8 +111,8 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       } else {
         String version = versions.iterator().next();
         String digest = digests.size() == 1 && !digests.contains("") ? digests.iterator().next() : null;
-        deployments.recordDeployment(new RecordDeploymentRequest(request.workflowId(), request.application(),
-            version, digest, environment, names, request.environment().target()));
+        deployments.recordDeployment(new RecordDeploymentRequest(Workflow.getInfo().getWorkflowId(),
+            request.application(), version, digest, environment, names, request.environment().target()));
         outcome = "recorded " + version + (digest == null ? "" : " (" + digest + ")") + " as deployed in "
             + environment;
       }
