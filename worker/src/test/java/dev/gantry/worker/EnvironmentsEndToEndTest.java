@@ -97,6 +97,59 @@ class EnvironmentsEndToEndTest {
     }
   }
 
+  /**
+   * Issue 16: a refused promotion could never be attempted again (`already exists`). Now it can, as a new run of
+   * the same id; every attempt is listed; a succeeded promotion is still not repeated.
+   */
+  @Test
+  void aRefusedPromotionCanBeAttemptedAgainAndASucceededOneIsNotRepeated() throws Exception {
+    TestPolicy policy = writeSpecs();
+    Files.writeString(dir.resolve("release-staging.yaml"), """
+        application: hello-service
+        version: 1.4.0
+        requestedBy: ci
+        artifact: {file: artifacts/service.sh}
+        promotion: [staging]
+        policy: policy
+        """);
+    String spec = dir.resolve("release.yaml").toString();
+    String promotion = "promotion/hello-service/1.4.0/production";
+    try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
+        ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir());
+        GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
+      // staging does not run 1.4.0 yet: the promotion is refused.
+      var refused = CliEndToEndTest.cli("release", "promote", "hello-service", "1.4.0", "--from", "staging",
+          "--to", "production", "--spec", spec, "--wait", "--address", temporal.address());
+      assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(1);
+      assertThat(refused.out() + refused.err()).contains("runs nothing");
+
+      // Fix the source, as the guide says, and promote again: a new attempt of the same id.
+      String staged = gantry.startRelease(dir.resolve("release-staging.yaml"));
+      assertThat(gantry.awaitCompletion(staged, Duration.ofMinutes(2)).state()).isEqualTo(ReleaseState.SUCCEEDED);
+      var again = CliEndToEndTest.cli("release", "promote", "hello-service", "1.4.0", "--from", "staging",
+          "--to", "production", "--spec", spec, "--wait", "--address", temporal.address());
+      assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+      assertThat(again.out()).contains("started " + promotion).contains("(attempt 2)")
+          .contains("attempt 1: FAILED").contains("runs nothing");
+      assertThat(dir.resolve("targets/production/us-east-1/current")).exists();
+
+      awaitListed(gantry, "WorkflowId = '" + promotion + "' AND ExecutionStatus = 'Completed'");
+      assertThat(gantry.attempts(promotion)).extracting(GantryClient.Attempt::state)
+          .containsExactly("FAILED", "COMPLETED");
+      var status = CliEndToEndTest.cli("release", "status", promotion, "--address", temporal.address());
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      assertThat(status.out()).contains("attempts").contains("attempt 1: FAILED").contains("attempt 2: COMPLETED");
+
+      // A succeeded promotion is not repeated.
+      var third = CliEndToEndTest.cli("release", "promote", "hello-service", "1.4.0", "--from", "staging",
+          "--to", "production", "--spec", spec, "--address", temporal.address());
+      assertThat(third.exitCode()).isNotZero();
+      assertThat(third.err()).contains("promotion " + promotion + " already succeeded")
+          .contains("a succeeded promotion is not repeated");
+      assertThat(gantry.attempts(promotion)).hasSize(2);
+    }
+  }
+
   private static WorkflowExecutionMetadata awaitCompleted(GantryClient gantry, String query) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
