@@ -66,6 +66,7 @@ final class LocalEnvironmentWorld implements AutoCloseable {
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive),
         new RunningReleasesLookup(env.getWorkflowClient()),
+        new EnvironmentScheduleCleaner(env.getWorkflowClient()),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));
     env.start();
   }

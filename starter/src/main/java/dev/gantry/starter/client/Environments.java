@@ -131,7 +131,7 @@ public class Environments {
   private void scheduleExpiry(String application, EnvironmentPlan plan, Instant expiresAt) {
     DecommissionRequest request = new DecommissionRequest(application, plan, "expiry-schedule",
         "ephemeral environment expired at " + expiresAt, true, true);
-    String id = "env-expiry/" + application + "/" + plan.name();
+    String id = dev.gantry.workflows.api.environment.EnvironmentSchedules.expiryId(application, plan.name());
     Schedule schedule = Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(EnvironmentDecommissionWorkflow.class)
@@ -191,8 +191,10 @@ public class Environments {
     DecommissionResult result = await(stub, DecommissionResult.class, timeout, "env-destroy/" + application + "/"
         + environment);
     if ("DESTROYED".equals(result.state())) {
-      deleteSchedule("env-expiry/" + application + "/" + environment);
-      deleteSchedule("drift/" + application + "/" + environment);
+      // The destroy workflow deletes the schedules itself (with or without anyone waiting, and on expiry);
+      // this only helps destroys started by a worker from before that.
+      deleteSchedule(dev.gantry.workflows.api.environment.EnvironmentSchedules.expiryId(application, environment));
+      deleteSchedule(dev.gantry.workflows.api.environment.EnvironmentSchedules.driftId(application, environment));
     }
     return result;
   }
