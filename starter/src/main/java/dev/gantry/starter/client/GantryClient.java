@@ -127,7 +127,10 @@ public class GantryClient implements AutoCloseable {
     return startRelease(new ReleaseSpecLoader().load(specFile));
   }
 
-  /** Starts the release and returns its id; a second start of the same version is refused. */
+  /**
+   * Starts the release and returns its id; a second start of the same version is refused. A promotion that
+   * failed or was refused may be started again (a new run of its id); a running or succeeded one is refused.
+   */
   public String startRelease(ReleaseRequest request) {
     String releaseId = request.releaseId();
     Builder attributes = io.temporal.common.SearchAttributes.newBuilder()
