@@ -131,12 +131,21 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     return Workflow.getVersion("destroy-deletes-schedules", Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
+  /** The environment is gone by now: a failure here is said, not a failed destroy. */
   private String deleteSchedules(EnvironmentPlan plan) {
     stage = "deleting schedules";
-    SchedulesDeleted result = schedules.deleteEnvironmentSchedules(new EnvironmentSchedules(request.application(),
-        plan.name()));
-    record("schedules deleted", null, result.describe());
-    return result.describe();
+    EnvironmentSchedules owned = new EnvironmentSchedules(request.application(), plan.name());
+    try {
+      SchedulesDeleted result = schedules.deleteEnvironmentSchedules(owned);
+      record("schedules deleted", null, result.describe());
+      return result.describe();
+    } catch (ActivityFailure failure) {
+      String said = "could not delete the schedules (" + FailureReasons.of(failure) + "): delete them with "
+          + String.join(" and ", owned.ids().stream()
+              .map(id -> "`temporal schedule delete --schedule-id " + id + "`").toList());
+      record("schedules not deleted", null, said);
+      return said;
+    }
   }
 
   /** Why the environment may not be destroyed now, or null. */
