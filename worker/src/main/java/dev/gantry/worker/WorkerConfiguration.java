@@ -267,6 +267,13 @@ public class WorkerConfiguration {
     return new dev.gantry.activities.environment.RunningReleasesLookup(client);
   }
 
+  /** Deletes a destroyed environment's schedules (drift, expiry) through this worker's own client. */
+  @Bean
+  dev.gantry.workflows.api.environment.ScheduleActivities scheduleActivities(
+      @org.springframework.context.annotation.Lazy io.temporal.client.WorkflowClient client) {
+    return new dev.gantry.activities.environment.EnvironmentScheduleCleaner(client);
+  }
+
   @Bean
   AuditActivities auditActivities(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
       @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews, AuditCheckpoints auditCheckpoints) {

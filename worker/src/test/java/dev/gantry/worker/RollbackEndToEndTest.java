@@ -101,6 +101,16 @@ class RollbackEndToEndTest {
       assertThat(current("production", "us-east-1")).isEqualTo("1.3.0");
       assertThat(current("production", "us-west-2")).isEqualTo("1.3.0");
       assertThat(current("staging", "us-east-1")).as("only the named environment").isEqualTo("1.4.0");
+      // Issue 16: the official rollback rewrites deployed.json, so drift sees no version drift in any region.
+      assertThat(rolled.out()).contains("recorded 1.3.0 (sha256:").contains("as deployed in production");
+      assertThat(Files.readString(targets().resolve("production/deployed.json"))).containsPattern("\"version\"\\s*:\\s*\"1.3.0\"")
+          .containsPattern("\"releaseId\"\\s*:\\s*\"rollback/hello-service/1.4.0/production/\\d+\"");
+      var plan = new dev.gantry.starter.spec.ReleaseSpecLoader().loadEnvironment(dir.resolve("release-1.4.0.yaml"),
+          "production");
+      var drift = new dev.gantry.starter.client.Environments(gantry.workflowClient()).checkDrift("hello-service",
+          plan, "oncall", Duration.ofMinutes(1));
+      assertThat(drift.differences()).as(String.valueOf(drift.differences()))
+          .noneMatch(item -> List.of("version", "digest", "region").contains(item.kind()));
 
       CliEndToEndTest.Run again = CliEndToEndTest.cli("release", "rollback", second, "--environment",
           "production", "--reason", "twice", "--address", temporal.address());
@@ -143,6 +153,7 @@ class RollbackEndToEndTest {
           requestedBy: ci
           artifact: {file: artifacts/service.sh}
           promotion: [staging, production]
+          policy: policy
           """.formatted(version));
     }
     write("environments/staging/config.yaml", """

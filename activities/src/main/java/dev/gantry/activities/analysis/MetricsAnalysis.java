@@ -197,17 +197,37 @@ public class MetricsAnalysis implements AnalysisActivities {
     Map<String, List<Double>> data = cloudWatch.metricData(queries, start, end);
     VersionMetrics[] metrics = new VersionMetrics[2];
     for (int i = 0; i < versions.size(); i++) {
-      List<Double> requests = data.getOrDefault("r" + i, List.of());
-      List<Double> errors = data.getOrDefault("e" + i, List.of());
-      List<Double> latency = data.getOrDefault("l" + i, List.of());
-      metrics[i] = new VersionMetrics(versions.get(i),
-          requests.isEmpty() ? null : Math.round(requests.stream().mapToDouble(Double::doubleValue).sum()),
-          errors.isEmpty() ? (requests.isEmpty() ? null : 0L)
-              : Math.round(errors.stream().mapToDouble(Double::doubleValue).sum()),
-          null,
-          latency.isEmpty() ? null : latency.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+      metrics[i] = fromSeries(versions.get(i), data.get("r" + i), data.get("e" + i), data.get("l" + i));
     }
     return metrics;
+  }
+
+  /**
+   * One version's metrics from its CloudWatch series: requests and errors summed, latency the largest value.
+   * A series that is absent, empty or holds only NaN/infinite/negative values was not reported (null); errors
+   * not reported while requests were count as 0 (an errors metric is often emitted only when there are some).
+   * Pure, never throws.
+   */
+  static VersionMetrics fromSeries(String version, List<Double> requests, List<Double> errors, List<Double> latency) {
+    List<Double> r = finiteValues(requests);
+    List<Double> e = finiteValues(errors);
+    List<Double> l = finiteValues(latency);
+    Long requestCount = r.isEmpty() ? null : Math.round(r.stream().mapToDouble(Double::doubleValue).sum());
+    Long errorCount;
+    if (!e.isEmpty()) {
+      errorCount = Math.round(e.stream().mapToDouble(Double::doubleValue).sum());
+    } else {
+      errorCount = requestCount == null ? null : Long.valueOf(0L);
+    }
+    Double p99 = l.isEmpty() ? null : l.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+    return new VersionMetrics(version, requestCount, errorCount, null, p99);
+  }
+
+  private static List<Double> finiteValues(List<Double> series) {
+    if (series == null) {
+      return List.of();
+    }
+    return series.stream().filter(v -> v != null && Double.isFinite(v) && v >= 0).toList();
   }
 
   private static String encode(String value) {

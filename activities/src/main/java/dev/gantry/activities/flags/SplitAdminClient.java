@@ -33,8 +33,10 @@ import java.util.function.Function;
  *   <li>{@code GET /splits/ws/{ws}/environments/{env}?limit=50&offset=N}: the environment's flag
  *       definitions, 50 per page ({@code objects}, {@code offset}, {@code limit}, {@code totalCount});</li>
  *   <li>{@code PATCH /splits/ws/{ws}/{flag}/environments/{env}} with a JSON Patch body:
- *       {@code [{"op":"replace","path":"/defaultRule","value":[{"treatment":"on","size":10},...]}]} or
- *       {@code [{"op":"replace","path":"/killed","value":true}]}.</li>
+ *       {@code [{"op":"replace","path":"/defaultRule","value":[{"treatment":"on","size":10},...]}]};</li>
+ *   <li>{@code PUT /splits/ws/{ws}/{flag}/environments/{env}/kill} ("Kill feature flag in environment"; Split
+ *       documents no JSON Patch of {@code /killed}), then {@code GET /splits/ws/{ws}/{flag}/environments/{env}}
+ *       for the definition as it now is.</li>
  * </ul>
  * Authentication: {@code Authorization: Bearer <admin API key>}, the key read from the worker's
  * environment variable that {@link SplitSettings#adminApiKeyEnv()} names. Failures: 429, 5xx, 408 and
@@ -99,7 +101,26 @@ public final class SplitAdminClient {
 
   /** Kills the flag (everyone gets its default treatment); killing a killed flag changes nothing. */
   public FlagState kill(SplitSettings split, String flag) {
-    return patch(split, flag, List.of(new PatchOperation("replace", "/killed", true)));
+    String key = key(split);
+    String url = flagUrl(split, flag);
+    send("PUT", url + "/kill", key, new KillComment("killed by Gantry"));
+    JsonNode answer = send("GET", url, key, null);
+    if (answer == null || !answer.has("name")) {
+      throw ApplicationFailure.newNonRetryableFailure("Split answered GET " + url
+          + " without the flag's definition: " + quote(String.valueOf(answer)), REFUSED);
+    }
+    return flag(answer);
+  }
+
+  /** The optional body of a kill: a comment for Split's audit log. */
+  record KillComment(String comment) {}
+
+  private String flagUrl(SplitSettings split, String flag) {
+    if (flag == null || flag.isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure("no flag name given", INVALID_SETTINGS);
+    }
+    return base(split) + "/splits/ws/" + segment(split.workspaceId()) + "/" + segment(flag)
+        + "/environments/" + segment(split.environment());
   }
 
   /** One JSON Patch (RFC 6902) operation, fields in the documented order. */
@@ -110,11 +131,7 @@ public final class SplitAdminClient {
 
   private FlagState patch(SplitSettings split, String flag, List<PatchOperation> operations) {
     String key = key(split);
-    if (flag == null || flag.isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure("no flag name given", INVALID_SETTINGS);
-    }
-    String url = base(split) + "/splits/ws/" + segment(split.workspaceId()) + "/" + segment(flag)
-        + "/environments/" + segment(split.environment());
+    String url = flagUrl(split, flag);
     JsonNode answer = send("PATCH", url, key, operations);
     if (answer == null || !answer.has("name")) {
       throw ApplicationFailure.newNonRetryableFailure("Split answered PATCH " + url

@@ -103,6 +103,7 @@ class AwsEnvironmentsTest {
         new EnvironmentActivitiesImpl(List.of(new AwsEnvironments(world.clients, secrets)),
             dir.resolve("audit.jsonl"), dir.resolve("archive")),
         noneRunning,
+        new dev.gantry.activities.environment.EnvironmentScheduleCleaner(env.getWorkflowClient()),
         new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")));
     env.start();
   }

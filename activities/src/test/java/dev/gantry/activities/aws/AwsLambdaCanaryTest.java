@@ -151,6 +151,45 @@ class AwsLambdaCanaryTest {
     assertThat(tooFew.detail()).contains("400 request(s) to 1.4.0 < minRequests 1000");
   }
 
+  /**
+   * Issue 16: the baseline has no datapoints at all in CloudWatch (moto answers empty series). This crashed with
+   * a NullPointerException, which made a canary at 5% errors "inconclusive" for an hour; the absolute threshold
+   * now fails it, and the missing baseline is a verdict by policy, said in the reason.
+   */
+  @Test
+  void aBaselineWithoutDatapointsNeverCrashesAndAbsoluteThresholdsStillFailTheCanary() {
+    CloudWatchAlarms cloudWatch = world.clients.cloudWatch(REGION);
+    Instant now = Instant.now();
+    seed(cloudWatch, "1.4.0", 400, 20, 210, now); // 5% errors; nothing at all for 1.3.0
+    CloudWatchMetrics metrics = new CloudWatchMetrics("HelloService", null, null, "LatencyP99", "Maximum", null,
+        Map.of("Application", "hello-service"), 60);
+    MetricsAnalysis analysis = new MetricsAnalysis(world.clients, Clock.systemUTC());
+
+    AnalysisResult failing = analysis.analyze(request(new AnalysisPolicy(null, metrics, 0.01, null, 0.005, null,
+        100L, 60, null), now));
+    assertThat(failing.verdict()).isEqualTo(AnalysisResult.FAIL);
+    assertThat(failing.detail()).contains("error rate 5.00% > max 1.00%")
+        .contains("no data for baseline 1.3.0");
+    assertThat(failing.baseline().requests()).isNull();
+
+    AnalysisResult relativeOnly = analysis.analyze(request(new AnalysisPolicy(null, metrics, null, null, 0.005, null,
+        100L, 60, null, AnalysisPolicy.NO_DATA_FAIL), now));
+    assertThat(relativeOnly.verdict()).isEqualTo(AnalysisResult.FAIL);
+    assertThat(relativeOnly.detail()).contains("no data for baseline 1.3.0")
+        .contains("fail by rollout.analysis.onNoData: fail");
+
+    AnalysisResult unset = analysis.analyze(request(new AnalysisPolicy(null, metrics, null, null, 0.005, null,
+        100L, 60, null), now));
+    assertThat(unset.verdict()).isEqualTo(AnalysisResult.PASS);
+    assertThat(unset.detail()).contains("no data for baseline 1.3.0").contains("onNoData unset");
+
+    AnalysisResult noCanary = analysis.analyze(new AnalysisRequest("release/hello-service/1.5.0", "hello-service",
+        "production", REGION, "1.5.0", "1.4.0", 1, 5, new AnalysisPolicy(null, metrics, 0.01, null, null, null,
+            100L, 60, null, AnalysisPolicy.NO_DATA_FAIL), now.minusSeconds(120).toEpochMilli()));
+    assertThat(noCanary.verdict()).isEqualTo(AnalysisResult.FAIL);
+    assertThat(noCanary.detail()).contains("no data for 1.5.0").contains("onNoData: fail");
+  }
+
   static AnalysisRequest request(AnalysisPolicy policy, Instant since) {
     return new AnalysisRequest("release/hello-service/1.4.0", "hello-service", "production", REGION, "1.4.0",
         "1.3.0", 2, 25, policy, since.minusSeconds(120).toEpochMilli());

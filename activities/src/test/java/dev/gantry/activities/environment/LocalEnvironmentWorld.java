@@ -69,6 +69,7 @@ final class LocalEnvironmentWorld implements AutoCloseable {
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive, workerKey),
         new RunningReleasesLookup(env.getWorkflowClient()),
+        new EnvironmentScheduleCleaner(env.getWorkflowClient()),
         new JsonlAuditLog(auditLog, dir.resolve("reviews"), new dev.gantry.activities.audit.AuditCheckpoints(
             dir.resolve(dev.gantry.activities.audit.AuditCheckpoints.FILE_NAME), workerKey, 50, Clock.systemUTC())));
     env.start();

@@ -30,6 +30,17 @@ class ExperimentStatisticsTest {
     assertThat(result.summary()).startsWith("on wins: lift +30.0% over off, p = 0.00294");
   }
 
+  /** docs/ab-testing.md's worked example said p = 1.1e-05; the test gives 3.867e-05, and the guide must agree. */
+  @Test
+  void theGuidesWorkedExampleIsWhatGantryPrints() throws Exception {
+    ExperimentResult result = compare(5120, 671, 5087, 533);
+    assertThat(result.pValue()).isCloseTo(3.87e-05, within(0.005e-05));
+    String guide = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "ab-testing.md"));
+    assertThat(guide).contains("  result: " + result.summary() + "\n")
+        .contains(String.format(java.util.Locale.ROOT, "lift %+.1f%%  p %.4g  significant", result.lift() * 100,
+            result.pValue()));
+  }
+
   @Test
   void aCloseOneIsNotSignificant() {
     // 10.5% vs 10%: z 0.521, p 0.602

@@ -21,10 +21,13 @@ import java.util.regex.Pattern;
 /**
  * The Split Admin API v2 as documented, in memory, on 127.0.0.1: {@code Authorization: Bearer <key>}
  * (401 otherwise), {@code GET /internal/api/v2/splits/ws/{ws}/environments/{env}?limit=&offset=} pages
- * ({@code objects, offset, limit, totalCount}; limit at most 50), {@code PATCH
- * /internal/api/v2/splits/ws/{ws}/{flag}/environments/{env}} with a JSON Patch array (only {@code replace}
- * of {@code /defaultRule} and {@code /killed}; sizes must add up to 100, treatments must exist: else 400),
- * 404 for a flag not defined in the environment. Planned answers (429, 5xx, 403) can be queued.
+ * ({@code objects, offset, limit, totalCount}; limit at most 50), {@code GET} and {@code PATCH
+ * /internal/api/v2/splits/ws/{ws}/{flag}/environments/{env}} (the patch a JSON Patch array; only {@code replace}
+ * of {@code /defaultRule} here; sizes must add up to 100, treatments must exist: else 400), {@code PUT} (or the
+ * documented alternate {@code POST}) {@code .../environments/{env}/kill}; 404 for a flag not defined in the
+ * environment. Exactly Split's documented endpoints: a path Split does not document is 404, a method it does not
+ * document on a path is 405, a JSON Patch of a field it does not document (such as {@code /killed}) is 400, so a
+ * wrong request fails the test. Planned answers (429, 5xx, 403) can be queued.
  */
 final class FakeSplitAdmin implements AutoCloseable {
   static final String KEY = "split-admin-key-7d2e";
@@ -33,6 +36,8 @@ final class FakeSplitAdmin implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LIST = Pattern.compile("/internal/api/v2/splits/ws/([^/]+)/environments/([^/]+)");
   private static final Pattern ONE = Pattern.compile("/internal/api/v2/splits/ws/([^/]+)/([^/]+)/environments/([^/]+)");
+  private static final Pattern KILL =
+      Pattern.compile("/internal/api/v2/splits/ws/([^/]+)/([^/]+)/environments/([^/]+)/kill");
 
   record Request(String method, String path, String query, String authorization, String contentType, JsonNode body) {}
 
@@ -88,6 +93,10 @@ final class FakeSplitAdmin implements AutoCloseable {
     return requests.stream().filter(r -> r.method().equals("PATCH")).toList();
   }
 
+  List<Request> kills() {
+    return requests.stream().filter(r -> r.path().endsWith("/kill")).toList();
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -114,7 +123,34 @@ final class FakeSplitAdmin implements AutoCloseable {
       return error(401, "Unauthorized");
     }
     Matcher list = LIST.matcher(request.path());
-    if (request.method().equals("GET") && list.matches()) {
+    if (list.matches() && !request.method().equals("GET")) {
+      return error(405, "Method " + request.method() + " not allowed");
+    }
+    Matcher kill = KILL.matcher(request.path());
+    if (kill.matches()) {
+      if (!request.method().equals("PUT") && !request.method().equals("POST")) {
+        return error(405, "Method " + request.method() + " not allowed");
+      }
+      ObjectNode flag = flags.get(kill.group(2));
+      if (!kill.group(1).equals(WS) || !kill.group(3).equals(ENV) || flag == null) {
+        return error(404, "Feature flag definition not found");
+      }
+      flag.put("killed", true);
+      flag.put("lastUpdateTime", flag.path("lastUpdateTime").asLong() + 1);
+      return new Planned(200, "", Map.of());
+    }
+    Matcher definition = ONE.matcher(request.path());
+    if (definition.matches() && request.method().equals("GET")) {
+      ObjectNode flag = flags.get(definition.group(2));
+      if (!definition.group(1).equals(WS) || !definition.group(3).equals(ENV) || flag == null) {
+        return error(404, "Feature flag definition not found");
+      }
+      return ok(flag);
+    }
+    if (definition.matches() && !List.of("PATCH", "POST", "PUT", "DELETE").contains(request.method())) {
+      return error(405, "Method " + request.method() + " not allowed");
+    }
+    if (list.matches()) {
       if (!list.group(1).equals(WS) || !list.group(2).equals(ENV)) {
         return error(404, "Environment not found");
       }
@@ -142,9 +178,7 @@ final class FakeSplitAdmin implements AutoCloseable {
           return error(400, "Unsupported op " + op.path("op"));
         }
         String path = op.path("path").asText();
-        if (path.equals("/killed")) {
-          flag.put("killed", op.path("value").asBoolean());
-        } else if (path.equals("/defaultRule")) {
+        if (path.equals("/defaultRule")) {
           int sum = 0;
           for (JsonNode a : op.path("value")) {
             sum += a.path("size").asInt();
@@ -166,6 +200,11 @@ final class FakeSplitAdmin implements AutoCloseable {
       }
       flag.put("lastUpdateTime", flag.path("lastUpdateTime").asLong() + 1);
       return ok(flag);
+    }
+    if (one.matches()) {
+      // POST (create), PUT (full update) and DELETE (remove) of a definition are documented; Gantry never uses
+      // them, and this fake does not implement them: a call to one is a bug in Gantry.
+      return error(501, "Not implemented by the fake: " + request.method() + " " + request.path());
     }
     return error(404, "Not found");
   }

@@ -90,14 +90,45 @@ class SplitAdminClientTest {
   }
 
   @Test
-  void killingSendsAJsonPatchReplacingKilled() {
+  void killingUsesSplitsDocumentedKillEndpointNotAJsonPatch() {
     split.define("new-checkout", false);
 
     FlagState state = client.kill(settings, "new-checkout");
 
     assertThat(state.killed()).isTrue();
-    assertThat(split.patches().get(0).body().toString())
-        .isEqualTo("[{\"op\":\"replace\",\"path\":\"/killed\",\"value\":true}]");
+    assertThat(split.patches()).as("Split documents no JSON Patch of /killed").isEmpty();
+    assertThat(split.kills()).singleElement().satisfies(kill -> {
+      assertThat(kill.method()).isEqualTo("PUT");
+      assertThat(kill.path()).isEqualTo("/internal/api/v2/splits/ws/" + FakeSplitAdmin.WS
+          + "/new-checkout/environments/" + FakeSplitAdmin.ENV + "/kill");
+    });
+  }
+
+  @Test
+  void theFakeRefusesWhatSplitDoesNotDocumentSoAWrongRequestFailsTheTest() throws Exception {
+    split.define("new-checkout", false);
+    var http = java.net.http.HttpClient.newHttpClient();
+    String flag = split.adminUrl() + "/splits/ws/" + FakeSplitAdmin.WS + "/new-checkout/environments/"
+        + FakeSplitAdmin.ENV;
+    java.util.function.BiFunction<String, String, Integer> call = (method, url) -> {
+      try {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Authorization", "Bearer " + FakeSplitAdmin.KEY).header("Content-Type", "application/json")
+            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(
+                "[{\"op\":\"replace\",\"path\":\"/killed\",\"value\":true}]")).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    assertThat(call.apply("PATCH", flag)).as("the undocumented JSON Patch of /killed").isEqualTo(400);
+    assertThat(call.apply("PATCH", flag + "/kill")).as("kill is PUT or POST").isEqualTo(405);
+    assertThat(call.apply("GET", flag + "/kill")).isEqualTo(405);
+    assertThat(call.apply("PUT", flag + "/killed")).as("no such path").isEqualTo(404);
+    assertThat(call.apply("PATCH", split.adminUrl() + "/splits/ws/" + FakeSplitAdmin.WS + "/environments/"
+        + FakeSplitAdmin.ENV)).isEqualTo(405);
+    assertThat(split.flags.get("new-checkout").path("killed").asBoolean()).isFalse();
   }
 
   @Test

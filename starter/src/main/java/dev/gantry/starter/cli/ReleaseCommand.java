@@ -19,6 +19,7 @@ import dev.gantry.workflows.api.ReleaseStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -154,6 +155,18 @@ class ReleaseCommand {
           Output.json(spec.commandLine().getOut(), status);
         } else {
           print(StatusView.render(status));
+          if (status.releaseId() != null && status.releaseId().startsWith("promotion/")) {
+            List<GantryClient.Attempt> attempts = List.of();
+            try {
+              attempts = gantry.attempts(status.releaseId());
+            } catch (RuntimeException unreadable) {
+              // the status above stands on its own
+            }
+            if (attempts.size() > 1) {
+              println("  attempts");
+              attempts.forEach(attempt -> println("    " + Promote.describe(attempt)));
+            }
+          }
           if (timeline) {
             println("  timeline");
             status.timeline().forEach(entry -> println("    " + StatusView.line(entry)));
@@ -504,6 +517,9 @@ class ReleaseCommand {
           println("rollback of " + GantryClient.normalize(releaseId) + " in " + environment + ":");
           result.regions().forEach(region -> println(String.format("  %-16s %-12s %s", region.region(),
               region.state(), region.detail())));
+          if (result.recorded() != null) {
+            println("  " + result.recorded());
+          }
         }
         boolean failed = result.regions().stream()
             .anyMatch(region -> region.state() == dev.gantry.workflows.api.RegionState.FAILED);
@@ -541,25 +557,47 @@ class ReleaseCommand {
     @Option(names = "--timeout", defaultValue = "PT24H", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    static String describe(GantryClient.Attempt attempt) {
+      return "attempt " + attempt.number() + ": " + attempt.state() + " (run " + attempt.runId() + ", started "
+          + attempt.startedAt() + (attempt.closedAt() == null ? "" : ", ended " + attempt.closedAt()) + ")"
+          + (attempt.reason() == null ? "" : ": " + attempt.reason());
+    }
+
     @Override
     public Integer call() {
       ReleaseRequest request = new ReleaseSpecLoader().loadPromotion(specFile, application, version, from, to,
           new ReleaseSpecLoader.Overrides(requestedBy, System.getenv("USER")));
       try (GantryClient gantry = connection.connect()) {
         String id = gantry.startRelease(request);
+        List<GantryClient.Attempt> earlier = earlierAttempts(gantry, id);
         if (json() && !waitForEnd) {
           Map<String, Object> started = new LinkedHashMap<>();
           started.put("releaseId", id);
           started.put("from", from);
           started.put("to", to);
           started.put("artifactDigest", request.artifact().digest());
+          started.put("attempt", earlier.size() + 1);
+          started.put("earlierAttempts", earlier);
           Output.json(spec.commandLine().getOut(), started);
         } else if (!json()) {
-          println("started " + id + ": " + version + " (" + request.artifact().digest() + ") from " + from + " to " + to);
+          println("started " + id + ": " + version + " (" + request.artifact().digest() + ") from " + from + " to " + to
+              + (earlier.isEmpty() ? "" : " (attempt " + (earlier.size() + 1) + ")"));
+          earlier.forEach(attempt -> println("  " + Promote.describe(attempt)));
           println("  follow:  gantry release watch " + id);
         }
         return waitForEnd ? follow(gantry, id, timeout) : GantryCli.OK;
       }
+    }
+  }
+
+  /** The attempts of a promotion before the run just started (listed by the visibility store; may lag). */
+  static List<GantryClient.Attempt> earlierAttempts(GantryClient gantry, String id) {
+    try {
+      return gantry.attempts(id).stream()
+          .filter(attempt -> attempt.status() != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+          .toList();
+    } catch (RuntimeException unreadable) {
+      return List.of();
     }
   }
 

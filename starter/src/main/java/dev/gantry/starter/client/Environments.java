@@ -131,7 +131,7 @@ public class Environments {
   private void scheduleExpiry(String application, EnvironmentPlan plan, Instant expiresAt) {
     DecommissionRequest request = new DecommissionRequest(application, plan, "expiry-schedule",
         "ephemeral environment expired at " + expiresAt, true, true);
-    String id = "env-expiry/" + application + "/" + plan.name();
+    String id = dev.gantry.workflows.api.environment.EnvironmentSchedules.expiryId(application, plan.name());
     Schedule schedule = Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(EnvironmentDecommissionWorkflow.class)
@@ -157,7 +157,16 @@ public class Environments {
     try {
       WorkflowClient.start(destroy::destroy, request);
     } catch (WorkflowExecutionAlreadyStarted running) {
-      throw new GantryException(request.workflowId() + " is already running: `gantry env status` shows where it is");
+      String stage;
+      try {
+        stage = destroyStage(application, plan.name());
+      } catch (RuntimeException unanswered) {
+        stage = "its stage cannot be read now: " + FailureReasons.of(unanswered);
+      }
+      throw new GantryException(request.workflowId() + " is already running (" + stage + "): approve it with"
+          + " `gantry env approve " + plan.name() + " --as <approver>`, follow it with `gantry env destroy "
+          + plan.name() + " --wait` (which waits for the running one) or in the Temporal UI (workflow "
+          + request.workflowId() + ")");
     }
     return request.workflowId();
   }
@@ -182,8 +191,10 @@ public class Environments {
     DecommissionResult result = await(stub, DecommissionResult.class, timeout, "env-destroy/" + application + "/"
         + environment);
     if ("DESTROYED".equals(result.state())) {
-      deleteSchedule("env-expiry/" + application + "/" + environment);
-      deleteSchedule("drift/" + application + "/" + environment);
+      // The destroy workflow deletes the schedules itself (with or without anyone waiting, and on expiry);
+      // this only helps destroys started by a worker from before that.
+      deleteSchedule(dev.gantry.workflows.api.environment.EnvironmentSchedules.expiryId(application, environment));
+      deleteSchedule(dev.gantry.workflows.api.environment.EnvironmentSchedules.driftId(application, environment));
     }
     return result;
   }

@@ -127,7 +127,10 @@ public class GantryClient implements AutoCloseable {
     return startRelease(new ReleaseSpecLoader().load(specFile));
   }
 
-  /** Starts the release and returns its id; a second start of the same version is refused. */
+  /**
+   * Starts the release and returns its id; a second start of the same version is refused. A promotion that
+   * failed or was refused may be started again (a new run of its id); a running or succeeded one is refused.
+   */
   public String startRelease(ReleaseRequest request) {
     String releaseId = request.releaseId();
     Builder attributes = io.temporal.common.SearchAttributes.newBuilder()
@@ -135,10 +138,14 @@ public class GantryClient implements AutoCloseable {
         .set(SearchAttributes.VERSION, request.version())
         .set(SearchAttributes.STAGE, "starting")
         .set(SearchAttributes.STATUS, "RUNNING");
+    boolean promotion = request.promoteFrom() != null;
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(releaseId)
         .setTaskQueue(TaskQueues.RELEASE)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        // A release runs once. A promotion that failed, was refused, terminated, timed out or was cancelled may
+        // be attempted again (a new run of the same id); one that succeeded is never repeated (Temporal refuses).
+        .setWorkflowIdReusePolicy(promotion ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(attributes.build())
         .setStaticSummary(request.application() + " " + request.version() + " requested by "
             + request.requestedBy())
@@ -153,12 +160,88 @@ public class GantryClient implements AutoCloseable {
       WorkflowClient.start(release::run, request);
       return releaseId;
     } catch (WorkflowExecutionAlreadyStarted e) {
+      if (promotion) {
+        throw promotionNotRepeated(releaseId);
+      }
       throw new ReleaseAlreadyExistsException(releaseId);
     } catch (WorkflowServiceException e) {
       throw translate(e, releaseId, "start");
     } catch (StatusRuntimeException e) {
       throw translate(e, releaseId);
     }
+  }
+
+  /** Why a promotion cannot start again: it is running, or it succeeded. */
+  private GantryException promotionNotRepeated(String promotionId) {
+    List<Attempt> attempts;
+    try {
+      attempts = attempts(promotionId);
+    } catch (RuntimeException unreadable) {
+      attempts = List.of();
+    }
+    Attempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    if (last != null && last.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return new ReleaseAlreadyExistsException(promotionId, "promotion " + promotionId + " is running (attempt "
+          + last.number() + ", run " + last.runId() + "): follow it with `gantry release watch " + promotionId
+          + "`; once it has failed or been refused it can be attempted again");
+    }
+    return new ReleaseAlreadyExistsException(promotionId, "promotion " + promotionId + " already succeeded"
+        + (last == null ? "" : " (attempt " + last.number() + ", run " + last.runId() + ")")
+        + ": a succeeded promotion is not repeated. `gantry release status " + promotionId + "` shows it.");
+  }
+
+  /**
+   * One attempt (run) of a release or promotion id, oldest first.
+   *
+   * @param number  1 for the first run of the id
+   * @param status  Temporal's status of the run
+   * @param reason  why it failed, when it failed and Temporal says (bounded), else null
+   */
+  public record Attempt(int number, String runId, WorkflowExecutionStatus status, String startedAt, String closedAt,
+      String reason) {
+    /** RUNNING, COMPLETED, FAILED, TERMINATED, ... as Temporal says. */
+    public String state() {
+      return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    }
+  }
+
+  /**
+   * Every attempt of a promotion (or release) id, oldest first: each run is listed by the visibility store.
+   * A server that cannot list (the Java test server) gives the latest run only.
+   */
+  public List<Attempt> attempts(String releaseId) {
+    String id = normalize(releaseId);
+    List<io.temporal.client.WorkflowExecutionMetadata> runs;
+    try {
+      runs = new java.util.ArrayList<>(client.listExecutions("WorkflowId = '" + id.replace("'", "") + "'").toList());
+    } catch (StatusRuntimeException | WorkflowServiceException cannotList) {
+      runs = new java.util.ArrayList<>();
+      try {
+        runs.add(client.newUntypedWorkflowStub(id).describe());
+      } catch (WorkflowNotFoundException missing) {
+        return List.of();
+      }
+    }
+    runs.sort(java.util.Comparator.comparing(io.temporal.client.WorkflowExecutionMetadata::getStartTime));
+    List<Attempt> attempts = new java.util.ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      var run = runs.get(i);
+      String reason = null;
+      if (run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
+        try {
+          client.newUntypedWorkflowStub(id, java.util.Optional.of(run.getExecution().getRunId()),
+              java.util.Optional.empty()).getResult(1, TimeUnit.SECONDS, ReleaseStatus.class);
+        } catch (WorkflowFailedException failed) {
+          reason = MessageLimits.cut(FailureReasons.of(failed), ReleaseExecution.REASON_CHARS);
+        } catch (RuntimeException | TimeoutException other) {
+          reason = null;
+        }
+      }
+      attempts.add(new Attempt(i + 1, run.getExecution().getRunId(), run.getStatus(),
+          run.getStartTime() == null ? null : run.getStartTime().toString(),
+          run.getCloseTime() == null ? null : run.getCloseTime().toString(), reason));
+    }
+    return attempts;
   }
 
   /**

@@ -10,6 +10,12 @@ public class ReleaseAlreadyExistsException extends GantryException {
     this.releaseId = releaseId;
   }
 
+  /** With its own message (a promotion that is running or already succeeded). */
+  public ReleaseAlreadyExistsException(String releaseId, String message) {
+    super(message);
+    this.releaseId = releaseId;
+  }
+
   public String releaseId() {
     return releaseId;
   }

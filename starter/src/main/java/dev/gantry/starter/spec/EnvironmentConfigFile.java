@@ -46,7 +46,8 @@ record EnvironmentConfigFile(
       Long minRequests,
       Integer inconclusiveTimeoutMinutes,
       Integer inconclusiveTimeoutSeconds,
-      String onInconclusive) {}
+      String onInconclusive,
+      String onNoData) {}
 
   record CloudWatchSpec(
       String namespace,

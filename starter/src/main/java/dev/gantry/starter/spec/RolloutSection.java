@@ -190,6 +190,12 @@ final class RolloutSection {
       problems.add(where + ": field 'rollout.analysis.onInconclusive' must be 'rollback' or 'promote' (what happens"
           + " when nobody decides in time); got '" + fallback + "'");
     }
+    String noData = spec.onNoData();
+    if (noData != null && !List.of(AnalysisPolicy.NO_DATA_FAIL, AnalysisPolicy.NO_DATA_PASS,
+        AnalysisPolicy.NO_DATA_INCONCLUSIVE).contains(noData)) {
+      problems.add(where + ": field 'rollout.analysis.onNoData' must be 'fail', 'pass' or 'inconclusive' (the"
+          + " verdict when a version reports no data); got '" + noData + "'");
+    }
     Integer minutes = spec.inconclusiveTimeoutMinutes();
     Integer seconds = spec.inconclusiveTimeoutSeconds();
     if (minutes != null && seconds != null) {
@@ -201,7 +207,7 @@ final class RolloutSection {
     }
     Integer wait = seconds != null ? seconds : minutes == null ? null : minutes * 60;
     return new AnalysisPolicy(url, cloudWatch, spec.maxErrorRate(), spec.maxLatencyP99Ms(),
-        spec.maxErrorRateIncrease(), spec.maxLatencyP99IncreaseMs(), spec.minRequests(), wait, fallback);
+        spec.maxErrorRateIncrease(), spec.maxLatencyP99IncreaseMs(), spec.minRequests(), wait, fallback, noData);
   }
 
   private static CloudWatchMetrics cloudWatch(String where, CloudWatchSpec spec, String targetType,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.TaskQueues;
@@ -69,7 +70,9 @@ class RegionFailoversTest {
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
     worker.registerActivitiesImplementations(new Healthy(), new AuditActivities() {
       @Override
-      public void append(AuditEvent event) {}
+      public AuditHead append(AuditEvent event) {
+        return null;
+      }
 
       @Override
       public String openFollowUpReview(FollowUpReview review) {

@@ -12,6 +12,9 @@ import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DestroyApproval;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.environment.EnvironmentSchedules;
+import dev.gantry.workflows.api.environment.ScheduleActivities;
+import dev.gantry.workflows.api.environment.SchedulesDeleted;
 import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.RunningReleases;
@@ -46,6 +49,8 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
+  private final ScheduleActivities schedules =
+      Workflow.newActivityStub(ScheduleActivities.class, EnvironmentOptions.STORE);
 
   private DecommissionRequest request;
   private ApprovalPolicy policy;
@@ -61,10 +66,14 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     record("requested", request.requestedBy(), request.reason());
     if (Boolean.TRUE.equals(request.expired()) && store.readRegistration(new RegionsRequest(request.application(),
         plan.name(), plan.target(), List.of(plan.primaryRegion()))) == null) {
-      // The expiry schedule fires until the environment is gone: a later run finds nothing to do.
+      // The expiry schedule fires until the environment is gone: a later run finds nothing to do (but the
+      // schedules it left, if any).
+      String detail = "already gone: " + plan.name() + " is not registered";
+      if (ownsSchedules()) {
+        detail += "; " + deleteSchedules(plan);
+      }
       stage = "destroyed";
-      return new DecommissionResult(plan.name(), "DESTROYED", "already gone: " + plan.name() + " is not registered",
-          List.of(), List.of(), null);
+      return new DecommissionResult(plan.name(), "DESTROYED", detail, List.of(), List.of(), null);
     }
     String refusal = refusal(plan);
     if (refusal != null) {
@@ -115,10 +124,38 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     stage = "archiving";
     String archive = store.archive(new ArchiveRequest(request.application(), plan.name(), plan.target(),
         plan.primaryRegion(), request.workflowId()));
+    String detail = "destroyed; audit trail archived at " + archive;
+    if (ownsSchedules()) {
+      detail += "; " + deleteSchedules(plan);
+    }
     stage = "destroyed";
     record("destroyed", null, "audit trail archived at " + archive);
-    return new DecommissionResult(plan.name(), "DESTROYED", "destroyed; audit trail archived at " + archive,
-        List.copyOf(approvedBy), deleted, archive);
+    return new DecommissionResult(plan.name(), "DESTROYED", detail, List.copyOf(approvedBy), deleted, archive);
+  }
+
+  /**
+   * The environment's schedules are deleted by whatever destroys it (CLI with or without waiting, TTL expiry),
+   * here in the workflow. Destroys recorded before this replay without it.
+   */
+  private boolean ownsSchedules() {
+    return Workflow.getVersion("destroy-deletes-schedules", Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /** The environment is gone by now: a failure here is said, not a failed destroy. */
+  private String deleteSchedules(EnvironmentPlan plan) {
+    stage = "deleting schedules";
+    EnvironmentSchedules owned = new EnvironmentSchedules(request.application(), plan.name());
+    try {
+      SchedulesDeleted result = schedules.deleteEnvironmentSchedules(owned);
+      record("schedules deleted", null, result.describe());
+      return result.describe();
+    } catch (ActivityFailure failure) {
+      String said = "could not delete the schedules (" + FailureReasons.of(failure) + "): delete them with "
+          + String.join(" and ", owned.ids().stream()
+              .map(id -> "`temporal schedule delete --schedule-id " + id + "`").toList());
+      record("schedules not deleted", null, said);
+      return said;
+    }
   }
 
   /** Destroys recorded before the traffic owner existed replay without stopping it. */

@@ -243,8 +243,8 @@ final class EnvironmentGates {
       try {
         Workflow.getWorkflowExecution(child).get();
         progress.log(env.name(), null, "flag ramp started: " + ramp.workflowId() + " (" + plan.stepsOrDefault()
-            + "%); follow it with `gantry flags status " + request.application() + " " + plan.flag() + " "
-            + env.name() + "`");
+            + "%); follow it with `gantry flags status " + request.application() + " " + env.name() + " "
+            + plan.flag() + "`");
         recorder.audit("flag-ramp", null, env.name(), "started", ramp.workflowId());
       } catch (RuntimeException notStarted) {
         progress.log(env.name(), null, "flag ramp " + ramp.workflowId() + " not started: "

@@ -7,20 +7,29 @@ import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentRollbackRequest;
 import dev.gantry.workflows.api.EnvironmentRollbackResult;
 import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.RecordDeploymentRequest;
 import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.environment.RegionActual;
+import dev.gantry.workflows.api.environment.RegionsActual;
+import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.environment.EnvironmentOptions;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkflow {
   private final DeploymentActivities deployments =
@@ -32,6 +41,8 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
           .build());
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
+  private final EnvironmentActivities environments =
+      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
   private int sequence;
 
   @Override
@@ -64,7 +75,53 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
         }
       }
     }
-    return new EnvironmentRollbackResult(environment, List.copyOf(regions));
+    String recorded = null;
+    if (Workflow.getVersion("rollback-records-deployment", Workflow.DEFAULT_VERSION, 1) == 1) {
+      recorded = recordWhatRunsNow(request, regions);
+    }
+    return new EnvironmentRollbackResult(environment, List.copyOf(regions), recorded);
+  }
+
+  /**
+   * Rewrites the environment's deployment record ({@code deployed.json}) to what its regions run after the
+   * rollback, read back from the target (version and digest), so that drift detection does not take an
+   * official rollback for drift. Left alone, and said so, when a region failed or the regions disagree.
+   */
+  private String recordWhatRunsNow(EnvironmentRollbackRequest request, List<RegionStatus> regions) {
+    String environment = request.environment().name();
+    String outcome;
+    if (regions.stream().anyMatch(region -> region.state() == RegionState.FAILED)) {
+      outcome = "deployment record left alone: a region failed to roll back";
+    } else {
+      List<String> names = request.environment().regions();
+      Set<String> versions = new LinkedHashSet<>();
+      Set<String> digests = new LinkedHashSet<>();
+      try {
+        RegionsActual actual = environments.readRegions(new RegionsRequest(request.application(), environment,
+            request.environment().target(), names));
+        for (RegionActual region : actual.regions()) {
+          versions.add(region.version() == null ? "nothing" : region.version());
+          digests.add(region.digest() == null ? "" : region.digest());
+        }
+      } catch (ActivityFailure unreadable) {
+        // The target cannot say (e.g. not supported): what the rollbacks restored, without a digest.
+        regions.forEach(region -> versions.add(region.previousVersion() == null ? "nothing"
+            : region.previousVersion()));
+        digests.add("");
+      }
+      if (versions.size() != 1 || versions.contains("nothing")) {
+        outcome = "deployment record left alone: the regions run " + String.join(", ", versions);
+      } else {
+        String version = versions.iterator().next();
+        String digest = digests.size() == 1 && !digests.contains("") ? digests.iterator().next() : null;
+        deployments.recordDeployment(new RecordDeploymentRequest(Workflow.getInfo().getWorkflowId(),
+            request.application(), version, digest, environment, names, request.environment().target()));
+        outcome = "recorded " + version + (digest == null ? "" : " (" + digest + ")") + " as deployed in "
+            + environment;
+      }
+    }
+    record("rollback", "recorded", request, environment, outcome);
+    return outcome;
   }
 
   private void record(String kind, String outcome, EnvironmentRollbackRequest request, String environment,

@@ -112,6 +112,9 @@ class RequiredFlagsWorkflowTest {
     assertThat(flags.checks).singleElement().satisfies(c -> assertThat(c.environment()).isEqualTo("staging"));
     assertThat(atProduction.timeline()).anySatisfy(t -> assertThat(t.event())
         .startsWith("flag ramp started: flag-ramp/hello-service/new-checkout/staging"));
+    // The hint names `flags status APP ENV FLAG` in the order the command takes them.
+    assertThat(atProduction.timeline()).anySatisfy(t -> assertThat(t.event())
+        .endsWith("follow it with `gantry flags status hello-service staging new-checkout`"));
 
     FlagRampWorkflow rampStub = client.newWorkflowStub(FlagRampWorkflow.class,
         FlagIds.ramp("hello-service", "new-checkout", "staging"));

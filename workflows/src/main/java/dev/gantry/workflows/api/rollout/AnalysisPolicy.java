@@ -16,6 +16,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param minRequests           fewer requests to the new version than this: inconclusive (default 1)
  * @param inconclusiveWaitSeconds how long an inconclusive analysis waits for a person
  * @param onInconclusive        what happens when nobody decided in time: {@code rollback} or {@code promote}
+ * @param onNoData              the verdict when a version reported no data (no requests, or only NaN):
+ *                              {@code fail}, {@code pass} or {@code inconclusive}; null: the new version without
+ *                              data is inconclusive and a baseline without data is skipped (absolute
+ *                              thresholds still judge the new version)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AnalysisPolicy(
@@ -27,10 +31,22 @@ public record AnalysisPolicy(
     Double maxLatencyP99IncreaseMs,
     Long minRequests,
     Integer inconclusiveWaitSeconds,
-    String onInconclusive) {
+    String onInconclusive,
+    String onNoData) {
 
   public static final String ROLLBACK = "rollback";
   public static final String PROMOTE = "promote";
+  /** {@link #onNoData} values. */
+  public static final String NO_DATA_FAIL = "fail";
+  public static final String NO_DATA_PASS = "pass";
+  public static final String NO_DATA_INCONCLUSIVE = "inconclusive";
+
+  public AnalysisPolicy(String metricsUrl, CloudWatchMetrics cloudWatch, Double maxErrorRate, Double maxLatencyP99Ms,
+      Double maxErrorRateIncrease, Double maxLatencyP99IncreaseMs, Long minRequests, Integer inconclusiveWaitSeconds,
+      String onInconclusive) {
+    this(metricsUrl, cloudWatch, maxErrorRate, maxLatencyP99Ms, maxErrorRateIncrease, maxLatencyP99IncreaseMs,
+        minRequests, inconclusiveWaitSeconds, onInconclusive, null);
+  }
 
   public long minRequestsOrDefault() {
     return minRequests == null ? 1 : minRequests;
