@@ -255,7 +255,8 @@ public final class PlanResolver {
         }
         approval = new ApprovalPolicy(true, approval.approvers(), Math.max(minApprovals, approval.minApprovalsOrDefault()),
             approval.timeoutHours(), approval.groups(), approval.expiresAfterHours(), approval.escalateAfterHours(),
-            approval.escalationGroup(), approval.signedApprovals(), approval.emergencyGroup());
+            approval.escalationGroup(), approval.signedApprovals(), approval.emergencyGroup(),
+            approval.signedActions(), approval.maxTokenLifetimeSeconds());
       }
       VerificationPolicy verification = env.verification();
       if (!predicateTypes.isEmpty()) {

@@ -172,6 +172,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    */
   private final boolean boundedInput =
       Workflow.getVersion(BOUNDED_INPUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /**
+   * Workflow.getVersion id of signed actors ({@link SignedActors}): JWS tokens on every message of a signed
+   * release, identities compared as keys, one-time ids. Asked once as the release is created, like
+   * {@link #BOUNDED_INPUT}: releases started before it replay with the old approval tokens and typed names.
+   */
+  static final String SIGNED_ACTORS = "signed-actors";
+  private final boolean signedActors =
+      Workflow.getVersion(SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
@@ -189,7 +197,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Builds the gates and steps of a plan. */
   private void adopt(ReleaseRequest plan) {
     this.request = plan;
-    this.gates = new GateBook(plan);
+    this.gates = new GateBook(plan, signedActors);
     EnvironmentGates.Recorder recorder = new EnvironmentGates.Recorder() {
       @Override
       public void audit(String kind, String actor, String environment, String outcome, String detail) {
@@ -304,11 +312,54 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
       adopt(plan);
       progress.plan(plan);
+      if (gates.actors().signed()) {
+        verifyRequest();
+      }
     }
     planned = true;
     List<Runnable> early = List.copyOf(earlyMessages);
     earlyMessages.clear();
     early.forEach(Runnable::run);
+  }
+
+  /**
+   * A signed release starts only on a request signed by the requester's key from the policy's directory:
+   * the requester is a key from then on, and that key may not approve or override this release.
+   */
+  private void verifyRequest() {
+    if (request.approversDirectory() != null) {
+      gates.directory(directory.load(new DirectoryRequest(request.releaseId(), request.approversDirectory())));
+      directoryReadAt = Workflow.currentTimeMillis();
+    }
+    String refusal = gates.actors().acceptRequest(input.requestToken(), gates.directory(),
+        Workflow.currentTimeMillis());
+    if (refusal != null) {
+      refuse("refused: ", refusal + " (sign the request with `gantry release start` and your profile's"
+          + " signingKey, or --signing-key)");
+    }
+    progress.log(null, null, "request signed by " + request.requestedBy() + " (key "
+        + gates.actors().requesterKey() + ")");
+  }
+
+  /**
+   * In a signed release, the token of a message that is not an approval, rejection or override (those are
+   * checked by the gate book): null when it is good (and it is then spent), else the refusal.
+   */
+  private String signedMessageProblem(String token, String sender, String action, String environment,
+      String detail, boolean requesterMayNot) {
+    SignedActors actors = gates.actors();
+    if (!actors.signed()) {
+      return null;
+    }
+    var verdict = actors.check(token, sender, action, environment, detail, gates.directory(),
+        Workflow.currentTimeMillis());
+    String refusal = verdict.good()
+        ? (requesterMayNot ? actors.sameKeyAsRequester(verdict, sender, "decide for") : null)
+        : verdict.problem();
+    if (refusal == null) {
+      actors.remember(verdict);
+    }
+    return refusal;
   }
 
   private void refuse(String prefix, String reason) {
@@ -388,7 +439,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           + " approvers directory to be read: send this one again once the release has started"));
       return;
     }
-    recordOverride(signal, gates.override(signal, boundedInput));
+    recordOverride(signal, gates.override(signal, boundedInput, Workflow.currentTimeMillis()));
   }
 
   /** An early override the directory could decide; a broken one is refused at once instead. */
@@ -413,6 +464,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     String problem = pauseProblem(signal, "pause");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.PAUSE,
+          null, null, false);
+    }
     if (problem != null) {
       progress.refused(null, "pause refused: " + problem);
       audit("pause", actor(signal == null ? null : signal.by()), null, "refused", problem);
@@ -433,6 +488,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     String problem = pauseProblem(signal, "resume");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.RESUME,
+          null, null, false);
+    }
     if (problem != null) {
       progress.refused(null, "resume refused: " + problem);
       audit("resume", actor(signal == null ? null : signal.by()), null, "refused", problem);
@@ -465,7 +524,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("freeze", signal == null ? null : signal.outOfBounds(), () -> freeze(signal))) {
       return;
     }
-    String refusal = MessageLimits.cut(environmentGates.addFreeze(signal, boundedInput), GateBook.REFUSAL_CHARS);
+    String refusal = freezeSignatureProblem(signal);
+    if (refusal == null) {
+      refusal = environmentGates.addFreeze(signal, boundedInput);
+    }
+    refusal = MessageLimits.cut(refusal, GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
     String by = signal == null ? null : actor(signal.by());
     if (refusal == null) {
@@ -479,13 +542,40 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
   }
 
+  /** A freeze in a signed release: well formed first (the freeze's own checks), then signed by its sender. */
+  private String freezeSignatureProblem(FreezeSignal signal) {
+    if (!gates.actors().signed() || signal == null || signal.malformed() != null || signal.outOfBounds() != null) {
+      return null;
+    }
+    if (signal.by() == null || signal.by().isBlank()) {
+      return "field 'by' is missing: a signed freeze names who adds it";
+    }
+    return signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.FREEZE,
+        signal.environment(), signal.tokenDetail(), false);
+  }
+
+  /** A change board's decision in a signed release: signed by the board's (or member's) registered key. */
+  private String cabSignatureProblem(CabDecisionSignal signal) {
+    if (!gates.actors().signed() || signal == null || signal.malformed() != null || signal.outOfBounds() != null) {
+      return null;
+    }
+    if (signal.decidedBy() == null || signal.decidedBy().isBlank()) {
+      return "field 'decidedBy' is missing: a signed decision names who decided";
+    }
+    return signedMessageProblem(signal.token(), signal.decidedBy(),
+        dev.gantry.workflows.api.ActorTokens.CAB_DECISION, signal.environment(), signal.tokenDetail(), true);
+  }
+
   @Override
   public void cabDecision(CabDecisionSignal signal) {
     if (deferred("change board decision", signal == null ? null : signal.outOfBounds(), () -> cabDecision(signal))) {
       return;
     }
-    String refusal = MessageLimits.cut(environmentGates.acceptCabDecision(signal, boundedInput),
-        GateBook.REFUSAL_CHARS);
+    String refusal = cabSignatureProblem(signal);
+    if (refusal == null) {
+      refusal = environmentGates.acceptCabDecision(signal, boundedInput);
+    }
+    refusal = MessageLimits.cut(refusal, GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
     String by = signal == null ? null : actor(signal.decidedBy());
     if (refusal == null) {
@@ -506,7 +596,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return new GateDecision(false, decision.environment(), decision.refusal());
     }
     EnvironmentPlan env = request.environment(decision.environment()).orElseThrow();
-    int counted = gates.validApprovers(env.name(), Workflow.currentTimeMillis()).size();
+    int counted = gates.counted(env.name(), Workflow.currentTimeMillis());
     return new GateDecision(true, env.name(),
         counted + " of " + env.approval().minApprovalsOrDefault() + " approval(s)");
   }
@@ -534,7 +624,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public GateDecision submitOverride(OverrideSignal signal) {
-    GateBook.Decision decision = gates.override(signal, boundedInput);
+    GateBook.Decision decision = gates.override(signal, boundedInput, Workflow.currentTimeMillis());
     recordOverride(signal, decision);
     return new GateDecision(decision.accepted(), decision.environment(), decision.accepted()
         ? "the " + signal.gate().trim() + " gate of " + decision.environment() + " will be skipped"
@@ -544,7 +634,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   @Override
   public void validateOverride(OverrideSignal signal) {
     refuseBeforePlan();
-    refuseIfNot(gates.checkOverride(signal));
+    refuseIfNot(gates.checkOverride(signal, Workflow.currentTimeMillis()));
   }
 
   /** Update validators refuse by throwing: the caller gets the reason, the history gets nothing. */
@@ -669,7 +759,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     int needed = policy.minApprovalsOrDefault();
     String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"
         + " {\"approver\": \"<name>\", \"digest\": \"" + request.artifact().digest()
-        + "\", \"comment\": \"...\"}";
+        + "\", \"comment\": \"...\"" + (gates.actors().signed() ? ", \"token\": \"<token>\"}; make the token with `"
+            + gates.actors().tokenCommand(dev.gantry.workflows.api.ActorTokens.APPROVE, env.name(), "<name>")
+            + "` (or approve with `gantry release approve`, which signs with your profile's key)" : "}");
     gates.open(env.name());
     approvalWaits.put(env.name(), waitingFor);
     progress.environment(env.name(), EnvironmentState.AWAITING_APPROVAL, waitingFor);
@@ -745,7 +837,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     directoryReadAt = Workflow.currentTimeMillis();
     for (OverrideSignal early : earlyOverrides) {
-      recordOverride(early, gates.override(early, boundedInput));
+      recordOverride(early, gates.override(early, boundedInput, Workflow.currentTimeMillis()));
     }
     earlyOverrides.clear();
   }
