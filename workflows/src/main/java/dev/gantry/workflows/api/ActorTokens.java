@@ -145,13 +145,13 @@ public final class ActorTokens {
   public static Verdict verify(String token, String publicKeyPem, Expected expected, long nowEpochSeconds,
       long maxLifetimeSeconds) {
     String fix = " (mint one with `gantry approval-token`, or let the CLI sign with your profile's signingKey)";
-    if (token == null || token.isBlank()) {
-      return Verdict.refused("field 'token' is missing: this release requires every " + expected.action()
-          + " to be signed by the sender's key registered in the platform policy" + fix);
-    }
     if (publicKeyPem == null || publicKeyPem.isBlank()) {
       return Verdict.refused(who(expected.subject()) + " has no key registered in the platform policy's"
           + " approvers directory: ask the platform team to add publicKey for them");
+    }
+    if (token == null || token.isBlank()) {
+      return Verdict.refused("field 'token' is missing: this release requires every " + expected.action()
+          + " to be signed by the sender's key registered in the platform policy" + fix);
     }
     if (token.length() > MessageLimits.TOKEN) {
       return Verdict.refused("field 'token' is longer than " + MessageLimits.TOKEN + " characters");

@@ -125,8 +125,8 @@ final class SignedActors {
   /** Separation of duties by key: null, or why the key may not act on its own release. */
   String sameKeyAsRequester(ActorTokens.Verdict verdict, String sender, String what) {
     if (requesterKey != null && requesterKey.equals(verdict.keyThumbprint())) {
-      return "separation of duties: " + Names.shown(sender) + " signs with the key of the requester "
-          + Names.shown(plan.requestedBy()) + " and cannot " + what + " this release";
+      return "separation of duties: " + shown(sender) + " signs with the key of the requester "
+          + shown(plan.requestedBy()) + " and cannot " + what + " this release";
     }
     return null;
   }
@@ -145,6 +145,10 @@ final class SignedActors {
         it.remove();
       }
     }
+  }
+
+  private static String shown(String name) {
+    return Names.isPerson(name) ? name : Names.shown(name);
   }
 
   int remembered() {
