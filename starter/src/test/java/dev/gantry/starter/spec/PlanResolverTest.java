@@ -66,7 +66,7 @@ class PlanResolverTest {
         regions: [{name: us-east-1, primary: true}, {name: eu-west-1}]
         target: {type: local, root: ../targets/shop}
         healthCheck: {command: "./check.sh"}
-        approval: {required: true, groups: [release-managers], minApprovals: 2}
+        approval: {required: true, groups: [release-managers], minApprovals: 2, signedApprovals: false}
         rollout: {strategy: canary, steps: [10, 100], bakeSeconds: 60}
         verification: {required: false}
         """);
