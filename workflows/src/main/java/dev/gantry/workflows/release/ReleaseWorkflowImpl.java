@@ -670,9 +670,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         progress.environment(decision.environment(), EnvironmentState.AWAITING_APPROVAL, waitingFor + " ("
             + counted.size() + " so far: " + String.join(", ", counted) + ")");
       }
+      String signedBy = decision.verdict() == null ? "" : " (signed, key " + decision.verdict().keyThumbprint() + ")";
       progress.log(decision.environment(), null, "approval by " + approver + " accepted"
-          + (comment == null || comment.isBlank() ? "" : ": " + comment));
-      audit("approval", approver, decision.environment(), "accepted", comment);
+          + (comment == null || comment.isBlank() ? "" : ": " + comment) + signedBy);
+      audit("approval", approver, decision.environment(), "accepted",
+          decision.verdict() == null ? comment : (comment == null ? "" : comment) + signedBy);
     } else {
       progress.refused(decision.environment(), "approval refused: " + decision.refusal());
       audit("approval", approver, decision.environment(), "refused", decision.refusal());
