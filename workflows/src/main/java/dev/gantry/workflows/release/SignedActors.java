@@ -83,7 +83,9 @@ final class SignedActors {
     }
     ActorTokens.Verdict verdict = verify(token, requester, ActorTokens.REQUEST, null, null, directory, nowMillis);
     if (!verdict.good()) {
-      return "field 'requestToken': " + verdict.problem();
+      String problem = verdict.problem();
+      return problem.contains("field 'token'") ? problem.replace("field 'token'", "field 'requestToken'")
+          : "field 'requestToken': " + problem;
     }
     requesterKey = verdict.keyThumbprint();
     remember(verdict);
