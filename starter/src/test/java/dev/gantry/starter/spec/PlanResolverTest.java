@@ -167,6 +167,15 @@ class PlanResolverTest {
   }
 
   @Test
+  void aRequestTokenIsCarriedIntoThePlanButNeverAMegabyteOfIt() {
+    ReleaseRequest signed = request(null, null).withRequestToken("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+    assertThat(resolver.resolve(policy, signed).requestToken()).isEqualTo("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+    assertThatThrownBy(() -> resolver.resolve(policy, request(null, null).withRequestToken("x".repeat(1_000_000))))
+        .hasMessageContaining("field 'requestToken' must be a compact JWS of at most 4096")
+        .hasMessageNotContaining("xxxxxxxxxx");
+  }
+
+  @Test
   void attestationsCanBeAddedOnlyWhereSignaturesAreVerified() {
     assertThatThrownBy(() -> resolver.resolve(policy, request(null, new ReleaseRequirements(null, List.of("sbom"), null))))
         .hasMessageContaining("verifies no signatures");
