@@ -175,7 +175,7 @@ final class GateBook {
       if (decision.verdict() != null) {
         approvalKeys.computeIfAbsent(decision.environment(), e -> new LinkedHashMap<>())
             .put(signal.approver().trim(), decision.verdict().keyThumbprint());
-        actors.remember(decision.verdict());
+        actors.remember(decision.verdict(), nowMillis);
       }
     }
     return decision;
@@ -275,7 +275,7 @@ final class GateBook {
   Decision reject(RejectionSignal signal, long nowMillis, boolean boundedInput) {
     Decision decision = checkRejection(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
-      actors.remember(decision.verdict());
+      actors.remember(decision.verdict(), nowMillis);
       rejections.putIfAbsent(decision.environment(),
           "rejected by " + signal.approver().trim() + ": " + signal.reason().trim());
     }
@@ -371,7 +371,7 @@ final class GateBook {
   Decision override(OverrideSignal signal, boolean boundedInput, long nowMillis) {
     Decision decision = checkOverride(signal, boundedInput, nowMillis);
     if (decision.accepted()) {
-      actors.remember(decision.verdict());
+      actors.remember(decision.verdict(), nowMillis);
       overrides.computeIfAbsent(decision.environment(), e -> new LinkedHashSet<>()).add(signal.gate().trim());
     }
     return decision;

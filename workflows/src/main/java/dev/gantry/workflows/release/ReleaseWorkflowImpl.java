@@ -357,7 +357,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         ? (requesterMayNot ? actors.sameKeyAsRequester(verdict, sender, "decide for") : null)
         : verdict.problem();
     if (refusal == null) {
-      actors.remember(verdict);
+      actors.remember(verdict, Workflow.currentTimeMillis());
     }
     return refusal;
   }

@@ -88,7 +88,7 @@ final class SignedActors {
           : "field 'requestToken': " + problem;
     }
     requesterKey = verdict.keyThumbprint();
-    remember(verdict);
+    remember(verdict, nowMillis);
     return null;
   }
 
@@ -116,8 +116,7 @@ final class SignedActors {
       return new ActorTokens.Verdict("this token (jti) was already used: a signed message counts once; mint a"
           + " new token", null, 0, null);
     }
-    forgetExpired(now);
-    if (used.size() >= MAX_USED) {
+    if (live(now) >= MAX_USED) {
       return new ActorTokens.Verdict(MAX_USED + " signed messages are remembered and not yet expired: send"
           + " this one again in a few minutes", null, 0, null);
     }
@@ -133,11 +132,20 @@ final class SignedActors {
     return null;
   }
 
-  /** An accepted message spends its token. */
-  void remember(ActorTokens.Verdict verdict) {
+  /**
+   * An accepted message spends its token. Checks never change the remembered ids (update validators run
+   * them, and validators are not replayed); only this does, in handlers.
+   */
+  void remember(ActorTokens.Verdict verdict, long nowMillis) {
     if (verdict != null && verdict.id() != null) {
+      forgetExpired(nowMillis / 1000);
       used.put(verdict.id(), verdict.expiresAt());
     }
+  }
+
+  /** Ids of tokens that have not expired yet. */
+  private long live(long nowSeconds) {
+    return used.values().stream().filter(exp -> exp + ActorTokens.SKEW_SECONDS >= nowSeconds).count();
   }
 
   private void forgetExpired(long nowSeconds) {
