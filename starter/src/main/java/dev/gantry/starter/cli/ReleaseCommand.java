@@ -323,11 +323,15 @@ class ReleaseCommand {
     @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
     String reason;
 
+    @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER); with a signing key"
+        + " the abort is a signed message (what a signed release requires), else a cancel.")
+    String by;
+
     @Override
     public Integer call() {
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
-        gantry.abort(id, reason);
+        gantry.abort(id, reason, by != null ? by : System.getenv().getOrDefault("USER", "unknown"));
         if (json()) {
           Output.json(spec.commandLine().getOut(), Map.of("releaseId", id, "aborted", true, "reason", reason));
         } else {

@@ -686,6 +686,20 @@ public class GantryClient implements AutoCloseable {
     });
   }
 
+  /**
+   * Stops the release where it is, saying who and why: a client that signs sends the signed {@code abort}
+   * message (what a signed release requires); one that does not cancels the workflow, as before.
+   */
+  public void abort(String releaseId, String reason, String by) {
+    if (signer == null) {
+      abort(releaseId, reason);
+      return;
+    }
+    String id = normalize(releaseId);
+    PauseSignal sent = signed(id, new PauseSignal(by, reason), ActorTokens.ABORT);
+    signal(id, "abort", stub -> stub.abort(sent));
+  }
+
   /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */
   public void abort(String releaseId, String reason) {
     String id = normalize(releaseId);

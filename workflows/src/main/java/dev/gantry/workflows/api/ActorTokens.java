@@ -49,8 +49,9 @@ public final class ActorTokens {
   public static final String CAB_DECISION = "cab-decision";
   public static final String PAUSE = "pause";
   public static final String RESUME = "resume";
+  public static final String ABORT = "abort";
   public static final List<String> ACTIONS =
-      List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION, PAUSE, RESUME);
+      List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION, PAUSE, RESUME, ABORT);
 
   private ActorTokens() {}
 

@@ -79,6 +79,14 @@ public interface ReleaseWorkflow {
   @SignalMethod(name = "resume")
   void resume(PauseSignal resume);
 
+  /**
+   * Stops the release where it is, like a cancel, but said by someone: in a signed release it must carry
+   * a token of the sender's key (action {@code abort}). {@code {"by": "alice", "reason": "...", "token": "..."}}.
+   * The release ends FAILED ({@code ReleaseAborted}) with who and why; a region being deployed is undone.
+   */
+  @SignalMethod(name = "abort")
+  void abort(PauseSignal abort);
+
   @UpdateMethod(name = "submitApproval")
   GateDecision submitApproval(ApprovalSignal approval);
 

@@ -157,6 +157,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Workflow time of the last directory read; null before the first. */
   private Long directoryReadAt;
   private boolean paused;
+  /** The release's path, cancelled by an accepted abort message; null until it starts. */
+  private io.temporal.workflow.CancellationScope mainScope;
+  /** Who aborted and why, once an abort message was accepted. */
+  private String abortedBy;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
   /** Overrides sent before the approvers directory was read wait for it; more than this are refused. */
   static final int EARLY_OVERRIDES = 10;
@@ -233,6 +237,39 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     metrics().counter("gantry_releases_started").inc(1);
     try {
+      // the path runs in its own scope so that an accepted abort message can cancel it (no commands)
+      mainScope = Workflow.newCancellationScope(this::runPath);
+      if (abortedBy != null) {
+        mainScope.cancel(abortedBy);
+      }
+      mainScope.run();
+    } catch (TemporalFailure failure) {
+      // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:
+      // the status, the search attributes and the audit trail must say the release ended, and why,
+      // and a change board waiting on this release hears that it will not happen.
+      String reason = abortedBy != null ? abortedBy : FailureReasons.of(failure);
+      environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
+      fail(reason);
+      metrics().counter("gantry_releases_failed").inc(1);
+      flushAudit();
+      if (abortedBy != null) {
+        throw ApplicationFailure.newNonRetryableFailure(abortedBy, Failures.ABORTED);
+      }
+      throw failure;
+    }
+    progress.finish(ReleaseState.SUCCEEDED, null);
+    progress.log(null, null, "release succeeded: " + request.version() + " runs in "
+        + String.join(", ", request.environments().stream().map(EnvironmentPlan::name).toList()));
+    audit("release", null, null, "succeeded", null);
+    metrics().counter("gantry_releases_succeeded").inc(1);
+    publish(null);
+    flushAudit();
+    return progress.snapshot();
+  }
+
+  /** The release's path: sign, then each environment's gates, deploy and record. */
+  private void runPath() {
+    {
       if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
         signatures = new SignatureGate();
         signArtifact();
@@ -264,25 +301,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           environmentGates.startFlagRamps(env);
         }
       }
-    } catch (TemporalFailure failure) {
-      // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:
-      // the status, the search attributes and the audit trail must say the release ended, and why,
-      // and a change board waiting on this release hears that it will not happen.
-      String reason = FailureReasons.of(failure);
-      environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
-      fail(reason);
-      metrics().counter("gantry_releases_failed").inc(1);
-      flushAudit();
-      throw failure;
     }
-    progress.finish(ReleaseState.SUCCEEDED, null);
-    progress.log(null, null, "release succeeded: " + request.version() + " runs in "
-        + String.join(", ", request.environments().stream().map(EnvironmentPlan::name).toList()));
-    audit("release", null, null, "succeeded", null);
-    metrics().counter("gantry_releases_succeeded").inc(1);
-    publish(null);
-    flushAudit();
-    return progress.snapshot();
   }
 
   /**
@@ -502,6 +521,37 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
       progress.log(null, null, "resumed by " + actor(signal.by()) + ": " + reason);
       audit("resume", actor(signal.by()), null, "accepted", reason);
+    }
+  }
+
+  @Override
+  public void abort(PauseSignal signal) {
+    if (!signedActors) {
+      return; // releases from before the abort message never had it: replay them as they ran
+    }
+    if (deferred("abort", signal == null ? null : signal.outOfBounds(), () -> abort(signal))) {
+      return;
+    }
+    String problem = pauseProblem(signal, "abort");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.ABORT,
+          null, null, false);
+    }
+    if (problem != null) {
+      progress.refused(null, "abort refused: " + problem);
+      audit("abort", actor(signal == null ? null : signal.by()), null, "refused", problem);
+      return;
+    }
+    if (abortedBy != null || progress.state().isFinal()) {
+      return;
+    }
+    String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
+    abortedBy = "aborted by " + actor(signal.by()) + ": " + reason;
+    progress.log(null, null, "ABORTED by " + actor(signal.by()) + ": " + reason
+        + " (what runs is stopped; a region being deployed is undone)");
+    audit("abort", actor(signal.by()), null, "accepted", reason);
+    if (mainScope != null) {
+      mainScope.cancel(abortedBy);
     }
   }
 

@@ -256,6 +256,22 @@ class SignedActorsWorkflowTest {
     awaitStatus(release, s -> timeline(s).stream().anyMatch(l -> l.startsWith("freeze added")));
   }
 
+  @Test
+  void anAbortMustBeSignedAndASignedOneStopsTheReleaseSayingWhoAndWhy() {
+    ReleaseWorkflow release = startAtProductionGate(signedPolicy(2));
+    release.abort(new PauseSignal("bob", "wrong build"));
+    awaitStatus(release, s -> timeline(s).stream().anyMatch(l -> l.startsWith("abort refused: field 'token' is missing")));
+    assertThat(release.status().stage()).isEqualTo("approval:production");
+
+    release.abort(new PauseSignal("bob", "wrong build").withToken(token("bob", BOB, ActorTokens.ABORT, null, null)));
+    WorkflowFailedException failure = failure(release);
+    assertThat(dev.gantry.workflows.support.Watch.failureOfType(failure, dev.gantry.workflows.api.Failures.ABORTED)
+        .getOriginalMessage()).isEqualTo("aborted by bob: wrong build");
+    assertThat(release.status().state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(release.status().failureReason()).isEqualTo("aborted by bob: wrong build");
+    assertThat(deployments.calls("deploy", "production")).isEmpty();
+  }
+
   // ---- helpers ----
 
   private static ApprovalPolicy signedPolicy(int min) {
