@@ -101,6 +101,16 @@ class SignedClientTest {
   }
 
   @Test
+  void aSigningClientAbortsWithASignedMessageThatSaysWho() {
+    GantryClient ci = client(CI);
+    String id = ci.startRelease(signedRelease());
+    await(ci, id, s -> "approval:production".equals(s.stage()));
+    client(BOB).abort(id, "wrong build", "bob");
+    ReleaseStatus aborted = await(ci, id, s -> s.state() == ReleaseState.FAILED);
+    assertThat(aborted.failureReason()).isEqualTo("aborted by bob: wrong build");
+  }
+
+  @Test
   void aKeyThatIsNotAnEcPrivateKeyIsRefusedWithoutShowingIt() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n");
     assertThatThrownBy(() -> ActorSigner.fromPem(bad)).isInstanceOf(GantryException.class)
