@@ -269,37 +269,35 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** The release's path: sign, then each environment's gates, deploy and record. */
   private void runPath() {
-    {
-      if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        signatures = new SignatureGate();
-        signArtifact();
+    if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      signatures = new SignatureGate();
+      signArtifact();
+    }
+    gates.at(request.environments().get(0).name());
+    for (EnvironmentPlan env : request.environments()) {
+      holdWhilePaused(env.name());
+      gates.at(env.name());
+      progress.at(env.name());
+      verifySignatures(env);
+      loadDirectory();
+      environmentGates.quality(env);
+      environmentGates.changeBoard(env);
+      environmentGates.window(env, false);
+      if (env.needsApproval()) {
+        awaitApproval(env);
+        // Approvals can take longer than the window stays open: look again before touching anything.
+        environmentGates.window(env, true);
       }
-      gates.at(request.environments().get(0).name());
-      for (EnvironmentPlan env : request.environments()) {
-        holdWhilePaused(env.name());
-        gates.at(env.name());
-        progress.at(env.name());
-        verifySignatures(env);
-        loadDirectory();
-        environmentGates.quality(env);
-        environmentGates.changeBoard(env);
-        environmentGates.window(env, false);
-        if (env.needsApproval()) {
-          awaitApproval(env);
-          // Approvals can take longer than the window stays open: look again before touching anything.
-          environmentGates.window(env, true);
-        }
-        boolean flagStages = env.flags() != null
-            && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-        if (flagStages) {
-          environmentGates.requiredFlags(env);
-        }
-        environmentSteps.beforeDeploy(env);
-        deploy(env);
-        recordDeployment(env);
-        if (flagStages) {
-          environmentGates.startFlagRamps(env);
-        }
+      boolean flagStages = env.flags() != null
+          && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (flagStages) {
+        environmentGates.requiredFlags(env);
+      }
+      environmentSteps.beforeDeploy(env);
+      deploy(env);
+      recordDeployment(env);
+      if (flagStages) {
+        environmentGates.startFlagRamps(env);
       }
     }
   }
