@@ -360,7 +360,7 @@ class AdversarialReleaseTest {
         regions: [{name: us-east-1, primary: true}, {name: eu-west-1}]
         target: {type: local, root: ../platform-targets/shop}
         healthCheck: {command: "true", timeoutSeconds: 10, attempts: 1}
-        approval: {required: true, groups: [release-managers], minApprovals: 2}
+        approval: {required: true, groups: [release-managers], minApprovals: 2, signedApprovals: false}
         verification: {trustedKeys: ../keys/trusted-keys.yaml, require: [slsa-provenance]}
         """);
     return dir;

@@ -52,7 +52,7 @@ class BadSignalsEndToEndTest {
             regions: [{name: us-east-1}]
             target: {type: local, root: ../targets}
             healthCheck: {command: "true"}
-            approval: {required: true, approvers: [alice], minApprovals: 1}
+            approval: {required: true, approvers: [alice], minApprovals: 1, signedApprovals: false}
             verification: {required: false}
             """);
     policy.write();

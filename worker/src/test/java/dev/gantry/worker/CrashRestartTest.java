@@ -431,7 +431,7 @@ class CrashRestartTest {
           waves: [[us-east-1], [us-west-2, eu-west-1, ap-southeast-1]]
           target: {type: local, root: ../targets/%s}
           healthCheck: {command: "%s", attempts: 1, timeoutSeconds: 20}
-          approval: {required: true, approvers: [alice], minApprovals: 1}
+          approval: {required: true, approvers: [alice], minApprovals: 1, signedApprovals: false}
           %s""".formatted(app, health, VERIFICATION));
     }
     policy.write();

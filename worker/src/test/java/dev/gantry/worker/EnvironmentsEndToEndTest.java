@@ -335,7 +335,7 @@ class EnvironmentsEndToEndTest {
             target: {type: local, root: ../targets}
             healthCheck: {command: "true", attempts: 1}
             verification: {required: false}
-            approval: {required: true, approvers: [alice]}
+            approval: {required: true, approvers: [alice], signedApprovals: false}
             lifecycle:
               destroy: {approvers: [olivia]}
             """);

@@ -1,78 +1,109 @@
 package dev.gantry.starter.cli;
 
+import dev.gantry.starter.client.ActorSigner;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.GantryException;
-import dev.gantry.workflows.api.ApprovalTokens;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.gantry.workflows.api.ActorTokens;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code gantry approval-token}: mints a signed approval token for environments with
- * {@code signedApprovals}, to paste into the {@code token} field of an approve signal in the Temporal UI.
- * The private key never leaves this process; only the token is printed.
+ * {@code gantry approval-token}: mints a signed actor token (a compact JWS, ES256) for one message to a
+ * signed release, to paste into the {@code token} field of a signal sent from the Temporal UI. The CLI and
+ * the Java client sign by themselves with the profile's key; this command is for the UI path. The private
+ * key never leaves this process; only the token is printed.
  */
-@Command(name = "approval-token", mixinStandardHelpOptions = true, description = "Mint a signed approval token (for signedApprovals).")
+@Command(name = "approval-token", mixinStandardHelpOptions = true,
+    description = "Mint a signed token for one message to a signed release (to paste into a Temporal UI signal).")
 class ApprovalTokenCommand implements Callable<Integer> {
-  @Option(names = "--key", required = true, paramLabel = "PKCS8_PEM",
-      description = "Your private key (EC P-256, PKCS#8 PEM); its public key is in the approvers directory.")
+  @Option(names = {"--signing-key", "--key"}, paramLabel = "PKCS8_PEM",
+      description = "Your private key (EC P-256, PKCS#8 PEM); its public key is in the approvers directory"
+          + " (default: GANTRY_SIGNING_KEY, then the profile's signingKey).")
   Path key;
+
+  @Option(names = "--profile", description = "Profile of the config file whose signingKey to use (env GANTRY_PROFILE).")
+  String profile;
 
   @Option(names = "--release", required = true, description = "release/<app>/<version>.")
   String releaseId;
 
-  @Option(names = "--environment", required = true, description = "The environment approved.")
+  @Option(names = "--environment", description = "The environment the message is about (approve, reject,"
+      + " override, freeze, cab-decision); none for pause and resume.")
   String environment;
 
-  @Option(names = "--digest", required = true, description = "The artifact digest approved (sha256:...).")
+  @Option(names = "--digest", required = true, description = "The artifact digest the release deploys (sha256:...).")
   String digest;
 
-  @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Your name in the directory.")
-  String approver;
+  @Option(names = "--as", required = true, paramLabel = "NAME", description = "Your name in the approvers directory.")
+  String actor;
 
-  @Option(names = "--decision", defaultValue = "approve", description = "approve or reject (default ${DEFAULT-VALUE}).")
-  String decision;
+  @Option(names = {"--action", "--decision"}, defaultValue = "approve",
+      description = "approve, reject, override, freeze, cab-decision, pause, resume or abort (default ${DEFAULT-VALUE}).")
+  String action;
 
-  @Option(names = "--valid-for", defaultValue = "PT1H", description = "Token lifetime (default ${DEFAULT-VALUE}).")
+  @Option(names = "--gate", description = "override: the gate (window, quality or cab).")
+  String gate;
+
+  @Option(names = "--from", description = "freeze: the first day, as in the signal.")
+  String from;
+
+  @Option(names = "--to", description = "freeze: the last day, as in the signal.")
+  String to;
+
+  @Option(names = "--ticket", description = "cab-decision: the change ticket id.")
+  String ticket;
+
+  @Option(names = "--state", description = "cab-decision: APPROVED or REJECTED.")
+  String state;
+
+  @Option(names = "--valid-for", defaultValue = "PT10M",
+      description = "Token lifetime, at most the policy's maxTokenLifetime (at most PT1H; default ${DEFAULT-VALUE}).")
   Duration validFor;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (!decision.equals(ApprovalTokens.APPROVE) && !decision.equals(ApprovalTokens.REJECT)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--decision must be approve or reject (got '" + decision + "')");
+    if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
+          + " override, freeze, cab-decision, pause, resume, abort (a request is signed by `gantry release start`)");
     }
-    spec.commandLine().getOut().println(mint(key, GantryClient.normalize(releaseId), environment, digest,
-        approver, decision, validFor));
+    boolean wholeRelease = ActorTokens.PAUSE.equals(action) || ActorTokens.RESUME.equals(action)
+        || ActorTokens.ABORT.equals(action);
+    if (!wholeRelease && environment == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--environment is required for " + action);
+    }
+    String detail = switch (action) {
+      case ActorTokens.OVERRIDE -> required(gate, "--gate");
+      case ActorTokens.FREEZE -> required(from, "--from") + ".." + required(to, "--to");
+      case ActorTokens.CAB_DECISION -> required(ticket, "--ticket") + ":" + required(state, "--state");
+      default -> null;
+    };
+    ConnectionOptions options = new ConnectionOptions();
+    options.signingKey = key;
+    options.profile = profile;
+    Path signingKey = options.signingKey(System.getenv());
+    if (signingKey == null) {
+      throw new GantryException("no signing key: pass --signing-key, set GANTRY_SIGNING_KEY, or add signingKey to"
+          + " your profile");
+    }
+    String normalizedDigest = digest.startsWith("sha256:") ? digest : "sha256:" + digest;
+    spec.commandLine().getOut().println(ActorSigner.fromPem(signingKey, validFor).sign(
+        GantryClient.normalize(releaseId), wholeRelease ? null : environment, normalizedDigest, action, detail,
+        actor));
     spec.commandLine().getOut().flush();
     return GantryCli.OK;
   }
 
-  static String mint(Path key, String releaseId, String environment, String digest, String approver,
-      String decision, Duration validFor) {
-    if (environment == null) {
-      throw new GantryException("no approval gate is open: pass --environment");
+  private String required(String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " is required for " + action);
     }
-    try {
-      long now = Instant.now().getEpochSecond();
-      return ApprovalTokens.mint(new ApprovalTokens.Claims(releaseId, environment, digest, approver, decision,
-          now, now + validFor.getSeconds()), ApprovalTokens.privateKey(Files.readString(key)));
-    } catch (IOException e) {
-      throw new GantryException("cannot read the key " + key + ": " + e.getMessage());
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      // Never echo key material: name the file and the kind of problem only.
-      throw new GantryException("the key " + key + " is not an EC P-256 PKCS#8 PEM private key ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    return value.trim();
   }
 }

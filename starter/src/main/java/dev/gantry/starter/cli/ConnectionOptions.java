@@ -3,6 +3,7 @@ package dev.gantry.starter.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.starter.client.ActorSigner;
 import dev.gantry.starter.client.GantryClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
  *     tlsCert: /etc/gantry/client.pem
  *     tlsKey: /etc/gantry/client.key
  *     apiKeyEnv: TEMPORAL_API_KEY      # the NAME of the variable that holds the key
+ *     signingKey: ~/.config/gantry/me.key   # EC P-256 PKCS#8 PEM: signs every message, like git commit -S
  * </pre>
  */
 public class ConnectionOptions {
@@ -48,16 +50,47 @@ public class ConnectionOptions {
       description = "Name of the environment variable holding a Temporal API key (never the key itself).")
   String apiKeyEnv;
 
+  @Option(names = "--signing-key", paramLabel = "PKCS8_PEM",
+      description = "Your private key (EC P-256, PKCS#8 PEM) whose public key the platform policy holds for your"
+          + " name: the request, approvals, rejections, overrides, pause and resume are signed with it"
+          + " (env GANTRY_SIGNING_KEY, profile signingKey).")
+  Path signingKey;
+
   @Option(names = {"-o", "--output"}, defaultValue = "text",
       description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   OutputFormat output;
 
-  record Profile(String address, String namespace, String tlsCert, String tlsKey, String apiKeyEnv) {}
+  record Profile(String address, String namespace, String tlsCert, String tlsKey, String apiKeyEnv,
+      String signingKey) {}
 
   record ConfigFile(Map<String, Profile> profiles) {}
 
   GantryClient connect() {
-    return GantryClient.connect(resolve(System.getenv()));
+    Map<String, String> env = System.getenv();
+    GantryClient client = GantryClient.connect(resolve(env));
+    Path key = signingKey(env);
+    if (key != null) {
+      try {
+        client.signingWith(ActorSigner.fromPem(key));
+      } catch (RuntimeException e) {
+        client.close();
+        throw e;
+      }
+    }
+    return client;
+  }
+
+  /** The signing key: --signing-key, GANTRY_SIGNING_KEY, the profile's signingKey; null if none. */
+  Path signingKey(Map<String, String> env) {
+    String key = first(signingKey == null ? null : signingKey.toString(), env.get("GANTRY_SIGNING_KEY"),
+        profile(env).signingKey(), null);
+    if (key == null) {
+      return null;
+    }
+    if (key.startsWith("~/")) {
+      key = System.getProperty("user.home") + key.substring(1);
+    }
+    return Path.of(key);
   }
 
   GantryClient.Connection resolve(Map<String, String> env) {
@@ -81,7 +114,7 @@ public class ConnectionOptions {
   private Profile profile(Map<String, String> env) {
     String name = first(profile, env.get("GANTRY_PROFILE"), null, null);
     if (name == null) {
-      return new Profile(null, null, null, null, null);
+      return new Profile(null, null, null, null, null, null);
     }
     Path file = Path.of(first(env.get("GANTRY_CONFIG"), null, null,
         Path.of(System.getProperty("user.home"), ".config", "gantry", "config.yaml").toString()));

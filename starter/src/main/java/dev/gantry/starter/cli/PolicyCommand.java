@@ -64,7 +64,9 @@ class PolicyCommand {
                 + (env.needsApproval() ? env.approval().minApprovalsOrDefault() + " approval(s) from "
                     + env.approval().whoMayApprove() : "no approval gate")
                 + (env.verification() != null && env.verification().required() ? ", signatures verified"
-                    + keyless(env.verification()) : ", SIGNATURES NOT VERIFIED"));
+                    + keyless(env.verification()) : ", SIGNATURES NOT VERIFIED")
+                + (env.approval() != null && (env.approval().signed() || env.approval().signsEverything())
+                    ? ", signed actors" : env.needsApproval() ? ", TYPED NAMES (signedApprovals: false)" : ""));
           }
         });
       }

@@ -250,23 +250,22 @@ class ReleaseCommand {
     String environment;
 
     @Option(names = "--key", paramLabel = "PKCS8_PEM",
-        description = "Sign the approval with this private key (environments with signedApprovals).")
+        description = "Same as --signing-key (kept for scripts written before signed actors).")
     Path key;
 
     @Override
     public Integer call() throws Exception {
+      if (key != null) {
+        connection.signingKey = key;
+      }
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
         // The status only fills in what was not given: a release whose status cannot be read (one flooded
-        // before the message limits) can still be approved with --digest.
-        boolean needsStatus = digest == null || (key != null && environment == null);
-        ReleaseStatus status = needsStatus ? gantry.status(id) : null;
-        String approved = digest != null ? digest : status.artifactDigest();
-        String gate = environment != null ? environment : status == null ? null : openGate(status);
-        String token = key == null ? null
-            : ApprovalTokenCommand.mint(key, id, gate, approved, approver, ApprovalTokens.APPROVE, Duration.ofHours(1));
+        // before the message limits) can still be approved with --digest (and --environment when signing).
+        String approved = digest != null ? digest : gantry.status(id).artifactDigest();
+        // the client signs with the profile's key (signingKey, --signing-key, GANTRY_SIGNING_KEY)
         GateDecision decision = gantry.approve(id, new ApprovalSignal(approver, comment, environment, approved,
-            null, token, null));
+            null, null, null));
         report(decision, "approval by " + approver + " of " + approved + " accepted for "
             + decision.environment() + " (" + decision.detail() + ")");
         return GantryCli.OK;
@@ -286,20 +285,17 @@ class ReleaseCommand {
     String environment;
 
     @Option(names = "--key", paramLabel = "PKCS8_PEM",
-        description = "Sign the rejection with this private key (environments with signedApprovals).")
+        description = "Same as --signing-key (kept for scripts written before signed actors).")
     Path key;
 
     @Override
     public Integer call() throws Exception {
+      if (key != null) {
+        connection.signingKey = key;
+      }
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
-        String token = null;
-        if (key != null) {
-          ReleaseStatus status = gantry.status(id);
-          token = ApprovalTokenCommand.mint(key, id, environment != null ? environment : openGate(status),
-              status.artifactDigest(), approver, ApprovalTokens.REJECT, Duration.ofHours(1));
-        }
-        GateDecision decision = gantry.reject(id, new RejectionSignal(approver, reason, environment, token, null));
+        GateDecision decision = gantry.reject(id, new RejectionSignal(approver, reason, environment, null, null));
         report(decision, "rejection by " + approver + " accepted for " + decision.environment() + ": "
             + decision.detail());
         return GantryCli.OK;
@@ -342,11 +338,15 @@ class ReleaseCommand {
     @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
     String reason;
 
+    @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER); with a signing key"
+        + " the abort is a signed message (what a signed release requires), else a cancel.")
+    String by;
+
     @Override
     public Integer call() {
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
-        gantry.abort(id, reason);
+        gantry.abort(id, reason, by != null ? by : System.getenv().getOrDefault("USER", "unknown"));
         if (json()) {
           Output.json(spec.commandLine().getOut(), Map.of("releaseId", id, "aborted", true, "reason", reason));
         } else {

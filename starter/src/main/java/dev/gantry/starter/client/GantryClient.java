@@ -1,6 +1,7 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
+import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentRollbackRequest;
@@ -66,6 +67,8 @@ public class GantryClient implements AutoCloseable {
   private final WorkflowClient client;
   private final WorkflowServiceStubs ownedStubs;
   private final String address;
+  /** Signs every message this client sends when set (the profile's signingKey); null: sends them unsigned. */
+  private ActorSigner signer;
 
   public GantryClient(WorkflowClient client) {
     this(client, null, "the configured Temporal service");
@@ -123,6 +126,15 @@ public class GantryClient implements AutoCloseable {
     return new GantryClient(client, stubs, address);
   }
 
+  /**
+   * From now on this client signs the request, approvals, rejections, overrides, pause and resume with
+   * the given key (a message that already carries a token is sent as it is). Returns this client.
+   */
+  public GantryClient signingWith(ActorSigner signer) {
+    this.signer = signer;
+    return this;
+  }
+
   public String startRelease(Path specFile) {
     return startRelease(new ReleaseSpecLoader().load(specFile));
   }
@@ -133,6 +145,10 @@ public class GantryClient implements AutoCloseable {
    */
   public String startRelease(ReleaseRequest request) {
     String releaseId = request.releaseId();
+    if (signer != null && request.requestToken() == null && request.artifact() != null) {
+      request = request.withRequestToken(signer.sign(releaseId, null, request.artifact().digest(),
+          ActorTokens.REQUEST, null, request.requestedBy()));
+    }
     Builder attributes = io.temporal.common.SearchAttributes.newBuilder()
         .set(SearchAttributes.APPLICATION, request.application())
         .set(SearchAttributes.VERSION, request.version())
@@ -554,20 +570,81 @@ public class GantryClient implements AutoCloseable {
    */
   public GateDecision approve(String releaseId, ApprovalSignal approval) {
     String id = normalize(releaseId);
-    ApprovalSignal named = approval.digest() != null ? approval
-        : new ApprovalSignal(approval.approver(), approval.comment(), approval.environment(),
-            status(id).artifactDigest(), approval.version(), approval.token(), null);
+    boolean signs = signer != null && approval.token() == null;
+    ReleaseStatus status = approval.digest() == null || (signs && approval.environment() == null) ? status(id) : null;
+    String digest = approval.digest() != null ? approval.digest() : status.artifactDigest();
+    String token = !signs ? approval.token()
+        : signer.sign(id, approval.environment() != null ? approval.environment() : openGate(status, id),
+            normalizedDigest(digest), ActorTokens.APPROVE, null, approval.approver());
+    ApprovalSignal named = new ApprovalSignal(approval.approver(), approval.comment(), approval.environment(),
+        digest, approval.version(), token, null);
     return update(id, "approval", stub -> stub.submitApproval(named));
   }
 
   /** Rejects the open gate ({@code submitRejection} update): the release stops with the reason. */
   public GateDecision reject(String releaseId, RejectionSignal rejection) {
-    return update(normalize(releaseId), "rejection", stub -> stub.submitRejection(rejection));
+    String id = normalize(releaseId);
+    RejectionSignal signed = rejection;
+    if (signer != null && rejection.token() == null) {
+      ReleaseStatus status = status(id);
+      signed = new RejectionSignal(rejection.approver(), rejection.reason(), rejection.environment(),
+          signer.sign(id, rejection.environment() != null ? rejection.environment() : openGate(status, id),
+              status.artifactDigest(), ActorTokens.REJECT, null, rejection.approver()), null);
+    }
+    RejectionSignal sent = signed;
+    return update(id, "rejection", stub -> stub.submitRejection(sent));
   }
 
   /** Emergency override of one gate ({@code submitOverride} update). */
   public GateDecision override(String releaseId, OverrideSignal override) {
-    return update(normalize(releaseId), "override", stub -> stub.submitOverride(override));
+    String id = normalize(releaseId);
+    OverrideSignal signed = override;
+    if (signer != null && override.token() == null) {
+      ReleaseStatus status = status(id);
+      String environment = override.environment() != null ? override.environment() : currentEnvironment(status);
+      if (environment == null) {
+        throw new GantryException("cannot tell which environment " + id + " is at: pass --environment");
+      }
+      signed = new OverrideSignal(override.approver(), override.gate(), override.justification(),
+          override.incident(), environment, null, signer.sign(id, environment, status.artifactDigest(),
+              ActorTokens.OVERRIDE, override.gate() == null ? null : override.gate().trim(), override.approver()));
+    }
+    OverrideSignal sent = signed;
+    return update(id, "override", stub -> stub.submitOverride(sent));
+  }
+
+  /** The environment whose approval gate is open, from the release's stage ({@code approval:<env>}). */
+  private static String openGate(ReleaseStatus status, String id) {
+    String stage = status.stage();
+    if (stage != null && stage.startsWith("approval:")) {
+      return stage.substring("approval:".length());
+    }
+    throw new GantryException("no approval gate of " + id + " is open now (stage " + stage + "): pass"
+        + " --environment, or wait until `gantry release status " + id + "` shows it awaiting approval");
+  }
+
+  /** Where the release is: the environment of its stage ({@code <step>:<env>}), else the first not deployed. */
+  private static String currentEnvironment(ReleaseStatus status) {
+    String stage = status.stage();
+    if (stage != null && stage.contains(":")) {
+      return stage.substring(stage.indexOf(':') + 1);
+    }
+    return status.environments() == null ? null : status.environments().stream()
+        .filter(env -> env.state() != dev.gantry.workflows.api.EnvironmentState.DEPLOYED)
+        .map(dev.gantry.workflows.api.EnvironmentStatus::environment).findFirst().orElse(null);
+  }
+
+  private static String normalizedDigest(String digest) {
+    String trimmed = digest.trim();
+    return trimmed.startsWith("sha256:") ? trimmed : "sha256:" + trimmed;
+  }
+
+  /** A pause or resume signed for this release when this client signs. */
+  private PauseSignal signed(String id, PauseSignal signal, String action) {
+    if (signer == null || signal.token() != null) {
+      return signal;
+    }
+    return signal.withToken(signer.sign(id, null, status(id).artifactDigest(), action, null, signal.by()));
   }
 
   private GateDecision update(String id, String what,
@@ -737,12 +814,16 @@ public class GantryClient implements AutoCloseable {
 
   /** Pauses the release before its next step ({@code pause} signal). */
   public void pause(String releaseId, PauseSignal pause) {
-    signal(normalize(releaseId), "pause", stub -> stub.pause(pause));
+    String id = normalize(releaseId);
+    PauseSignal sent = signed(id, pause, ActorTokens.PAUSE);
+    signal(id, "pause", stub -> stub.pause(sent));
   }
 
   /** Lets a paused release go on ({@code resume} signal). */
   public void resume(String releaseId, PauseSignal resume) {
-    signal(normalize(releaseId), "resume", stub -> stub.resume(resume));
+    String id = normalize(releaseId);
+    PauseSignal sent = signed(id, resume, ActorTokens.RESUME);
+    signal(id, "resume", stub -> stub.resume(sent));
   }
 
   private void signal(String id, String what, java.util.function.Consumer<ReleaseWorkflow> send) {
@@ -750,6 +831,20 @@ public class GantryClient implements AutoCloseable {
       send.accept(client.newWorkflowStub(ReleaseWorkflow.class, id));
       return null;
     });
+  }
+
+  /**
+   * Stops the release where it is, saying who and why: a client that signs sends the signed {@code abort}
+   * message (what a signed release requires); one that does not cancels the workflow, as before.
+   */
+  public void abort(String releaseId, String reason, String by) {
+    if (signer == null) {
+      abort(releaseId, reason);
+      return;
+    }
+    String id = normalize(releaseId);
+    PauseSignal sent = signed(id, new PauseSignal(by, reason), ActorTokens.ABORT);
+    signal(id, "abort", stub -> stub.abort(sent));
   }
 
   /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */

@@ -140,5 +140,7 @@ record EnvironmentConfigFile(
       Integer escalateAfterHours,
       String escalationGroup,
       Boolean signedApprovals,
-      String emergencyGroup) {}
+      String emergencyGroup,
+      Boolean signedActions,
+      String maxTokenLifetime) {}
 }

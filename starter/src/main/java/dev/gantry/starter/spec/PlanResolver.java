@@ -4,6 +4,7 @@ import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseRequirements;
@@ -53,6 +54,10 @@ public final class PlanResolver {
     if (request.specSource() != null && (request.specSource().length() > MAX_SPEC_SOURCE
         || request.specSource().chars().anyMatch(c -> c < 0x20))) {
       reasons.add("field 'specSource' must be at most " + MAX_SPEC_SOURCE + " printable characters");
+    }
+    if (request.requestToken() != null && !MessageLimits.Shape.TOKEN.admits(request.requestToken())) {
+      reasons.add("field 'requestToken' must be a compact JWS of at most " + MessageLimits.TOKEN
+          + " base64url characters (the CLI and the Java client make it with your signing key)");
     }
     if (request.notes() != null && request.notes().length() > ReleaseRequest.MAX_NOTES) {
       reasons.add("field 'notes' has " + request.notes().length() + " characters; at most " + ReleaseRequest.MAX_NOTES);
@@ -255,7 +260,8 @@ public final class PlanResolver {
         }
         approval = new ApprovalPolicy(true, approval.approvers(), Math.max(minApprovals, approval.minApprovalsOrDefault()),
             approval.timeoutHours(), approval.groups(), approval.expiresAfterHours(), approval.escalateAfterHours(),
-            approval.escalationGroup(), approval.signedApprovals(), approval.emergencyGroup());
+            approval.escalationGroup(), approval.signedApprovals(), approval.emergencyGroup(),
+            approval.signedActions(), approval.maxTokenLifetimeSeconds());
       }
       VerificationPolicy verification = env.verification();
       if (!predicateTypes.isEmpty()) {

@@ -178,6 +178,13 @@ public final class PolicyDirectory {
         plan = plan.withVerification(plan.verification().withKeyless(keyless));
       }
       checkTargetConfined(configWhere, plan, targetRoots, problems);
+      if (Boolean.TRUE.equals(spec.signedActions())) {
+        plan = signingEverything(plan);
+      }
+      if (approvers == null && plan.approval() != null && plan.approval().signsEverything()) {
+        problems.add(configWhere + ": signed actions need field 'approvers' in " + POLICY_FILE
+            + " (the directory that holds each actor's publicKey)");
+      }
       if (approvers == null && plan.needsApproval()
           && (!plan.approval().groupsOrEmpty().isEmpty() || plan.approval().signed())) {
         problems.add(configWhere + ": names approval groups or signed approvals, which need field 'approvers'"
@@ -186,6 +193,19 @@ public final class PolicyDirectory {
       environments.put(env, plan);
     }
     return new Policy.Application(name, owners, List.copyOf(spec.promotion()), environments, spec.source(), folder);
+  }
+
+  /** The application's {@code signedActions: true}: every environment requires signed messages. */
+  private static EnvironmentPlan signingEverything(EnvironmentPlan env) {
+    dev.gantry.workflows.api.ApprovalPolicy a = env.approval() == null
+        ? dev.gantry.workflows.api.ApprovalPolicy.none() : env.approval();
+    dev.gantry.workflows.api.ApprovalPolicy signed = new dev.gantry.workflows.api.ApprovalPolicy(a.required(),
+        a.approvers(), a.minApprovals(), a.timeoutHours(), a.groups(), a.expiresAfterHours(),
+        a.escalateAfterHours(), a.escalationGroup(), a.signedApprovals(), a.emergencyGroup(), Boolean.TRUE,
+        a.maxTokenLifetimeSeconds());
+    return new EnvironmentPlan(env.name(), env.primaryRegion(), env.waves(), env.target(), env.healthCheck(),
+        signed, env.variables(), env.quality(), env.cab(), env.notifications(), env.window(), env.verification(),
+        env.maxParallelRegions(), env.rollout(), env.environmentConfig(), env.flags());
   }
 
   private static void checkTargetConfined(String where, EnvironmentPlan plan, List<Path> targetRoots,

@@ -27,6 +27,8 @@ record PolicyFile(
    *                     moves between two neighbours on it
    * @param environments the folder of its environment configs (default {@code environments})
    * @param source       the source repository recorded in its provenance attestations
+   * @param signedActions every message to this application's releases must be signed, in every environment
    */
-  record ApplicationSpec(List<String> owners, List<String> promotion, String environments, String source) {}
+  record ApplicationSpec(List<String> owners, List<String> promotion, String environments, String source,
+      Boolean signedActions) {}
 }

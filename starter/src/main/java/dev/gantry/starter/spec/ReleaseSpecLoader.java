@@ -369,8 +369,10 @@ public final class ReleaseSpecLoader {
         problems.add(where + ": field 'approval.required' is " + (spec.required() == null ? "missing" : "false")
             + " but approvers are configured: set `required: true`, or remove the approval section");
       }
-      // No approval gate, but the environment may still name who may override its other gates.
-      return new ApprovalPolicy(false, List.of(), 0, null, null, null, null, null, null, spec.emergencyGroup());
+      // No approval gate, but the environment may still name who may override its other gates, and may
+      // require every message to be signed.
+      return new ApprovalPolicy(false, List.of(), 0, null, null, null, null, null, null, spec.emergencyGroup(),
+          spec.signedActions(), tokenLifetime(where, spec.maxTokenLifetime(), problems));
     }
     List<String> approvers = spec.approvers() == null ? List.of() : spec.approvers();
     List<String> groups = spec.groups() == null ? List.of() : spec.groups();
@@ -397,9 +399,32 @@ public final class ReleaseSpecLoader {
     if (spec.escalationGroup() != null && spec.escalateAfterHours() == null) {
       problems.add(where + ": field 'approval.escalationGroup' needs approval.escalateAfterHours");
     }
+    // Signed is the default wherever an approval is required: a typed name is not an identity. Only an
+    // explicit `signedApprovals: false` in policy keeps plain (claimed-name) approvals.
+    Boolean signed = spec.signedApprovals() == null ? Boolean.TRUE : spec.signedApprovals();
     return new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours(), List.copyOf(groups),
-        spec.expiresAfterHours(), spec.escalateAfterHours(), spec.escalationGroup(), spec.signedApprovals(),
-        spec.emergencyGroup());
+        spec.expiresAfterHours(), spec.escalateAfterHours(), spec.escalationGroup(), signed,
+        spec.emergencyGroup(), spec.signedActions(), tokenLifetime(where, spec.maxTokenLifetime(), problems));
+  }
+
+  /** {@code approval.maxTokenLifetime}: an ISO-8601 duration (PT30M), at most PT1H; null: the default 1 h. */
+  private static Integer tokenLifetime(String where, String value, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    java.time.Duration lifetime;
+    try {
+      lifetime = java.time.Duration.parse(value.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add(where + ": field 'approval.maxTokenLifetime' must be an ISO-8601 duration like PT30M");
+      return null;
+    }
+    if (lifetime.getSeconds() < 60 || lifetime.getSeconds() > dev.gantry.workflows.api.ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS) {
+      problems.add(where + ": field 'approval.maxTokenLifetime' is " + lifetime + "; allowed PT1M..PT1H"
+          + " (a signed token is good for one message, soon)");
+      return null;
+    }
+    return (int) lifetime.getSeconds();
   }
 
   /**

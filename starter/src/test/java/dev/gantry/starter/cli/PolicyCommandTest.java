@@ -31,7 +31,7 @@ class PolicyCommandTest {
         regions: [{name: us-east-1}]
         target: {type: local, root: t/shop}
         healthCheck: {command: "true"}
-        approval: {required: true, approvers: [alice, bob], minApprovals: 2}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2, signedApprovals: false}
         verification: {required: false}
         """);
     assertThat(run("policy", "check", dir.toString())).as(err.toString()).isZero();

@@ -66,7 +66,7 @@ class PlanResolverTest {
         regions: [{name: us-east-1, primary: true}, {name: eu-west-1}]
         target: {type: local, root: ../targets/shop}
         healthCheck: {command: "./check.sh"}
-        approval: {required: true, groups: [release-managers], minApprovals: 2}
+        approval: {required: true, groups: [release-managers], minApprovals: 2, signedApprovals: false}
         rollout: {strategy: canary, steps: [10, 100], bakeSeconds: 60}
         verification: {required: false}
         """);
@@ -164,6 +164,15 @@ class PlanResolverTest {
         .hasMessageContaining("allowed 1..");
     assertThatThrownBy(() -> resolver.resolve(policy, request(null, new ReleaseRequirements(null, null, -5))))
         .hasMessageContaining("'requirements.minBakeSeconds'");
+  }
+
+  @Test
+  void aRequestTokenIsCarriedIntoThePlanButNeverAMegabyteOfIt() {
+    ReleaseRequest signed = request(null, null).withRequestToken("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+    assertThat(resolver.resolve(policy, signed).requestToken()).isEqualTo("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+    assertThatThrownBy(() -> resolver.resolve(policy, request(null, null).withRequestToken("x".repeat(1_000_000))))
+        .hasMessageContaining("field 'requestToken' must be a compact JWS of at most 4096")
+        .hasMessageNotContaining("xxxxxxxxxx");
   }
 
   @Test

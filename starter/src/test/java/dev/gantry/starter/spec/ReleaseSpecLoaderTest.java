@@ -41,7 +41,7 @@ class ReleaseSpecLoaderTest {
           - {name: eu-west-1}
         target: {type: local, root: targets}
         healthCheck: {url: "http://127.0.0.1:8080/health", attempts: 5}
-        approval: {required: true, approvers: [alice, bob], minApprovals: 2}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2, signedApprovals: false}
         """);
   }
 
@@ -331,6 +331,48 @@ class ReleaseSpecLoaderTest {
         .anySatisfy(p -> assertThat(p).contains("production/config.yaml: field 'verification' is missing")
             .contains("required: false"))
         .anySatisfy(p -> assertThat(p).contains("dev/config.yaml: field 'verification.required' is false but"));
+  }
+
+  @Test
+  void aRequiredApprovalIsSignedUnlessPolicySaysOtherwiseAndTokenLifetimesAreBounded() throws IOException {
+    // finding: --as alice and --as carol made a whole quorum: a typed name is not an identity by default
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2}
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p)
+        .contains("names approval groups or signed approvals, which need field 'approvers'"));
+
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2, maxTokenLifetime: P3650D}
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p)
+        .contains("field 'approval.maxTokenLifetime' is PT87600H; allowed PT1M..PT1H"));
+
+    write("environments/production/config.yaml", """
+        regions: [{name: us-east-1, primary: true}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {required: true, approvers: [alice, bob], minApprovals: 2, signedApprovals: false,
+                   maxTokenLifetime: PT15M}
+        """);
+    var approval = loader.load(dir.resolve("release.yaml")).environments().get(1).approval();
+    assertThat(approval.signed()).as("an explicit opt-out of the platform team").isFalse();
+    assertThat(approval.maxTokenLifetimeSeconds()).isEqualTo(900);
+
+    write("environments/dev/config.yaml", """
+        regions: [{name: us-east-1}]
+        target: {type: local, root: targets}
+        healthCheck: {command: "true"}
+        approval: {signedActions: true}
+        """);
+    assertThat(problems()).anySatisfy(p -> assertThat(p).contains("dev/config.yaml: signed actions need field"
+        + " 'approvers'"));
   }
 
   @Test

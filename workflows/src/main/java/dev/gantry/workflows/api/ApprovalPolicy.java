@@ -17,6 +17,11 @@ import java.util.List;
  * @param signedApprovals    approvals must carry a token signed by the approver's registered key
  * @param emergencyGroup     who may override this environment's window, quality and CAB gates
  *                           (default emergency-approvers)
+ * @param signedActions      every message to a release through this environment (request, approvals, overrides,
+ *                           freezes, change-board decisions, pause, resume) must be signed, even where no
+ *                           approval is required (policy: {@code approval.signedActions} or the application's
+ *                           {@code signedActions})
+ * @param maxTokenLifetimeSeconds the longest a signed token may live (exp - iat); default and ceiling 1 h
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ApprovalPolicy(
@@ -29,8 +34,17 @@ public record ApprovalPolicy(
     Integer escalateAfterHours,
     String escalationGroup,
     Boolean signedApprovals,
-    String emergencyGroup) {
+    String emergencyGroup,
+    Boolean signedActions,
+    Integer maxTokenLifetimeSeconds) {
   public static final String DEFAULT_EMERGENCY_GROUP = "emergency-approvers";
+
+  public ApprovalPolicy(boolean required, List<String> approvers, Integer minApprovals, Integer timeoutHours,
+      List<String> groups, Integer expiresAfterHours, Integer escalateAfterHours, String escalationGroup,
+      Boolean signedApprovals, String emergencyGroup) {
+    this(required, approvers, minApprovals, timeoutHours, groups, expiresAfterHours, escalateAfterHours,
+        escalationGroup, signedApprovals, emergencyGroup, null, null);
+  }
 
   public ApprovalPolicy(boolean required, List<String> approvers, Integer minApprovals, Integer timeoutHours) {
     this(required, approvers, minApprovals, timeoutHours, null, null, null, null, null, null);
@@ -58,6 +72,10 @@ public record ApprovalPolicy(
 
   public boolean signed() {
     return Boolean.TRUE.equals(signedApprovals);
+  }
+
+  public boolean signsEverything() {
+    return Boolean.TRUE.equals(signedActions);
   }
 
   public String emergencyGroupOrDefault() {

@@ -15,7 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Signed approval tokens: {@code base64url(claims) "." base64url(ECDSA-SHA256 signature over claims)}.
+ * LEGACY: the approval tokens of releases started before signed actors ({@link ActorTokens}, JWS), kept
+ * so that their histories replay as they ran, and for the PEM helpers. New code mints and checks
+ * {@link ActorTokens}.
+ *
+ * <p>Signed approval tokens: {@code base64url(claims) "." base64url(ECDSA-SHA256 signature over claims)}.
  * The claims are a flat JSON object written in a fixed key order:
  * {@code {"releaseId","environment","digest","approver","decision","issuedAt","expiresAt"}}
  * (times in epoch seconds). Verification is pure computation, safe inside workflow code.

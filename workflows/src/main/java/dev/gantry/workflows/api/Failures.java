@@ -26,6 +26,8 @@ public final class Failures {
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
   /** The request asked for something the platform policy does not allow: never retried. */
   public static final String POLICY_REFUSED = "ReleaseRefusedByPolicy";
+  /** The release was stopped by an accepted {@code abort} message (signed in a signed release). */
+  public static final String ABORTED = "ReleaseAborted";
   /** An AWS resource the target config names does not exist (bucket, function, alias, service, alarm). */
   public static final String AWS_RESOURCE_MISSING = "AwsResourceMissing";
   /** AWS refused the worker's credentials for an action (IAM). Never retried: a person must grant it. */

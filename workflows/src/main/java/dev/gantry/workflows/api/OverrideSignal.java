@@ -18,6 +18,8 @@ import java.util.Map;
  * @param incident      the incident reference; required
  * @param environment   optional: the environment; defaults to the one the release is at (or next)
  * @param malformed     set only when the payload could not be read
+ * @param token         required in a signed release: a JWS by the overrider's registered key (action
+ *                      {@code override}, detail the gate), minted by {@code gantry approval-token}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,12 +29,22 @@ public record OverrideSignal(
     String justification,
     String incident,
     String environment,
-    String malformed) {
+    String malformed,
+    String token) {
   static final String SHAPE = "{\"approver\": \"<name>\", \"gate\": \"window|quality|cab\","
       + " \"justification\": \"...\", \"incident\": \"INC-...\"}";
 
   public OverrideSignal(String approver, String gate, String justification, String incident) {
-    this(approver, gate, justification, incident, null, null);
+    this(approver, gate, justification, incident, null, null, null);
+  }
+
+  public OverrideSignal(String approver, String gate, String justification, String incident, String environment,
+      String malformed) {
+    this(approver, gate, justification, incident, environment, malformed, null);
+  }
+
+  public OverrideSignal withToken(String token) {
+    return new OverrideSignal(approver, gate, justification, incident, environment, malformed, token);
   }
 
   /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
@@ -41,7 +53,8 @@ public record OverrideSignal(
         field("gate", gate, MessageLimits.Shape.REFERENCE),
         field("justification", justification, MessageLimits.Shape.TEXT),
         field("incident", incident, MessageLimits.Shape.REFERENCE),
-        field("environment", environment, MessageLimits.Shape.NAME));
+        field("environment", environment, MessageLimits.Shape.NAME),
+        field("token", token, MessageLimits.Shape.TOKEN));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -54,6 +67,7 @@ public record OverrideSignal(
         SignalPayloads.text(fields, "justification", problems),
         SignalPayloads.text(fields, "incident", problems),
         SignalPayloads.text(fields, "environment", problems),
-        SignalPayloads.malformed(problems, SHAPE));
+        SignalPayloads.malformed(problems, SHAPE),
+        SignalPayloads.text(fields, "token", problems));
   }
 }

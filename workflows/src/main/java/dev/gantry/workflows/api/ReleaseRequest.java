@@ -33,6 +33,9 @@ import java.util.Optional;
  * @param requirements request: what the requester adds to policy (only ever stricter), or null
  * @param notes        request: free text for approvers and the report (bounded), or null
  * @param policy       plan: which policy resolved the plan
+ * @param requestToken request: in a signed release, a JWS by the requester's registered key (action
+ *                     {@code request}, audience this release, whole path, the artifact digest); the CLI and
+ *                     the Java client mint it with the profile's signing key
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleaseRequest(
@@ -49,10 +52,25 @@ public record ReleaseRequest(
     String promoteFrom,
     ReleaseRequirements requirements,
     String notes,
-    PolicyStamp policy) {
+    PolicyStamp policy,
+    String requestToken) {
 
   /** At most this many characters of notes travel with a request. */
   public static final int MAX_NOTES = 2000;
+
+  public ReleaseRequest(String application, String version, ArtifactRef artifact,
+      List<EnvironmentPlan> environments, String requestedBy, String specSource, String approversDirectory,
+      SigningPolicy signing, PromotionSource promotion, List<String> promotionPath, String promoteFrom,
+      ReleaseRequirements requirements, String notes, PolicyStamp policy) {
+    this(application, version, artifact, environments, requestedBy, specSource, approversDirectory, signing,
+        promotion, promotionPath, promoteFrom, requirements, notes, policy, null);
+  }
+
+  /** This request signed by its requester (see {@link ActorTokens}). */
+  public ReleaseRequest withRequestToken(String token) {
+    return new ReleaseRequest(application, version, artifact, environments, requestedBy, specSource,
+        approversDirectory, signing, promotion, promotionPath, promoteFrom, requirements, notes, policy, token);
+  }
 
   public ReleaseRequest(String application, String version, ArtifactRef artifact,
       List<EnvironmentPlan> environments, String requestedBy, String specSource, String approversDirectory,
@@ -96,7 +114,7 @@ public record ReleaseRequest(
       SigningPolicy plannedSigning, PromotionSource plannedSource, PolicyStamp stamp) {
     return new ReleaseRequest(application, version, artifact, List.copyOf(plannedEnvironments), requestedBy,
         specSource, plannedApprovers, plannedSigning, plannedSource, promotionPath, promoteFrom, requirements, notes,
-        stamp);
+        stamp, requestToken);
   }
 
   /** True once policy resolved it (or for a history recorded before policy, whose input was the plan). */

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ApprovalSignal;
 import dev.gantry.workflows.api.ApprovalTokens;
@@ -39,9 +40,13 @@ final class GateBook {
    * What became of one message: the environment it applied to (if any) and the refusal (if any). A
    * refusal is cut to {@link #REFUSAL_CHARS} whatever it quotes.
    */
-  record Decision(String environment, String refusal) {
+  record Decision(String environment, String refusal, ActorTokens.Verdict verdict) {
     Decision {
       refusal = MessageLimits.cut(refusal, REFUSAL_CHARS);
+    }
+
+    Decision(String environment, String refusal) {
+      this(environment, refusal, null);
     }
 
     boolean accepted() {
@@ -52,6 +57,9 @@ final class GateBook {
   private final ReleaseRequest request;
   private final Map<String, EnvironmentPlan> plans = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> approvals = new LinkedHashMap<>();
+  /** In a signed release: environment -> approver -> the key (thumbprint) that signed the approval. */
+  private final Map<String, Map<String, String>> approvalKeys = new LinkedHashMap<>();
+  private SignedActors actors;
   private final Map<String, String> rejections = new LinkedHashMap<>();
   private final Map<String, Set<String>> overrides = new LinkedHashMap<>();
   private final Set<String> passed = new LinkedHashSet<>();
@@ -60,11 +68,25 @@ final class GateBook {
   private String currentEnvironment;
 
   GateBook(ReleaseRequest request) {
+    this(request, false);
+  }
+
+  /** {@code signedActors}: the rules of signed actors apply (releases started before them replay without). */
+  GateBook(ReleaseRequest request, boolean signedActors) {
     this.request = request;
+    this.actors = new SignedActors(request, signedActors);
     for (EnvironmentPlan env : request.environments()) {
       plans.put(env.name(), env);
       approvals.put(env.name(), new LinkedHashMap<>());
     }
+  }
+
+  ApproverDirectory directory() {
+    return directory;
+  }
+
+  SignedActors actors() {
+    return actors;
   }
 
   void directory(ApproverDirectory directory) {
@@ -114,13 +136,32 @@ final class GateBook {
     if (refusal == null) {
       refusal = artifactMismatch(signal.digest(), signal.version());
     }
-    if (refusal == null && env.approval().signed()) {
+    ActorTokens.Verdict verdict = null;
+    if (refusal == null && actors.signed()) {
+      verdict = actors.check(signal.token(), approver, ActorTokens.APPROVE, env.name(), null, directory, nowMillis);
+      refusal = verdict.good() ? actors.sameKeyAsRequester(verdict, approver, "approve") : verdict.problem();
+      if (refusal == null) {
+        refusal = keyAlreadyCounted(env, verdict, nowMillis);
+      }
+    } else if (refusal == null && env.approval().signed() && !actors.current()) {
       refusal = tokenProblem(env, approver, signal.token(), ApprovalTokens.APPROVE, nowMillis);
     }
     if (refusal == null && validApprovers(env.name(), nowMillis).contains(approver)) {
       refusal = approver + " has already approved " + env.name() + " (each approver counts once)";
     }
-    return new Decision(env.name(), refusal);
+    return new Decision(env.name(), refusal, refusal == null ? verdict : null);
+  }
+
+  /** One key counts once toward a quorum, whatever names it signs under. */
+  private String keyAlreadyCounted(EnvironmentPlan env, ActorTokens.Verdict verdict, long nowMillis) {
+    Map<String, String> keys = approvalKeys.getOrDefault(env.name(), Map.of());
+    for (String counted : validApprovers(env.name(), nowMillis)) {
+      if (verdict.keyThumbprint().equals(keys.get(counted))) {
+        return "the key that signed this approval already approved " + env.name() + " as " + counted
+            + ": one key counts once toward the quorum";
+      }
+    }
+    return null;
   }
 
   Decision approve(ApprovalSignal signal, long nowMillis) {
@@ -131,6 +172,11 @@ final class GateBook {
     Decision decision = checkApproval(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
       approvals.get(decision.environment()).put(signal.approver().trim(), nowMillis);
+      if (decision.verdict() != null) {
+        approvalKeys.computeIfAbsent(decision.environment(), e -> new LinkedHashMap<>())
+            .put(signal.approver().trim(), decision.verdict().keyThumbprint());
+        actors.remember(decision.verdict(), nowMillis);
+      }
     }
     return decision;
   }
@@ -153,7 +199,21 @@ final class GateBook {
   }
 
   boolean satisfied(EnvironmentPlan env, long nowMillis) {
-    return validApprovers(env.name(), nowMillis).size() >= env.approval().minApprovalsOrDefault();
+    return counted(env.name(), nowMillis) >= env.approval().minApprovalsOrDefault();
+  }
+
+  /** Approvals that count: distinct approvers, and in a signed release distinct keys. */
+  int counted(String environment, long nowMillis) {
+    Set<String> valid = validApprovers(environment, nowMillis);
+    Map<String, String> keys = approvalKeys.get(environment);
+    if (keys == null || keys.isEmpty()) {
+      return valid.size();
+    }
+    Set<String> distinct = new LinkedHashSet<>();
+    for (String approver : valid) {
+      distinct.add(keys.containsKey(approver) ? "key:" + keys.get(approver) : "name:" + approver);
+    }
+    return distinct.size();
   }
 
   /** When the oldest approval that counts will expire, or null: the gate re-checks quorum then. */
@@ -198,10 +258,14 @@ final class GateBook {
     }
     EnvironmentPlan env = plans.get(gate.environment());
     String refusal = authorization(env, approver);
-    if (refusal == null && env.approval().signed()) {
+    ActorTokens.Verdict verdict = null;
+    if (refusal == null && actors.signed()) {
+      verdict = actors.check(signal.token(), approver, ActorTokens.REJECT, env.name(), null, directory, nowMillis);
+      refusal = verdict.good() ? actors.sameKeyAsRequester(verdict, approver, "reject") : verdict.problem();
+    } else if (refusal == null && env.approval().signed() && !actors.current()) {
       refusal = tokenProblem(env, approver, signal.token(), ApprovalTokens.REJECT, nowMillis);
     }
-    return new Decision(env.name(), refusal);
+    return new Decision(env.name(), refusal, refusal == null ? verdict : null);
   }
 
   Decision reject(RejectionSignal signal, long nowMillis) {
@@ -211,6 +275,7 @@ final class GateBook {
   Decision reject(RejectionSignal signal, long nowMillis, boolean boundedInput) {
     Decision decision = checkRejection(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
+      actors.remember(decision.verdict(), nowMillis);
       rejections.putIfAbsent(decision.environment(),
           "rejected by " + signal.approver().trim() + ": " + signal.reason().trim());
     }
@@ -224,10 +289,18 @@ final class GateBook {
   // ---- overrides ----
 
   Decision checkOverride(OverrideSignal signal) {
-    return checkOverride(signal, true);
+    return checkOverride(signal, true, 0);
+  }
+
+  Decision checkOverride(OverrideSignal signal, long nowMillis) {
+    return checkOverride(signal, true, nowMillis);
   }
 
   Decision checkOverride(OverrideSignal signal, boolean boundedInput) {
+    return checkOverride(signal, boundedInput, 0);
+  }
+
+  Decision checkOverride(OverrideSignal signal, boolean boundedInput, long nowMillis) {
     if (signal == null) {
       return refuse(null, "empty override message");
     }
@@ -263,7 +336,7 @@ final class GateBook {
     if (currentEnvironment != null && path.indexOf(env.name()) < path.indexOf(currentEnvironment)) {
       return refuse(env.name(), env.name() + " is already past its gates");
     }
-    if (approver.equals(request.requestedBy())) {
+    if (sameName(approver, request.requestedBy())) {
       return refuse(env.name(), "separation of duties: " + approver + " requested this release and cannot"
           + " override its gates");
     }
@@ -277,16 +350,28 @@ final class GateBook {
     if (overridden(env.name(), gate)) {
       return refuse(env.name(), "the " + gate + " gate of " + env.name() + " is already overridden");
     }
+    if (actors.signed()) {
+      ActorTokens.Verdict verdict = actors.check(signal.token(), approver, ActorTokens.OVERRIDE, env.name(), gate,
+          directory, nowMillis);
+      String refusal = verdict.good() ? actors.sameKeyAsRequester(verdict, approver, "override the gates of")
+          : verdict.problem();
+      return new Decision(env.name(), refusal, refusal == null ? verdict : null);
+    }
     return new Decision(env.name(), null);
   }
 
   Decision override(OverrideSignal signal) {
-    return override(signal, true);
+    return override(signal, true, 0);
   }
 
   Decision override(OverrideSignal signal, boolean boundedInput) {
-    Decision decision = checkOverride(signal, boundedInput);
+    return override(signal, boundedInput, 0);
+  }
+
+  Decision override(OverrideSignal signal, boolean boundedInput, long nowMillis) {
+    Decision decision = checkOverride(signal, boundedInput, nowMillis);
     if (decision.accepted()) {
+      actors.remember(decision.verdict(), nowMillis);
       overrides.computeIfAbsent(decision.environment(), e -> new LinkedHashSet<>()).add(signal.gate().trim());
     }
     return decision;
@@ -316,8 +401,13 @@ final class GateBook {
     return new Decision(openGate, null);
   }
 
+  /** Names compare as typed; under the rules of signed actors, case does not make another person. */
+  private boolean sameName(String a, String b) {
+    return a != null && b != null && (actors.current() ? a.equalsIgnoreCase(b) : a.equals(b));
+  }
+
   private String authorization(EnvironmentPlan env, String approver) {
-    if (approver.equals(request.requestedBy())) {
+    if (sameName(approver, request.requestedBy())) {
       return "separation of duties: " + approver + " requested this release and cannot approve or reject it";
     }
     ApprovalPolicy policy = env.approval();

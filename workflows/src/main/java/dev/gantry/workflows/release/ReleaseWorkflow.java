@@ -27,6 +27,10 @@ import io.temporal.workflow.WorkflowMethod;
  * and the Java client send: their validators refuse at once, before anything is written, and the
  * caller gets the reason.
  *
+ * <p>In a <b>signed</b> release (the default wherever policy requires an approval) every message also carries
+ * a {@code token}: a JWS by the sender's key from the policy's approvers directory ({@code ActorTokens},
+ * checked by {@code SignedActors} with workflow time), and the start's request carries {@code requestToken}.
+ *
  * <p>Every message is hostile until it fits {@link dev.gantry.workflows.api.MessageLimits} (names of their
  * strict shapes, one-line texts of at most 1,000 characters, 8,192 in all): one that does not is refused
  * and kept only as a short summary, so that no sender can grow the {@code status} answer or the result
@@ -74,6 +78,14 @@ public interface ReleaseWorkflow {
   /** Lets a paused release go on. {@code {"by": "alice", "reason": "incident over"}}. */
   @SignalMethod(name = "resume")
   void resume(PauseSignal resume);
+
+  /**
+   * Stops the release where it is, like a cancel, but said by someone: in a signed release it must carry
+   * a token of the sender's key (action {@code abort}). {@code {"by": "alice", "reason": "...", "token": "..."}}.
+   * The release ends FAILED ({@code ReleaseAborted}) with who and why; a region being deployed is undone.
+   */
+  @SignalMethod(name = "abort")
+  void abort(PauseSignal abort);
 
   @UpdateMethod(name = "submitApproval")
   GateDecision submitApproval(ApprovalSignal approval);

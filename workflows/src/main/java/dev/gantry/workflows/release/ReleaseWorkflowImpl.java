@@ -164,6 +164,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Workflow time of the last directory read; null before the first. */
   private Long directoryReadAt;
   private boolean paused;
+  /** The release's path, cancelled by an accepted abort message; null until it starts. */
+  private io.temporal.workflow.CancellationScope mainScope;
+  /** Who aborted and why, once an abort message was accepted. */
+  private String abortedBy;
   private final List<OverrideSignal> earlyOverrides = new ArrayList<>();
   /** Overrides sent before the approvers directory was read wait for it; more than this are refused. */
   static final int EARLY_OVERRIDES = 10;
@@ -179,6 +183,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    */
   private final boolean boundedInput =
       Workflow.getVersion(BOUNDED_INPUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /**
+   * Workflow.getVersion id of signed actors ({@link SignedActors}): JWS tokens on every message of a signed
+   * release, identities compared as keys, one-time ids. Asked once as the release is created, like
+   * {@link #BOUNDED_INPUT}: releases started before it replay with the old approval tokens and typed names.
+   */
+  static final String SIGNED_ACTORS = "signed-actors";
+  private final boolean signedActors =
+      Workflow.getVersion(SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   private int auditSequence;
@@ -198,7 +210,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Builds the gates and steps of a plan. */
   private void adopt(ReleaseRequest plan) {
     this.request = plan;
-    this.gates = new GateBook(plan);
+    this.gates = new GateBook(plan, signedActors);
     EnvironmentGates.Recorder recorder = new EnvironmentGates.Recorder() {
       @Override
       public void audit(String kind, String actor, String environment, String outcome, String detail) {
@@ -234,46 +246,24 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     metrics().counter("gantry_releases_started").inc(1);
     try {
-      if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        signatures = new SignatureGate();
-        signArtifact();
+      // the path runs in its own scope so that an accepted abort message can cancel it (no commands)
+      mainScope = Workflow.newCancellationScope(this::runPath);
+      if (abortedBy != null) {
+        mainScope.cancel(abortedBy);
       }
-      gates.at(request.environments().get(0).name());
-      for (EnvironmentPlan env : request.environments()) {
-        holdWhilePaused(env.name());
-        gates.at(env.name());
-        progress.at(env.name());
-        verifySignatures(env);
-        loadDirectory();
-        environmentGates.quality(env);
-        environmentGates.changeBoard(env);
-        environmentGates.window(env, false);
-        if (env.needsApproval()) {
-          awaitApproval(env);
-          // Approvals can take longer than the window stays open: look again before touching anything.
-          environmentGates.window(env, true);
-        }
-        boolean flagStages = env.flags() != null
-            && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-        if (flagStages) {
-          environmentGates.requiredFlags(env);
-        }
-        environmentSteps.beforeDeploy(env);
-        deploy(env);
-        recordDeployment(env);
-        if (flagStages) {
-          environmentGates.startFlagRamps(env);
-        }
-      }
+      mainScope.run();
     } catch (TemporalFailure failure) {
       // Region failures, an activity out of retries, a timed-out or rejected gate, a cancelled release:
       // the status, the search attributes and the audit trail must say the release ended, and why,
       // and a change board waiting on this release hears that it will not happen.
-      String reason = FailureReasons.of(failure);
+      String reason = abortedBy != null ? abortedBy : FailureReasons.of(failure);
       environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
       fail(reason);
       metrics().counter("gantry_releases_failed").inc(1);
       flushAudit();
+      if (abortedBy != null) {
+        throw ApplicationFailure.newNonRetryableFailure(abortedBy, Failures.ABORTED);
+      }
       throw failure;
     }
     progress.finish(ReleaseState.SUCCEEDED, null);
@@ -284,6 +274,41 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     publish(null);
     flushAudit();
     return progress.snapshot().withAuditHead(auditHead);
+  }
+
+  /** The release's path: sign, then each environment's gates, deploy and record. */
+  private void runPath() {
+    if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      signatures = new SignatureGate();
+      signArtifact();
+    }
+    gates.at(request.environments().get(0).name());
+    for (EnvironmentPlan env : request.environments()) {
+      holdWhilePaused(env.name());
+      gates.at(env.name());
+      progress.at(env.name());
+      verifySignatures(env);
+      loadDirectory();
+      environmentGates.quality(env);
+      environmentGates.changeBoard(env);
+      environmentGates.window(env, false);
+      if (env.needsApproval()) {
+        awaitApproval(env);
+        // Approvals can take longer than the window stays open: look again before touching anything.
+        environmentGates.window(env, true);
+      }
+      boolean flagStages = env.flags() != null
+          && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (flagStages) {
+        environmentGates.requiredFlags(env);
+      }
+      environmentSteps.beforeDeploy(env);
+      deploy(env);
+      recordDeployment(env);
+      if (flagStages) {
+        environmentGates.startFlagRamps(env);
+      }
+    }
   }
 
   /**
@@ -313,11 +338,54 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
       adopt(plan);
       progress.plan(plan);
+      if (gates.actors().signed()) {
+        verifyRequest();
+      }
     }
     planned = true;
     List<Runnable> early = List.copyOf(earlyMessages);
     earlyMessages.clear();
     early.forEach(Runnable::run);
+  }
+
+  /**
+   * A signed release starts only on a request signed by the requester's key from the policy's directory:
+   * the requester is a key from then on, and that key may not approve or override this release.
+   */
+  private void verifyRequest() {
+    if (request.approversDirectory() != null) {
+      gates.directory(directory.load(new DirectoryRequest(request.releaseId(), request.approversDirectory())));
+      directoryReadAt = Workflow.currentTimeMillis();
+    }
+    String refusal = gates.actors().acceptRequest(input.requestToken(), gates.directory(),
+        Workflow.currentTimeMillis());
+    if (refusal != null) {
+      refuse("refused: ", refusal + " (sign the request with `gantry release start` and your profile's"
+          + " signingKey, or --signing-key)");
+    }
+    progress.log(null, null, "request signed by " + request.requestedBy() + " (key "
+        + gates.actors().requesterKey() + ")");
+  }
+
+  /**
+   * In a signed release, the token of a message that is not an approval, rejection or override (those are
+   * checked by the gate book): null when it is good (and it is then spent), else the refusal.
+   */
+  private String signedMessageProblem(String token, String sender, String action, String environment,
+      String detail, boolean requesterMayNot) {
+    SignedActors actors = gates.actors();
+    if (!actors.signed()) {
+      return null;
+    }
+    var verdict = actors.check(token, sender, action, environment, detail, gates.directory(),
+        Workflow.currentTimeMillis());
+    String refusal = verdict.good()
+        ? (requesterMayNot ? actors.sameKeyAsRequester(verdict, sender, "decide for") : null)
+        : verdict.problem();
+    if (refusal == null) {
+      actors.remember(verdict, Workflow.currentTimeMillis());
+    }
+    return refusal;
   }
 
   private void refuse(String prefix, String reason) {
@@ -397,7 +465,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           + " approvers directory to be read: send this one again once the release has started"));
       return;
     }
-    recordOverride(signal, gates.override(signal, boundedInput));
+    recordOverride(signal, gates.override(signal, boundedInput, Workflow.currentTimeMillis()));
   }
 
   /** An early override the directory could decide; a broken one is refused at once instead. */
@@ -422,6 +490,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     String problem = pauseProblem(signal, "pause");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.PAUSE,
+          null, null, false);
+    }
     if (problem != null) {
       progress.refused(null, "pause refused: " + problem);
       audit("pause", actor(signal == null ? null : signal.by()), null, "refused", problem);
@@ -442,6 +514,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return;
     }
     String problem = pauseProblem(signal, "resume");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.RESUME,
+          null, null, false);
+    }
     if (problem != null) {
       progress.refused(null, "resume refused: " + problem);
       audit("resume", actor(signal == null ? null : signal.by()), null, "refused", problem);
@@ -452,6 +528,37 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
       progress.log(null, null, "resumed by " + actor(signal.by()) + ": " + reason);
       audit("resume", actor(signal.by()), null, "accepted", reason);
+    }
+  }
+
+  @Override
+  public void abort(PauseSignal signal) {
+    if (!signedActors) {
+      return; // releases from before the abort message never had it: replay them as they ran
+    }
+    if (deferred("abort", signal == null ? null : signal.outOfBounds(), () -> abort(signal))) {
+      return;
+    }
+    String problem = pauseProblem(signal, "abort");
+    if (problem == null) {
+      problem = signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.ABORT,
+          null, null, false);
+    }
+    if (problem != null) {
+      progress.refused(null, "abort refused: " + problem);
+      audit("abort", actor(signal == null ? null : signal.by()), null, "refused", problem);
+      return;
+    }
+    if (abortedBy != null || progress.state().isFinal()) {
+      return;
+    }
+    String reason = MessageLimits.cut(signal.reason(), MessageLimits.TEXT);
+    abortedBy = "aborted by " + actor(signal.by()) + ": " + reason;
+    progress.log(null, null, "ABORTED by " + actor(signal.by()) + ": " + reason
+        + " (what runs is stopped; a region being deployed is undone)");
+    audit("abort", actor(signal.by()), null, "accepted", reason);
+    if (mainScope != null) {
+      mainScope.cancel(abortedBy);
     }
   }
 
@@ -474,7 +581,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (deferred("freeze", signal == null ? null : signal.outOfBounds(), () -> freeze(signal))) {
       return;
     }
-    String refusal = MessageLimits.cut(environmentGates.addFreeze(signal, boundedInput), GateBook.REFUSAL_CHARS);
+    String refusal = freezeSignatureProblem(signal);
+    if (refusal == null) {
+      refusal = environmentGates.addFreeze(signal, boundedInput);
+    }
+    refusal = MessageLimits.cut(refusal, GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
     String by = signal == null ? null : actor(signal.by());
     if (refusal == null) {
@@ -488,13 +599,40 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
   }
 
+  /** A freeze in a signed release: well formed first (the freeze's own checks), then signed by its sender. */
+  private String freezeSignatureProblem(FreezeSignal signal) {
+    if (!gates.actors().signed() || signal == null || signal.malformed() != null || signal.outOfBounds() != null) {
+      return null;
+    }
+    if (signal.by() == null || signal.by().isBlank()) {
+      return "field 'by' is missing: a signed freeze names who adds it";
+    }
+    return signedMessageProblem(signal.token(), signal.by(), dev.gantry.workflows.api.ActorTokens.FREEZE,
+        signal.environment(), signal.tokenDetail(), false);
+  }
+
+  /** A change board's decision in a signed release: signed by the board's (or member's) registered key. */
+  private String cabSignatureProblem(CabDecisionSignal signal) {
+    if (!gates.actors().signed() || signal == null || signal.malformed() != null || signal.outOfBounds() != null) {
+      return null;
+    }
+    if (signal.decidedBy() == null || signal.decidedBy().isBlank()) {
+      return "field 'decidedBy' is missing: a signed decision names who decided";
+    }
+    return signedMessageProblem(signal.token(), signal.decidedBy(),
+        dev.gantry.workflows.api.ActorTokens.CAB_DECISION, signal.environment(), signal.tokenDetail(), true);
+  }
+
   @Override
   public void cabDecision(CabDecisionSignal signal) {
     if (deferred("change board decision", signal == null ? null : signal.outOfBounds(), () -> cabDecision(signal))) {
       return;
     }
-    String refusal = MessageLimits.cut(environmentGates.acceptCabDecision(signal, boundedInput),
-        GateBook.REFUSAL_CHARS);
+    String refusal = cabSignatureProblem(signal);
+    if (refusal == null) {
+      refusal = environmentGates.acceptCabDecision(signal, boundedInput);
+    }
+    refusal = MessageLimits.cut(refusal, GateBook.REFUSAL_CHARS);
     String environment = signal == null ? null : knownEnvironment(signal.environment());
     String by = signal == null ? null : actor(signal.decidedBy());
     if (refusal == null) {
@@ -515,7 +653,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       return new GateDecision(false, decision.environment(), decision.refusal());
     }
     EnvironmentPlan env = request.environment(decision.environment()).orElseThrow();
-    int counted = gates.validApprovers(env.name(), Workflow.currentTimeMillis()).size();
+    int counted = gates.counted(env.name(), Workflow.currentTimeMillis());
     return new GateDecision(true, env.name(),
         counted + " of " + env.approval().minApprovalsOrDefault() + " approval(s)");
   }
@@ -543,7 +681,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public GateDecision submitOverride(OverrideSignal signal) {
-    GateBook.Decision decision = gates.override(signal, boundedInput);
+    GateBook.Decision decision = gates.override(signal, boundedInput, Workflow.currentTimeMillis());
     recordOverride(signal, decision);
     return new GateDecision(decision.accepted(), decision.environment(), decision.accepted()
         ? "the " + signal.gate().trim() + " gate of " + decision.environment() + " will be skipped"
@@ -553,7 +691,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   @Override
   public void validateOverride(OverrideSignal signal) {
     refuseBeforePlan();
-    refuseIfNot(gates.checkOverride(signal));
+    refuseIfNot(gates.checkOverride(signal, Workflow.currentTimeMillis()));
   }
 
   /** Update validators refuse by throwing: the caller gets the reason, the history gets nothing. */
@@ -589,9 +727,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         progress.environment(decision.environment(), EnvironmentState.AWAITING_APPROVAL, waitingFor + " ("
             + counted.size() + " so far: " + String.join(", ", counted) + ")");
       }
+      String signedBy = decision.verdict() == null ? "" : " (signed, key " + decision.verdict().keyThumbprint() + ")";
       progress.log(decision.environment(), null, "approval by " + approver + " accepted"
-          + (comment == null || comment.isBlank() ? "" : ": " + comment));
-      audit("approval", approver, decision.environment(), "accepted", comment);
+          + (comment == null || comment.isBlank() ? "" : ": " + comment) + signedBy);
+      audit("approval", approver, decision.environment(), "accepted",
+          decision.verdict() == null ? comment : (comment == null ? "" : comment) + signedBy);
     } else {
       progress.refused(decision.environment(), "approval refused: " + decision.refusal());
       audit("approval", approver, decision.environment(), "refused", decision.refusal());
@@ -678,7 +818,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     int needed = policy.minApprovalsOrDefault();
     String waitingFor = needed + " approval(s) from " + policy.whoMayApprove() + ": signal 'approve' with"
         + " {\"approver\": \"<name>\", \"digest\": \"" + request.artifact().digest()
-        + "\", \"comment\": \"...\"}";
+        + "\", \"comment\": \"...\"" + (gates.actors().signed() ? ", \"token\": \"<token>\"}; make the token with `"
+            + gates.actors().tokenCommand(dev.gantry.workflows.api.ActorTokens.APPROVE, env.name(), "<name>")
+            + "` (or approve with `gantry release approve`, which signs with your profile's key)" : "}");
     gates.open(env.name());
     approvalWaits.put(env.name(), waitingFor);
     progress.environment(env.name(), EnvironmentState.AWAITING_APPROVAL, waitingFor);
@@ -754,7 +896,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     directoryReadAt = Workflow.currentTimeMillis();
     for (OverrideSignal early : earlyOverrides) {
-      recordOverride(early, gates.override(early, boundedInput));
+      recordOverride(early, gates.override(early, boundedInput, Workflow.currentTimeMillis()));
     }
     earlyOverrides.clear();
   }

@@ -24,12 +24,28 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CabDecisionSignal(
-    String environment, String ticketId, String state, String decidedBy, String reason, String malformed) {
+    String environment, String ticketId, String state, String decidedBy, String reason, String malformed,
+    String token) {
   private static final String SHAPE = "{\"environment\": \"production\", \"ticketId\": \"...\","
       + " \"state\": \"APPROVED|REJECTED\", \"decidedBy\": \"...\"}";
 
   public CabDecisionSignal(String environment, String ticketId, String state, String decidedBy, String reason) {
-    this(environment, ticketId, state, decidedBy, reason, null);
+    this(environment, ticketId, state, decidedBy, reason, null, null);
+  }
+
+  public CabDecisionSignal(String environment, String ticketId, String state, String decidedBy, String reason,
+      String malformed) {
+    this(environment, ticketId, state, decidedBy, reason, malformed, null);
+  }
+
+  /** In a signed release: a JWS by {@code decidedBy}'s registered key, action cab-decision. */
+  public CabDecisionSignal withToken(String token) {
+    return new CabDecisionSignal(environment, ticketId, state, decidedBy, reason, malformed, token);
+  }
+
+  /** What a decision's token is bound to besides its environment: {@code <ticketId>:<state>}. */
+  public String tokenDetail() {
+    return ticketId + ":" + state;
   }
 
   /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
@@ -38,7 +54,8 @@ public record CabDecisionSignal(
         field("ticketId", ticketId, MessageLimits.Shape.REFERENCE),
         field("state", state, MessageLimits.Shape.REFERENCE),
         field("decidedBy", decidedBy, MessageLimits.Shape.PERSON),
-        field("reason", reason, MessageLimits.Shape.TEXT));
+        field("reason", reason, MessageLimits.Shape.TEXT),
+        field("token", token, MessageLimits.Shape.TOKEN));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -51,7 +68,8 @@ public record CabDecisionSignal(
         SignalPayloads.text(fields, "state", problems),
         SignalPayloads.text(fields, "decidedBy", problems),
         SignalPayloads.text(fields, "reason", problems),
-        SignalPayloads.malformed(problems, SHAPE));
+        SignalPayloads.malformed(problems, SHAPE),
+        SignalPayloads.text(fields, "token", problems));
   }
 
   /** The decision this signal carries, to be checked against the open ticket before it is believed. */

@@ -18,12 +18,26 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FreezeSignal(
-    String environment, String from, String to, String reason, String by, String malformed) {
+    String environment, String from, String to, String reason, String by, String malformed, String token) {
   private static final String SHAPE = "{\"environment\": \"production\", \"from\": \"2026-12-24\","
       + " \"to\": \"2026-12-26\", \"reason\": \"...\", \"by\": \"<you>\"}";
 
   public FreezeSignal(String environment, String from, String to, String reason, String by) {
-    this(environment, from, to, reason, by, null);
+    this(environment, from, to, reason, by, null, null);
+  }
+
+  public FreezeSignal(String environment, String from, String to, String reason, String by, String malformed) {
+    this(environment, from, to, reason, by, malformed, null);
+  }
+
+  /** In a signed release: a JWS by {@code by}'s registered key, action freeze, detail {@code <from>..<to>}. */
+  public FreezeSignal withToken(String token) {
+    return new FreezeSignal(environment, from, to, reason, by, malformed, token);
+  }
+
+  /** What a freeze token is bound to besides its environment. */
+  public String tokenDetail() {
+    return from + ".." + to;
   }
 
   /** Null when every field is within {@link MessageLimits}, else why the message is refused. */
@@ -32,7 +46,8 @@ public record FreezeSignal(
         field("from", from, MessageLimits.Shape.REFERENCE),
         field("to", to, MessageLimits.Shape.REFERENCE),
         field("reason", reason, MessageLimits.Shape.TEXT),
-        field("by", by, MessageLimits.Shape.PERSON));
+        field("by", by, MessageLimits.Shape.PERSON),
+        field("token", token, MessageLimits.Shape.TOKEN));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -45,7 +60,8 @@ public record FreezeSignal(
         SignalPayloads.text(fields, "to", problems),
         SignalPayloads.text(fields, "reason", problems),
         SignalPayloads.text(fields, "by", problems),
-        SignalPayloads.malformed(problems, SHAPE));
+        SignalPayloads.malformed(problems, SHAPE),
+        SignalPayloads.text(fields, "token", problems));
   }
 
   public Freeze toFreeze() {
