@@ -144,7 +144,8 @@ public class GantryClient implements AutoCloseable {
             + String.join(" -> ", request.promotionPath());
     return "Artifact:\n\n```text\n" + fenced(request.artifact().location()) + "\n"
         + fenced(request.artifact().digest()) + "\n```\n\nPromotion:\n\n```text\n" + fenced(path)
-        + "\n```\n\nRequest:\n\n```text\n" + fenced(request.specSource()) + "\n```\n";
+        + "\n```\n\nRequest:\n\n```text\n" + fenced(request.specSource()) + "\n```\n\n"
+        + "What the release waits for now: Current Details.\n";
   }
 
   /** A value for a fenced block: one line, no backtick (it could close the fence), bounded. */

@@ -54,7 +54,8 @@ public final class ApproverView {
     }
     md.append("\nArtifact:\n\n```text\n").append(request.artifact().digest()).append("\n```\n\n")
         .append("Status from a terminal:\n\n```sh\ngantry release status ").append(request.releaseId())
-        .append("\n```\n");
+        .append("\n```\n\n")
+        .append("Gantry keeps these details up to date as the release moves.\n");
     return md.toString();
   }
 
@@ -99,23 +100,27 @@ public final class ApproverView {
         .append(" even when the release refuses it: prefer the update.\n\n");
   }
 
-  /** The input of the {@code submitApproval} update (and of the {@code approve} signal), on one line. */
+  /**
+   * The input of the {@code submitApproval} update (and of the {@code approve} signal), one field a line: the
+   * UI shows a code block in a frame half the page wide that cuts long lines (it does not wrap them).
+   */
   public static String payload(ReleaseRequest request, String environment, ApprovalPolicy policy) {
-    return "{\"approver\": \"" + YOUR_NAME + "\", \"environment\": \"" + environment + "\", \"digest\": \""
-        + request.artifact().digest() + "\", \"comment\": \"LGTM\""
-        + (policy.signed() ? ", \"token\": \"" + YOUR_TOKEN + "\"" : "") + "}";
+    return "{\n  \"approver\": \"" + YOUR_NAME + "\",\n  \"environment\": \"" + environment
+        + "\",\n  \"comment\": \"LGTM\",\n"
+        + (policy.signed() ? "  \"token\": \"" + YOUR_TOKEN + "\",\n" : "")
+        + "  \"digest\": \"" + request.artifact().digest() + "\"\n}";
   }
 
-  /** The CLI command that approves the gate, the digest pinned. */
+  /** The CLI command that approves the gate, the digest pinned; short lines joined by shell continuations. */
   public static String approveCommand(ReleaseRequest request, String environment, ApprovalPolicy policy) {
-    return "gantry release approve " + request.releaseId() + " --as " + YOUR_NAME + " --environment "
-        + environment + " --digest " + request.artifact().digest() + " --comment LGTM"
-        + (policy.signed() ? " --key YOUR_KEY.pem" : "");
+    return "gantry release approve " + request.releaseId() + " \\\n  --as " + YOUR_NAME + " --environment "
+        + environment + " --comment LGTM" + (policy.signed() ? " --key YOUR_KEY.pem" : "")
+        + " \\\n  --digest " + request.artifact().digest();
   }
 
   static String mintCommand(ReleaseRequest request, String environment) {
-    return "gantry approval-token --key YOUR_KEY.pem --as " + YOUR_NAME + " --release " + request.releaseId()
-        + " --environment " + environment + " --digest " + request.artifact().digest();
+    return "gantry approval-token --key YOUR_KEY.pem --as " + YOUR_NAME + " \\\n  --release "
+        + request.releaseId() + " --environment " + environment + " \\\n  --digest " + request.artifact().digest();
   }
 
   private static String who(ApprovalPolicy policy) {

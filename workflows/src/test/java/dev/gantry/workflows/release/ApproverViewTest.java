@@ -22,7 +22,7 @@ class ApproverViewTest {
   private final ReleaseRequest request = Releases.example();
 
   @Test
-  void whatAnApproverCopiesIsFencedAndTheProseHasNoMarkupFromData() {
+  void whatAnApproverCopiesIsFencedAndTheProseHasNoMarkupFromData() throws Exception {
     for (boolean signed : List.of(false, true)) {
       ApprovalPolicy policy = new ApprovalPolicy(true, List.of("carol"), 2, 72, List.of("release-managers"),
           null, null, null, signed, null);
@@ -34,6 +34,11 @@ class ApproverViewTest {
           ApproverView.approveCommand(request, "production", policy), request.artifact().digest());
       assertThat(ApproverView.payload(request, "production", policy)).doesNotContain("<", ">")
           .contains("\"digest\": \"" + request.artifact().digest() + "\"");
+      assertThat(String.join("\n", fences).split("\n")).as("the UI cuts long lines of a code block")
+          .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(85));
+      assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(ApproverView.payload(request, "production", policy)).get("digest").asText())
+          .isEqualTo(request.artifact().digest());
       assertThat(prose(details)).doesNotContain("<", ">", "\"", "'", "\\");
       assertThat(details).contains("Approved so far: **1 of 2** (`alice`)", "Still needed: **1** more",
           "Open until **2026-12-18 00:00 UTC**", "`carol`, members of `release-managers`");
