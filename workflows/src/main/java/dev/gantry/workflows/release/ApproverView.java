@@ -52,6 +52,19 @@ public final class ApproverView {
       }
       md.append('\n');
     }
+    for (EnvironmentStatus env : status.environments()) {
+      for (dev.gantry.workflows.api.RegionStatus region : env.regions()) {
+        if (region.rollout() != null && region.rollout().waitingFor() != null) {
+          md.append("\n#### `").append(env.environment()).append('/').append(region.region())
+              .append("` waits for a person\n\n").append(plain(region.rollout().waitingFor()))
+              .append(region.rollout().nextStepAt() == null ? "" : " (until " + plain(region.rollout().nextStepAt())
+                  + ")")
+              .append(". Resume (or promote, abort) from a terminal:\n\n```sh\ngantry canary resume ")
+              .append(request.releaseId()).append(" \\\n  -e ").append(env.environment()).append(" -r ")
+              .append(region.region()).append(" --as ").append(YOUR_NAME).append(" --reason WHY\n```\n");
+        }
+      }
+    }
     md.append("\nArtifact:\n\n```text\n").append(request.artifact().digest()).append("\n```\n\n")
         .append("Status from a terminal:\n\n```sh\ngantry release status ").append(request.releaseId())
         .append("\n```\n\n")

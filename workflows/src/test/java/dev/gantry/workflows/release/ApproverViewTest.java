@@ -50,6 +50,26 @@ class ApproverViewTest {
   }
 
   @Test
+  void aCanaryWaitingForAPersonSaysWhatToRun() {
+    ReleaseStatus waiting = status();
+    List<EnvironmentStatus> envs = List.of(new EnvironmentStatus("production", EnvironmentState.DEPLOYING,
+        List.of(new dev.gantry.workflows.api.RegionStatus("eu-west-1", dev.gantry.workflows.api.RegionState.DEPLOYING,
+            "1.3.0", null, new dev.gantry.workflows.api.rollout.RolloutStatus("canary", "inconclusive", 2, 4, 25,
+                "inconclusive: no traffic", "2026-12-05T14:05:00Z",
+                "analysis inconclusive at 25% (no traffic): resume (counts as a pass), promote or abort", null))),
+        null));
+    ReleaseStatus deploying = new ReleaseStatus(waiting.releaseId(), waiting.application(), waiting.version(),
+        waiting.artifactDigest(), waiting.requestedBy(), ReleaseState.RUNNING, "deploy:production", envs,
+        List.of(), List.of(), waiting.startedAt(), null, null, List.of(), List.of(), List.of());
+    String details = ApproverView.details(request, deploying, null);
+    assertThat(details).contains("`production/eu-west-1` waits for a person",
+        "analysis inconclusive at 25% (no traffic)", "(until 2026-12-05T14:05:00Z)");
+    assertThat(fences(details)).contains("gantry canary resume " + request.releaseId()
+        + " \\\n  -e production -r eu-west-1 --as YOUR_NAME --reason WHY");
+    assertThat(prose(details)).doesNotContain("<", ">", "\"");
+  }
+
+  @Test
   void hostileWaitingTextLosesItsMarkup() {
     assertThat(ApproverView.plain("<img src=x onerror=alert(1)> **bold** `code` \"q\"\nnext"))
         .isEqualTo("img src=x onerror=alert(1) bold code q next");

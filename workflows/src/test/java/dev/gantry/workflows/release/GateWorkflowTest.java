@@ -195,7 +195,8 @@ class GateWorkflowTest {
     assertThat(opened.title()).isEqualTo("hello-service 1.4.0 waits for approval in production");
     assertThat(opened.cliCommand()).isEqualTo("gantry release approve release/hello-service/1.4.0 --as <you>");
     assertThat(opened.uiLink()).isEqualTo(
-        "https://temporal.example/namespaces/UnitTest/workflows/release%2Fhello-service%2F1.4.0");
+        "https://temporal.example/namespaces/UnitTest/workflows/release%2Fhello-service%2F1.4.0/"
+            + io.temporal.client.WorkflowStub.fromTyped(release).getExecution().getRunId() + "/user-metadata");
     assertThat(opened.webhookUrlEnv()).isEqualTo("SLACK_URL");
     assertThat(opened.webhookUrl()).as("the secret URL never enters the history").isNull();
     assertThat(NOTIFICATIONS.received.get(1).title()).startsWith("ESCALATION");
