@@ -102,7 +102,7 @@ public final class LiveView {
   static List<String> wrapCommand(String prefix, String command, int width) {
     List<String> lines = new java.util.ArrayList<>();
     StringBuilder line = new StringBuilder(prefix);
-    String indent = " ".repeat(prefix.length() + 2);
+    String indent = "    ";
     for (String word : command.split(" ")) {
       boolean first = line.length() == prefix.length() || line.toString().equals(indent);
       if (!first && line.length() + 1 + word.length() + 2 > width) {
