@@ -105,6 +105,9 @@ async function main() {
         .filter({ visible: true }).first();
       await accepted.or(refused).waitFor({ state: 'visible', timeout: 20000 });
       result.verdicts.push(await accepted.isVisible() ? await accepted.innerText() : await refused.innerText());
+      if (!result.refusalShown && !(await accepted.isVisible())) {
+        result.refusalShown = (await dialog.innerText()).substring(0, 4000);
+      }
       await page.screenshot({ path: path.join(shots, `approver-${i + 1}-${approvers[i]}-verdict.png`) });
       if (await dialog.isVisible()) {
         await page.keyboard.press('Escape');

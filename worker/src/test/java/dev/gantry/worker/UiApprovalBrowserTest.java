@@ -85,6 +85,8 @@ class UiApprovalBrowserTest {
       assertThat(seen.get("cut")).as("code lines wider than the UI's frame").isEmpty();
       assertThat(seen.get("below")).as("code blocks below the bottom of the UI's frame").isEmpty();
       assertThat(seen.get("verdicts").get(0).asText()).contains("unknown approver 'mallory' for production");
+      assertThat(seen.get("refusalShown").asText()).as("the refusal in the UI, without a stack trace")
+          .contains("unknown approver 'mallory'").doesNotContain("ReleaseWorkflowImpl", "java.base");
       assertThat(seen.get("verdicts").get(1).asText()).isEqualTo("Update successful");
       assertThat(seen.get("after").asText()).contains("Approved so far: 1 of 2 (alice)", "Still needed: 1 more");
 
