@@ -44,9 +44,9 @@ public final class ApproverView {
       md.append("### ").append(plain(request.application())).append(' ').append(plain(request.version()))
           .append(": ").append(status.state()).append("\n\n");
     }
-    md.append("Stage: `").append(status.stage()).append("`\n\n");
+    md.append("Stage: `").append(code(status.stage())).append("`\n\n");
     for (EnvironmentStatus env : status.environments()) {
-      md.append("- `").append(env.environment()).append("`: ").append(env.state());
+      md.append("- `").append(code(env.environment())).append("`: ").append(env.state());
       if (env.waitingFor() != null && gate == null) {
         md.append(", waiting for ").append(plain(env.waitingFor()));
       }
@@ -65,8 +65,8 @@ public final class ApproverView {
         }
       }
     }
-    md.append("\nArtifact:\n\n```text\n").append(request.artifact().digest()).append("\n```\n\n")
-        .append("Status from a terminal:\n\n```sh\ngantry release status ").append(request.releaseId())
+    md.append("\nArtifact:\n\n```text\n").append(digest(request)).append("\n```\n\n")
+        .append("Status from a terminal:\n\n```sh\ngantry release status ").append(code(request.releaseId()))
         .append("\n```\n\n")
         .append("Gantry keeps these details up to date as the release moves.\n");
     return md.toString();
@@ -121,19 +121,19 @@ public final class ApproverView {
     return "{\n  \"approver\": \"" + YOUR_NAME + "\",\n  \"environment\": \"" + environment
         + "\",\n  \"comment\": \"LGTM\",\n"
         + (policy.signed() ? "  \"token\": \"" + YOUR_TOKEN + "\",\n" : "")
-        + "  \"digest\": \"" + request.artifact().digest() + "\"\n}";
+        + "  \"digest\": \"" + digest(request) + "\"\n}";
   }
 
   /** The CLI command that approves the gate, the digest pinned; short lines joined by shell continuations. */
   public static String approveCommand(ReleaseRequest request, String environment, ApprovalPolicy policy) {
     return "gantry release approve " + request.releaseId() + " \\\n  --as " + YOUR_NAME + " --environment "
         + environment + " --comment LGTM" + (policy.signed() ? " --key YOUR_KEY.pem" : "")
-        + " \\\n  --digest " + request.artifact().digest();
+        + " \\\n  --digest " + digest(request);
   }
 
   static String mintCommand(ReleaseRequest request, String environment) {
     return "gantry approval-token --key YOUR_KEY.pem --as " + YOUR_NAME + " \\\n  --release "
-        + request.releaseId() + " --environment " + environment + " \\\n  --digest " + request.artifact().digest();
+        + request.releaseId() + " --environment " + environment + " \\\n  --digest " + digest(request);
   }
 
   private static String who(ApprovalPolicy policy) {
@@ -145,6 +145,24 @@ public final class ApproverView {
       parts.add("members of `" + group + "`");
     }
     return parts.isEmpty() ? "nobody (the policy names no approver)" : String.join(", ", parts);
+  }
+
+  /** The artifact digest, as a code block may show it (before the plan is resolved it may be anything). */
+  private static String digest(ReleaseRequest request) {
+    return code(request.artifact() == null ? null : request.artifact().digest());
+  }
+
+  /** Text inside code: one line, no backtick (it would end the code), bounded; null as a dash. */
+  static String code(String text) {
+    if (text == null) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+    for (int i = 0; i < text.length() && out.length() < 200; i++) {
+      char c = text.charAt(i);
+      out.append(c == '`' ? '\'' : Character.isISOControl(c) ? ' ' : c);
+    }
+    return out.toString();
   }
 
   /** Text outside code: characters Markdown or HTML would take as markup are dropped. */

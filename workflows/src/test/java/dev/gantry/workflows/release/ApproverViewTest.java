@@ -70,6 +70,14 @@ class ApproverViewTest {
   }
 
   @Test
+  void aRequestNotYetCheckedByThePolicyCannotBreakTheDetails() {
+    ReleaseRequest hostile = new ReleaseRequest("app```\n<script>", "1.0", null, List.of(), "dana", null, null);
+    String details = ApproverView.details(hostile, status(), null);
+    assertThat(fences(details)).contains("-").allSatisfy(block -> assertThat(block).doesNotContain("\n<"));
+    assertThat(prose(details)).doesNotContain("<", ">");
+  }
+
+  @Test
   void hostileWaitingTextLosesItsMarkup() {
     assertThat(ApproverView.plain("<img src=x onerror=alert(1)> **bold** `code` \"q\"\nnext"))
         .isEqualTo("img src=x onerror=alert(1) bold code q next");
