@@ -42,21 +42,28 @@ class WatchInTerminalTest {
       ReleaseRequest request = new ReleaseSpecLoader().load(spec);
       String id = gantry.startRelease(request);
       CompletableFuture<CliEndToEndTest.Run> piped = CompletableFuture.supplyAsync(() ->
-          CliEndToEndTest.cli("release", "watch", id, "--address", temporal.address(), "--timeout", "PT40S"));
+          CliEndToEndTest.cli("release", "watch", id, "--address", temporal.address(), "--timeout", "PT60S"));
       // The CLI in its own JVM, in a tmux pane of 80x24 (a script: the class path is too long for tmux).
       Path launcher = dir.resolve("watch.sh");
       Files.writeString(launcher, "#!/bin/sh\nexport CLASSPATH='" + System.getProperty("java.class.path") + "'\n"
           + "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -Xmx256m"
           + " dev.gantry.starter.cli.GantryCli release watch " + id + " --address " + temporal.address()
-          + " --timeout PT40S\nsleep 60\n");
+          + " --timeout PT90S\nsleep 60\n");
       tmux("new-session", "-d", "-s", "watch", "-x", "80", "-y", "24", "sh " + launcher);
 
       awaitStage(gantry, id, "window:production");
       gantry.override(id, new OverrideSignal("erin", "window", "watch test", "INC-WATCH-1", null, null));
       awaitStage(gantry, id, "approval:production");
-      Thread.sleep(4_000); // a few redraws at the approval gate
-
-      String screen = tmux("capture-pane", "-p", "-t", "watch");
+      // The CLI's own JVM may start slowly on a busy machine: wait until its screen shows the gate, then let
+      // it redraw a few more times.
+      String screen = "";
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!screen.contains("WAITING for a person") && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        screen = tmux("capture-pane", "-p", "-t", "watch");
+      }
+      Thread.sleep(3_000);
+      screen = tmux("capture-pane", "-p", "-t", "watch");
       int history = Integer.parseInt(tmux("display", "-p", "-t", "watch", "#{history_size}").strip());
       String scrollback = history == 0 ? "" : tmux("capture-pane", "-p", "-S", "-", "-E", "-1", "-t", "watch");
       Files.writeString(Path.of("target", "watch-80x24.txt"), screen);
