@@ -2,6 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.LiveView;
+import dev.gantry.starter.client.PersonWaits;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.report.OfflineReport;
@@ -63,6 +64,19 @@ class ReleaseCommand {
       print(text + System.lineSeparator());
     }
 
+    /** Prints each wait for a person once, when it begins (or when what it waits for changes). */
+    void announce(ReleaseStatus status, java.util.Map<String, String> announced) {
+      java.util.Set<String> now = new java.util.HashSet<>();
+      for (PersonWaits.Wait wait : PersonWaits.of(status)) {
+        now.add(wait.key());
+        if (!wait.what().equals(announced.get(wait.key()))) {
+          announced.put(wait.key(), wait.what());
+          println(wait.lines());
+        }
+      }
+      announced.keySet().retainAll(now);
+    }
+
     void report(GateDecision decision, String text) {
       if (json()) {
         Output.json(spec.commandLine().getOut(), decision);
@@ -71,24 +85,58 @@ class ReleaseCommand {
       }
     }
 
+    /**
+     * Follows a release to its end. On a terminal: one screen redrawn in place (LiveView). Otherwise (a pipe,
+     * a file, CI) one line per new timeline line, and each wait for a person, once, with what to run.
+     */
     int follow(GantryClient gantry, String releaseId, Duration timeout) {
       boolean live = !json() && System.console() != null && !"dumb".equals(System.getenv("TERM"));
-      ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(500)).follow(releaseId, timeout,
-          new ReleaseWatch.Listener() {
-            @Override
-            public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
-              if (!json() && !live) {
-                println(StatusView.line(entry));
-              }
-            }
+      Thread restore = new Thread(() -> {
+        spec.commandLine().getOut().print(LiveView.END);
+        spec.commandLine().getOut().flush();
+      });
+      if (live) {
+        print(LiveView.START);
+        Runtime.getRuntime().addShutdownHook(restore);
+      }
+      java.util.Map<String, String> announced = new java.util.HashMap<>();
+      ReleaseStatus last;
+      try {
+        last = new ReleaseWatch(gantry, Duration.ofMillis(500)).follow(releaseId, timeout,
+            new ReleaseWatch.Listener() {
+              private String shown;
 
-            @Override
-            public void onPoll(ReleaseStatus status) {
-              if (live) {
-                print(LiveView.frame(status));
+              @Override
+              public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+                if (!json() && !live) {
+                  println(StatusView.line(entry));
+                }
               }
-            }
-          });
+
+              @Override
+              public void onPoll(ReleaseStatus status) {
+                if (live) {
+                  TerminalSize size = TerminalSize.now();
+                  String frame = LiveView.frame(status, size.columns, size.rows);
+                  if (!frame.equals(shown)) {
+                    print(frame);
+                    shown = frame;
+                  }
+                } else if (!json()) {
+                  announce(status, announced);
+                }
+              }
+            });
+      } finally {
+        if (live) {
+          print(LiveView.END);
+          try {
+            Runtime.getRuntime().removeShutdownHook(restore);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+          }
+        }
+      }
       if (json()) {
         Output.json(spec.commandLine().getOut(), last);
       } else {

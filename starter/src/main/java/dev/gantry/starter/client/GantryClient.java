@@ -140,6 +140,37 @@ public class GantryClient implements AutoCloseable {
   }
 
   /**
+   * The release's one-line summary in the Temporal UI (history and User Metadata tab). The UI renders it as
+   * Markdown: it carries no quotes or angle brackets, and points approvers to the Current Details, which
+   * the release keeps up to date.
+   */
+  static String staticSummary(ReleaseRequest request) {
+    return markdownSafe(request.application() + " " + request.version() + ", requested by "
+        + request.requestedBy() + ". Approvers: Current Details (User Metadata tab) say what to send");
+  }
+
+  /** The release's fixed details in the Temporal UI: what is released, copyable values in fenced blocks. */
+  static String staticDetails(ReleaseRequest request) {
+    String path = request.promotionPath() == null ? "the whole path the platform policy defines"
+        : (request.promoteFrom() == null ? "" : request.promoteFrom() + " -> ")
+            + String.join(" -> ", request.promotionPath());
+    return "Artifact:\n\n```text\n" + fenced(request.artifact().location()) + "\n"
+        + fenced(request.artifact().digest()) + "\n```\n\nPromotion:\n\n```text\n" + fenced(path)
+        + "\n```\n\nRequest:\n\n```text\n" + fenced(request.specSource()) + "\n```\n\n"
+        + "What the release waits for now: Current Details.\n";
+  }
+
+  /** A value for a fenced block: one line, no backtick (it could close the fence), bounded. */
+  private static String fenced(String value) {
+    String line = value == null ? "-" : dev.gantry.workflows.api.MessageLimits.cut(value, 500);
+    return line.replace('`', '\'');
+  }
+
+  private static String markdownSafe(String text) {
+    return dev.gantry.workflows.api.MessageLimits.cut(text, 400).replaceAll("[<>`*\\[\\]\\\\|#~\"'&]", "");
+  }
+
+  /**
    * Starts the release and returns its id; a second start of the same version is refused. A promotion that
    * failed or was refused may be started again (a new run of its id); a running or succeeded one is refused.
    */
@@ -163,13 +194,8 @@ public class GantryClient implements AutoCloseable {
         .setWorkflowIdReusePolicy(promotion ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
             : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(attributes.build())
-        .setStaticSummary(request.application() + " " + request.version() + " requested by "
-            + request.requestedBy())
-        .setStaticDetails("Artifact `" + request.artifact().location() + "` (" + request.artifact().digest()
-            + ")\n\nPromotion: " + (request.promotionPath() == null ? "the whole path the platform policy defines"
-                : (request.promoteFrom() == null ? "" : request.promoteFrom() + " -> ")
-                    + String.join(" -> ", request.promotionPath()))
-            + "\n\nRequest: " + request.specSource())
+        .setStaticSummary(staticSummary(request))
+        .setStaticDetails(staticDetails(request))
         .build();
     ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class, options);
     try {

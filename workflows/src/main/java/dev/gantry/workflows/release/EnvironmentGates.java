@@ -486,8 +486,10 @@ final class EnvironmentGates {
     if (policy == null) {
       return;
     }
+    // Straight to the User Metadata tab, where the Current Details say what to send (ApproverView).
     String link = policy.uiUrlOrDefault() + "/namespaces/" + Workflow.getInfo().getNamespace()
-        + "/workflows/" + request.releaseId().replace("/", "%2F");
+        + "/workflows/" + request.releaseId().replace("/", "%2F") + "/" + Workflow.getInfo().getRunId()
+        + "/user-metadata";
     try {
       notifier.send(new Notification(policy.webhookUrl(), title, text,
           "gantry release approve " + request.releaseId() + " --as <you>", link, policy.mention(),

@@ -193,6 +193,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       Workflow.getVersion(SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
+  /** The open approval gates and when each times out: the UI's current details show them. */
+  private final Map<String, Long> approvalDeadlines = new LinkedHashMap<>();
   private int auditSequence;
   /** The audit trail's head after this release's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
@@ -697,7 +699,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Update validators refuse by throwing: the caller gets the reason, the history gets nothing. */
   private static void refuseIfNot(GateBook.Decision decision) {
     if (!decision.accepted()) {
-      throw new IllegalArgumentException(decision.refusal());
+      IllegalArgumentException refused = new IllegalArgumentException(decision.refusal());
+      refused.setStackTrace(new StackTraceElement[0]); // the Temporal UI shows the reason, not Gantry's code
+      throw refused;
     }
   }
 
@@ -738,6 +742,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       log.warn("approval refused release={} approver={} reason={}",
           request.releaseId(), approver, decision.refusal());
     }
+    Workflow.setCurrentDetails(currentDetails());
   }
 
   private void recordRejection(RejectionSignal signal, GateBook.Decision decision) {
@@ -823,6 +828,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
             + "` (or approve with `gantry release approve`, which signs with your profile's key)" : "}");
     gates.open(env.name());
     approvalWaits.put(env.name(), waitingFor);
+    approvalDeadlines.put(env.name(), Workflow.currentTimeMillis() + policy.timeoutHoursOrDefault() * 3_600_000L);
     progress.environment(env.name(), EnvironmentState.AWAITING_APPROVAL, waitingFor);
     progress.stage(ReleaseState.AWAITING_APPROVAL, "approval:" + env.name());
     progress.log(env.name(), null, "waiting for " + waitingFor);
@@ -870,6 +876,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     gates.pass(env.name());
     approvalWaits.remove(env.name());
+    approvalDeadlines.remove(env.name());
     metrics().tagged(java.util.Map.of("environment", env.name()))
         .timer("gantry_approval_gate_wait")
         .record(com.uber.m3.util.Duration.ofMillis(Workflow.currentTimeMillis() - opened));
@@ -1183,18 +1190,18 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Workflow.setCurrentDetails(currentDetails());
   }
 
-  /** Shown on the workflow's page in the Temporal UI: where the release is and what it needs. */
+  /** Shown on the workflow's page in the Temporal UI: where the release is and what it needs (ApproverView). */
   private String currentDetails() {
-    StringBuilder details = new StringBuilder()
-        .append("**").append(request.application()).append(' ').append(request.version())
-        .append("**: ").append(progress.state()).append(" (").append(progress.stage()).append(")\n\n");
-    for (var env : progress.snapshot().environments()) {
-      details.append("- ").append(env.environment()).append(": ").append(env.state());
-      if (env.waitingFor() != null) {
-        details.append(" (waiting for ").append(env.waitingFor()).append(')');
+    ApproverView.OpenGate gate = null;
+    if (progress.state() == ReleaseState.AWAITING_APPROVAL) {
+      for (Map.Entry<String, Long> open : approvalDeadlines.entrySet()) {
+        EnvironmentPlan env = request.environment(open.getKey()).orElse(null);
+        if (env != null) {
+          gate = new ApproverView.OpenGate(env.name(), env.approval(), open.getValue(),
+              gates.validApprovers(env.name(), Workflow.currentTimeMillis()));
+        }
       }
-      details.append('\n');
     }
-    return details.toString();
+    return ApproverView.details(request, progress.snapshot(), gate);
   }
 }

@@ -114,6 +114,33 @@ class GateWorkflowTest {
   }
 
   @Test
+  void theUiCurrentDetailsSayWhatToSendAndFollowTheApprovals() {
+    ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
+    String before = currentDetails();
+    ApprovalPolicy production = request().environment("production").orElseThrow().approval();
+    assertThat(before).contains("waits for approval in production", "Approved so far: **0 of 2**",
+        "```json\n" + ApproverView.payload(request(), "production", production) + "\n```",
+        "```sh\n" + ApproverView.approveCommand(request(), "production", production) + "\n```",
+        "members of `release-managers`", "`submitApproval`");
+
+    release.submitApproval(ApprovalSignal.of("alice", DIGEST, "LGTM"));
+    release.approve(ApprovalSignal.of("quinn", DIGEST, "refused: not allowed"));
+    awaitStatus(release, s -> s.approvals().size() == 2);
+    assertThat(currentDetails()).contains("Approved so far: **1 of 2** (`alice`)", "Still needed: **1** more");
+
+    release.submitApproval(ApprovalSignal.of("carol", DIGEST, "ok"));
+    assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
+    assertThat(currentDetails()).doesNotContain("waits for approval").contains("SUCCEEDED");
+  }
+
+  /** What the Temporal UI shows as the release's Current Details (the SDK's metadata query). */
+  private String currentDetails() {
+    return client.newUntypedWorkflowStub(request().releaseId())
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
+        .getCurrentDetails();
+  }
+
+  @Test
   void garbageInAnySignalLeavesTheReleaseWaiting() {
     ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
     io.temporal.client.WorkflowStub raw = client.newUntypedWorkflowStub(request().releaseId());
@@ -168,7 +195,8 @@ class GateWorkflowTest {
     assertThat(opened.title()).isEqualTo("hello-service 1.4.0 waits for approval in production");
     assertThat(opened.cliCommand()).isEqualTo("gantry release approve release/hello-service/1.4.0 --as <you>");
     assertThat(opened.uiLink()).isEqualTo(
-        "https://temporal.example/namespaces/UnitTest/workflows/release%2Fhello-service%2F1.4.0");
+        "https://temporal.example/namespaces/UnitTest/workflows/release%2Fhello-service%2F1.4.0/"
+            + io.temporal.client.WorkflowStub.fromTyped(release).getExecution().getRunId() + "/user-metadata");
     assertThat(opened.webhookUrlEnv()).isEqualTo("SLACK_URL");
     assertThat(opened.webhookUrl()).as("the secret URL never enters the history").isNull();
     assertThat(NOTIFICATIONS.received.get(1).title()).startsWith("ESCALATION");
