@@ -70,13 +70,36 @@ public final class ArtifactSigner {
    */
   public SignatureRef attest(ArtifactRef artifact, String predicateType, Signer signer, String invocation,
       Supplier<byte[]> statement) {
+    return attest(artifact, predicateType, signer, invocation, false, statement);
+  }
+
+  /**
+   * A release's attestation: as {@link #attest(ArtifactRef, String, Signer, String, Supplier)}, and for a
+   * file also a copy of its own ({@code X.provenance.<tag>.sigstore.json}, the location returned), which no
+   * other release of the same file overwrites.
+   */
+  public SignatureRef attestForRelease(ArtifactRef artifact, String predicateType, Signer signer, String invocation,
+      Supplier<byte[]> statement) {
+    return attest(artifact, predicateType, signer, invocation, true, statement);
+  }
+
+  private SignatureRef attest(ArtifactRef artifact, String predicateType, Signer signer, String invocation,
+      boolean ownCopy, Supplier<byte[]> statement) {
     String kind = invocation == null ? predicateType : predicateType + "#invocation=" + invocation;
     SignedAttestation attestation = read(store.getOrCreate(artifact.digest(), signer.keyId(), kind,
         () -> write(Attestations.sign(statement.get(), signer))));
     if (artifact.isFile()) {
       Path bundle = bundlePath(Path.of(artifact.location()), predicateType);
       writeString(bundle, attestation.bundleJson());
-      return new SignatureRef(SignatureRef.ATTESTATION, predicateType, signer.keyId(), bundle.toString(),
+      if (!ownCopy || invocation == null) {
+        return new SignatureRef(SignatureRef.ATTESTATION, predicateType, signer.keyId(), bundle.toString(),
+            artifact.digest());
+      }
+      // Releases of the same file at the same time each overwrite X.provenance.sigstore.json (the latest, for
+      // cosign and people); the release verifies its own copy, which no other release writes.
+      Path own = invocationBundlePath(bundle, invocation);
+      writeString(own, attestation.bundleJson());
+      return new SignatureRef(SignatureRef.ATTESTATION, predicateType, signer.keyId(), own.toString(),
           artifact.digest());
     }
     ImageSignatureRef made = ImageSignatures.attach(OciRegistryClient.forImage(artifact.location()),
@@ -102,6 +125,14 @@ public final class ArtifactSigner {
       infix = "." + Digests.sha256(predicateTypeOrNull.getBytes(StandardCharsets.UTF_8)).substring(7, 15);
     }
     return artifact.resolveSibling(name + infix + ".sigstore.json");
+  }
+
+  /** {@code X.provenance.sigstore.json} -> {@code X.provenance.<12 hex of sha256(invocation)>.sigstore.json}. */
+  static Path invocationBundlePath(Path bundle, String invocation) {
+    String name = bundle.getFileName().toString();
+    String stem = name.substring(0, name.length() - ".sigstore.json".length());
+    String tag = Digests.sha256(invocation.getBytes(StandardCharsets.UTF_8)).substring(7, 19);
+    return bundle.resolveSibling(stem + "." + tag + ".sigstore.json");
   }
 
   private static void requireUnchanged(ArtifactRef artifact) {

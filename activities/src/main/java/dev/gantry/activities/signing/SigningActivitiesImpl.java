@@ -70,7 +70,7 @@ public class SigningActivitiesImpl implements SigningActivities {
       List<SignatureRef> made = new ArrayList<>();
       made.add(signer.sign(request.artifact(), key));
       Provenance provenance = provenance(request, info);
-      SignatureRef attested = signer.attest(request.artifact(), InTotoStatements.SLSA_PROVENANCE_V1, key,
+      SignatureRef attested = signer.attestForRelease(request.artifact(), InTotoStatements.SLSA_PROVENANCE_V1, key,
           provenance.invocationId(), () -> InTotoStatements.slsaProvenance(subjectName(request),
               hex(request.artifact().digest()), provenance));
       // Only a time from the workflow is one a verifier may trust; the worker's own clock is not vouched for.
