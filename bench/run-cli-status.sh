@@ -53,25 +53,28 @@ GANTRY_CMD=(./gantry release status "$ID")
 QUERY_CMD=("$TEMPORAL" workflow query "${TEMPORAL_ARGS[@]}" --type status)
 DESCRIBE_CMD=("$TEMPORAL" workflow describe "${TEMPORAL_ARGS[@]}")
 
-seconds() { # seconds CMD...: wall time of one whole process, its output discarded; fails if it fails
-  local start=$EPOCHREALTIME
-  "$@" >/dev/null 2>"$WORK/last.err" || { log "failed: $*"; cat "$WORK/last.err" >&2; exit 1; }
-  python3 -c "print(f'{$EPOCHREALTIME - $start:.3f}')"
+# seconds CMD...: "WALL CPU" of one whole process (CPU = user + system of the process and its children, which
+# the machine's load does not inflate the way it inflates the wall time); output discarded; fails if it fails.
+seconds() {
+  /usr/bin/time -o "$WORK/time" -f "%e %U %S" "$@" >/dev/null 2>"$WORK/last.err" \
+    || { log "failed: $*"; cat "$WORK/last.err" >&2; exit 1; }
+  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # The first run after a build writes the class-data-sharing archive (if there is none yet for these jars).
-first="$(seconds "${GANTRY_CMD[@]}")"
-G=(); Q=(); D=()
+first="$(seconds "${GANTRY_CMD[@]}" | cut -d' ' -f1)"
+G=(); Q=(); D=(); GC=(); QC=(); DC=()
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$RUNS"); do
-  G+=("$(seconds "${GANTRY_CMD[@]}")")
-  Q+=("$(seconds "${QUERY_CMD[@]}")")
-  D+=("$(seconds "${DESCRIBE_CMD[@]}")")
+  read -r wall cpu <<< "$(seconds "${GANTRY_CMD[@]}")"; G+=("$wall"); GC+=("$cpu")
+  read -r wall cpu <<< "$(seconds "${QUERY_CMD[@]}")"; Q+=("$wall"); QC+=("$cpu")
+  read -r wall cpu <<< "$(seconds "${DESCRIBE_CMD[@]}")"; D+=("$wall"); DC+=("$cpu")
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 gm="$(median "${G[@]}")"; qm="$(median "${Q[@]}")"; dm="$(median "${D[@]}")"
-ratio() { python3 -c "print(f'{$1 / $2:.1f}')"; }
+gc="$(median "${GC[@]}")"; qc="$(median "${QC[@]}")"; dc="$(median "${DC[@]}")"
+ratio() { python3 -c "print(f'{$1 / max($2, 0.001):.1f}')"; }
 
 mkdir -p "$RESULTS"
 {
@@ -82,11 +85,11 @@ mkdir -p "$RESULTS"
   echo "on \`temporal server start-dev\` (SQLite file, loopback), the worker jar polling. Whole processes, $RUNS runs each,"
   echo "interleaved. \`bench/run-cli-status.sh\`"
   echo
-  echo "| command | median (s) | runs (s) | vs \`temporal workflow query\` |"
-  echo "|---|---:|---|---:|"
-  echo "| \`./gantry release status $ID\` | $gm | ${G[*]} | $(ratio "$gm" "$qm")x |"
-  echo "| \`temporal workflow query --type status\` | $qm | ${Q[*]} | 1.0x |"
-  echo "| \`temporal workflow describe\` | $dm | ${D[*]} | $(ratio "$dm" "$qm")x |"
+  echo "| command | wall, median (s) | wall, runs (s) | wall vs query | CPU (user+sys), median (s) | CPU, runs (s) |"
+  echo "|---|---:|---|---:|---:|---|"
+  echo "| \`./gantry release status $ID\` | $gm | ${G[*]} | $(ratio "$gm" "$qm")x | $gc | ${GC[*]} |"
+  echo "| \`temporal workflow query --type status\` | $qm | ${Q[*]} | 1.0x | $qc | ${QC[*]} |"
+  echo "| \`temporal workflow describe\` | $dm | ${D[*]} | $(ratio "$dm" "$qm")x | $dc | ${DC[*]} |"
   echo
   echo "First \`./gantry\` run of this benchmark (writes the class-data-sharing archive when there is none for these"
   echo "jars yet): $first s."
