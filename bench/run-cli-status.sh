@@ -11,6 +11,8 @@
 #   bench/run-cli-status.sh                  # builds starter + worker (offline Maven, package only), 7 runs
 #   RUNS=15 GANTRY_SKIP_BUILD=1 bench/run-cli-status.sh
 #   GANTRY_CLI_CACHE=/tmp/x bench/run-cli-status.sh   # archive somewhere else (default ~/.cache/gantry)
+#   BASELINE_CMD="java -XX:TieredStopAtLevel=1 -jar /tmp/old/starter/target/gantry-cli.jar" bench/run-cli-status.sh
+#                                            # also times another CLI build (e.g. an older commit's), same runs
 #
 # GANTRY_TOOLS points at another checkout's .tools (read only). Nothing is installed.
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
@@ -64,12 +66,15 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? 
 
 # The first run after a build writes the class-data-sharing archive (if there is none yet for these jars).
 first="$(seconds "${GANTRY_CMD[@]}" | cut -d' ' -f1)"
-G=(); Q=(); D=(); GC=(); QC=(); DC=()
+G=(); Q=(); D=(); GC=(); QC=(); DC=(); B=(); BC=()
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$RUNS"); do
   read -r wall cpu <<< "$(seconds "${GANTRY_CMD[@]}")"; G+=("$wall"); GC+=("$cpu")
   read -r wall cpu <<< "$(seconds "${QUERY_CMD[@]}")"; Q+=("$wall"); QC+=("$cpu")
   read -r wall cpu <<< "$(seconds "${DESCRIBE_CMD[@]}")"; D+=("$wall"); DC+=("$cpu")
+  if [[ -n "${BASELINE_CMD:-}" ]]; then
+    read -r wall cpu <<< "$(seconds $BASELINE_CMD release status "$ID")"; B+=("$wall"); BC+=("$cpu")
+  fi
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 gm="$(median "${G[@]}")"; qm="$(median "${Q[@]}")"; dm="$(median "${D[@]}")"
@@ -90,6 +95,10 @@ mkdir -p "$RESULTS"
   echo "| \`./gantry release status $ID\` | $gm | ${G[*]} | $(ratio "$gm" "$qm")x | $gc | ${GC[*]} |"
   echo "| \`temporal workflow query --type status\` | $qm | ${Q[*]} | 1.0x | $qc | ${QC[*]} |"
   echo "| \`temporal workflow describe\` | $dm | ${D[*]} | $(ratio "$dm" "$qm")x | $dc | ${DC[*]} |"
+  if [[ -n "${BASELINE_CMD:-}" ]]; then
+    bm="$(median "${B[@]}")"; bc="$(median "${BC[@]}")"
+    echo "| baseline: \`$BASELINE_CMD release status\` | $bm | ${B[*]} | $(ratio "$bm" "$qm")x | $bc | ${BC[*]} |"
+  fi
   echo
   echo "First \`./gantry\` run of this benchmark (writes the class-data-sharing archive when there is none for these"
   echo "jars yet): $first s."
