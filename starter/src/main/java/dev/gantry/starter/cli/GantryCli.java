@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code gantry}: start, follow and approve releases. Exit codes: 0 ok, 1 the release failed or the
@@ -81,8 +82,13 @@ public class GantryCli {
         }
       }
     }
-    for (Class<?> subcommand : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
-      cli.addSubcommand(subcommand);
+    CommandLine group = only != null && args.length > 1 ? groupWithOnly(only, args[1]) : null;
+    if (group != null) {
+      cli.addSubcommand(group);
+    } else {
+      for (Class<?> subcommand : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
+        cli.addSubcommand(subcommand);
+      }
     }
     // picocli's own conversion error would show java.time's exception class
     cli.registerConverter(java.time.Duration.class, value -> {
@@ -111,6 +117,42 @@ public class GantryCli {
       throw ex;
     });
     return cli;
+  }
+
+  /**
+   * {@code gantry release status ...}: the group {@code release} with its {@code status} subcommand only (a stand-in
+   * for the group with the group's name, description and help options: the group itself runs nothing when a
+   * subcommand is named). Null when the second argument names no subcommand of the group (help, a typo): then the
+   * whole group is built, as before.
+   */
+  private static CommandLine groupWithOnly(Class<?> groupClass, String name) {
+    Command group = groupClass.getAnnotation(Command.class);
+    Class<?> leaf = null;
+    for (Class<?> subcommand : group.subcommands()) {
+      Command command = subcommand.getAnnotation(Command.class);
+      if (command != null && (command.name().equals(name) || List.of(command.aliases()).contains(name))) {
+        leaf = subcommand;
+        break;
+      }
+    }
+    if (leaf == null || groupClass.getDeclaredFields().length > 0 || java.util.concurrent.Callable.class
+        .isAssignableFrom(groupClass) || Runnable.class.isAssignableFrom(groupClass)) {
+      return null; // a group with options or behaviour of its own is built whole
+    }
+    Object instance;
+    try {
+      var constructor = groupClass.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      instance = constructor.newInstance();
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(instance).name(group.name())
+        .aliases(group.aliases()).mixinStandardHelpOptions(group.mixinStandardHelpOptions());
+    spec.usageMessage().description(group.description());
+    CommandLine line = new CommandLine(spec);
+    line.addSubcommand(leaf);
+    return line;
   }
 
   private static ConnectionOptions.OutputFormat formatOf(CommandLine commandLine) {
