@@ -14,9 +14,7 @@ import dev.gantry.activities.signing.SigningActivitiesImpl;
 import dev.gantry.activities.window.DeploymentWindowActivitiesImpl;
 import dev.gantry.bench.bare.BareWorkflows;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
-import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflowImpl;
+import dev.gantry.workflows.WorkerCatalogue;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -68,8 +66,9 @@ final class BenchWorker implements AutoCloseable {
     }
     factory = WorkerFactory.newInstance(client, options.build());
     Worker worker = factory.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        EnvironmentRollbackWorkflowImpl.class);
+    // Every workflow a worker must host (the same list the production worker's health checks); the activities
+    // below are the release path's, some wrapped in probes.
+    worker.registerWorkflowImplementationTypes(WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     Probes.RecordingAudit audit = probes.new RecordingAudit();
     audit.useLog(new JsonlAuditLog(work.resolve("audit/audit.jsonl"), work.resolve("reviews")));
     worker.registerActivitiesImplementations(

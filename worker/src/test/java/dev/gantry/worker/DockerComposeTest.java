@@ -55,6 +55,41 @@ class DockerComposeTest {
         .exists();
   }
 
+  /**
+   * Safe by default (issue 15): nothing published beyond loopback unless GANTRY_BIND_ADDRESS says so, every image
+   * at a pinned version (a default like ${TEMPORAL_VERSION:-1.29.1} counts; a bare major like postgres:16 or
+   * :latest does not), the UI without terminate/reset/cancel/batch/start, and no private key in the build context.
+   */
+  @Test
+  void theStackIsLoopbackOnlyPinnedAndTheUiCannotTerminateOrReset() throws Exception {
+    JsonNode services = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
+    Pattern pinned = Pattern.compile("[^:]+:(\\$\\{[A-Z_]+:-)?\\d+\\.\\d+(\\.\\d+)?[^}]*\\}?(@sha256:[0-9a-f]{64})?");
+    for (String name : fieldNames(services)) {
+      JsonNode service = services.get(name);
+      if (service.has("image")) {
+        assertThat(service.get("image").asText()).as(name + "'s image is pinned").matches(pinned);
+      }
+      for (JsonNode port : service.path("ports")) {
+        assertThat(port.asText()).as(name + " publishes on loopback by default")
+            .startsWith("${GANTRY_BIND_ADDRESS:-127.0.0.1}:");
+      }
+    }
+    JsonNode ui = services.at("/temporal-ui/environment");
+    assertThat(ui.get("TEMPORAL_WORKFLOW_SIGNAL_DISABLED").asText()).isEqualTo("false");
+    for (String action : List.of("TERMINATE", "RESET", "CANCEL")) {
+      assertThat(ui.get("TEMPORAL_WORKFLOW_" + action + "_DISABLED").asText()).as(action).isEqualTo("true");
+    }
+    assertThat(ui.get("TEMPORAL_BATCH_ACTIONS_DISABLED").asText()).isEqualTo("true");
+
+    for (String from : Files.readAllLines(ROOT.resolve("worker/Dockerfile")).stream()
+        .filter(line -> line.startsWith("FROM ")).toList()) {
+      assertThat(from.split(" ")[1]).as(from).matches("[^:]+:\\d+\\.\\d+(\\.\\d+)?[^ ]*");
+    }
+    List<String> ignored = Files.readAllLines(ROOT.resolve(".dockerignore"));
+    assertThat(ignored).as("private keys stay out of the build context")
+        .contains("examples/keys/", "**/*.key", ".gantry/", "**/target/");
+  }
+
   @Test
   void everyMountedFileExistsAndTheScriptsAreExecutable() throws Exception {
     JsonNode services = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");

@@ -121,8 +121,15 @@ public class MetricsAnalysis implements AnalysisActivities {
         request.baselineVersion() == null ? null : versionOf(versions, request.baselineVersion())};
   }
 
+  /**
+   * The version's figures; failing those, the {@code "*"} entry (figures for any version not listed: a demo's or an
+   * example pipeline's stand-in file, whose releases take their versions from tags no file can list in advance).
+   */
   private static VersionMetrics versionOf(JsonNode versions, String version) {
     JsonNode node = versions.path(version);
+    if (node.isMissingNode() || node.isNull()) {
+      node = versions.path("*");
+    }
     if (node.isMissingNode() || node.isNull()) {
       return new VersionMetrics(version, null, null, null, null);
     }

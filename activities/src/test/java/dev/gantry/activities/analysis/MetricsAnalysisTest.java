@@ -97,6 +97,19 @@ class MetricsAnalysisTest {
         .isEqualTo(AnalysisResult.INCONCLUSIVE);
   }
 
+  /** A stand-in file's "*" entry answers for every version it does not list (the example pipeline's tags). */
+  @Test
+  void theStarEntryAnswersForAnyVersionNotListed() {
+    body = """
+        {"versions": {
+          "1.3.0": {"requests": 9000, "errors": 9, "latencyP99Ms": 200},
+          "*": {"requests": 1200, "errors": 1, "latencyP99Ms": 150}}}""";
+    AnalysisResult result = analysis.analyze(request(url(), rules(0.01, 500.0, 0.005, 100L)));
+    assertThat(result.verdict()).isEqualTo(AnalysisResult.PASS);
+    assertThat(result.canary().requests()).isEqualTo(1200);
+    assertThat(result.baseline().requests()).as("a listed version keeps its own figures").isEqualTo(9000);
+  }
+
   @Test
   void aFileUrlWithPerRegionSectionsServesDemosAndTests() throws Exception {
     Path file = dir.resolve("metrics.json");
