@@ -69,7 +69,7 @@ final class BenchWorker implements AutoCloseable {
     factory = WorkerFactory.newInstance(client, options.build());
     Worker worker = factory.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        EnvironmentRollbackWorkflowImpl.class);
+        EnvironmentRollbackWorkflowImpl.class, dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl.class);
     Probes.RecordingAudit audit = probes.new RecordingAudit();
     audit.useLog(new JsonlAuditLog(work.resolve("audit/audit.jsonl"), work.resolve("reviews")));
     worker.registerActivitiesImplementations(
