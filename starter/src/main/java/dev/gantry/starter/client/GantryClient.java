@@ -758,6 +758,12 @@ public class GantryClient implements AutoCloseable {
       String reason, String token, Duration timeout) {
     String id = normalize(releaseId);
     ReleaseRequest release = releaseRequestOf(id);
+    if (release.environments() != null && !release.environments().isEmpty()
+        && release.environment(environment).isEmpty()) {
+      // a convenience for typos: the worker's policy decides what the environment is
+      throw new IllegalArgumentException("release " + id + " has no environment '" + environment + "'; it has "
+          + String.join(", ", release.environments().stream().map(EnvironmentPlan::name).toList()));
+    }
     String digest = release.artifact() == null ? null : release.artifact().digest();
     if (token == null && signer != null) {
       token = signer.sign(id, environment, digest, ActorTokens.ROLLBACK, null, requestedBy);
