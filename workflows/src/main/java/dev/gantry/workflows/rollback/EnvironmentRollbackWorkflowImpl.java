@@ -9,6 +9,7 @@ import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.RollbackPlan;
 import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
@@ -179,9 +180,12 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
     }
     if (!Names.isName(request.application()) || !Names.isVersion(request.version())
         || !Names.isName(environment)
-        || !("release/" + request.application() + "/" + request.version()).equals(request.releaseId())) {
+        || !(ReleaseIds.release(request.application(), request.version()).equals(request.releaseId())
+            || ReleaseIds.promotion(request.application(), request.version(), environment)
+                .equals(request.releaseId()))) {
       refuse(request, shownEnv, "fields 'releaseId', 'application', 'version', 'environmentName' must name one"
-          + " release (release/<application>/<version>) and an environment like production");
+          + " release (release/<application>/<version>, or promotion/<application>/<version>/<environment>)"
+          + " and an environment like production");
     }
     if (!Names.isPerson(request.requestedBy())) {
       refuse(request, shownEnv, "field 'requestedBy' is " + Names.shown(request.requestedBy())

@@ -238,6 +238,20 @@ class SignedRollbackWorkflowTest {
   }
 
   @Test
+  void aPromotionsRollbackIsSignedForThePromotionsId() {
+    String promotion = "promotion/" + Releases.APP + "/" + Releases.VERSION + "/production";
+    String good = token(ALICE, promotion, "production", ActorTokens.ROLLBACK, "alice");
+    EnvironmentRollbackResult result = rollBack(EnvironmentRollbackRequest.of(promotion, Releases.APP,
+        Releases.VERSION, DIGEST, "production", "alice", "error rate up", good));
+    assertThat(result.regions()).extracting(RegionStatus::state).containsOnly(RegionState.ROLLED_BACK);
+    // a promotion to production is not a release id for staging
+    assertThatThrownBy(() -> rollBack(EnvironmentRollbackRequest.of(promotion, Releases.APP, Releases.VERSION,
+        DIGEST, "staging", "dana", "typo", null)))
+        .isInstanceOf(WorkflowFailedException.class).rootCause()
+        .hasMessageContaining("must name one release");
+  }
+
+  @Test
   void anEnvironmentPolicyDoesNotKnowIsRefused() {
     assertThatThrownBy(() -> rollBack(request("qa", "dana", null)))
         .isInstanceOf(WorkflowFailedException.class).rootCause()
