@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SignedRollbackWorkflowTest {
   private static final String DIGEST = Releases.DIGEST;
   private static final String RELEASE = "release/" + Releases.APP + "/" + Releases.VERSION;
-  private static final ActorKeys ALICE = ActorKeys.generate();
+  static final ActorKeys ALICE = ActorKeys.generate();
   private static final ActorKeys DAN = ActorKeys.generate();
   private static final ActorKeys ERIN = ActorKeys.generate();
   private static final AtomicInteger IDS = new AtomicInteger();
