@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.RollbackPlan;
@@ -186,6 +187,13 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       refuse(request, shownEnv, "fields 'releaseId', 'application', 'version', 'environmentName' must name one"
           + " release (release/<application>/<version>, or promotion/<application>/<version>/<environment>)"
           + " and an environment like production");
+    }
+    if (request.reason().length() > MessageLimits.TEXT || !MessageLimits.isOneLine(request.reason())) {
+      refuse(request, shownEnv, "field 'reason' must be one line of at most " + MessageLimits.TEXT + " characters");
+    }
+    if (request.artifactDigest() != null && (request.artifactDigest().length() > MessageLimits.DIGEST
+        || !request.artifactDigest().matches("sha256:[0-9a-f]{64}"))) {
+      refuse(request, shownEnv, "field 'artifactDigest' must be sha256:<64 hex digits>");
     }
     if (!Names.isPerson(request.requestedBy())) {
       refuse(request, shownEnv, "field 'requestedBy' is " + Names.shown(request.requestedBy())

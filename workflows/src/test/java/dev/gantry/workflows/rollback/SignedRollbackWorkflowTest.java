@@ -252,6 +252,19 @@ class SignedRollbackWorkflowTest {
   }
 
   @Test
+  void aMultiLineOrHugeReasonIsRefused() {
+    assertThatThrownBy(() -> rollBack(EnvironmentRollbackRequest.of(RELEASE, Releases.APP, Releases.VERSION,
+        DIGEST, "staging", "dana", "line\n\u001b[2Jforged", null)))
+        .isInstanceOf(WorkflowFailedException.class).rootCause()
+        .hasMessageContaining("field 'reason' must be one line");
+    assertThatThrownBy(() -> rollBack(EnvironmentRollbackRequest.of(RELEASE, Releases.APP, Releases.VERSION,
+        DIGEST, "staging", "dana", "x".repeat(5000), null)))
+        .isInstanceOf(WorkflowFailedException.class).rootCause()
+        .hasMessageContaining("field 'reason' must be one line");
+    assertThat(deployments.calls("rollback")).isEmpty();
+  }
+
+  @Test
   void anEnvironmentPolicyDoesNotKnowIsRefused() {
     assertThatThrownBy(() -> rollBack(request("qa", "dana", null)))
         .isInstanceOf(WorkflowFailedException.class).rootCause()
