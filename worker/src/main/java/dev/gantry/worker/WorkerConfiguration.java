@@ -61,7 +61,7 @@ public class WorkerConfiguration {
    * dev modes use the example's ({@code examples/policy}) and make its signing key on first use.
    */
   @Bean
-  PolicyActivities policyActivities(@Value("${gantry.policy.path:}") String path,
+  PolicyActivitiesImpl policyActivities(@Value("${gantry.policy.path:}") String path,
       @Value("${gantry.policy.make-example-keys:false}") boolean makeExampleKeys) {
     if (path.isBlank()) {
       throw new dev.gantry.starter.spec.SpecException("the worker's configuration", List.of("gantry.policy.path is not set: point the worker at"

@@ -123,8 +123,35 @@ class SignedActorsEndToEndTest {
           .anyMatch(l -> l.event().contains("approval by bob accepted: from the UI (signed, key "));
       assertThat(String.valueOf(done)).doesNotContain(token);
 
+      // rollbacks of the signed environment: unsigned, by a non-approver, then alice's own (twice with one token)
+      CliEndToEndTest.Run unsignedRollback = CliEndToEndTest.cli("release", "rollback", id, "--environment",
+          "production", "--reason", "error rate up", "--as", "alice", "--address", address);
+      assertThat(unsignedRollback.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(unsignedRollback.err()).contains("rollback refused (nothing was rolled back)")
+          .contains("field 'token' is missing");
+      CliEndToEndTest.Run ciRollback = CliEndToEndTest.cli("release", "rollback", id, "--environment",
+          "production", "--reason", "error rate up", "--as", "ci-bot", "--signing-key", ciKey.toString(),
+          "--address", address);
+      assertThat(ciRollback.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(ciRollback.err()).contains("ci-bot may not roll back production");
+      assertThat(Files.readString(dir.resolve("audit/audit.jsonl"))).doesNotContain("\"kind\":\"rollback-region\"");
+      CliEndToEndTest.Run rollbackToken = CliEndToEndTest.cli("approval-token", "--signing-key",
+          aliceKey.toString(), "--as", "alice", "--action", "rollback", "--release", id, "--environment",
+          "production", "--digest", digest);
+      assertThat(rollbackToken.exitCode()).as(rollbackToken.err()).isZero();
+      CliEndToEndTest.Run signedRollback = CliEndToEndTest.cli("release", "rollback", id, "--environment",
+          "production", "--reason", "error rate up", "--as", "alice", "--token", rollbackToken.out().strip(),
+          "--address", address);
+      assertThat(signedRollback.out()).as(signedRollback.err()).contains("rollback of " + id + " in production:");
+      CliEndToEndTest.Run replayed = CliEndToEndTest.cli("release", "rollback", id, "--environment",
+          "production", "--reason", "again", "--as", "alice", "--token", rollbackToken.out().strip(),
+          "--address", address);
+      assertThat(replayed.exitCode()).isEqualTo(GantryCli.FAILED);
+      assertThat(replayed.err()).contains("this token (jti) was already used");
+
       Path audit = dir.resolve("audit/audit.jsonl");
       assertThat(HashChainedLog.verify(audit)).isEmpty();
+      assertThat(Files.readString(audit)).contains("\"kind\":\"rollback\"").contains("\"outcome\":\"signed\"");
       assertThat(Files.readString(audit)).contains("\"kind\":\"override\"").contains("\"outcome\":\"refused\"")
           .doesNotContain(token);
     }

@@ -4,10 +4,12 @@ import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.PolicyActivities;
+import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.cab.ChangeBoardActivities;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
+import dev.gantry.workflows.api.environment.ScheduleActivities;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
 import dev.gantry.workflows.api.notify.NotifyActivities;
@@ -21,10 +23,12 @@ import dev.gantry.workflows.environment.DriftDetectionWorkflowImpl;
 import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflowImpl;
 import dev.gantry.workflows.environment.EnvironmentProvisionWorkflowImpl;
 import dev.gantry.workflows.failover.RegionFailoverWorkflowImpl;
+import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;
 import dev.gantry.workflows.flags.ExperimentWorkflowImpl;
 import dev.gantry.workflows.flags.FlagRampWorkflowImpl;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflowImpl;
+import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
 import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflowImpl;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,7 +50,9 @@ public final class WorkerCatalogue {
       ReleaseWorkflowImpl.class,
       RegionDeploymentWorkflowImpl.class,
       EnvironmentRollbackWorkflowImpl.class,
+      ActorTokenSpentWorkflowImpl.class,
       RegionFailoverWorkflowImpl.class,
+      TrafficOwnerWorkflowImpl.class,
       DriftDetectionWorkflowImpl.class,
       EnvironmentProvisionWorkflowImpl.class,
       EnvironmentDecommissionWorkflowImpl.class,
@@ -56,6 +62,7 @@ public final class WorkerCatalogue {
   /** Every activity interface a workflow above calls; the worker registers one implementation of each. */
   public static final List<Class<?>> ACTIVITY_INTERFACES = List.of(
       PolicyActivities.class,
+      RollbackPolicyActivities.class,
       DeploymentActivities.class,
       ApproverDirectoryActivities.class,
       AuditActivities.class,
@@ -68,6 +75,7 @@ public final class WorkerCatalogue {
       TrafficShiftActivities.class,
       AnalysisActivities.class,
       EnvironmentActivities.class,
+      ScheduleActivities.class,
       ReleaseLookupActivities.class,
       FeatureFlagActivities.class,
       FlagAnalysisActivities.class);

@@ -43,7 +43,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   String actor;
 
   @Option(names = {"--action", "--decision"}, defaultValue = "approve",
-      description = "approve, reject, override, freeze, cab-decision, pause, resume or abort (default ${DEFAULT-VALUE}).")
+      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort or rollback (default ${DEFAULT-VALUE}).")
   String action;
 
   @Option(names = "--gate", description = "override: the gate (window, quality or cab).")
@@ -71,7 +71,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   public Integer call() {
     if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
-          + " override, freeze, cab-decision, pause, resume, abort (a request is signed by `gantry release start`)");
+          + " override, freeze, cab-decision, pause, resume, abort, rollback (a request is signed by `gantry release start`)");
     }
     boolean wholeRelease = ActorTokens.PAUSE.equals(action) || ActorTokens.RESUME.equals(action)
         || ActorTokens.ABORT.equals(action);

@@ -554,11 +554,15 @@ class ReleaseCommand {
     @Option(names = "--timeout", defaultValue = "PT30M", description = "How long to wait (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--token", paramLabel = "JWS", description = "A rollback token minted elsewhere"
+        + " (`gantry approval-token --action rollback`); without it the CLI signs with your signing key, if any.")
+    String token;
+
     @Override
     public Integer call() throws Exception {
       try (GantryClient gantry = connection.connect()) {
         String who = by != null ? by : System.getenv().getOrDefault("USER", "unknown");
-        var result = gantry.rollback(releaseId, environment, who, reason, timeout);
+        var result = gantry.rollback(releaseId, environment, who, reason, token, timeout);
         if (json()) {
           Output.json(spec.commandLine().getOut(), result);
         } else {

@@ -769,18 +769,33 @@ public class GantryClient implements AutoCloseable {
 
   /**
    * Rolls one environment of a finished (or failed) release back to what its regions ran before, as an
-   * {@code EnvironmentRollback} workflow, and waits for it. The plan comes from the release's own input,
-   * so the rollback touches exactly the regions and target that release used.
+   * {@code EnvironmentRollback} workflow, and waits for it. The request names the release and environment
+   * only: the worker resolves the environment's regions and target from its platform policy. With a signer
+   * ({@link #signingWith}) the request carries a {@code rollback} token signed for {@code requestedBy}, which
+   * environments with signed actors require.
    */
   public EnvironmentRollbackResult rollback(String releaseId, String environment, String requestedBy,
       String reason, Duration timeout) {
+    return rollback(releaseId, environment, requestedBy, reason, null, timeout);
+  }
+
+  /** As {@link #rollback(String, String, String, String, Duration)} with a token minted elsewhere (or null). */
+  public EnvironmentRollbackResult rollback(String releaseId, String environment, String requestedBy,
+      String reason, String token, Duration timeout) {
     String id = normalize(releaseId);
     ReleaseRequest release = releaseRequestOf(id);
-    EnvironmentPlan plan = release.environment(environment).orElseThrow(() -> new IllegalArgumentException(
-        "release " + id + " has no environment '" + environment + "'; it has " + String.join(", ",
-            release.environments().stream().map(EnvironmentPlan::name).toList())));
-    EnvironmentRollbackRequest request = new EnvironmentRollbackRequest(id, release.application(),
-        release.version(), release.artifact().digest(), plan, requestedBy, reason);
+    if (release.environments() != null && !release.environments().isEmpty()
+        && release.environment(environment).isEmpty()) {
+      // a convenience for typos: the worker's policy decides what the environment is
+      throw new IllegalArgumentException("release " + id + " has no environment '" + environment + "'; it has "
+          + String.join(", ", release.environments().stream().map(EnvironmentPlan::name).toList()));
+    }
+    String digest = release.artifact() == null ? null : release.artifact().digest();
+    if (token == null && signer != null) {
+      token = signer.sign(id, environment, digest, ActorTokens.ROLLBACK, null, requestedBy);
+    }
+    EnvironmentRollbackRequest request = EnvironmentRollbackRequest.of(id, release.application(),
+        release.version(), digest, environment, requestedBy, reason, token);
     EnvironmentRollbackWorkflow rollback = client.newWorkflowStub(EnvironmentRollbackWorkflow.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(request.workflowId() + "/" + System.currentTimeMillis())

@@ -2,7 +2,12 @@ package dev.gantry.starter.spec;
 
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.PolicyActivities;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.RollbackPlan;
+import dev.gantry.workflows.api.RollbackPlanRequest;
+import dev.gantry.workflows.api.RollbackPolicyActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -14,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * policy repository applies to the next release; a policy that became broken refuses releases (fail closed)
  * until it is fixed, and the refusal says so.
  */
-public class PolicyActivitiesImpl implements PolicyActivities {
+public class PolicyActivitiesImpl implements PolicyActivities, RollbackPolicyActivities {
   private static final Logger log = LoggerFactory.getLogger(PolicyActivitiesImpl.class);
 
   private final Path directory;
@@ -31,15 +36,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public ReleaseRequest resolvePlan(ReleaseRequest request) {
-    Policy policy;
-    try {
-      policy = reader.load(directory);
-    } catch (SpecException broken) {
-      log.error("platform policy cannot be used path={} problems={}", directory, broken.problems());
-      throw ApplicationFailure.newNonRetryableFailure("the worker's platform policy at " + directory
-          + " has " + broken.problems().size() + " problem(s) (see the worker's log): releases are refused until"
-          + " it is fixed", Failures.POLICY_REFUSED);
-    }
+    Policy policy = current();
     try {
       ReleaseRequest plan = resolver.resolve(policy, request);
       log.info("plan resolved release={} policy={} environments={}", plan.releaseId(), policy.stamp().digest(),
@@ -48,6 +45,47 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     } catch (PolicyRefusal refusal) {
       log.warn("release refused by policy reasons={}", refusal.reasons());
       throw ApplicationFailure.newNonRetryableFailure(String.join("; ", refusal.reasons()), Failures.POLICY_REFUSED);
+    }
+  }
+
+  /**
+   * The environment's plan for a rollback: the application's environment as policy defines it now (regions,
+   * target, approvals), the approvers directory and the policy's stamp; refused when the application or the
+   * environment is not in policy.
+   */
+  @Override
+  public RollbackPlan resolveRollback(RollbackPlanRequest request) {
+    Policy policy = current();
+    String policyFile = policy.file(PolicyDirectory.POLICY_FILE);
+    if (request == null || !Names.isName(request.application()) || !Names.isName(request.environment())) {
+      throw ApplicationFailure.newNonRetryableFailure("fields 'application' and 'environment' must be lowercase"
+          + " names like hello-service and production", Failures.POLICY_REFUSED);
+    }
+    Policy.Application application = policy.applications().get(request.application());
+    if (application == null) {
+      throw ApplicationFailure.newNonRetryableFailure("field 'application': " + request.application()
+          + " is not in the platform policy (" + policyFile + ", applications)", Failures.POLICY_REFUSED);
+    }
+    EnvironmentPlan environment = application.environments().get(request.environment());
+    if (environment == null) {
+      throw ApplicationFailure.newNonRetryableFailure("field 'environment': " + request.application()
+          + " has no environment " + request.environment() + " in the platform policy (" + policyFile
+          + ", applications." + application.name() + ".promotion " + application.promotion() + ")",
+          Failures.POLICY_REFUSED);
+    }
+    log.info("rollback plan resolved release={} environment={} policy={}", request.releaseId(),
+        environment.name(), policy.stamp().digest());
+    return new RollbackPlan(environment, policy.approvers(), policy.stamp());
+  }
+
+  private Policy current() {
+    try {
+      return reader.load(directory);
+    } catch (SpecException broken) {
+      log.error("platform policy cannot be used path={} problems={}", directory, broken.problems());
+      throw ApplicationFailure.newNonRetryableFailure("the worker's platform policy at " + directory
+          + " has " + broken.problems().size() + " problem(s) (see the worker's log): releases are refused until"
+          + " it is fixed", Failures.POLICY_REFUSED);
     }
   }
 }

@@ -50,8 +50,10 @@ public final class ActorTokens {
   public static final String PAUSE = "pause";
   public static final String RESUME = "resume";
   public static final String ABORT = "abort";
+  /** An environment rollback ({@code EnvironmentRollback}), audience {@code gantry:<release>:<env>:<digest>}. */
+  public static final String ROLLBACK = "rollback";
   public static final List<String> ACTIONS =
-      List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION, PAUSE, RESUME, ABORT);
+      List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION, PAUSE, RESUME, ABORT, ROLLBACK);
 
   private ActorTokens() {}
 

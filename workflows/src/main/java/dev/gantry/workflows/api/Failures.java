@@ -25,6 +25,9 @@ public final class Failures {
   /** The request cannot be executed as given (bad plan). */
   public static final String INVALID_REQUEST = "InvalidReleaseRequest";
   /** The request asked for something the platform policy does not allow: never retried. */
+  /** An environment rollback refused (by policy, or for its signature); nothing was rolled back. */
+  public static final String ROLLBACK_REFUSED = "RollbackRefused";
+
   public static final String POLICY_REFUSED = "ReleaseRefusedByPolicy";
   /** The release was stopped by an accepted {@code abort} message (signed in a signed release). */
   public static final String ABORTED = "ReleaseAborted";

@@ -1,6 +1,19 @@
 package dev.gantry.workflows.rollback;
 
+import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.DirectoryRequest;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.RollbackPlan;
+import dev.gantry.workflows.api.RollbackPlanRequest;
+import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.DeploymentActivities;
@@ -22,8 +35,15 @@ import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +52,22 @@ import java.util.List;
 import java.util.Set;
 
 public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkflow {
+  /** Version 1: the plan comes from the worker's policy, and signed environments need a rollback token. */
+  static final String PLAN_FROM_POLICY = "rollback-plan-from-policy";
+
+  private static final ActivityOptions POLICY_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(10))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(5)
+          .setDoNotRetry(Failures.POLICY_REFUSED, Failures.INVALID_REQUEST)
+          .build())
+      .build();
+  private final RollbackPolicyActivities policy =
+      Workflow.newActivityStub(RollbackPolicyActivities.class, POLICY_OPTIONS);
+  private final ApproverDirectoryActivities directory =
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, POLICY_OPTIONS);
   private final DeploymentActivities deployments =
       Workflow.newActivityStub(DeploymentActivities.class, RegionDeploymentWorkflowImpl.ROLLBACK_OPTIONS);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class,
@@ -50,16 +86,22 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
     if (request.reason() == null || request.reason().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure("a rollback needs a reason", Failures.INVALID_REQUEST);
     }
-    String environment = request.environment().name();
-    record("rollback", "requested", request, environment, request.reason());
-    List<List<String>> waves = new ArrayList<>(request.environment().waves());
+    EnvironmentPlan plan;
+    if (Workflow.getVersion(PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      plan = request.environment(); // recorded before policy owned rollbacks: the input was the plan
+      record("rollback", "requested", request, plan.name(), request.reason());
+    } else {
+      plan = planFromPolicy(request);
+    }
+    String environment = plan.name();
+    List<List<String>> waves = new ArrayList<>(plan.waves());
     java.util.Collections.reverse(waves);
     List<RegionStatus> regions = new ArrayList<>();
     for (List<String> wave : waves) {
       for (String region : wave) {
         try {
           RollbackResult result = deployments.rollback(new RollbackRequest(request.releaseId(),
-              request.application(), request.version(), environment, region, request.environment().target(),
+              request.application(), request.version(), environment, region, plan.target(),
               "operator rollback by " + request.requestedBy() + ": " + request.reason()));
           String detail = result.changed() ? FailureReasons.rolledBackTo(result.restoredVersion())
               : "left alone: " + request.version() + " is not current there (runs "
@@ -77,7 +119,7 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
     }
     String recorded = null;
     if (Workflow.getVersion("rollback-records-deployment", Workflow.DEFAULT_VERSION, 1) == 1) {
-      recorded = recordWhatRunsNow(request, regions);
+      recorded = recordWhatRunsNow(request, plan, regions);
     }
     return new EnvironmentRollbackResult(environment, List.copyOf(regions), recorded);
   }
@@ -87,18 +129,19 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
    * rollback, read back from the target (version and digest), so that drift detection does not take an
    * official rollback for drift. Left alone, and said so, when a region failed or the regions disagree.
    */
-  private String recordWhatRunsNow(EnvironmentRollbackRequest request, List<RegionStatus> regions) {
-    String environment = request.environment().name();
+  private String recordWhatRunsNow(EnvironmentRollbackRequest request, EnvironmentPlan plan,
+      List<RegionStatus> regions) {
+    String environment = plan.name();
     String outcome;
     if (regions.stream().anyMatch(region -> region.state() == RegionState.FAILED)) {
       outcome = "deployment record left alone: a region failed to roll back";
     } else {
-      List<String> names = request.environment().regions();
+      List<String> names = plan.regions();
       Set<String> versions = new LinkedHashSet<>();
       Set<String> digests = new LinkedHashSet<>();
       try {
         RegionsActual actual = environments.readRegions(new RegionsRequest(request.application(), environment,
-            request.environment().target(), names));
+            plan.target(), names));
         for (RegionActual region : actual.regions()) {
           versions.add(region.version() == null ? "nothing" : region.version());
           digests.add(region.digest() == null ? "" : region.digest());
@@ -115,13 +158,141 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
         String version = versions.iterator().next();
         String digest = digests.size() == 1 && !digests.contains("") ? digests.iterator().next() : null;
         deployments.recordDeployment(new RecordDeploymentRequest(Workflow.getInfo().getWorkflowId(),
-            request.application(), version, digest, environment, names, request.environment().target()));
+            request.application(), version, digest, environment, names, plan.target()));
         outcome = "recorded " + version + (digest == null ? "" : " (" + digest + ")") + " as deployed in "
             + environment;
       }
     }
     record("rollback", "recorded", request, environment, outcome);
     return outcome;
+  }
+
+  /**
+   * Resolves the environment's plan from the worker's policy and, where the environment requires signed
+   * actors, checks the rollback's token. Any refusal is audited and ends the rollback before anything changes.
+   */
+  private EnvironmentPlan planFromPolicy(EnvironmentRollbackRequest request) {
+    String environment = request.environmentNameOrPlan();
+    String shownEnv = Names.isName(environment) ? environment : Names.shown(environment);
+    if (request.environment() != null) {
+      refuse(request, shownEnv, "field 'environment' is not accepted: the environment's plan (regions, target,"
+          + " approvals) comes from the worker's platform policy; send the environment's name only"
+          + " (upgrade the CLI or client)");
+    }
+    if (!Names.isName(request.application()) || !Names.isVersion(request.version())
+        || !Names.isName(environment)
+        || !(ReleaseIds.release(request.application(), request.version()).equals(request.releaseId())
+            || ReleaseIds.promotion(request.application(), request.version(), environment)
+                .equals(request.releaseId()))) {
+      refuse(request, shownEnv, "fields 'releaseId', 'application', 'version', 'environmentName' must name one"
+          + " release (release/<application>/<version>, or promotion/<application>/<version>/<environment>)"
+          + " and an environment like production");
+    }
+    if (request.reason().length() > MessageLimits.TEXT || !MessageLimits.isOneLine(request.reason())) {
+      refuse(request, shownEnv, "field 'reason' must be one line of at most " + MessageLimits.TEXT + " characters");
+    }
+    if (request.artifactDigest() != null && (request.artifactDigest().length() > MessageLimits.DIGEST
+        || !request.artifactDigest().matches("sha256:[0-9a-f]{64}"))) {
+      refuse(request, shownEnv, "field 'artifactDigest' must be sha256:<64 hex digits>");
+    }
+    if (!Names.isPerson(request.requestedBy())) {
+      refuse(request, shownEnv, "field 'requestedBy' is " + Names.shown(request.requestedBy())
+          + ": a person's or service's handle like dana");
+    }
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    if (!workflowId.startsWith(request.workflowId() + "/") && !workflowId.equals(request.workflowId())) {
+      refuse(request, shownEnv, "the workflow id " + Names.shown(workflowId) + " is not this rollback's ("
+          + request.workflowId() + "/...): start it with `gantry release rollback`");
+    }
+    RollbackPlan resolved;
+    try {
+      resolved = policy.resolveRollback(new RollbackPlanRequest(request.releaseId(), request.application(),
+          request.version(), environment, request.requestedBy()));
+    } catch (TemporalFailure failure) {
+      refuse(request, shownEnv, FailureReasons.of(failure));
+      return null; // not reached
+    }
+    EnvironmentPlan plan = resolved.environment();
+    if (plan == null || !environment.equals(plan.name())) {
+      refuse(request, shownEnv, "the platform policy has no environment " + shownEnv + " for "
+          + request.application());
+    }
+    record("rollback", "requested", request, environment, request.reason() + " (plan from policy "
+        + (resolved.policy() == null ? "?" : resolved.policy().digest()) + ")");
+    ApprovalPolicy approval = plan.approval();
+    if (approval != null && (approval.signed() || approval.signsEverything())) {
+      checkSigned(request, plan, approval, resolved.approversDirectory());
+    }
+    return plan;
+  }
+
+  /**
+   * A signed environment: only its approvers (named, by group, or the emergency group) may roll it back, and
+   * only with a one-time {@code rollback} token signed by their key from the approvers directory.
+   */
+  private void checkSigned(EnvironmentRollbackRequest request, EnvironmentPlan plan, ApprovalPolicy approval,
+      String approvers) {
+    String environment = plan.name();
+    String who = request.requestedBy().trim();
+    ApproverDirectory people;
+    try {
+      people = directory.load(new DirectoryRequest(request.releaseId(), approvers));
+    } catch (TemporalFailure failure) {
+      refuse(request, environment, "the approvers directory cannot be read: " + FailureReasons.of(failure));
+      return;
+    }
+    Approver person = people == null ? null : people.find(who);
+    boolean named = approval.approversOrEmpty().stream().anyMatch(name -> name.equalsIgnoreCase(who));
+    boolean member = person != null && (person.inAnyOf(approval.groupsOrEmpty())
+        || person.inAnyOf(List.of(approval.emergencyGroupOrDefault())));
+    if (!named && !member) {
+      refuse(request, environment, who + " may not roll back " + environment + ": it requires signed actors,"
+          + " and only its approvers (" + approval.whoMayApprove() + ") or members of "
+          + approval.emergencyGroupOrDefault() + " may roll it back");
+    }
+    long lifetime = approval.maxTokenLifetimeSeconds() == null ? ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS
+        : Math.min(ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS, approval.maxTokenLifetimeSeconds());
+    ActorTokens.Verdict verdict = ActorTokens.verify(request.token(), person == null ? null : person.publicKeyPem(),
+        new ActorTokens.Expected(request.releaseId(), environment, request.artifactDigest(), ActorTokens.ROLLBACK,
+            null, who), Workflow.currentTimeMillis() / 1000, lifetime);
+    if (!verdict.good()) {
+      refuse(request, environment, verdict.problem() + "; a token for this rollback: gantry approval-token"
+          + " --release " + request.releaseId() + " --action rollback --environment " + environment
+          + " --digest " + request.artifactDigest() + " --as " + who + " --signing-key <your private key>");
+    }
+    spend(request, environment, verdict.id());
+    record("rollback", "signed", request, environment, "token of " + who + " accepted (key "
+        + verdict.keyThumbprint() + ")");
+  }
+
+  /** Spends the token's one-time id: a child workflow whose id is the id's hash, never started twice. */
+  private void spend(EnvironmentRollbackRequest request, String environment, String jti) {
+    String id;
+    try {
+      id = "actor-token/" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(jti.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    ActorTokenSpentWorkflow ledger = Workflow.newChildWorkflowStub(ActorTokenSpentWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+            .build());
+    try {
+      ledger.spent(Workflow.getInfo().getWorkflowId());
+    } catch (TemporalFailure failure) {
+      refuse(request, environment, "this token (jti) was already used: a signed rollback counts once; mint a"
+          + " new token");
+    }
+  }
+
+  /** Audits the refusal and ends the rollback with it; nothing has changed. */
+  private void refuse(EnvironmentRollbackRequest request, String environment, String reason) {
+    record("rollback", "refused", request, environment, reason);
+    throw ApplicationFailure.newNonRetryableFailure("rollback refused (nothing was rolled back): " + reason,
+        Failures.ROLLBACK_REFUSED);
   }
 
   private void record(String kind, String outcome, EnvironmentRollbackRequest request, String environment,
