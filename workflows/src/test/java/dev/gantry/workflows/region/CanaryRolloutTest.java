@@ -284,7 +284,11 @@ class CanaryRolloutTest {
     assertThat(fake.calls("setWeight")).isEmpty();
     for (String region : Releases.PRODUCTION_REGIONS) {
       var events = client.fetchHistory(ReleaseIds.region(request.releaseId(), PROD, region)).getEvents();
-      assertThat(events).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED);
+      // the only version marker is the cancellable region's (fail fast, issue 16): no rollout marker
+      assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+          .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsOrThrow("changeId").getPayloads(0)
+              .getData().toStringUtf8())
+          .containsExactly("\"" + RegionDeploymentWorkflowImpl.CANCELLABLE_REGION + "\"");
       assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
           .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
           .containsExactly("Deployment.deploy", "Deployment.checkHealth");
