@@ -197,17 +197,18 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
    */
   private HealthCheckResult checkHealth(RegionDeploymentRequest request) {
     return surviveLostWorker(() -> healthChecks.checkHealth(request.toHealthCheck()), "health check",
-        request);
+        request, cancellable);
   }
 
   /** Runs a check again when its activity timed out (a lost or hung worker), never when the check failed. */
-  static <T> T surviveLostWorker(Supplier<T> check, String what, RegionDeploymentRequest request) {
+  static <T> T surviveLostWorker(Supplier<T> check, String what, RegionDeploymentRequest request,
+      boolean anyTimeout) {
     for (int lost = 0; ; lost++) {
       try {
         return check.get();
       } catch (ActivityFailure failure) {
         if (!(failure.getCause() instanceof TimeoutFailure timeout)
-            || !lostWorker(timeout)
+            || !lostWorker(timeout, anyTimeout)
             || lost >= LOST_WORKER_RETRIES
             || CancellationScope.current().isCancelRequested()
             || Workflow.getVersion(HEALTH_CHECK_SURVIVES_WORKER_LOSS, Workflow.DEFAULT_VERSION, 1) < 1) {
@@ -221,14 +222,15 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
 
   /**
    * Heartbeat: the worker died. Start-to-close: the activity outlived the check's own deadline plus
-   * {@link #HEALTH_ACTIVITY_SLACK}, so its worker hung; before the checks had that slack (histories recorded
-   * earlier, whose start-to-close was only 10 s over the deadline) only a heartbeat timeout counted, and
-   * asking the version keeps their replay: their marker was recorded on a heartbeat timeout only.
+   * {@link #HEALTH_ACTIVITY_SLACK}, so its worker hung. Only regions with the {@code cancellable-region}
+   * version (whose checks have that slack) count the latter: a history recorded before it failed the region
+   * on a start-to-close timeout and must replay so, even where a heartbeat timeout earlier had recorded the
+   * lost-worker marker.
    */
-  private static boolean lostWorker(TimeoutFailure timeout) {
+  private static boolean lostWorker(TimeoutFailure timeout, boolean anyTimeout) {
     return timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
-        || timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE
-        || timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+        || (anyTimeout && (timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE
+            || timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START));
   }
 
   /**

@@ -132,7 +132,7 @@ final class Rollout {
     show("smoke check of " + request.version() + " at 0% (no user traffic)");
     HealthCheckResult smoked = cancellable
         ? RegionDeploymentWorkflowImpl.surviveLostWorker(() -> smoke.smokeCheck(request.toHealthCheck()),
-            "smoke check", request)
+            "smoke check", request, true)
         : smoke.smokeCheck(request.toHealthCheck());
     history.add("dark 0% smoke ok");
     if (policy.holdsDark()) {
@@ -165,7 +165,7 @@ final class Rollout {
     show("checking health of " + request.version() + " at 100%");
     HealthCheckResult healthy = cancellable
         ? RegionDeploymentWorkflowImpl.surviveLostWorker(() -> health.checkHealth(request.toHealthCheck()),
-            "health check", request)
+            "health check", request, true)
         : health.checkHealth(request.toHealthCheck());
     active = false;
     phase = "done";
