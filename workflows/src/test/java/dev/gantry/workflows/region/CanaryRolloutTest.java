@@ -84,8 +84,16 @@ class CanaryRolloutTest {
     return release;
   }
 
+  /**
+   * Bounded: on the Java test server a region cancelled by fail fast while its activity was only scheduled
+   * has been seen to keep its workflow task STARTED for ever (see FailFastWaveTest.resultWithin).
+   */
   ReleaseStatus result(ReleaseWorkflow release) {
-    return WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class);
+    try {
+      return WorkflowStub.fromTyped(release).getResult(3, java.util.concurrent.TimeUnit.MINUTES, ReleaseStatus.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the release did not end within 3 minutes", e);
+    }
   }
 
   RegionDeploymentWorkflow region(ReleaseRequest request, String region) {
