@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Routes each traffic-shifting activity to the adapter of the environment's target type. */
+/**
+ * Routes each traffic-shifting activity to the adapter of the environment's target type. Every call
+ * heartbeats ({@link Heartbeats}): a lost worker is noticed in seconds, a cancellation reaches the work.
+ */
 public class TrafficShiftActivitiesImpl implements TrafficShiftActivities {
   private final Map<String, TrafficAdapter> adapters;
 
@@ -25,12 +28,12 @@ public class TrafficShiftActivitiesImpl implements TrafficShiftActivities {
 
   @Override
   public DeployResult deployDark(DeployRequest request) {
-    return adapterFor(request.target()).deployDark(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).deployDark(request));
   }
 
   @Override
   public HealthCheckResult smokeCheck(HealthCheckRequest request) {
-    return adapterFor(request.target()).smokeCheck(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).smokeCheck(request));
   }
 
   @Override
@@ -39,7 +42,7 @@ public class TrafficShiftActivitiesImpl implements TrafficShiftActivities {
       throw ApplicationFailure.newNonRetryableFailure("weight " + request.weight() + " is not a percentage",
           Failures.INVALID_REQUEST);
     }
-    return adapterFor(request.target()).setWeight(request);
+    return Heartbeats.during(() -> adapterFor(request.target()).setWeight(request));
   }
 
   private TrafficAdapter adapterFor(DeployTarget target) {

@@ -1,5 +1,7 @@
 package dev.gantry.activities.flags;
 
+import dev.gantry.activities.deploy.Heartbeats;
+
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagList;
 import dev.gantry.workflows.api.flags.FlagState;
@@ -40,6 +42,10 @@ public class FeatureFlagActivitiesImpl implements FeatureFlagActivities, AutoClo
 
   @Override
   public RequiredFlagsResult checkRequired(RequiredFlagsRequest request) {
+    return Heartbeats.during(() -> checkRequiredNow(request));
+  }
+
+  private RequiredFlagsResult checkRequiredNow(RequiredFlagsRequest request) {
     List<String> present = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<String> killed = new ArrayList<>();
@@ -65,18 +71,30 @@ public class FeatureFlagActivitiesImpl implements FeatureFlagActivities, AutoClo
 
   @Override
   public TreatmentResult treatment(TreatmentRequest request) {
+    return Heartbeats.during(() -> treatmentNow(request));
+  }
+
+  private TreatmentResult treatmentNow(TreatmentRequest request) {
     return new TreatmentResult(request.flag(), request.key(),
         sdk.treatment(request.split(), request.flag(), request.key(), request.attributes()));
   }
 
   @Override
   public FlagList listFlags(ListFlagsRequest request) {
+    return Heartbeats.during(() -> listFlagsNow(request));
+  }
+
+  private FlagList listFlagsNow(ListFlagsRequest request) {
     return new FlagList(request.split() == null ? null : request.split().environment(),
         admin.listFlags(request.split()));
   }
 
   @Override
   public FlagState setDefaultRule(SetDefaultRuleRequest request) {
+    return Heartbeats.during(() -> setDefaultRuleNow(request));
+  }
+
+  private FlagState setDefaultRuleNow(SetDefaultRuleRequest request) {
     FlagState state = admin.setDefaultRule(request.split(), request.flag(), request.defaultRule());
     log.info("split flag={} environment={} defaultRule={} reason={}", request.flag(), request.split().environment(),
         dev.gantry.workflows.api.flags.Allocation.describe(request.defaultRule()), request.reason());
@@ -85,6 +103,10 @@ public class FeatureFlagActivitiesImpl implements FeatureFlagActivities, AutoClo
 
   @Override
   public FlagState kill(KillFlagRequest request) {
+    return Heartbeats.during(() -> killNow(request));
+  }
+
+  private FlagState killNow(KillFlagRequest request) {
     FlagState state = admin.kill(request.split(), request.flag());
     log.warn("split flag={} environment={} KILLED reason={}", request.flag(), request.split().environment(),
         request.reason());

@@ -1,5 +1,7 @@
 package dev.gantry.activities.flags;
 
+import dev.gantry.activities.deploy.Heartbeats;
+
 import static dev.gantry.workflows.api.flags.FlagAnalysisActivities.INVALID;
 import static dev.gantry.workflows.api.flags.FlagAnalysisActivities.UNAVAILABLE;
 
@@ -45,6 +47,10 @@ public class FlagAnalysisActivitiesImpl implements FlagAnalysisActivities {
 
   @Override
   public MetricCounts readCounts(MetricRequest request) {
+    return Heartbeats.during(() -> readCountsNow(request));
+  }
+
+  private MetricCounts readCountsNow(MetricRequest request) {
     if (request.url() == null || !request.url().matches("https?://\\S+")) {
       throw ApplicationFailure.newNonRetryableFailure("flags.metricsUrl is '" + request.url() + "': set it to the"
           + " http(s) metrics endpoint", INVALID);

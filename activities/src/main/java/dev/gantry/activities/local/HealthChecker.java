@@ -77,12 +77,13 @@ public class HealthChecker {
       String command, int timeoutSeconds, Path workingDir, Map<String, String> environment) {
     Path home = null;
     Path output = null;
+    Process process = null;
     try {
       home = Files.createTempDirectory("gantry-health-home-", privateFolder());
       // Output goes to a file, not a pipe: a chatty check must not block on a full pipe and time out.
       // The file is outside HOME, so the command cannot swap it for a link to something else.
       output = Files.createTempFile("gantry-health-", ".log", privateFile());
-      Process process = start(command, workingDir == null ? home : workingDir, home, output, environment);
+      process = start(command, workingDir == null ? home : workingDir, home, output, environment);
       boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
       if (!finished) {
         killTree(process);
@@ -104,6 +105,12 @@ public class HealthChecker {
       throw ApplicationFailure.newFailure("health check could not run: " + oneLine(String.valueOf(e.getMessage())),
           Failures.UNHEALTHY);
     } catch (InterruptedException e) {
+      // cancelled (Heartbeats interrupts the check): the command and its children stop with it
+      if (process != null) {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+      }
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("health check interrupted", Failures.UNHEALTHY);
     } finally {

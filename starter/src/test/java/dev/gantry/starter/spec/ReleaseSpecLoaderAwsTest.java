@@ -62,7 +62,7 @@ class ReleaseSpecLoaderAwsTest {
     assertThat(aws.bucketFor("ap-southeast-1")).isEqualTo("gantry-artifacts-ap-southeast-1");
     assertThat(aws.alarmsOf("us-east-1")).containsExactly("hello-5xx-us-east-1", "hello-p99-us-east-1");
     assertThat(production.healthCheck().timeoutSecondsOrDefault()).as("longer than healthyForSeconds")
-        .isEqualTo(150);
+        .isEqualTo(90);
   }
 
   @Test

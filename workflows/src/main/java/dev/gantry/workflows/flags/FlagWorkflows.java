@@ -20,6 +20,7 @@ final class FlagWorkflows {
   /** Split Admin API calls: 429/5xx retried with backoff for about 10 minutes; refusals never. */
   static final ActivityOptions SPLIT_OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setHeartbeatTimeout(Duration.ofSeconds(10)) // the activities heartbeat: a lost worker costs seconds
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(2))
           .setBackoffCoefficient(2.0)
@@ -33,6 +34,7 @@ final class FlagWorkflows {
   /** Metric reads: a few tries; an unreadable metric makes the analysis inconclusive, never a pass. */
   static final ActivityOptions METRIC_OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(1))
+      .setHeartbeatTimeout(Duration.ofSeconds(10))
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(2))
           .setBackoffCoefficient(2.0)

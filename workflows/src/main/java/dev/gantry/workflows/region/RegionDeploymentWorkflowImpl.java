@@ -20,12 +20,15 @@ import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
@@ -64,11 +67,28 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   static final String HEALTH_CHECK_SURVIVES_WORKER_LOSS = "health-check-survives-worker-loss";
   static final int LOST_WORKER_RETRIES = 3;
 
-  private final DeploymentActivities deployments =
+  /**
+   * Workflow.getVersion id of cancellable regions: the deploy, health and rollout activities wait for their
+   * cancellation to complete (the work has stopped before the region is rolled back), heartbeat every
+   * {@link #HEARTBEAT}, and a region cancelled by its release (a sibling failed, an abort) stops and ends
+   * cancelled, leaving the undo to the release's compensation. Asked once, at the start.
+   */
+  static final String CANCELLABLE_REGION = "cancellable-region";
+  /** A lost worker is noticed within this; a cancellation reaches the activity within about 0.8 x this. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(10);
+  /**
+   * A health check's activity may run this much longer than the check's own deadline
+   * ({@code timeoutSeconds}, enforced inside the activity): its start-to-close timeout is a worker problem,
+   * never the check's verdict.
+   */
+  static final Duration HEALTH_ACTIVITY_SLACK = Duration.ofSeconds(60);
+
+  private DeploymentActivities deployments =
       Workflow.newActivityStub(DeploymentActivities.class, DEPLOY_OPTIONS);
   private final DeploymentActivities rollbacks =
       Workflow.newActivityStub(DeploymentActivities.class, ROLLBACK_OPTIONS);
-  private final DeploymentActivities healthChecks;
+  private DeploymentActivities healthChecks;
+  private boolean cancellable;
 
   private RegionStatus status;
   /** The progressive rollout in this region, or null (all at once). */
@@ -87,6 +107,12 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   @Override
   public RegionDeploymentResult deploy(RegionDeploymentRequest request) {
     String where = request.environment() + "/" + request.region();
+    cancellable = Workflow.getVersion(CANCELLABLE_REGION, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (cancellable) {
+      deployments = Workflow.newActivityStub(DeploymentActivities.class, cancellable(DEPLOY_OPTIONS));
+      healthChecks = Workflow.newActivityStub(DeploymentActivities.class,
+          cancellableHealthCheckOptions(request.healthCheck()));
+    }
     verifySignatures(request);
     status = new RegionStatus(request.region(), RegionState.DEPLOYING, null, "deploying " + request.version());
     DeployResult deployed = null;
@@ -94,7 +120,7 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       if (request.rollout() != null && request.rollout().progressive()) {
         // Only releases whose environment has a rollout take this path: a default release writes no marker.
         Workflow.getVersion(PROGRESSIVE_ROLLOUT, Workflow.DEFAULT_VERSION, 1);
-        rollout = new Rollout(request, this::setStatus);
+        rollout = new Rollout(request, this::setStatus, cancellable);
         deployed = rollout.deployDark();
         if (!deployed.alreadyCurrent()) {
           return rollout.run(deployed);
@@ -112,6 +138,10 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
       return new RegionDeploymentResult(request.region(), request.version(),
           deployed.previousVersion(), deployed.alreadyCurrent(), health.detail());
     } catch (RuntimeException failure) {
+      if (cancellable && CancellationScope.current().isCancelRequested()) {
+        cancelled(request, deployed);
+        throw failure; // the region ends CANCELLED; the release's compensation rolls it back
+      }
       String reason = FailureReasons.of(failure);
       if (deployed != null && deployed.alreadyCurrent()) {
         // The version was live before this release: rolling it back would undo someone else's deploy.
@@ -159,25 +189,65 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
 
   /**
    * A health check whose worker died (SIGKILL, OOM, a lost node) is not a verdict on the region: its
-   * heartbeat stops and it times out by heartbeat. Up to {@link #LOST_WORKER_RETRIES} such losses start
-   * the check again instead of failing (and rolling back) a healthy region. Behind
+   * heartbeat stops and it times out by heartbeat; a worker that hangs past the check's own deadline times
+   * out by start-to-close. Any timeout of the activity itself (the check's deadline is enforced inside it, as
+   * a failed check) starts the check again, up to {@link #LOST_WORKER_RETRIES} times, instead of failing
+   * (and rolling back) a healthy region, whatever {@code timeoutSeconds} is. Behind
    * {@code Workflow.getVersion}, asked only on that failure, so histories without it replay unchanged.
    */
   private HealthCheckResult checkHealth(RegionDeploymentRequest request) {
+    return surviveLostWorker(() -> healthChecks.checkHealth(request.toHealthCheck()), "health check",
+        request, cancellable);
+  }
+
+  /** Runs a check again when its activity timed out (a lost or hung worker), never when the check failed. */
+  static <T> T surviveLostWorker(Supplier<T> check, String what, RegionDeploymentRequest request,
+      boolean anyTimeout) {
     for (int lost = 0; ; lost++) {
       try {
-        return healthChecks.checkHealth(request.toHealthCheck());
+        return check.get();
       } catch (ActivityFailure failure) {
         if (!(failure.getCause() instanceof TimeoutFailure timeout)
-            || timeout.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+            || !lostWorker(timeout, anyTimeout)
             || lost >= LOST_WORKER_RETRIES
+            || CancellationScope.current().isCancelRequested()
             || Workflow.getVersion(HEALTH_CHECK_SURVIVES_WORKER_LOSS, Workflow.DEFAULT_VERSION, 1) < 1) {
           throw failure;
         }
-        log.warn("health check lost its worker release={} region={}: checking again", request.releaseId(),
-            request.region());
+        log.warn("{} lost its worker release={} region={} ({}): checking again", what, request.releaseId(),
+            request.region(), timeout.getTimeoutType());
       }
     }
+  }
+
+  /**
+   * Heartbeat: the worker died. Start-to-close: the activity outlived the check's own deadline plus
+   * {@link #HEALTH_ACTIVITY_SLACK}, so its worker hung. Only regions with the {@code cancellable-region}
+   * version (whose checks have that slack) count the latter: a history recorded before it failed the region
+   * on a start-to-close timeout and must replay so, even where a heartbeat timeout earlier had recorded the
+   * lost-worker marker.
+   */
+  private static boolean lostWorker(TimeoutFailure timeout, boolean anyTimeout) {
+    return timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+        || (anyTimeout && (timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE
+            || timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START));
+  }
+
+  /**
+   * The release cancelled this region (a sibling of its wave failed, or the release was aborted). The
+   * running activity has stopped (its cancellation completed, so nothing is still being changed); the
+   * region is rolled back by the release's compensation, in a detached scope, which then knows and shows
+   * what it undid (a cancelled child workflow can tell its parent nothing but that it was cancelled).
+   */
+  private void cancelled(RegionDeploymentRequest request, DeployResult deployed) {
+    if (rollout != null) {
+      rollout.failed("cancelled");
+    }
+    status = new RegionStatus(request.region(), RegionState.FAILED,
+        deployed == null ? null : deployed.previousVersion(),
+        "cancelled by the release (a region of the wave failed, or the release was aborted): the release rolls"
+            + " this region back", rollout == null ? null : rollout.status());
+    log.warn("region cancelled release={} region={}", request.releaseId(), request.region());
   }
 
   @Override
@@ -255,6 +325,25 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
             () -> result[0] = rollbacks.rollback(request.toRollback(reason)))
         .run();
     return result[0];
+  }
+
+  /** The same options, waiting for a cancellation to complete, heartbeating every {@link #HEARTBEAT}. */
+  static ActivityOptions cancellable(ActivityOptions options) {
+    return ActivityOptions.newBuilder(options)
+        .setHeartbeatTimeout(HEARTBEAT)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .build();
+  }
+
+  /**
+   * A check's own deadline ({@code timeoutSeconds}) is enforced inside the activity and fails the check;
+   * the activity's start-to-close timeout is {@link #HEALTH_ACTIVITY_SLACK} longer, so it only fires for a
+   * hung worker, and a dead worker is noticed by heartbeat within {@link #HEARTBEAT}, for every timeout.
+   */
+  static ActivityOptions cancellableHealthCheckOptions(HealthCheck check) {
+    return ActivityOptions.newBuilder(cancellable(healthCheckOptions(check)))
+        .setStartToCloseTimeout(Duration.ofSeconds(check.timeoutSecondsOrDefault()).plus(HEALTH_ACTIVITY_SLACK))
+        .build();
   }
 
   static ActivityOptions healthCheckOptions(HealthCheck check) {

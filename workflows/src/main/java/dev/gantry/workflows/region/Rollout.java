@@ -71,12 +71,10 @@ final class Rollout {
   private final RegionDeploymentRequest request;
   private final RolloutPolicy policy;
   private final Consumer<RegionStatus> publish;
-  private final TrafficShiftActivities traffic =
-      Workflow.newActivityStub(TrafficShiftActivities.class, WEIGHT_OPTIONS);
+  private final TrafficShiftActivities traffic;
   private final TrafficShiftActivities smoke;
   private final DeploymentActivities health;
-  private final AnalysisActivities analysis =
-      Workflow.newActivityStub(AnalysisActivities.class, ANALYSIS_OPTIONS);
+  private final AnalysisActivities analysis;
 
   private String phase = "dark";
   private int step;
@@ -93,14 +91,28 @@ final class Rollout {
   private CanaryCommand aborted;
   private final List<String> history = new ArrayList<>();
 
-  Rollout(RegionDeploymentRequest request, Consumer<RegionStatus> publish) {
+  /**
+   * @param cancellable the region's {@code cancellable-region} version: the traffic and check activities
+   *     heartbeat and wait for their cancellation to complete, so the region is rolled back only once they
+   *     have stopped; a check's activity timeout is not its verdict
+   */
+  Rollout(RegionDeploymentRequest request, Consumer<RegionStatus> publish, boolean cancellable) {
     this.request = request;
     this.policy = request.rollout();
     this.publish = publish;
-    ActivityOptions checks = RegionDeploymentWorkflowImpl.healthCheckOptions(request.healthCheck());
+    this.cancellable = cancellable;
+    ActivityOptions checks = cancellable
+        ? RegionDeploymentWorkflowImpl.cancellableHealthCheckOptions(request.healthCheck())
+        : RegionDeploymentWorkflowImpl.healthCheckOptions(request.healthCheck());
     this.smoke = Workflow.newActivityStub(TrafficShiftActivities.class, checks);
     this.health = Workflow.newActivityStub(DeploymentActivities.class, checks);
+    this.traffic = Workflow.newActivityStub(TrafficShiftActivities.class,
+        cancellable ? RegionDeploymentWorkflowImpl.cancellable(WEIGHT_OPTIONS) : WEIGHT_OPTIONS);
+    // reads metrics, changes nothing: cancelled at once (TRY_CANCEL), as before
+    this.analysis = Workflow.newActivityStub(AnalysisActivities.class, ANALYSIS_OPTIONS);
   }
+
+  private final boolean cancellable;
 
   /** Installs the new version beside the stable one with no user traffic. */
   DeployResult deployDark() {
@@ -118,7 +130,10 @@ final class Rollout {
   /** From the dark launch to 100%: throws (type {@link Failures#REGION_FAILED}) to have the region undone. */
   RegionDeploymentResult run(DeployResult deployed) {
     show("smoke check of " + request.version() + " at 0% (no user traffic)");
-    HealthCheckResult smoked = smoke.smokeCheck(request.toHealthCheck());
+    HealthCheckResult smoked = cancellable
+        ? RegionDeploymentWorkflowImpl.surviveLostWorker(() -> smoke.smokeCheck(request.toHealthCheck()),
+            "smoke check", request, true)
+        : smoke.smokeCheck(request.toHealthCheck());
     history.add("dark 0% smoke ok");
     if (policy.holdsDark()) {
       phase = "held";
@@ -148,7 +163,10 @@ final class Rollout {
       shift(100);
     }
     show("checking health of " + request.version() + " at 100%");
-    HealthCheckResult healthy = health.checkHealth(request.toHealthCheck());
+    HealthCheckResult healthy = cancellable
+        ? RegionDeploymentWorkflowImpl.surviveLostWorker(() -> health.checkHealth(request.toHealthCheck()),
+            "health check", request, true)
+        : health.checkHealth(request.toHealthCheck());
     active = false;
     phase = "done";
     nextStepAt = null;

@@ -192,6 +192,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final boolean signedActors =
       Workflow.getVersion(SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
+  /** Regions a wave cancelled (fail fast, an abort), with why: their rollback says so. */
+  private final Map<String, String> cancelledRegions = new LinkedHashMap<>();
   private final Map<String, String> approvalWaits = new LinkedHashMap<>();
   /** The open approval gates and when each times out: the UI's current details show them. */
   private final Map<String, Long> approvalDeadlines = new LinkedHashMap<>();
@@ -1039,9 +1041,53 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     return batches;
   }
 
-  /** Starts every region of the wave at once, waits for all of them, returns the failures. */
+  /**
+   * Starts every region of the wave at once, waits for all of them, returns the failures. Fail fast
+   * ({@link WaveCancellation}): the first region to fail cancels the others of the wave, which stop what
+   * they run at once; the Saga rolls them back.
+   */
   private List<String> deployWave(EnvironmentPlan env, List<String> wave, Saga saga) {
     Map<String, Promise<RegionDeploymentResult>> running = new LinkedHashMap<>();
+    WaveCancellation cancellation = new WaveCancellation(running);
+    cancellation.start(() -> startWave(env, wave, saga, running));
+    cancellation.awaitFirstFailure(region -> progress.log(env.name(), null, "region " + region + " failed:"
+        + " cancelling the other regions of the wave"));
+    List<String> failures = new ArrayList<>();
+    for (Map.Entry<String, Promise<RegionDeploymentResult>> entry : running.entrySet()) {
+      String region = entry.getKey();
+      try {
+        RegionDeploymentResult result = entry.getValue().get();
+        if (result.alreadyCurrent()) {
+          unchangedRegions.add(env.name() + "/" + region);
+        }
+        String detail = (result.alreadyCurrent() ? request.version() + " was already current; " : "")
+            + "healthy: " + result.health();
+        progress.region(env.name(), region, RegionState.DEPLOYED, result.previousVersion(), detail);
+        progress.log(env.name(), region, detail
+            + (result.previousVersion() == null ? "" : " (was " + result.previousVersion() + ")"));
+      } catch (RuntimeException failure) {
+        if (WaveCancellation.cancelled(failure)) {
+          // stopped; the Saga rolls it back (undoRegion says how) or finds nothing of ours there
+          String detail = "cancelled (" + cancellation.reason() + ")";
+          cancelledRegions.put(env.name() + "/" + region, detail);
+          progress.region(env.name(), region, RegionState.SKIPPED, null, detail + " before it changed anything");
+          progress.log(env.name(), region, detail);
+          if (cancellation.firstFailure() == null) {
+            failures.add("region " + region + " " + detail);
+          }
+          continue;
+        }
+        String reason = FailureReasons.of(failure);
+        progress.region(env.name(), region, RegionState.FAILED, null, reason);
+        progress.log(env.name(), region, "failed: " + reason);
+        failures.add("region " + region + " failed: " + reason);
+      }
+    }
+    return failures;
+  }
+
+  private void startWave(EnvironmentPlan env, List<String> wave, Saga saga,
+      Map<String, Promise<RegionDeploymentResult>> running) {
     for (String region : wave) {
       // With signature gates, the region verifies again right before its deploy step.
       RegionDeploymentRequest regionRequest = new RegionDeploymentRequest(request.releaseId(),
@@ -1058,27 +1104,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       progress.log(env.name(), region, "deploying " + request.version());
       running.put(region, Async.function(child::deploy, regionRequest));
     }
-    List<String> failures = new ArrayList<>();
-    for (Map.Entry<String, Promise<RegionDeploymentResult>> entry : running.entrySet()) {
-      String region = entry.getKey();
-      try {
-        RegionDeploymentResult result = entry.getValue().get();
-        if (result.alreadyCurrent()) {
-          unchangedRegions.add(env.name() + "/" + region);
-        }
-        String detail = (result.alreadyCurrent() ? request.version() + " was already current; " : "")
-            + "healthy: " + result.health();
-        progress.region(env.name(), region, RegionState.DEPLOYED, result.previousVersion(), detail);
-        progress.log(env.name(), region, detail
-            + (result.previousVersion() == null ? "" : " (was " + result.previousVersion() + ")"));
-      } catch (RuntimeException failure) {
-        String reason = FailureReasons.of(failure);
-        progress.region(env.name(), region, RegionState.FAILED, null, reason);
-        progress.log(env.name(), region, "failed: " + reason);
-        failures.add("region " + region + " failed: " + reason);
-      }
-    }
-    return failures;
   }
 
   private String rollBack(EnvironmentPlan env, Saga saga) {
@@ -1123,7 +1148,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         request.application(), request.version(), env.name(), region, env.target(),
         "another region of " + env.name() + " failed"));
     if (result.changed()) {
-      String outcome = FailureReasons.rolledBackTo(result.restoredVersion());
+      String cancelled = cancelledRegions.get(env.name() + "/" + region);
+      String outcome = (cancelled == null ? "" : cancelled + ": ") + FailureReasons.rolledBackTo(result.restoredVersion());
       progress.region(env.name(), region, RegionState.ROLLED_BACK, result.restoredVersion(), outcome);
       progress.log(env.name(), region, outcome);
     }
