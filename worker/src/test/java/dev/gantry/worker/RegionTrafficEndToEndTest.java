@@ -140,7 +140,7 @@ class RegionTrafficEndToEndTest {
                 healthyForSeconds: 0
                 regions:
             %s
-            approval: {required: true, approvers: [carol]}
+            approval: {required: true, approvers: [carol], signedApprovals: false}
             verification: {required: false}
             """.formatted(zone, regions.toString().stripTrailing().replaceAll("(?m)^      ", "      ")));
     policy.write();
