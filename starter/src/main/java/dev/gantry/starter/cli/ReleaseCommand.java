@@ -326,14 +326,18 @@ class ReleaseCommand {
   @Command(name = "abort", mixinStandardHelpOptions = true, description = "Stop a release where it is:"
       + " a region being deployed is undone, open changes are closed, the release ends FAILED.")
   static class Abort extends OnRelease {
-    @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
+    @Option(names = "--reason", required = true, description = "Why; kept in the audit trail, the release's"
+        + " failure and the workflow's history.")
     String reason;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "Who aborts, for the audit trail (default: $USER).")
+    String by;
 
     @Override
     public Integer call() {
       try (GantryClient gantry = connection.connect()) {
         String id = GantryClient.normalize(releaseId);
-        gantry.abort(id, reason);
+        gantry.abort(id, reason, by != null ? by : System.getProperty("user.name"));
         if (json()) {
           Output.json(spec.commandLine().getOut(), Map.of("releaseId", id, "aborted", true, "reason", reason));
         } else {

@@ -94,6 +94,8 @@ public class RegionFailovers {
   private <T> T call(String application, String environment, String region, Supplier<T> call) {
     String id = ReleaseIds.failover(application, environment, region);
     try {
+      // a query or update of a watch needs a worker: say so now, not after the call's deadline
+      Workers.require(client, TaskQueues.RELEASE, "the failover watch " + id);
       return call.get();
     } catch (WorkflowNotFoundException missing) {
       throw notWatched(id, application, environment, region);
@@ -102,6 +104,14 @@ public class RegionFailovers {
         throw notWatched(id, application, environment, region);
       }
       throw new GantryException("Temporal refused the call for " + id + ": " + e.getStatus(), e);
+    } catch (io.temporal.client.WorkflowException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw notWatched(id, application, environment, region);
+        }
+      }
+      throw new GantryException("the call to " + id + " failed: " + dev.gantry.workflows.api.MessageLimits.cut(
+          FailureReasons.of(e), 300), e);
     }
   }
 
