@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {ReleaseCommand.class, CanaryCommandLine.class, RegionCommand.class, EnvCommand.class,
         FlagsCommand.class, ExperimentCommand.class,
         KeysCommand.class, ArtifactCommand.class,
-        AuditCommand.class, PolicyCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
+        AuditCommand.class, PolicyCommand.class, WindowCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public class GantryCli {
   public static final int OK = 0;
