@@ -78,6 +78,14 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
         continue;
       }
       LockRequest held = holder;
+      if (Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(new LockState(lockId, holder, List.copyOf(queue)));
+      }
+      if (queue.isEmpty()) {
+        // nobody waits: no timer, no check (a release may hold an environment for weeks)
+        Workflow.await(() -> holder != held || !answerTo.isEmpty() || !queue.isEmpty());
+        continue;
+      }
       int check = held.checkSeconds() == null || held.checkSeconds() < 1 ? DEFAULT_CHECK_SECONDS : held.checkSeconds();
       boolean changed = Workflow.await(Duration.ofSeconds(check), () -> holder != held || !answerTo.isEmpty());
       if (!changed && holder == held && !queue.isEmpty() && !activities.holderRunning(held)) {
