@@ -188,7 +188,8 @@ public final class ApprovalLatencyBench {
     digest = Digests.sha256(artifact);
     WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
     Worker worker = factory.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new PlanAsGiven(), audit, probes.new RecordingDeployments(
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))));
     factory.start();

@@ -108,7 +108,8 @@ public final class FanOutBench {
       AwsTarget target = world(aws);
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
       Worker worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
       worker.registerActivitiesImplementations(new PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LambdaTarget(aws, new ArtifactReplicator(aws),
               new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC()))),

@@ -274,6 +274,13 @@ public class WorkerConfiguration {
     return new dev.gantry.activities.environment.EnvironmentScheduleCleaner(client);
   }
 
+  /** Whether the release holding an environment's lock still runs (a terminated one never says it left). */
+  @Bean
+  dev.gantry.workflows.api.lock.LockActivities lockActivities(
+      @org.springframework.context.annotation.Lazy io.temporal.client.WorkflowClient client) {
+    return new dev.gantry.activities.lock.LockHolderLookup(client);
+  }
+
   @Bean
   AuditActivities auditActivities(@Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
       @Value("${gantry.reviews.path:.gantry/reviews}") Path reviews, AuditCheckpoints auditCheckpoints) {

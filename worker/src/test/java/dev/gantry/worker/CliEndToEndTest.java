@@ -175,10 +175,10 @@ class CliEndToEndTest {
         assertThat(abort.exitCode()).as(abort.err()).isZero();
         Run watched = cli("release", "watch", ID, "--address", temporal.address(), "--timeout", "PT1M");
         assertThat(watched.exitCode()).isEqualTo(GantryCli.FAILED);
-        assertThat(watched.out()).contains("failure: the release was cancelled");
+        assertThat(watched.out()).contains("failure: the release was aborted by ").contains(": wrong build");
         Run report = cli("release", "report", ID, "--address", temporal.address());
         assertThat(report.exitCode()).isEqualTo(GantryCli.FAILED);
-        assertThat(report.out()).contains("timeline").contains("release failed: the release was cancelled");
+        assertThat(report.out()).contains("timeline").contains("release failed: the release was aborted by ");
       }
 
       Run unknown = cli("release", "status", "hello-service/9.9.9", "--address", temporal.address());
@@ -220,11 +220,11 @@ class CliEndToEndTest {
 
         Run approve = cli("release", "approve", ID, "--as", "alice", "--address", address);
         assertThat(approve.exitCode()).isEqualTo(GantryCli.FAILED);
-        assertThat(approve.err()).contains("release " + ID + " is closed: it ended TERMINATED at ")
+        assertThat(approve.err()).contains("release " + ID + " already ended: TERMINATED at ")
             .contains("takes no approval any more").doesNotContain("no release").doesNotContain("Exception");
         Run pause = cli("release", "pause", ID, "--reason", "too late", "--address", address);
         assertThat(pause.exitCode()).isEqualTo(GantryCli.FAILED);
-        assertThat(pause.err()).contains("is closed").contains("takes no pause any more");
+        assertThat(pause.err()).contains("already ended").contains("takes no pause any more");
         Run watched = cli("release", "watch", ID, "--address", address, "--timeout", "PT1M");
         assertThat(watched.exitCode()).as("a terminated release is over: watch ends at once")
             .isEqualTo(GantryCli.FAILED);

@@ -59,7 +59,8 @@ class WindowAcrossDstTest {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options.build());
     try {
       Worker worker = env.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
       worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),

@@ -10,6 +10,7 @@ import dev.gantry.workflows.api.cab.ChangeBoardActivities;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.ScheduleActivities;
+import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
 import dev.gantry.workflows.api.notify.NotifyActivities;
@@ -27,6 +28,7 @@ import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;
 import dev.gantry.workflows.flags.ExperimentWorkflowImpl;
 import dev.gantry.workflows.flags.FlagRampWorkflowImpl;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
+import dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
 import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflowImpl;
@@ -48,6 +50,7 @@ public final class WorkerCatalogue {
   /** Every workflow implementation, in the order {@code application.yml} lists them. */
   public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
       ReleaseWorkflowImpl.class,
+      EnvironmentLockWorkflowImpl.class,
       RegionDeploymentWorkflowImpl.class,
       EnvironmentRollbackWorkflowImpl.class,
       ActorTokenSpentWorkflowImpl.class,
@@ -76,6 +79,7 @@ public final class WorkerCatalogue {
       AnalysisActivities.class,
       EnvironmentActivities.class,
       ScheduleActivities.class,
+      LockActivities.class,
       ReleaseLookupActivities.class,
       FeatureFlagActivities.class,
       FlagAnalysisActivities.class);

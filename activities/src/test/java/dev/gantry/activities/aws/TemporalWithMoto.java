@@ -29,7 +29,8 @@ final class TemporalWithMoto implements AutoCloseable {
     }
     auditLog = dir.resolve("audit.jsonl");
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         RegionFailoverWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),

@@ -61,7 +61,8 @@ final class LocalEnvironmentWorld implements AutoCloseable {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
         EnvironmentDecommissionWorkflowImpl.class);
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);

@@ -54,7 +54,8 @@ class ReleaseFromJavaTest {
       dev.gantry.starter.client.SearchAttributeSetup.ensure(stubs, "default");
       WorkerFactory factory = WorkerFactory.newInstance(client);
       var worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
       DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
       worker.registerActivitiesImplementations(
           // the real policy resolver over the example's policy: the request says only what to release

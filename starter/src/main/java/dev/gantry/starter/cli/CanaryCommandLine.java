@@ -57,7 +57,7 @@ class CanaryCommandLine {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Skip the remaining steps: 100% now.")
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Skip the remaining steps: 100%% now.")
   static class Promote extends Send {
     @Override
     String action() {

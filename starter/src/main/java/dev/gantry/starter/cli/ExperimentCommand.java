@@ -99,14 +99,14 @@ class ExperimentCommand {
   }
 
   @Command(name = "decide", mixinStandardHelpOptions = true,
-      description = "Decide a finished experiment: --keep (the winner, or --treatment, gets 100%) or --rollback"
-          + " (the control gets 100%). Refused unless the experiment awaits a decision (exit 1).")
+      description = "Decide a finished experiment: --keep (the winner, or --treatment, gets 100%%) or --rollback"
+          + " (the control gets 100%%). Refused unless the experiment awaits a decision (exit 1).")
   static class Decide extends OnExperiment {
     static class Action {
-      @Option(names = "--keep", required = true, description = "Keep the winner (or --treatment) at 100%.")
+      @Option(names = "--keep", required = true, description = "Keep the winner (or --treatment) at 100%%.")
       boolean keep;
 
-      @Option(names = "--rollback", required = true, description = "Give the control 100%.")
+      @Option(names = "--rollback", required = true, description = "Give the control 100%%.")
       boolean rollback;
     }
 
@@ -140,7 +140,7 @@ class ExperimentCommand {
   }
 
   @Command(name = "abort", mixinStandardHelpOptions = true,
-      description = "End the experiment now: the control gets 100%.")
+      description = "End the experiment now: the control gets 100%%.")
   static class Abort extends OnExperiment {
     @Option(names = "--as", paramLabel = "NAME", description = "Who stops it (default: $USER).")
     String by;

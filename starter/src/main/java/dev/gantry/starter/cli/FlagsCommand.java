@@ -57,7 +57,7 @@ class FlagsCommand {
 
   @Command(name = "ramp", mixinStandardHelpOptions = true,
       description = "Start ramping FLAG in ENV: each step sets the default rule, bakes, and is analysed; a bad"
-          + " metric sets the flag back to 0%. Defaults come from flags.ramps in ENV's config.yaml.")
+          + " metric sets the flag back to 0%%. Defaults come from flags.ramps in ENV's config.yaml.")
   static class Ramp extends OnFlag {
     @Option(names = "--spec", defaultValue = "release.yaml",
         description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
@@ -125,7 +125,7 @@ class FlagsCommand {
   }
 
   @Command(name = "abort", mixinStandardHelpOptions = true,
-      description = "Stop a ramp now: the flag goes back to 0% of its treatment.")
+      description = "Stop a ramp now: the flag goes back to 0%% of its treatment.")
   static class Abort extends OnFlag {
     @Option(names = "--as", paramLabel = "NAME", description = "Who stops it (default: $USER).")
     String by;

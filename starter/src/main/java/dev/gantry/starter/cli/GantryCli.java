@@ -29,8 +29,8 @@ public class GantryCli {
   static final List<Class<?>> SUBCOMMANDS = List.of(ReleaseCommand.class, CanaryCommandLine.class,
       RegionCommand.class, EnvCommand.class, FlagsCommand.class, ExperimentCommand.class,
       KeysCommand.class, ArtifactCommand.class,
-      AuditCommand.class, PolicyCommand.class, ApprovalTokenCommand.class, SetupCommand.class, CompletionCommand.class,
-      CommandLine.HelpCommand.class);
+      AuditCommand.class, PolicyCommand.class, WindowCommand.class, ApprovalTokenCommand.class, SetupCommand.class,
+      CompletionCommand.class, CommandLine.HelpCommand.class);
 
   /** These need the whole tree (help lists it, completion walks it). */
   private static final Set<String> WHOLE_TREE = Set.of("help", "completion");
@@ -60,6 +60,13 @@ public class GantryCli {
     return newCommandLine(args).execute(args);
   }
 
+  /**
+   * gRPC and the Temporal SDK log through java.util.logging to stderr, stack traces included (an unknown
+   * host, a refused connection): the CLI says what went wrong in its own line instead. Held here so that
+   * the logger (and its level) is not collected.
+   */
+  private static final java.util.logging.Logger GRPC_LOGS = java.util.logging.Logger.getLogger("io.grpc");
+
   /** The whole command tree. */
   public static CommandLine newCommandLine() {
     return newCommandLine(new String[0]);
@@ -70,6 +77,7 @@ public class GantryCli {
    * (the rest are not even loaded); otherwise the whole tree.
    */
   public static CommandLine newCommandLine(String... args) {
+    GRPC_LOGS.setLevel(java.util.logging.Level.OFF);
     CommandLine cli = new CommandLine(new GantryCli());
     String first = args.length == 0 ? null : args[0];
     Class<?> only = null;
@@ -90,6 +98,8 @@ public class GantryCli {
         cli.addSubcommand(subcommand);
       }
     }
+    // `--version` on every command, not only on `gantry` itself (the others have no provider of their own)
+    versionEverywhere(cli, new Version());
     // picocli's own conversion error would show java.time's exception class
     cli.registerConverter(java.time.Duration.class, value -> {
       try {
@@ -114,7 +124,13 @@ public class GantryCli {
         Output.error(commandLine.getOut(), commandLine.getErr(), format, ex.getMessage(), null);
         return FAILED;
       }
-      throw ex;
+      // A backstop: every known failure above says what went wrong; anything else still gets one line,
+      // never a stack trace (GANTRY_DEBUG=1 shows it, for a bug report).
+      if (System.getenv("GANTRY_DEBUG") != null) {
+        ex.printStackTrace(commandLine.getErr());
+      }
+      Output.error(commandLine.getOut(), commandLine.getErr(), format, unexpected(ex), null);
+      return FAILED;
     });
     return cli;
   }
@@ -153,6 +169,31 @@ public class GantryCli {
     CommandLine line = new CommandLine(spec);
     line.addSubcommand(leaf);
     return line;
+  }
+
+  /** An unexpected failure in one line: its message (or its kind, for one without), never a class name. */
+  static String unexpected(Throwable ex) {
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
+        || root.getMessage().isBlank())) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    if (message == null || message.isBlank()) {
+      message = "an unexpected failure with no message";
+    }
+    return "gantry failed: " + dev.gantry.workflows.api.MessageLimits.cut(
+        message.replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", ""), 400)
+        + " (set GANTRY_DEBUG=1 for details)";
+  }
+
+  private static void versionEverywhere(CommandLine command, CommandLine.IVersionProvider version) {
+    if (command.getCommandSpec().versionProvider() == null && command.getCommandSpec().version().length == 0) {
+      command.getCommandSpec().versionProvider(version);
+    }
+    for (CommandLine sub : command.getSubcommands().values()) {
+      versionEverywhere(sub, version);
+    }
   }
 
   private static ConnectionOptions.OutputFormat formatOf(CommandLine commandLine) {

@@ -383,7 +383,8 @@ class ReleaseCommand {
   @Command(name = "abort", mixinStandardHelpOptions = true, description = "Stop a release where it is:"
       + " a region being deployed is undone, open changes are closed, the release ends FAILED.")
   static class Abort extends OnRelease {
-    @Option(names = "--reason", required = true, description = "Why; kept in the workflow's history.")
+    @Option(names = "--reason", required = true, description = "Why; kept in the audit trail, the release's"
+        + " failure and the workflow's history.")
     String reason;
 
     @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER); with a signing key"

@@ -65,6 +65,7 @@ public class Environments {
     DriftRequest request = new DriftRequest(application, plan, requestedBy, false);
     String id = request.workflowId() + "/on-demand-" + Instant.now().toEpochMilli();
     DriftDetectionWorkflow drift = client.newWorkflowStub(DriftDetectionWorkflow.class, options(id));
+    Workers.require(client, TaskQueues.RELEASE, "the environment workflow " + request.workflowId());
     WorkflowClient.start(drift::check, request);
     return await(WorkflowStub.fromTyped(drift), DriftReport.class, timeout, "drift check " + id);
   }
@@ -116,6 +117,7 @@ public class Environments {
     EnvironmentProvisionWorkflow create = client.newWorkflowStub(EnvironmentProvisionWorkflow.class,
         options(request.workflowId()));
     try {
+      Workers.require(client, TaskQueues.RELEASE, "the environment workflow " + request.workflowId());
       WorkflowClient.start(create::provision, request);
     } catch (WorkflowExecutionAlreadyStarted running) {
       throw new GantryException(request.workflowId() + " is already running");
@@ -155,6 +157,7 @@ public class Environments {
     EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
         options(request.workflowId()));
     try {
+      Workers.require(client, TaskQueues.RELEASE, "the environment workflow " + request.workflowId());
       WorkflowClient.start(destroy::destroy, request);
     } catch (WorkflowExecutionAlreadyStarted running) {
       String stage;

@@ -64,6 +64,7 @@ public class FeatureFlags {
 
   public FlagRampStatus rampStatus(String application, String environment, String flag) {
     String id = FlagIds.ramp(application, flag, environment);
+    Workers.require(client, TaskQueues.RELEASE, "the status of " + id);
     return call(id, () -> client.newWorkflowStub(FlagRampWorkflow.class, id).status());
   }
 
@@ -103,11 +104,13 @@ public class FeatureFlags {
 
   public ExperimentStatus experimentStatus(String application, String name, String environment) {
     String id = FlagIds.experiment(application, name, environment);
+    Workers.require(client, TaskQueues.RELEASE, "the status of " + id);
     return call(id, () -> client.newWorkflowStub(ExperimentWorkflow.class, id).status());
   }
 
   public ExperimentStatus decide(String application, String name, String environment, ExperimentDecision decision) {
     String id = FlagIds.experiment(application, name, environment);
+    Workers.require(client, TaskQueues.RELEASE, "the decision on " + id);
     return call(id, () -> {
       try {
         return client.newWorkflowStub(ExperimentWorkflow.class, id).decide(decision);

@@ -92,6 +92,7 @@ public class GantryClient implements AutoCloseable {
   public record Connection(String address, String namespace, Path tlsCert, Path tlsKey, String apiKey) {}
 
   public static GantryClient connect(Connection connection) {
+    checkAddress(connection.address());
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(connection.address())
         .setRpcTimeout(Duration.ofSeconds(10))
@@ -117,9 +118,21 @@ public class GantryClient implements AutoCloseable {
     String address = connection.address();
     String namespace = connection.namespace();
     try {
-      stubs = WorkflowServiceStubs.newConnectedServiceStubs(options.build(), Duration.ofSeconds(5));
+      stubs = WorkflowServiceStubs.newServiceStubs(options.build());
     } catch (RuntimeException e) {
       throw new ServerUnavailableException(address, rootCause(e));
+    }
+    try {
+      // One call, not the SDK's health check retried for 5 s: a refused port or an unknown host says so at once.
+      stubs.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
+          .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        stubs.shutdownNow();
+        throw new ServerUnavailableException(address, rootCause(e));
+      }
+      // it answered (UNIMPLEMENTED, PERMISSION_DENIED, ...): it is there
     }
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).setIdentity(identity()).build());
@@ -133,6 +146,30 @@ public class GantryClient implements AutoCloseable {
   public GantryClient signingWith(ActorSigner signer) {
     this.signer = signer;
     return this;
+  }
+
+  /** HOST:PORT with a port gRPC can use: a wrong one is a usage error, not a stack trace from gRPC's resolver. */
+  static void checkAddress(String address) {
+    String shown = dev.gantry.workflows.api.Names.shown(address);
+    if (address == null || address.isBlank()) {
+      throw new IllegalArgumentException("no Temporal address: use --address HOST:PORT (or GANTRY_ADDRESS)");
+    }
+    if (address.contains("://")) {
+      return; // a target URI (dns:///host:port): gRPC checks it
+    }
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException("--address " + shown + " is not HOST:PORT (like 127.0.0.1:7233)");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--address " + shown + ": the port is not a number");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--address " + shown + ": the port must be 1 to 65535");
+    }
   }
 
   public String startRelease(Path specFile) {
@@ -297,12 +334,14 @@ public class GantryClient implements AutoCloseable {
     ReleaseExecution execution = execution(id);
     ReleaseStatus said;
     try {
+      requireWorker(TaskQueues.RELEASE, "the status query of " + id);
       said = onRelease(id, "status query", () -> queryStatus(id));
     } catch (GantryException unanswered) {
       if (!execution.closed() || unanswered instanceof ServerUnavailableException) {
         throw unanswered;
       }
-      return execution.withoutQuery(unanswered.getMessage());
+      return execution.withoutQuery(unanswered instanceof NoWorkerException noWorker
+          ? "no worker is polling task queue " + noWorker.taskQueue() : unanswered.getMessage());
     }
     return withRollouts(execution.reconcile(said));
   }
@@ -396,6 +435,14 @@ public class GantryClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Throws {@link NoWorkerException} at once when no worker has polled the task queue lately: a query or an
+   * update would otherwise wait for its whole deadline and end in a raw gRPC error.
+   */
+  public void requireWorker(String taskQueue, String what) {
+    Workers.require(client, taskQueue, what);
   }
 
   private static boolean lastTaskFailed(Throwable refused) {
@@ -513,6 +560,11 @@ public class GantryClient implements AutoCloseable {
   public List<CanaryCommandResult> canary(String releaseId, String environment, String region,
       CanaryCommand command) {
     String id = normalize(releaseId);
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      throw new ReleaseClosedException(execution, "canary command");
+    }
+    requireWorker(TaskQueues.RELEASE, "the canary " + command.action() + " of " + id);
     ReleaseStatus status = onRelease(id, "status query", () -> client.newWorkflowStub(ReleaseWorkflow.class, id)
         .status());
     EnvironmentStatus env = status.environments().stream().filter(e -> e.environment().equals(environment))
@@ -675,6 +727,11 @@ public class GantryClient implements AutoCloseable {
 
   private GateDecision update(String id, String what,
       java.util.function.Function<ReleaseWorkflow, GateDecision> call) {
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      throw new ReleaseClosedException(execution, what);
+    }
+    requireWorker(TaskQueues.RELEASE, "the " + what + " of " + id);
     GateDecision decision = onRelease(id, what, () -> {
       try {
         return call.apply(client.newWorkflowStub(ReleaseWorkflow.class, id));
@@ -808,6 +865,7 @@ public class GantryClient implements AutoCloseable {
       throw new GantryException("release " + id + " is still " + status.state() + ": abort it first"
           + " (`gantry release abort " + id + " --reason ...`), then roll back");
     }
+    requireWorker(TaskQueues.RELEASE, "the rollback of " + id + " in " + environment);
     try {
       WorkflowClient.start(rollback::rollBack, request);
       return WorkflowStub.fromTyped(rollback).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
@@ -880,19 +938,35 @@ public class GantryClient implements AutoCloseable {
    */
   public void abort(String releaseId, String reason, String by) {
     if (signer == null) {
-      abort(releaseId, reason);
+      cancel(releaseId, reason, by);
       return;
     }
     String id = normalize(releaseId);
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      throw new ReleaseClosedException(execution, "abort");
+    }
     PauseSignal sent = signed(id, new PauseSignal(by, reason), ActorTokens.ABORT);
     signal(id, "abort", stub -> stub.abort(sent));
   }
 
   /** Cancels the release: it stops where it is, undoes an in-flight region, closes its open changes. */
   public void abort(String releaseId, String reason) {
+    cancel(releaseId, reason, null);
+  }
+
+  /**
+   * Cancels the release with the reason and who asks (both go into its trail); a release that has already
+   * ended is refused ({@link ReleaseClosedException}): Temporal would take the cancel and do nothing.
+   */
+  private void cancel(String releaseId, String reason, String by) {
     String id = normalize(releaseId);
+    ReleaseExecution execution = execution(id);
+    if (execution.closed()) {
+      throw new ReleaseClosedException(execution, "abort");
+    }
     onRelease(id, "abort", () -> {
-      client.newUntypedWorkflowStub(id).cancel(reason);
+      client.newUntypedWorkflowStub(id).cancel(dev.gantry.workflows.release.Aborts.reason(by, reason));
       return null;
     });
   }

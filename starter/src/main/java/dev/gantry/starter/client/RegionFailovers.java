@@ -123,6 +123,8 @@ public class RegionFailovers {
   private <T> T call(String application, EnvironmentPlan environment, Supplier<T> call) {
     String id = ownerId(application, environment);
     try {
+      // a query or update of a watch needs a worker: say so now, not after the call's deadline
+      Workers.require(client, TaskQueues.RELEASE, "the failover watch " + id);
       return call.get();
     } catch (WorkflowNotFoundException missing) {
       throw notOwned(id, application, environment);
@@ -131,6 +133,14 @@ public class RegionFailovers {
         throw notOwned(id, application, environment);
       }
       throw new GantryException("Temporal refused the call for " + id + ": " + e.getStatus(), e);
+    } catch (io.temporal.client.WorkflowException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw notOwned(id, application, environment);
+        }
+      }
+      throw new GantryException("the call to " + id + " failed: " + dev.gantry.workflows.api.MessageLimits.cut(
+          FailureReasons.of(e), 300), e);
     }
   }
 

@@ -8,7 +8,7 @@ public class ReleaseClosedException extends GantryException {
   private final transient ReleaseExecution execution;
 
   public ReleaseClosedException(ReleaseExecution execution, String what) {
-    super("release " + execution.releaseId() + " is closed: it ended " + execution.state(null)
+    super("release " + execution.releaseId() + " already ended: " + execution.state(null)
         + (execution.closedAt() == null ? "" : " at " + execution.closedAt())
         + (execution.closeReason() == null ? "" : " (" + execution.closeReason() + ")")
         + ", so it takes no " + what + " any more; see `gantry release status " + execution.releaseId() + "`");

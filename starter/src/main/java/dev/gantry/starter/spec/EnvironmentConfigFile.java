@@ -22,7 +22,8 @@ record EnvironmentConfigFile(
     Map<String, String> secrets,
     Boolean applyConfig,
     LifecycleSpec lifecycle,
-    FlagsSpec flags) {
+    FlagsSpec flags,
+    String concurrency) {
 
   record RolloutSpec(
       String strategy,

@@ -281,7 +281,7 @@ public final class PlanResolver {
       }
       planned.add(new EnvironmentPlan(env.name(), env.primaryRegion(), env.waves(), env.target(), env.healthCheck(),
           approval, env.variables(), env.quality(), env.cab(), env.notifications(), env.window(), verification,
-          env.maxParallelRegions(), rollout, env.environmentConfig(), env.flags()));
+          env.maxParallelRegions(), rollout, env.environmentConfig(), env.flags(), env.concurrency()));
     }
     return planned;
   }

@@ -238,12 +238,16 @@ public final class ReleaseSpecLoader {
         env.target() == null ? null : env.target().type(), problems);
     var environmentConfig = EnvironmentSections.config(where, base, env, problems);
     FlagPolicy flags = FlagSections.flags(where, base, env.flags(), problems);
+    if (env.concurrency() != null && !List.of("wait", "refuse").contains(env.concurrency())) {
+      problems.add(where + ": field 'concurrency' must be wait (a second release of the application waits until"
+          + " the first leaves the environment; the default) or refuse (it is refused)");
+    }
     if (problems.size() > before) {
       return null;
     }
     return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
         env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions(), rollout, environmentConfig, flags);
+        verification, env.maxParallelRegions(), rollout, environmentConfig, flags, env.concurrency());
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,

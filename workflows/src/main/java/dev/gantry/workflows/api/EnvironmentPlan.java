@@ -35,6 +35,8 @@ import java.util.Map;
  *                      environment itself, or null (nothing applied before the deploy; no lifecycle)
  * @param flags         feature flags (Split): required flags checked before the deploy, ramps started after
  *                      it, experiments; null: the environment uses no flags (and its history gets no flag events)
+ * @param concurrency   when another release of the application is in this environment: {@code wait} (the
+ *                      default, also for null) until it leaves, or {@code refuse}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnvironmentPlan(
@@ -53,7 +55,17 @@ public record EnvironmentPlan(
     Integer maxParallelRegions,
     RolloutPolicy rollout,
     dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig,
-    FlagPolicy flags) {
+    FlagPolicy flags,
+    String concurrency) {
+
+  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
+      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
+      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
+      VerificationPolicy verification, Integer maxParallelRegions, RolloutPolicy rollout,
+      dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig, FlagPolicy flags) {
+    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
+        window, verification, maxParallelRegions, rollout, environmentConfig, flags, null);
+  }
 
   public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
       HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
@@ -96,13 +108,13 @@ public record EnvironmentPlan(
   /** The same environment with the given flags section. */
   public EnvironmentPlan withFlags(FlagPolicy flags) {
     return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
-        notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags);
+        notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags, concurrency);
   }
 
   /** The same environment with the given verification policy. */
   public EnvironmentPlan withVerification(VerificationPolicy newVerification) {
     return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
-        notifications, window, newVerification, maxParallelRegions, rollout, environmentConfig, flags);
+        notifications, window, newVerification, maxParallelRegions, rollout, environmentConfig, flags, concurrency);
   }
 
   public List<String> regions() {

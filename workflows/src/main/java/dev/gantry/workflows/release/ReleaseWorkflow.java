@@ -105,6 +105,10 @@ public interface ReleaseWorkflow {
   @UpdateValidatorMethod(updateName = "submitOverride")
   void validateOverride(OverrideSignal override);
 
+  /** The answer of an environment's lock ({@code lock/<app>/<env>}) to this release: sent by the lock. */
+  @SignalMethod(name = "lockAnswer")
+  void lockAnswer(dev.gantry.workflows.api.lock.LockAnswer answer);
+
   @QueryMethod(name = "status")
   ReleaseStatus status();
 }

@@ -51,6 +51,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Saga;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -177,6 +178,23 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * and early overrides): a release started before them decides on replay as it did, bounds off.
    */
   static final String BOUNDED_INPUT = "bounded-input";
+
+  /** One release per application and environment at a time (releases started before: no lock). */
+  static final String ENVIRONMENT_LOCK = "environment-lock";
+  private boolean environmentLocks;
+  private EnvironmentLocks locks;
+
+  /** An abort's reason and who sent it are written into the trail (releases cancelled before: "cancelled"). */
+  static final String ABORT_IN_TRAIL = "abort-in-trail";
+
+  private static boolean isCancellation(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof io.temporal.failure.CanceledFailure) {
+        return true;
+      }
+    }
+    return false;
+  }
   /**
    * Asked once, as the release is created, before any message is handled: a later first ask (in a signal
    * handler) would put the marker after messages an older worker had already decided without it.
@@ -228,6 +246,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     };
     this.environmentGates = new EnvironmentGates(plan, progress, gates, recorder);
     this.environmentSteps = new EnvironmentSteps(plan, progress, recorder);
+    this.locks = new EnvironmentLocks(progress, recorder);
   }
 
   @Override
@@ -261,6 +280,16 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       // the status, the search attributes and the audit trail must say the release ended, and why,
       // and a change board waiting on this release hears that it will not happen.
       String reason = abortedBy != null ? abortedBy : FailureReasons.of(failure);
+      if (abortedBy == null && isCancellation(failure)
+          && Workflow.getVersion(ABORT_IN_TRAIL, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // `abort --reason` and who sent it: in the trail and the release's failure, not only in Temporal's history
+        String cancelled = CancellationScope.current().getCancellationReason();
+        reason = Aborts.failure(cancelled);
+        audit("release", Aborts.actor(cancelled), null, "aborted", Aborts.why(cancelled));
+      }
+      if (environmentLocks) {
+        locks.leaveAll("release failed: " + reason);
+      }
       environmentGates.closeOpenChanges("release failed before the deployment: " + reason);
       fail(reason);
       metrics().counter("gantry_releases_failed").inc(1);
@@ -287,10 +316,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       signArtifact();
     }
     gates.at(request.environments().get(0).name());
+    environmentLocks = Workflow.getVersion(ENVIRONMENT_LOCK, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (EnvironmentPlan env : request.environments()) {
       holdWhilePaused(env.name());
       gates.at(env.name());
       progress.at(env.name());
+      if (environmentLocks) {
+        locks.acquire(request.application(), request.releaseId(), env);
+      }
       verifySignatures(env);
       loadDirectory();
       environmentGates.quality(env);
@@ -311,6 +344,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       recordDeployment(env);
       if (flagStages) {
         environmentGates.startFlagRamps(env);
+      }
+      if (environmentLocks) {
+        locks.leave(env.name(), "deployed");
       }
     }
   }
@@ -810,6 +846,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** The environment a message names, if this release has it; null for any other name. */
   private String knownEnvironment(String name) {
     return name != null && request.environment(name).isPresent() ? name : null;
+  }
+
+  @Override
+  public void lockAnswer(dev.gantry.workflows.api.lock.LockAnswer answer) {
+    if (locks != null) {
+      locks.answered(answer);
+    }
   }
 
   @Override

@@ -297,6 +297,27 @@ class AutomatedGatesWorkflowTest {
     assertThat(audit.events.get(audit.events.size() - 1).detail()).isEqualTo("the release was cancelled");
   }
 
+  @Test
+  void anAbortWritesItsReasonAndWhoSentItIntoTheTrail() {
+    window.opensAt = Long.MAX_VALUE;
+    ReleaseWorkflow release = start(plan(null, null, berlinOfficeHours()));
+    awaitStatus(release, s -> "window:dev".equals(s.stage()));
+
+    WorkflowStub.fromTyped(release).cancel(Aborts.reason("alice", "wrong build\nforged line"));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(
+        () -> WorkflowStub.fromTyped(release).getResult(ReleaseStatus.class)))
+        .isInstanceOf(WorkflowFailedException.class);
+    ReleaseStatus status = release.status();
+    assertThat(status.failureReason()).isEqualTo("the release was aborted by alice: wrong build forged line");
+    assertThat(audit.events).anySatisfy(event -> {
+      assertThat(event.outcome()).isEqualTo("aborted");
+      assertThat(event.actor()).isEqualTo("alice");
+      assertThat(event.detail()).isEqualTo("wrong build forged line");
+    });
+    assertThat(audit.events.get(audit.events.size() - 1).detail())
+        .isEqualTo("the release was aborted by alice: wrong build forged line");
+  }
+
   private static DeploymentWindowPolicy berlinOfficeHours() {
     return new DeploymentWindowPolicy("Europe/Berlin",
         List.of(new dev.gantry.workflows.api.window.WeeklyWindow(List.of("MON-FRI"), "09:00", "17:00")),

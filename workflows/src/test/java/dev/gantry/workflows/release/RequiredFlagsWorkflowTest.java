@@ -58,7 +58,8 @@ class RequiredFlagsWorkflowTest {
   void startWorker(TestWorkflowEnvironment env) {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
+    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         FlagRampWorkflowImpl.class, ExperimentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics);
     env.start();

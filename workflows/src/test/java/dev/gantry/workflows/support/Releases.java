@@ -75,6 +75,7 @@ public final class Releases {
   public static Worker startWorker(TestWorkflowEnvironment env, Object... activities) {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
+        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class,
         RegionDeploymentWorkflowImpl.class);
     java.util.List<Object> all = new java.util.ArrayList<>(java.util.List.of(activities));
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {

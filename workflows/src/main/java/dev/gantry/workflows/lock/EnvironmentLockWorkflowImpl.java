@@ -1,0 +1,162 @@
+package dev.gantry.workflows.lock;
+
+import dev.gantry.workflows.api.lock.LockActivities;
+import dev.gantry.workflows.api.lock.LockAnswer;
+import dev.gantry.workflows.api.lock.LockRelease;
+import dev.gantry.workflows.api.lock.LockRequest;
+import dev.gantry.workflows.api.lock.LockState;
+import dev.gantry.workflows.api.lock.Locks;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+
+/**
+ * The lock of one application's environment. Deterministic: it only keeps a queue, signals the releases, and
+ * asks (by activity, only while someone waits) whether its holder still runs.
+ */
+public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
+  private static final Logger log = Workflow.getLogger(EnvironmentLockWorkflowImpl.class);
+  /** An idle lock ends after this; the next release starts it again. */
+  static final Duration IDLE = Duration.ofHours(1);
+  static final int DEFAULT_CHECK_SECONDS = 30;
+  /** Grants per run before the lock continues as new (its history stays small). */
+  static final int GRANTS_PER_RUN = 200;
+
+  private final LockActivities activities = Workflow.newActivityStub(LockActivities.class,
+      ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build()).build());
+
+  private String lockId;
+  private LockRequest holder;
+  private final List<LockRequest> queue = new ArrayList<>();
+  private final List<LockAnswer> answersPending = new ArrayList<>();
+  private final List<LockRequest> answerTo = new ArrayList<>();
+
+  @Override
+  public void run(LockState state) {
+    lockId = state == null || state.lockId() == null ? Workflow.getInfo().getWorkflowId() : state.lockId();
+    if (state != null) {
+      if (state.queue() != null) {
+        state.queue().forEach(this::request);
+      }
+      if (state.holder() != null) {
+        holder = state.holder();
+      }
+    }
+    int grants = 0;
+    while (true) {
+      sendAnswers();
+      if (holder == null) {
+        if (queue.isEmpty()) {
+          if (!Workflow.await(IDLE, () -> !queue.isEmpty() || !answerTo.isEmpty()) && queue.isEmpty()
+              && answerTo.isEmpty()) {
+            return; // idle: the next release starts the lock again
+          }
+          continue;
+        }
+        LockRequest next = queue.remove(0);
+        holder = next;
+        if (!tell(next, new LockAnswer(lockId, Locks.GRANTED, next.releaseId(), "granted"))) {
+          log.info("lock {}: {} is gone, not granted", lockId, next.releaseId());
+          holder = null;
+          continue;
+        }
+        grants++;
+        for (LockRequest waiting : queue) {
+          tell(waiting, new LockAnswer(lockId, Locks.QUEUED, holder.releaseId(), "waits behind " + holder.releaseId()));
+        }
+        if (grants >= GRANTS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
+          Workflow.continueAsNew(new LockState(lockId, holder, List.copyOf(queue)));
+        }
+        continue;
+      }
+      LockRequest held = holder;
+      if (Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(new LockState(lockId, holder, List.copyOf(queue)));
+      }
+      if (queue.isEmpty()) {
+        // nobody waits: no timer, no check (a release may hold an environment for weeks)
+        Workflow.await(() -> holder != held || !answerTo.isEmpty() || !queue.isEmpty());
+        continue;
+      }
+      int check = held.checkSeconds() == null || held.checkSeconds() < 1 ? DEFAULT_CHECK_SECONDS : held.checkSeconds();
+      boolean changed = Workflow.await(Duration.ofSeconds(check), () -> holder != held || !answerTo.isEmpty());
+      if (!changed && holder == held && !queue.isEmpty() && !activities.holderRunning(held)) {
+        // terminated, timed out or reset away: it will never say it left
+        log.info("lock {}: holder {} no longer runs; freed", lockId, held.releaseId());
+        holder = null;
+      }
+    }
+  }
+
+  @Override
+  public void request(LockRequest request) {
+    if (request == null || request.releaseId() == null) {
+      return;
+    }
+    if (holder != null && holder.releaseId().equals(request.releaseId())) {
+      holder = request; // asked again (a retry, or its new run after a reset): still its
+      answerTo.add(request);
+      answersPending.add(new LockAnswer(lockId, Locks.GRANTED, request.releaseId(), "granted"));
+      return;
+    }
+    queue.removeIf(queued -> queued.releaseId().equals(request.releaseId()));
+    if (Locks.REFUSE.equals(request.mode()) && (holder != null || !queue.isEmpty())) {
+      String by = holder != null ? holder.releaseId() : queue.get(0).releaseId();
+      answerTo.add(request);
+      answersPending.add(new LockAnswer(lockId, Locks.REFUSED, by, "held by " + by));
+      return;
+    }
+    queue.add(request);
+    if (holder != null) {
+      answerTo.add(request);
+      answersPending.add(new LockAnswer(lockId, Locks.QUEUED, holder.releaseId(), "waits behind " + holder.releaseId()));
+    }
+  }
+
+  @Override
+  public void release(LockRelease release) {
+    if (release == null || release.releaseId() == null) {
+      return;
+    }
+    if (holder != null && holder.releaseId().equals(release.releaseId())
+        && (release.runId() == null || Objects.equals(release.runId(), holder.runId()))) {
+      holder = null;
+    }
+    queue.removeIf(queued -> queued.releaseId().equals(release.releaseId())
+        && (release.runId() == null || Objects.equals(release.runId(), queued.runId())));
+  }
+
+  @Override
+  public LockState state() {
+    return new LockState(lockId, holder, List.copyOf(queue));
+  }
+
+  private void sendAnswers() {
+    while (!answerTo.isEmpty()) {
+      LockRequest to = answerTo.remove(0);
+      LockAnswer answer = answersPending.remove(0);
+      tell(to, answer);
+    }
+  }
+
+  /** Signals the release's run; false when it no longer runs. */
+  private boolean tell(LockRequest to, LockAnswer answer) {
+    try {
+      Workflow.newUntypedExternalWorkflowStub(WorkflowExecution.newBuilder().setWorkflowId(to.releaseId())
+          .setRunId(to.runId() == null ? "" : to.runId()).build()).signal("lockAnswer", answer);
+      return true;
+    } catch (CanceledFailure cancelled) {
+      throw cancelled;
+    } catch (RuntimeException gone) {
+      return false;
+    }
+  }
+}
