@@ -77,7 +77,7 @@ class WorkerOperationsTest {
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.body()).contains("\"registrations\":{\"status\":\"DOWN\"")
           .contains("activities SigningActivities").contains("workflow RegionFailoverWorkflowImpl")
-          .contains("\"workflows\":\"3 of 9\"");
+          .contains("\"workflows\":\"3 of " + dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.size() + "\"");
     }
   }
 
