@@ -30,6 +30,25 @@ final class Examples {
     return spec;
   }
 
+  /**
+   * The example, with production always open, without approvals, and a canary whose analysis never has
+   * enough requests: a release stops in production's first region waiting for a person to decide, changing
+   * production, whatever the day and hour. Returns the copied release request.
+   */
+  static Path undecidedCanaryCopy(Path into) throws IOException {
+    Path spec = copy(into);
+    Path production = policy(into).resolve("environments/production/config.yaml");
+    String text = Files.readString(production);
+    int approval = text.indexOf("\napproval:\n");
+    int variables = text.indexOf("\nvariables:");
+    if (approval < 0 || variables < approval || !text.substring(approval, variables).contains("\nwindow:\n")) {
+      throw new IllegalStateException(production + " no longer has approval, then window, then variables: update Examples");
+    }
+    Files.writeString(production, text.substring(0, approval) + text.substring(variables));
+    edit(production, "minRequests: 100 ", "minRequests: 1000000000 ");
+    return spec;
+  }
+
   /** The example as it is (its production window is the real one). Returns the copied release request. */
   static Path copy(Path into) throws IOException {
     Path source = Path.of("..", "examples");

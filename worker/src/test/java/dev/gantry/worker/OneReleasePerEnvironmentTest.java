@@ -17,58 +17,66 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One release per application and environment at a time, on the real dev server with the Spring worker: two
- * releases of hello-service started together; the second waits before production while the first is there
- * (its status names the first), and goes on once the first is gone, even terminated without a word (the lock
- * finds its holder no longer runs). With {@code concurrency: refuse} in production's policy a third is refused.
+ * releases of hello-service started together both pass production's gates; whichever deploys first holds
+ * production (its canary waits for a person), the other waits before changing anything there (its status names
+ * the first), and goes on once the first is gone, even terminated without a word (the lock finds its holder no
+ * longer runs). With {@code concurrency: refuse} in production's policy a third is refused.
  */
 class OneReleasePerEnvironmentTest {
   private static final String FIRST = "release/hello-service/1.4.0";
   private static final String SECOND = "release/hello-service/1.4.1";
   private static final String THIRD = "release/hello-service/1.4.2";
+  private static final String LOCK = "lock/hello-service/production";
   private final ObjectMapper json = new ObjectMapper();
 
   @TempDir Path examples;
 
   @Test
   void aSecondReleaseWaitsForTheFirstToLeaveTheEnvironmentAndRefuseModeRefuses() throws Exception {
-    Path spec = Examples.frozenCopy(examples); // production frozen: the first release stays at its window
+    Path spec = Examples.undecidedCanaryCopy(examples);
     Path policy = Examples.policy(examples);
     Path second = another(spec, "1.4.1");
     Path third = another(spec, "1.4.2");
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
-        ConfigurableApplicationContext worker = startWorker(temporal.address(), policy)) {
+        ConfigurableApplicationContext worker = startWorker(temporal.address(), policy);
+        var gantry = dev.gantry.starter.client.GantryClient.connect(temporal.address(), "default")) {
       String address = temporal.address();
       assertThat(cli("release", "start", spec.toString(), "--address", address).exitCode()).isZero();
       assertThat(cli("release", "start", second.toString(), "--address", address).exitCode()).isZero();
 
-      // whichever reaches production first holds it (at its frozen window); the other waits before it
+      // whichever deploys to production first holds it (its canary waits for a person); the other waits
+      var lock = gantry.workflowClient().newWorkflowStub(dev.gantry.workflows.lock.EnvironmentLockWorkflow.class, LOCK);
       String holder = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (holder == null && System.nanoTime() < deadline) {
-        for (String id : new String[] {FIRST, SECOND}) {
-          JsonNode status = status(address, id);
-          if (status != null && "window:production".equals(status.get("stage").asText())) {
-            holder = id;
-          }
+        try {
+          var held = lock.state().holder();
+          holder = held == null ? null : held.releaseId();
+        } catch (RuntimeException notStartedYet) {
+          // nobody has asked for production yet
         }
         Thread.sleep(300);
       }
-      assertThat(holder).as("one release reached production's window").isNotNull();
+      assertThat(holder).as("one release took production").isIn(FIRST, SECOND);
+      String holding = holder;
       String waiter = holder.equals(FIRST) ? SECOND : FIRST;
+      await(address, holding, s -> s.toString().contains("inconclusive"));
       JsonNode waiting = await(address, waiter, s -> "lock:production".equals(s.get("stage").asText()));
       assertThat(waiting.get("state").asText()).isEqualTo("WAITING");
-      assertThat(waiting.toString()).contains("waiting for " + holder + " to leave production");
+      assertThat(waiting.toString()).contains("waiting for " + holding + " to leave production");
       String shown = cli("release", "status", waiter, "--address", address).out();
-      assertThat(shown).contains(holder + " to leave production");
-      assertThat(status(address, holder).get("stage").asText()).as("the holder is not disturbed")
-          .isEqualTo("window:production");
+      assertThat(shown).contains(holding + " to leave production");
+      JsonNode waiterProduction = waiting.get("environments").get(2);
+      assertThat(waiterProduction.get("environment").asText()).isEqualTo("production");
+      waiterProduction.get("regions").forEach(region -> assertThat(region.get("state").asText())
+          .as("the waiter has not touched production").isEqualTo("PENDING"));
+      assertThat(lock.state().holder().releaseId()).as("the holder is not disturbed").isEqualTo(holding);
 
       // the holder is terminated (as from the Temporal UI): it never says it left; the lock finds out
-      try (var gantry = dev.gantry.starter.client.GantryClient.connect(address, "default")) {
-        gantry.workflowClient().newUntypedWorkflowStub(holder).terminate("stuck");
-      }
-      JsonNode proceeded = await(address, waiter, s -> "window:production".equals(s.get("stage").asText()));
+      gantry.workflowClient().newUntypedWorkflowStub(holding).terminate("stuck");
+      JsonNode proceeded = await(address, waiter, s -> s.toString().contains("inconclusive"));
       assertThat(proceeded.toString()).contains("production is free");
+      assertThat(lock.state().holder().releaseId()).isEqualTo(waiter);
 
       // policy now refuses rather than waits (the worker reads its policy again for every release)
       Path production = policy.resolve("environments/production/config.yaml");
@@ -83,15 +91,11 @@ class OneReleasePerEnvironmentTest {
           .exitCode()).isZero();
       JsonNode aborted = await(address, waiter, s -> "CANCELED".equals(s.get("state").asText()));
       assertThat(aborted.get("failureReason").asText()).isEqualTo("the release was aborted by erin: done testing");
-      try (var gantry = dev.gantry.starter.client.GantryClient.connect(address, "default")) {
-        var lock = gantry.workflowClient().newWorkflowStub(dev.gantry.workflows.lock.EnvironmentLockWorkflow.class,
-            "lock/hello-service/production");
-        long lockDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (lock.state().holder() != null && System.nanoTime() < lockDeadline) {
-          Thread.sleep(200);
-        }
-        assertThat(lock.state().holder()).as("the aborted release left production").isNull();
+      long lockDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (lock.state().holder() != null && System.nanoTime() < lockDeadline) {
+        Thread.sleep(200);
       }
+      assertThat(lock.state().holder()).as("the aborted release left production").isNull();
     }
   }
 

@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One release per application and environment at a time: before it enters an environment a release takes
- * the environment's lock ({@code lock/<app>/<env>}, an {@link EnvironmentLockWorkflow}); it waits behind the
- * holder (its status says which release) or, where policy says {@code concurrency: refuse}, fails refused. It
- * gives the lock back when it leaves the environment and on every end (failure, abort, rejection); a holder
+ * One release per application and environment at a time: once its gates in an environment have passed and
+ * before it changes anything there, a release takes the environment's lock ({@code lock/<app>/<env>}, an
+ * {@link EnvironmentLockWorkflow}); it waits behind the holder (its status says which release) or, where
+ * policy says {@code concurrency: refuse}, fails refused. It
+ * gives the lock back when it has deployed there and on every end (failure, abort, rejection); a holder
  * terminated without a word is found out by the lock.
  */
 final class EnvironmentLocks {
@@ -48,7 +49,8 @@ final class EnvironmentLocks {
     }
   }
 
-  void acquire(String application, String releaseId, EnvironmentPlan env) {
+  /** Takes the environment's lock, waiting behind its holder; true when it had to wait. */
+  boolean acquire(String application, String releaseId, EnvironmentPlan env) {
     String lockId = Locks.id(application, env.name());
     String mode = Locks.mode(env.concurrency());
     LockRequest request = new LockRequest(lockId, application, env.name(), releaseId, Workflow.getInfo().getRunId(),
@@ -88,6 +90,7 @@ final class EnvironmentLocks {
       progress.log(env.name(), null, env.name() + " is free: entering it");
       recorder.publish(env.name());
     }
+    return waited;
   }
 
   /** Leaves the environment: the next release may enter. */

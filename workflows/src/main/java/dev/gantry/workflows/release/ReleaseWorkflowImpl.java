@@ -280,7 +280,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       // the status, the search attributes and the audit trail must say the release ended, and why,
       // and a change board waiting on this release hears that it will not happen.
       String reason = abortedBy != null ? abortedBy : FailureReasons.of(failure);
-      if (abortedBy == null && isCancellation(failure)
+      // cancelled mid-deploy, the failure is the region's ("cancelled, rolled back"); the abort is why
+      if (abortedBy == null && (isCancellation(failure) || CancellationScope.current().isCancelRequested())
           && Workflow.getVersion(ABORT_IN_TRAIL, Workflow.DEFAULT_VERSION, 1) >= 1) {
         // `abort --reason` and who sent it: in the trail and the release's failure, not only in Temporal's history
         String cancelled = CancellationScope.current().getCancellationReason();
@@ -321,9 +322,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       holdWhilePaused(env.name());
       gates.at(env.name());
       progress.at(env.name());
-      if (environmentLocks) {
-        locks.acquire(request.application(), request.releaseId(), env);
-      }
       verifySignatures(env);
       loadDirectory();
       environmentGates.quality(env);
@@ -339,6 +337,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       if (flagStages) {
         environmentGates.requiredFlags(env);
       }
+      if (environmentLocks) {
+        enterAlone(env);
+      }
       environmentSteps.beforeDeploy(env);
       deploy(env);
       recordDeployment(env);
@@ -348,6 +349,17 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       if (environmentLocks) {
         locks.leave(env.name(), "deployed");
       }
+    }
+  }
+
+  /**
+   * Only the changing part is exclusive: releases of one application pass their gates side by side, and one
+   * at a time changes the environment. A release that had to wait looks at the window again, as after
+   * approvals.
+   */
+  private void enterAlone(EnvironmentPlan env) {
+    if (locks.acquire(request.application(), request.releaseId(), env)) {
+      environmentGates.window(env, true);
     }
   }
 
