@@ -31,10 +31,11 @@ start_dev_server
 cp -r "$ROOT/examples" "$WORK/examples"
 rm -rf "$WORK/examples/keys"
 sed -i '/^window:/,/^variables:/{/^variables:/!d}' "$WORK/examples/policy/environments/production/config.yaml"
+./gantry keys generate --key "$WORK/audit.key" >/dev/null   # the worker signs its audit checkpoints with it
 WORKER_PORT="$(free_port)"
 log "starting the worker (policy $WORK/examples/policy)"
 (cd "$WORK" && GANTRY_ADDRESS="127.0.0.1:$PORT" exec java -jar "$ROOT/worker/target/gantry-worker.jar" worker \
-  --gantry.policy.path="$WORK/examples/policy" --gantry.policy.make-example-keys=true \
+  --gantry.policy.path="$WORK/examples/policy" --gantry.policy.make-example-keys=true --gantry.audit.key="$WORK/audit.key" \
   --server.port="$WORKER_PORT" >"$WORK/worker.log" 2>&1) &
 WORKER_PID=$!
 await_port "$WORKER_PORT" "$WORKER_PID" "the worker" "$WORK/worker.log"
