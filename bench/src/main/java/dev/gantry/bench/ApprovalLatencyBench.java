@@ -190,7 +190,7 @@ public final class ApprovalLatencyBench {
     Worker worker = factory.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PlanAsGiven(), audit, probes.new RecordingDeployments(
+    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(gantry.workflowClient()), new PlanAsGiven(), audit, probes.new RecordingDeployments(
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))));
     factory.start();
     try {

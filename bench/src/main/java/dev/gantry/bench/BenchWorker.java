@@ -71,7 +71,7 @@ final class BenchWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     Probes.RecordingAudit audit = probes.new RecordingAudit();
     audit.useLog(new JsonlAuditLog(work.resolve("audit/audit.jsonl"), work.resolve("reviews")));
-    worker.registerActivitiesImplementations(
+    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(client),
         policy,
         audit,
         probes.new RecordingDeployments(new DeploymentActivitiesImpl(

@@ -110,7 +110,7 @@ public final class FanOutBench {
       Worker worker = factory.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new PlanAsGiven(),
+      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(gantry.workflowClient()), new PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LambdaTarget(aws, new ArtifactReplicator(aws),
               new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC()))),
           new JsonlAuditLog(work.resolve("audit.jsonl"), work.resolve("reviews")));

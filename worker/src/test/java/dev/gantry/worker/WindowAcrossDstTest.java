@@ -61,7 +61,7 @@ class WindowAcrossDstTest {
       Worker worker = env.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
+      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),
           new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")));

@@ -1,15 +1,23 @@
 package dev.gantry.activities.lock;
 
 import dev.gantry.workflows.api.lock.LockActivities;
+import dev.gantry.workflows.api.lock.LockClaims;
 import dev.gantry.workflows.api.lock.LockRequest;
+import dev.gantry.workflows.api.lock.LockState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowQueryException;
+import java.util.Optional;
 
-/** Asks Temporal whether a lock's holder (one release run) still runs. */
+/**
+ * Asks Temporal, not a signal: whether a lock's holder (one release run) still runs, what a release's run says of
+ * its locks, and what a lock holds.
+ */
 public class LockHolderLookup implements LockActivities {
   private final WorkflowClient client;
 
@@ -32,6 +40,36 @@ public class LockHolderLookup implements LockActivities {
         return false; // its run is gone (retention), so it runs no more
       }
       throw e; // retried: a lock never frees a holder it cannot see
+    }
+  }
+
+  @Override
+  public LockClaims claims(LockRequest run) {
+    if (!holderRunning(run)) {
+      return LockClaims.gone();
+    }
+    try {
+      LockClaims claims = client.newUntypedWorkflowStub(WorkflowExecution.newBuilder()
+          .setWorkflowId(run.releaseId()).setRunId(run.runId() == null ? "" : run.runId()).build(), Optional.empty()).query("lockClaims", LockClaims.class);
+      return claims == null ? LockClaims.unknown() : claims;
+    } catch (WorkflowNotFoundException gone) {
+      return LockClaims.gone();
+    } catch (WorkflowQueryException unknownQuery) {
+      // a run of a workflow that has no lockClaims query (not a release of this version): it cannot say
+      return LockClaims.unknown();
+    }
+  }
+
+  @Override
+  public LockState state(String lockId) {
+    LockRequest lock = new LockRequest(lockId, null, null, lockId, null, null, null);
+    if (!holderRunning(lock)) {
+      return null;
+    }
+    try {
+      return client.newUntypedWorkflowStub(lockId).query("state", LockState.class);
+    } catch (WorkflowNotFoundException gone) {
+      return null;
     }
   }
 }

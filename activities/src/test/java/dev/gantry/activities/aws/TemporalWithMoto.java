@@ -33,7 +33,7 @@ final class TemporalWithMoto implements AutoCloseable {
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         RegionFailoverWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
-    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));

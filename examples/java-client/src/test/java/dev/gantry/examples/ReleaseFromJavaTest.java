@@ -57,7 +57,7 @@ class ReleaseFromJavaTest {
       worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
       DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
-      worker.registerActivitiesImplementations(
+      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(client), 
           // the real policy resolver over the example's policy: the request says only what to release
           new dev.gantry.starter.spec.PolicyActivitiesImpl(Path.of("..", "policy")),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),

@@ -5,19 +5,24 @@ import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.lock.LockAnswer;
+import dev.gantry.workflows.api.lock.LockClaims;
 import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
 import dev.gantry.workflows.lock.EnvironmentLockWorkflow;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +41,26 @@ final class EnvironmentLocks {
   private final Map<String, LockRequest> held = new LinkedHashMap<>();
   private String asked;
   private LockAnswer answer;
+  private LockActivities lockActivities;
 
   EnvironmentLocks(ReleaseProgress progress, EnvironmentGates.Recorder recorder) {
     this.progress = progress;
     this.recorder = recorder;
+  }
+
+  /**
+   * From now on an answer only wakes the release up: what it does next follows the lock's own state, read by an
+   * activity, because anyone who may signal a release could send {@code lockAnswer: granted}.
+   */
+  void checkAnswers() {
+    lockActivities = Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build()).build());
+  }
+
+  /** What this run asks for and holds, for the lock's {@code lockClaims} query. */
+  LockClaims claims() {
+    return new LockClaims(true, true, asked, held.values().stream().map(LockRequest::lockId).toList());
   }
 
   /** The lock's answer (signal {@code lockAnswer}): only for the lock this release is asking now. */
@@ -59,9 +80,15 @@ final class EnvironmentLocks {
     answer = null;
     ask(request);
     boolean waited = false;
+    String behind = null;
     while (true) {
       Workflow.await(() -> answer != null);
-      LockAnswer got = answer;
+      LockAnswer said = answer;
+      answer = null; // an answer that comes while this one is checked is the next one looked at
+      LockAnswer got = lockActivities == null ? said : confirmed(said, request);
+      if (got == null) {
+        continue;
+      }
       if (Locks.GRANTED.equals(got.outcome())) {
         break;
       }
@@ -72,8 +99,11 @@ final class EnvironmentLocks {
         recorder.audit("gate", null, env.name(), "refused", "lock: " + reason);
         throw ApplicationFailure.newNonRetryableFailure(reason, Failures.GATE_FAILED);
       }
-      answer = null;
       waited = true;
+      if (lockActivities != null && got.holder() != null && got.holder().equals(behind)) {
+        continue; // told again: nothing new to say
+      }
+      behind = got.holder();
       String waitingFor = got.holder() + " to leave " + env.name() + " (one release of " + application
           + " per environment at a time)";
       progress.environment(env.name(), EnvironmentState.PENDING, waitingFor);
@@ -93,6 +123,41 @@ final class EnvironmentLocks {
     return waited;
   }
 
+  /**
+   * The answer as the lock's state bears it out: granted when the lock names this release as its holder, queued
+   * when it waits in its queue, refused when another release holds it and this one is not queued (the lock
+   * refused it); null when the lock's state does not bear the answer out (a forged signal, or one overtaken).
+   */
+  private LockAnswer confirmed(LockAnswer said, LockRequest request) {
+    LockState state = lockActivities.state(request.lockId());
+    // by release id, not run id: a replay (WorkflowReplayer) has a run id of its own, and two runs of one release
+    // never run at once (a reset ends the old run)
+    String release = request.releaseId();
+    if (state == null) {
+      recorder.audit("gate", null, request.environment(), "ignored", "lock: an answer while "
+          + request.lockId() + " does not run");
+      ask(request);
+      return null;
+    }
+    if (state.holder() != null && release.equals(state.holder().releaseId())) {
+      return new LockAnswer(request.lockId(), Locks.GRANTED, request.releaseId(), "granted");
+    }
+    String holder = state.holder() == null ? null : state.holder().releaseId();
+    boolean queued = state.queue() != null
+        && state.queue().stream().anyMatch(waiting -> release.equals(waiting.releaseId()));
+    if (queued && holder != null) {
+      return new LockAnswer(request.lockId(), Locks.QUEUED, holder, "waits behind " + holder);
+    }
+    if (!queued && holder != null && Locks.REFUSED.equals(said.outcome()) && Locks.REFUSE.equals(request.mode())) {
+      return new LockAnswer(request.lockId(), Locks.REFUSED, holder, "held by " + holder);
+    }
+    if (Locks.GRANTED.equals(said.outcome()) || Locks.REFUSED.equals(said.outcome())) {
+      recorder.audit("gate", null, request.environment(), "ignored", "lock: a " + said.outcome()
+          + " answer the lock's state does not bear out");
+    }
+    return null;
+  }
+
   /** Leaves the environment: the next release may enter. */
   void leave(String environment, String why) {
     LockRequest request = held.remove(environment);
@@ -105,6 +170,7 @@ final class EnvironmentLocks {
   void leaveAll(String why) {
     List<String> environments = List.copyOf(held.keySet());
     String waiting = asked;
+    asked = null; // the lock checks a release against what this run says it asks for
     Workflow.newDetachedCancellationScope(() -> {
       environments.forEach(env -> leave(env, why));
       if (waiting != null) {

@@ -111,4 +111,8 @@ public interface ReleaseWorkflow {
 
   @QueryMethod(name = "status")
   ReleaseStatus status();
+
+  /** The environment locks this run asks for and holds: how a lock checks a signal that claims to come from it. */
+  @QueryMethod(name = "lockClaims")
+  dev.gantry.workflows.api.lock.LockClaims lockClaims();
 }

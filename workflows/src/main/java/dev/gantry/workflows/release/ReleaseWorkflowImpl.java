@@ -181,6 +181,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** One release per application and environment at a time (releases started before: no lock). */
   static final String ENVIRONMENT_LOCK = "environment-lock";
+  /** A lock's answer is a hint: the release believes the lock's own state (read by an activity), not the signal. */
+  static final String LOCK_ANSWERS_CHECKED = "lock-answers-checked";
   private boolean environmentLocks;
   private EnvironmentLocks locks;
 
@@ -318,6 +320,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     gates.at(request.environments().get(0).name());
     environmentLocks = Workflow.getVersion(ENVIRONMENT_LOCK, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (environmentLocks && Workflow.getVersion(LOCK_ANSWERS_CHECKED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      locks.checkAnswers();
+    }
     for (EnvironmentPlan env : request.environments()) {
       holdWhilePaused(env.name());
       gates.at(env.name());
@@ -865,6 +870,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (locks != null) {
       locks.answered(answer);
     }
+  }
+
+  @Override
+  public dev.gantry.workflows.api.lock.LockClaims lockClaims() {
+    return locks == null ? dev.gantry.workflows.api.lock.LockClaims.gone() : locks.claims();
   }
 
   @Override

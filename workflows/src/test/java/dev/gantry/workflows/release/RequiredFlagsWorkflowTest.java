@@ -61,7 +61,8 @@ class RequiredFlagsWorkflowTest {
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         FlagRampWorkflowImpl.class, ExperimentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics);
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics,
+        new dev.gantry.workflows.support.TemporalLockLookup(client));
     env.start();
   }
 

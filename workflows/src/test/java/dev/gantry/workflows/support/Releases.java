@@ -73,16 +73,25 @@ public final class Releases {
 
   /** Serves the release task queue with the given activity fakes (an in-memory audit if none given). */
   public static Worker startWorker(TestWorkflowEnvironment env, Object... activities) {
+    return startWorker(env, List.of(), activities);
+  }
+
+  /** The same, with the test's own workflow types too. */
+  public static Worker startWorker(TestWorkflowEnvironment env, List<Class<?>> moreWorkflows, Object... activities) {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class,
         RegionDeploymentWorkflowImpl.class);
+    moreWorkflows.forEach(worker::registerWorkflowImplementationTypes);
     java.util.List<Object> all = new java.util.ArrayList<>(java.util.List.of(activities));
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {
       all.add(new FakeAudit());
     }
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.PolicyActivities)) {
       all.add(new PlanAsGiven());
+    }
+    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.lock.LockActivities)) {
+      all.add(new TemporalLockLookup(env.getWorkflowClient()));
     }
     worker.registerActivitiesImplementations(all.toArray());
     env.start();
