@@ -77,6 +77,9 @@ class AbortEndToEndTest {
       // (b) 1.4.0: eu-west-1's health check ticks for 10 minutes; abort while it runs
       String checking = gantry.startRelease(request("1.4.0"));
       awaitTicks(checkTicks);
+      for (String sibling : List.of("us-west-2", "ap-southeast-1")) { // their checks pass at once
+        awaitRegion(gantry, checking, sibling, r -> r.state() == RegionState.DEPLOYED);
+      }
       abort(temporal, checking);
       ReleaseStatus b = assertAborted(gantry, checking);
       assertStopped(checkTicks, "the health command");
