@@ -1,5 +1,6 @@
 package dev.gantry.activities.aws;
 
+import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.workflows.api.DeployRequest;
 import dev.gantry.workflows.api.DeployResult;
@@ -257,7 +258,7 @@ public class EcsTarget implements TargetAdapter {
             + " deployment(s), running " + service.runningCount() + " of " + service.desiredCount() + ")",
             Failures.UNHEALTHY);
       }
-      LambdaTarget.heartbeat("waiting for " + settings.service() + " in " + region + " to be steady: running "
+      Heartbeats.progress("waiting for " + settings.service() + " in " + region + " to be steady: running "
           + service.runningCount() + " of " + service.desiredCount());
       LambdaTarget.sleep(Math.min(15_000, 1_000L * (attempt + 1)));
     }

@@ -1,5 +1,6 @@
 package dev.gantry.activities.aws;
 
+import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.HealthCheckRequest;
@@ -44,7 +45,7 @@ final class HealthWatch {
         return new HealthCheckResult(true, reading.detail() + (healthyForMillis == 0 ? ""
             : " (healthy for " + aws.healthyForSecondsOrDefault() + "s, " + readings + " readings)"));
       }
-      LambdaTarget.heartbeat("healthy for " + elapsed / 1000 + "s of " + aws.healthyForSecondsOrDefault() + "s");
+      Heartbeats.progress("healthy for " + elapsed / 1000 + "s of " + aws.healthyForSecondsOrDefault() + "s");
       LambdaTarget.sleep(Math.min(intervalMillis, healthyForMillis - elapsed));
     }
   }

@@ -2,6 +2,7 @@ package dev.gantry.activities.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.deploy.TrafficAdapter;
 import dev.gantry.workflows.api.rollout.WeightRequest;
@@ -21,7 +22,6 @@ import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.LambdaSettings;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -401,7 +401,7 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
         throw ApplicationFailure.newNonRetryableFailure("the code update of " + fn.functionName() + " in "
             + region + " failed: " + config.lastUpdateStatusReason(), Failures.REGION_FAILED);
       }
-      heartbeat("waiting for the code update of " + fn.functionName() + " in " + region);
+      Heartbeats.progress("waiting for the code update of " + fn.functionName() + " in " + region);
       sleep(Math.min(5_000, 500L * (attempt + 1)));
     }
   }
@@ -449,14 +449,6 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static void heartbeat(String detail) {
-    try {
-      Activity.getExecutionContext().heartbeat(detail);
-    } catch (IllegalStateException notInAnActivity) {
-      // called directly (tests, tools): nobody to tell
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.AwsErrors;
 import dev.gantry.activities.aws.AwsTargets;
+import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.aws.AwsTarget;
@@ -19,7 +20,6 @@ import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.api.environment.Registration;
 import dev.gantry.workflows.api.environment.StackRequest;
 import dev.gantry.workflows.api.environment.StackStatus;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +116,7 @@ public class AwsEnvironments implements EnvironmentAdapter {
         parameters.add(new ParameterActual(region, name, true,
             matches ? ParameterActual.SECRET_MATCHES : ParameterActual.SECRET_DIFFERS));
       });
-      heartbeat("read " + region);
+      Heartbeats.progress("read " + region);
     }
     return new ConfigActual(parameters);
   }
@@ -246,7 +246,7 @@ public class AwsEnvironments implements EnvironmentAdapter {
         throw ApplicationFailure.newNonRetryableFailure("stack " + request.stackName() + " in " + request.region()
             + " is " + status + ": " + stack.stackStatusReason(), Failures.REGION_FAILED);
       }
-      heartbeat(request.stackName() + " in " + request.region() + ": " + status);
+      Heartbeats.progress(request.stackName() + " in " + request.region() + ": " + status);
       sleep();
     }
   }
@@ -274,7 +274,7 @@ public class AwsEnvironments implements EnvironmentAdapter {
         throw ApplicationFailure.newNonRetryableFailure("stack " + request.stackName() + " in " + request.region()
             + " could not be deleted: " + now.stackStatusReason(), Failures.REGION_FAILED);
       }
-      heartbeat(request.stackName() + " in " + request.region() + ": " + status);
+      Heartbeats.progress(request.stackName() + " in " + request.region() + ": " + status);
       sleep();
     }
   }
@@ -356,14 +356,6 @@ public class AwsEnvironments implements EnvironmentAdapter {
       throw AwsErrors.invalid("target.aws is missing for " + environment);
     }
     return target.aws();
-  }
-
-  private static void heartbeat(String detail) {
-    try {
-      Activity.getExecutionContext().heartbeat(detail);
-    } catch (IllegalStateException | NullPointerException outsideAnActivity) {
-      // called directly (tests, benchmarks): nothing to heartbeat to
-    }
   }
 
   private static void sleep() {
