@@ -1,5 +1,6 @@
 package dev.gantry.workflows.flags;
 
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.flags.AbortSignal;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.ExperimentAnalysisRequest;
@@ -24,9 +25,9 @@ import java.util.List;
 
 public class ExperimentWorkflowImpl implements ExperimentWorkflow {
   private final FeatureFlagActivities flags =
-      Workflow.newActivityStub(FeatureFlagActivities.class, FlagWorkflows.SPLIT_OPTIONS);
+      Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
   private final FlagAnalysisActivities analysis =
-      Workflow.newActivityStub(FlagAnalysisActivities.class, FlagWorkflows.METRIC_OPTIONS);
+      Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
   private final ExperimentRequest request;
   private final ExperimentDefinition experiment;

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.flags;
 
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.flags.AbortSignal;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
@@ -26,9 +27,9 @@ public class FlagRampWorkflowImpl implements FlagRampWorkflow {
   static final int MAX_INCONCLUSIVE = 3;
 
   private final FeatureFlagActivities flags =
-      Workflow.newActivityStub(FeatureFlagActivities.class, FlagWorkflows.SPLIT_OPTIONS);
+      Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
   private final FlagAnalysisActivities analysis =
-      Workflow.newActivityStub(FlagAnalysisActivities.class, FlagWorkflows.METRIC_OPTIONS);
+      Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
   private final FlagRampRequest request;
   private final FlagRampPlan plan;

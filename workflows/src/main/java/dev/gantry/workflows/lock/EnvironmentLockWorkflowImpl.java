@@ -1,14 +1,13 @@
 package dev.gantry.workflows.lock;
 
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.lock.LockAnswer;
 import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -29,9 +28,8 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
   /** Grants per run before the lock continues as new (its history stays small). */
   static final int GRANTS_PER_RUN = 200;
 
-  private final LockActivities activities = Workflow.newActivityStub(LockActivities.class,
-      ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build()).build());
+  private final LockActivities activities =
+      Workflow.newActivityStub(LockActivities.class, ActivityOptionsCatalogue.LOCK);
 
   private String lockId;
   private LockRequest holder;

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.ReleaseState;
@@ -38,8 +39,6 @@ import dev.gantry.workflows.api.quality.Measurement;
 import dev.gantry.workflows.api.quality.QualityGateActivities;
 import dev.gantry.workflows.api.quality.QualityGateRequest;
 import dev.gantry.workflows.api.quality.QualityGateResult;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -65,72 +64,18 @@ final class EnvironmentGates {
     void publish(String environment);
   }
 
-  private static final ActivityOptions QUALITY_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(1))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setMaximumAttempts(3)
-          .setDoNotRetry(QualityGateActivities.INVALID_POLICY)
-          .build())
-      .build();
-
-  private static final ActivityOptions CAB_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(3))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(5))
-          .setBackoffCoefficient(2.0)
-          .setMaximumInterval(Duration.ofMinutes(5))
-          .setMaximumAttempts(10)
-          .setDoNotRetry(ChangeBoardActivities.INVALID_POLICY, ChangeBoardActivities.CREDENTIAL_MISSING,
-              ChangeBoardActivities.REFUSED, ChangeBoardActivities.UNSUPPORTED)
-          .build())
-      .build();
-
-  private static final ActivityOptions WINDOW_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(1))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setMaximumInterval(Duration.ofMinutes(1))
-          .setMaximumAttempts(10)
-          .setDoNotRetry(Failures.INVALID_WINDOW_POLICY)
-          .build())
-      .build();
-
-  /** Split: 429/5xx retried with backoff; a refusal or unusable settings fail the gate at once. */
-  private static final ActivityOptions FLAG_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(2))
-          .setBackoffCoefficient(2.0)
-          .setMaximumInterval(Duration.ofMinutes(1))
-          .setMaximumAttempts(8)
-          .setDoNotRetry(FeatureFlagActivities.INVALID_SETTINGS, FeatureFlagActivities.CREDENTIAL_MISSING,
-              FeatureFlagActivities.REFUSED, FeatureFlagActivities.NOT_FOUND)
-          .build())
-      .build();
-
   /** How long a closed window waits before it looks again (edited calendars, late freezes). */
   static final Duration WINDOW_RECHECK = Duration.ofHours(1);
 
-  /** A notification is a courtesy: a few tries, and it never fails a release. */
-  private static final ActivityOptions NOTIFY_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(2))
-          .setBackoffCoefficient(2.0)
-          .setMaximumAttempts(5)
-          .build())
-      .build();
-
   private final QualityGateActivities quality =
-      Workflow.newActivityStub(QualityGateActivities.class, QUALITY_OPTIONS);
+      Workflow.newActivityStub(QualityGateActivities.class, ActivityOptionsCatalogue.QUALITY);
   private final ChangeBoardActivities changeBoard =
-      Workflow.newActivityStub(ChangeBoardActivities.class, CAB_OPTIONS);
-  private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class, NOTIFY_OPTIONS);
+      Workflow.newActivityStub(ChangeBoardActivities.class, ActivityOptionsCatalogue.CHANGE_BOARD);
+  private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class, ActivityOptionsCatalogue.NOTIFY);
   private final DeploymentWindowActivities windows =
-      Workflow.newActivityStub(DeploymentWindowActivities.class, WINDOW_OPTIONS);
+      Workflow.newActivityStub(DeploymentWindowActivities.class, ActivityOptionsCatalogue.WINDOW);
   private final FeatureFlagActivities flags =
-      Workflow.newActivityStub(FeatureFlagActivities.class, FLAG_OPTIONS);
+      Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
 
   private final ReleaseRequest request;
   private final ReleaseProgress progress;

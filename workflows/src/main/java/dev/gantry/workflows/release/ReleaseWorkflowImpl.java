@@ -1,5 +1,8 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.Approval;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ApprovalSignal;
@@ -43,8 +46,6 @@ import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.signing.SignatureGate;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -64,90 +65,38 @@ import org.slf4j.Logger;
 public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Logger log = Workflow.getLogger(ReleaseWorkflowImpl.class);
   /** Releases started before this change neither sign nor verify: their histories must replay. */
-  static final String SIGNATURE_GATES = "artifact-signature-gates";
   /**
    * From this change on, the plan comes from the worker's policy; histories recorded before it took their
    * plan from the input, and replay that way.
    */
-  static final String PLAN_FROM_POLICY = "plan-from-policy";
   /**
    * Workflow.getVersion id of the trusted signing time: the sign activity gets the workflow's time
    * ({@code Workflow.currentTimeMillis()}) and signs it into the provenance, instead of the worker's clock.
    * Asked only by releases that sign, right before the sign activity.
    */
-  static final String TRUSTED_SIGNING_TIME = "trusted-signing-time";
   /** Messages that arrive before the plan is resolved wait for it; past this many they are refused. */
   static final int MAX_EARLY_MESSAGES = 50;
 
-  /** Reading the policy takes milliseconds: a worker lost mid-read costs seconds, not a long timeout. */
-  private static final ActivityOptions POLICY_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .setMaximumAttempts(5)
-                  .setDoNotRetry(Failures.POLICY_REFUSED)
-                  .build())
-          .build();
-
-  private static final ActivityOptions RECORD_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setMaximumAttempts(10)
-                  .setDoNotRetry(Failures.UNSUPPORTED_TARGET)
-                  .build())
-          .build();
-
   private final DeploymentActivities records =
-      Workflow.newActivityStub(DeploymentActivities.class, RECORD_OPTIONS);
+      Workflow.newActivityStub(DeploymentActivities.class, ActivityOptionsCatalogue.RECORD);
   private final DeploymentActivities rollbacks =
-      Workflow.newActivityStub(DeploymentActivities.class, RegionDeploymentWorkflowImpl.ROLLBACK_OPTIONS);
-
-  private static final ActivityOptions AUDIT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .build())
-          .build();
-
-  private static final ActivityOptions DIRECTORY_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .setMaximumAttempts(5)
-                  .setDoNotRetry(Failures.INVALID_REQUEST)
-                  .build())
-          .build();
+      Workflow.newActivityStub(DeploymentActivities.class, ActivityOptionsCatalogue.ROLLBACK);
 
   /**
    * Workflow.getVersion id of the feature flag stages (required flags before the deploy, ramps after it).
    * Asked only for environments with a {@code flags} section, so releases without flags record nothing new.
    */
-  static final String FEATURE_FLAGS_CHANGE = "feature-flags";
 
   /** Workflow.getVersion id of the maxParallelRegions limit within a wave. */
-  static final String MAX_PARALLEL_REGIONS_CHANGE = "max-parallel-regions";
 
   /** An approval gate re-reads the directory if its last read is older than this. */
   private static final Duration DIRECTORY_FRESHNESS = Duration.ofMinutes(1);
 
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   private final ApproverDirectoryActivities directory =
-      Workflow.newActivityStub(ApproverDirectoryActivities.class, DIRECTORY_OPTIONS);
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
 
-  private final PolicyActivities policy = Workflow.newActivityStub(PolicyActivities.class, POLICY_OPTIONS);
+  private final PolicyActivities policy = Workflow.newActivityStub(PolicyActivities.class, ActivityOptionsCatalogue.POLICY);
 
   /** What the client sent: hostile until policy has resolved it. */
   private final ReleaseRequest input;
@@ -177,15 +126,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * Workflow.getVersion id of the bounds on what clients send ({@link MessageLimits}, the caps on freezes
    * and early overrides): a release started before them decides on replay as it did, bounds off.
    */
-  static final String BOUNDED_INPUT = "bounded-input";
 
   /** One release per application and environment at a time (releases started before: no lock). */
-  static final String ENVIRONMENT_LOCK = "environment-lock";
   private boolean environmentLocks;
   private EnvironmentLocks locks;
 
   /** An abort's reason and who sent it are written into the trail (releases cancelled before: "cancelled"). */
-  static final String ABORT_IN_TRAIL = "abort-in-trail";
 
   private static boolean isCancellation(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -200,15 +146,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * handler) would put the marker after messages an older worker had already decided without it.
    */
   private final boolean boundedInput =
-      Workflow.getVersion(BOUNDED_INPUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+      Workflow.getVersion(VersionMarkers.BOUNDED_INPUT, Workflow.DEFAULT_VERSION, 1) >= 1;
   /**
    * Workflow.getVersion id of signed actors ({@link SignedActors}): JWS tokens on every message of a signed
    * release, identities compared as keys, one-time ids. Asked once as the release is created, like
    * {@link #BOUNDED_INPUT}: releases started before it replay with the old approval tokens and typed names.
    */
-  static final String SIGNED_ACTORS = "signed-actors";
   private final boolean signedActors =
-      Workflow.getVersion(SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
+      Workflow.getVersion(VersionMarkers.SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1;
   private final java.util.Set<String> unchangedRegions = new java.util.HashSet<>();
   /** Regions a wave cancelled (fail fast, an abort), with why: their rollback says so. */
   private final Map<String, String> cancelledRegions = new LinkedHashMap<>();
@@ -282,7 +227,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       String reason = abortedBy != null ? abortedBy : FailureReasons.of(failure);
       // cancelled mid-deploy, the failure is the region's ("cancelled, rolled back"); the abort is why
       if (abortedBy == null && (isCancellation(failure) || CancellationScope.current().isCancelRequested())
-          && Workflow.getVersion(ABORT_IN_TRAIL, Workflow.DEFAULT_VERSION, 1) >= 1) {
+          && Workflow.getVersion(VersionMarkers.ABORT_IN_TRAIL, Workflow.DEFAULT_VERSION, 1) >= 1) {
         // `abort --reason` and who sent it: in the trail and the release's failure, not only in Temporal's history
         String cancelled = CancellationScope.current().getCancellationReason();
         reason = Aborts.failure(cancelled);
@@ -312,12 +257,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** The release's path: sign, then each environment's gates, deploy and record. */
   private void runPath() {
-    if (Workflow.getVersion(SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    if (Workflow.getVersion(VersionMarkers.SIGNATURE_GATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
       signatures = new SignatureGate();
       signArtifact();
     }
     gates.at(request.environments().get(0).name());
-    environmentLocks = Workflow.getVersion(ENVIRONMENT_LOCK, Workflow.DEFAULT_VERSION, 1) >= 1;
+    environmentLocks = Workflow.getVersion(VersionMarkers.ENVIRONMENT_LOCK, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (EnvironmentPlan env : request.environments()) {
       holdWhilePaused(env.name());
       gates.at(env.name());
@@ -333,7 +278,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         environmentGates.window(env, true);
       }
       boolean flagStages = env.flags() != null
-          && Workflow.getVersion(FEATURE_FLAGS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+          && Workflow.getVersion(VersionMarkers.FEATURE_FLAGS, Workflow.DEFAULT_VERSION, 1) >= 1;
       if (flagStages) {
         environmentGates.requiredFlags(env);
       }
@@ -368,7 +313,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * A request policy refuses ends the release at once, with the reason, before anything else runs.
    */
   private void resolvePlan() {
-    if (Workflow.getVersion(PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion(VersionMarkers.PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       adopt(input); // recorded before policy existed: the input was the plan
       progress.plan(input);
     } else {
@@ -975,7 +920,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     progress.stage(ReleaseState.RUNNING, "signing");
     publish(null);
     progress.log(null, null, "signing " + request.artifact().digest() + " with " + request.signing().key());
-    String signedAt = Workflow.getVersion(TRUSTED_SIGNING_TIME, Workflow.DEFAULT_VERSION, 1) >= 1
+    String signedAt = Workflow.getVersion(VersionMarkers.TRUSTED_SIGNING_TIME, Workflow.DEFAULT_VERSION, 1) >= 1
         ? ReleaseProgress.now() : null;
     List<SignatureRef> made = signatures.sign(new SignRequest(request.releaseId(), Workflow.getInfo().getRunId(),
         request.application(), request.version(), request.artifact(), request.signing(), request.requestedBy(),
@@ -1085,7 +1030,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private List<List<String>> batchesOf(EnvironmentPlan env, List<String> wave) {
     Integer limit = env.maxParallelRegions();
     if (limit == null || limit < 1 || wave.size() <= limit
-        || Workflow.getVersion(MAX_PARALLEL_REGIONS_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        || Workflow.getVersion(VersionMarkers.MAX_PARALLEL_REGIONS, Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       return List.of(wave);
     }
@@ -1227,7 +1172,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private void audit(String kind, String actor, String environment, String outcome, String detail) {
     String runId = Workflow.getInfo().getRunId();
     String releaseId = planned ? request.releaseId() : Workflow.getInfo().getWorkflowId();
-    pendingAudit.add(new AuditEvent(releaseId + "/" + runId + "/" + (++auditSequence),
+    pendingAudit.add(new AuditEvent(AuditEventIds.of(releaseId, runId, ++auditSequence),
         releaseId, runId, kind, actor, environment, outcome, detail,
         request.artifact() == null ? null : request.artifact().digest(), ReleaseProgress.now()));
   }

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.region;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -296,7 +297,7 @@ class CanaryRolloutTest {
       assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
           .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsOrThrow("changeId").getPayloads(0)
               .getData().toStringUtf8())
-          .containsExactly("\"" + RegionDeploymentWorkflowImpl.CANCELLABLE_REGION + "\"");
+          .containsExactly("\"" + VersionMarkers.CANCELLABLE_REGION + "\"");
       assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
           .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
           .containsExactly("Deployment.deploy", "Deployment.checkHealth");

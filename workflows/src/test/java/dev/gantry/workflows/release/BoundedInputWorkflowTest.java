@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static dev.gantry.workflows.support.Watch.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -229,7 +230,7 @@ class BoundedInputWorkflowTest {
         .findFirst().map(e -> history.getEvents().get((int) e.getEventId())).orElseThrow();
     assertThat(firstCommand.getEventType()).isEqualTo(EventType.EVENT_TYPE_MARKER_RECORDED);
     assertThat(firstCommand.getMarkerRecordedEventAttributes().getDetailsMap().toString())
-        .contains(ReleaseWorkflowImpl.BOUNDED_INPUT);
+        .contains(VersionMarkers.BOUNDED_INPUT);
     WorkflowReplayer.replayWorkflowExecution(history, ReleaseWorkflowImpl.class);
   }
 

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
@@ -47,8 +48,8 @@ class EnvironmentStepsVersioningTest {
     String markers = history.getEventsList().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
         .map(Object::toString).reduce("", String::concat);
-    assertThat(markers).doesNotContain(EnvironmentSteps.PROMOTION_SOURCE_CHECK)
-        .doesNotContain(EnvironmentSteps.ENVIRONMENT_CONFIG);
+    assertThat(markers).doesNotContain(VersionMarkers.PROMOTION_SOURCE_CHECK)
+        .doesNotContain(VersionMarkers.ENVIRONMENT_CONFIG);
     assertThat(history.toString()).doesNotContain("Environment.");
   }
 }

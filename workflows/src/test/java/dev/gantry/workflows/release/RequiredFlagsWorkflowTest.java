@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static dev.gantry.workflows.support.Watch.awaitStatus;
 import static dev.gantry.workflows.support.Watch.failureOfType;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,7 +143,7 @@ class RequiredFlagsWorkflowTest {
 
     var history = client.fetchHistory(request.releaseId()).getHistory().getEventsList();
     assertThat(history).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(ReleaseWorkflowImpl.FEATURE_FLAGS_CHANGE));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.FEATURE_FLAGS));
     assertThat(flags.checks).isEmpty();
   }
 

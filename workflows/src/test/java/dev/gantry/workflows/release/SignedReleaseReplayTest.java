@@ -1,5 +1,6 @@
 package dev.gantry.workflows.release;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
@@ -59,7 +60,7 @@ class SignedReleaseReplayTest {
     WorkflowExecutionHistory history = load(RELEASE_HISTORY, RELEASE_ID);
     assertThat(markers(history)).as("the getVersion marker of the signature gates")
         .anySatisfy(m -> assertThat(m.getMarkerRecordedEventAttributes().toString())
-            .contains(ReleaseWorkflowImpl.SIGNATURE_GATES));
+            .contains(VersionMarkers.SIGNATURE_GATES));
     assertThat(activityTypes(history)).contains("Signing.sign", "Signing.verify", "Audit.append");
     assertThat(history.getEvents()).filteredOn(e -> e.getEventType()
         == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).hasSize(2);

@@ -1,5 +1,6 @@
 package dev.gantry.workflows.rollback;
 
+import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ActorTokens;
@@ -47,7 +48,7 @@ class RollbackReplayTest {
   void aRollbackRecordedBeforePolicyOwnedRollbacksReplays(TestWorkflowEnvironment env) throws Exception {
     WorkflowExecutionHistory history = load(LEGACY, LEGACY_ID);
     assertThat(history.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(EnvironmentRollbackWorkflowImpl.PLAN_FROM_POLICY));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.ROLLBACK_PLAN_FROM_POLICY));
     replay(env, history);
   }
 
@@ -55,7 +56,7 @@ class RollbackReplayTest {
   void aSignedRollbackReplays(TestWorkflowEnvironment env) throws Exception {
     WorkflowExecutionHistory history = load(SIGNED, SIGNED_ID);
     assertThat(history.getEvents()).anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(EnvironmentRollbackWorkflowImpl.PLAN_FROM_POLICY));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.ROLLBACK_PLAN_FROM_POLICY));
     replay(env, history);
   }
 
