@@ -32,12 +32,12 @@ import java.util.Map;
  */
 final class EnvironmentLocks {
   private final ReleaseProgress progress;
-  private final EnvironmentGates.Recorder recorder;
+  private final Recorder recorder;
   private final Map<String, LockRequest> held = new LinkedHashMap<>();
   private String asked;
   private LockAnswer answer;
 
-  EnvironmentLocks(ReleaseProgress progress, EnvironmentGates.Recorder recorder) {
+  EnvironmentLocks(ReleaseProgress progress, Recorder recorder) {
     this.progress = progress;
     this.recorder = recorder;
   }

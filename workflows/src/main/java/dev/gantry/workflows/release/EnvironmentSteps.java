@@ -30,10 +30,10 @@ import java.util.Map;
 final class EnvironmentSteps {
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
-  private final EnvironmentGates.Recorder recorder;
+  private final Recorder recorder;
   private EnvironmentActivities environments;
 
-  EnvironmentSteps(ReleaseRequest request, ReleaseProgress progress, EnvironmentGates.Recorder recorder) {
+  EnvironmentSteps(ReleaseRequest request, ReleaseProgress progress, Recorder recorder) {
     this.request = request;
     this.progress = progress;
     this.recorder = recorder;

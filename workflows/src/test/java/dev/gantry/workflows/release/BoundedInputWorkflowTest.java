@@ -195,13 +195,13 @@ class BoundedInputWorkflowTest {
     WorkflowClient.start(release::run, request);
     awaitStatus(release, s -> "approval:production".equals(s.stage()));
 
-    for (int day = 1; day <= EnvironmentGates.FREEZES_BY_SIGNAL + 1; day++) {
+    for (int day = 1; day <= WindowGate.FREEZES_BY_SIGNAL + 1; day++) {
       String date = "2099-01-" + (day < 10 ? "0" : "") + day;
       release.freeze(new FreezeSignal("production", date, date, "maintenance " + day, "alice"));
     }
     ReleaseStatus status = awaitStatus(release, s -> s.omitted().refusedMessages() == 1);
     assertThat(status.timeline()).filteredOn(line -> line.event().startsWith("freeze added"))
-        .hasSize(EnvironmentGates.FREEZES_BY_SIGNAL);
+        .hasSize(WindowGate.FREEZES_BY_SIGNAL);
     assertThat(status.timeline()).filteredOn(line -> line.event().startsWith("freeze refused")).singleElement()
         .satisfies(line -> assertThat(line.event()).contains("production already has 20 freezes added by signal"));
   }
