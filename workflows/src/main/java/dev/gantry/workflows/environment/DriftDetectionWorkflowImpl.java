@@ -1,7 +1,5 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
@@ -19,6 +17,8 @@ import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,5 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.support.VersionMarkers;
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
@@ -30,6 +27,9 @@ import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;

@@ -1,7 +1,5 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
@@ -14,6 +12,8 @@ import dev.gantry.workflows.api.environment.Registration;
 import dev.gantry.workflows.api.environment.StackRequest;
 import dev.gantry.workflows.api.environment.StackStatus;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;

@@ -1,12 +1,8 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
-import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
@@ -26,6 +22,9 @@ import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;

@@ -1,10 +1,7 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
@@ -24,6 +21,8 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerMemory;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;

@@ -1,6 +1,5 @@
 package dev.gantry.workflows.flags;
 
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.flags.AbortSignal;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.ExperimentAnalysisRequest;
@@ -15,6 +14,7 @@ import dev.gantry.workflows.api.flags.MetricCounts;
 import dev.gantry.workflows.api.flags.MetricRequest;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SetDefaultRuleRequest;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;

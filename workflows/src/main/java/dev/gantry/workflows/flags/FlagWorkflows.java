@@ -1,10 +1,10 @@
 package dev.gantry.workflows.flags;
 
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.gantry.workflows.lock;
 
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.lock.LockAnswer;
 import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.region;
 
-import static dev.gantry.workflows.support.VersionMarkers.PROGRESSIVE_ROLLOUT;
-import static dev.gantry.workflows.support.VersionMarkers.HEALTH_CHECK_SURVIVES_WORKER_LOSS;
 import static dev.gantry.workflows.support.VersionMarkers.CANCELLABLE_REGION;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import static dev.gantry.workflows.support.VersionMarkers.HEALTH_CHECK_SURVIVES_WORKER_LOSS;
+import static dev.gantry.workflows.support.VersionMarkers.PROGRESSIVE_ROLLOUT;
+
 import dev.gantry.workflows.api.DeployResult;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.Failures;
@@ -20,6 +20,7 @@ import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.signing.SignatureGate;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;

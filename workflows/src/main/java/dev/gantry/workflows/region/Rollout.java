@@ -1,6 +1,5 @@
 package dev.gantry.workflows.region;
 
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.DeployResult;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.Failures;
@@ -20,6 +19,7 @@ import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;

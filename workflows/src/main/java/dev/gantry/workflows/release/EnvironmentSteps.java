@@ -1,7 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.support.VersionMarkers;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.Failures;
@@ -14,6 +12,8 @@ import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;

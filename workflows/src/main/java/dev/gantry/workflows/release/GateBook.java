@@ -14,7 +14,6 @@ import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

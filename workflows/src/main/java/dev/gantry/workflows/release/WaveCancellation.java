@@ -1,7 +1,7 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.api.RegionDeploymentResult;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;

@@ -1,8 +1,5 @@
 package dev.gantry.workflows.rollback;
 
-import dev.gantry.workflows.support.VersionMarkers;
-import dev.gantry.workflows.support.AuditEventIds;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.Approver;
@@ -33,6 +30,9 @@ import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;

@@ -1,11 +1,11 @@
 package dev.gantry.workflows.signing;
 
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.api.signing.SignRequest;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.SigningActivities;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package dev.gantry.workflows.region;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +21,7 @@ import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.support.Watch;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;

@@ -1,6 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
@@ -9,6 +8,7 @@ import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;

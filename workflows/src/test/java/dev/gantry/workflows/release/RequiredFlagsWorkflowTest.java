@@ -1,6 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import static dev.gantry.workflows.support.Watch.awaitStatus;
 import static dev.gantry.workflows.support.Watch.failureOfType;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +27,7 @@ import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeFlagMetrics;
 import dev.gantry.workflows.support.FakeFlags;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;

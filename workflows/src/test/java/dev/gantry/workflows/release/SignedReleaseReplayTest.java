@@ -1,6 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
@@ -16,6 +15,7 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeSigning;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

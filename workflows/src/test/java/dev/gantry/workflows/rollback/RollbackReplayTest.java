@@ -1,6 +1,5 @@
 package dev.gantry.workflows.rollback;
 
-import dev.gantry.workflows.support.VersionMarkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.api.ActorTokens;
@@ -10,6 +9,7 @@ import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
