@@ -17,6 +17,8 @@ import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +27,10 @@ import java.util.Map;
 
 public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   private final EnvironmentActivities environments =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private final RegionTrafficActivities traffic =
-      Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private DriftRequest request;
@@ -125,7 +127,7 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
     String runId = Workflow.getInfo().getRunId();
     String id = Workflow.getInfo().getWorkflowId();
     AuditHead head;
-    head = audit.append(new AuditEvent(id + "/" + runId + "/" + (++sequence), id, runId, "drift",
+    head = audit.append(new AuditEvent(AuditEventIds.of(id, runId, ++sequence), id, runId, "drift",
         request.requestedBy(), request.environment().name(), outcome, detail, null,
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
     if (head != null) {

@@ -27,6 +27,9 @@ import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -39,18 +42,18 @@ import java.util.Map;
 
 public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommissionWorkflow {
   private final EnvironmentActivities store =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private final EnvironmentActivities stacks =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STACKS);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.STACKS);
   private final ReleaseLookupActivities lookup =
-      Workflow.newActivityStub(ReleaseLookupActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(ReleaseLookupActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private final RegionTrafficActivities traffic =
-      Workflow.newActivityStub(RegionTrafficActivities.class, EnvironmentOptions.STORE);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private final ScheduleActivities schedules =
-      Workflow.newActivityStub(ScheduleActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(ScheduleActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
 
   private DecommissionRequest request;
   private ApprovalPolicy policy;
@@ -100,7 +103,7 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
         return refused(refusal);
       }
     }
-    if (hasRoute53(plan) && Workflow.getVersion(STOP_TRAFFIC_OWNER, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (hasRoute53(plan) && Workflow.getVersion(VersionMarkers.STOP_TRAFFIC_OWNER, Workflow.DEFAULT_VERSION, 1) == 1) {
       stopTrafficOwner(plan);
     }
     if (DriftComparison.hasWeightedTraffic(plan) && Boolean.TRUE.equals(request.drain())) {
@@ -138,7 +141,7 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
    * here in the workflow. Destroys recorded before this replay without it.
    */
   private boolean ownsSchedules() {
-    return Workflow.getVersion("destroy-deletes-schedules", Workflow.DEFAULT_VERSION, 1) == 1;
+    return Workflow.getVersion(VersionMarkers.DESTROY_DELETES_SCHEDULES, Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   /** The environment is gone by now: a failure here is said, not a failed destroy. */
@@ -158,8 +161,6 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     }
   }
 
-  /** Destroys recorded before the traffic owner existed replay without stopping it. */
-  static final String STOP_TRAFFIC_OWNER = "stop-traffic-owner";
 
   private static boolean hasRoute53(EnvironmentPlan plan) {
     return plan.target() != null && plan.target().aws() != null && plan.target().aws().route53() != null
@@ -260,7 +261,7 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   private void record(String outcome, String actor, String detail) {
     String runId = Workflow.getInfo().getRunId();
     AuditHead head;
-    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
+    head = audit.append(new AuditEvent(AuditEventIds.of(request.workflowId(), runId, ++sequence), request.workflowId(),
         runId, "environment-destroy", actor == null ? request.requestedBy() : actor, request.environment().name(),
         outcome, detail, null, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
     if (head != null) {

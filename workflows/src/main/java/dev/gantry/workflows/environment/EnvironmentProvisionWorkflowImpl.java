@@ -12,6 +12,8 @@ import dev.gantry.workflows.api.environment.Registration;
 import dev.gantry.workflows.api.environment.StackRequest;
 import dev.gantry.workflows.api.environment.StackStatus;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -26,10 +28,10 @@ import java.util.Map;
 
 public class EnvironmentProvisionWorkflowImpl implements EnvironmentProvisionWorkflow {
   private final EnvironmentActivities store =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private final EnvironmentActivities stacks =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STACKS);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.STACKS);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private int sequence;
@@ -80,7 +82,7 @@ public class EnvironmentProvisionWorkflowImpl implements EnvironmentProvisionWor
   private void record(ProvisionRequest request, String outcome, String detail) {
     String runId = Workflow.getInfo().getRunId();
     AuditHead head;
-    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.workflowId(),
+    head = audit.append(new AuditEvent(AuditEventIds.of(request.workflowId(), runId, ++sequence), request.workflowId(),
         runId, "environment-create", request.requestedBy(), request.environment().name(), outcome, detail, null,
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
     if (head != null) {

@@ -3,7 +3,6 @@ package dev.gantry.workflows.failover;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
@@ -23,8 +22,9 @@ import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.release.FailureReasons;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
@@ -47,48 +47,14 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   static final int POLLS_PER_RUN = 500;
   private static final int LOG_LINES = 50;
 
-  /** A health reading is cheap and the next poll comes soon: a few quick attempts, then "unknown". */
-  static final ActivityOptions HEALTH_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(10))
-                  .setMaximumAttempts(3)
-                  .setDoNotRetry(Failures.AWS_ACCESS_DENIED, Failures.INVALID_REQUEST)
-                  .build())
-          .build();
 
-  /** Moving traffic must get through (users are hitting a sick region): retried for half an hour. */
-  static final ActivityOptions SHIFT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setDoNotRetry(Failures.AWS_ACCESS_DENIED, Failures.INVALID_REQUEST,
-                      Failures.AWS_RESOURCE_MISSING)
-                  .build())
-          .build();
 
-  static final ActivityOptions AUDIT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofSeconds(1))
-              .setMaximumInterval(Duration.ofMinutes(1))
-              .build())
-          .build();
 
   private final RegionTrafficActivities health =
-      Workflow.newActivityStub(RegionTrafficActivities.class, HEALTH_OPTIONS);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.FAILOVER_HEALTH);
   private final RegionTrafficActivities traffic =
-      Workflow.newActivityStub(RegionTrafficActivities.class, SHIFT_OPTIONS);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.FAILOVER_SHIFT);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
 
@@ -112,11 +78,6 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   /** The traffic owner this watch handed over to, or null. */
   private String handedOverTo;
 
-  /** New runs hand over to the traffic owner at once (histories from before it replay without). */
-  static final String OWNER_AT_START = "traffic-owner";
-  /** A run from before the owner hands over instead of moving traffic itself. */
-  static final String OWNER_AT_FAILOVER = "traffic-owner-failover";
-  static final String OWNER_AT_FAILBACK = "traffic-owner-failback";
 
   @WorkflowInit
   public RegionFailoverWorkflowImpl(RegionFailoverRequest request) {
@@ -132,7 +93,7 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
 
   @Override
   public RegionFailoverStatus watch(RegionFailoverRequest request) {
-    if (Workflow.getVersion(OWNER_AT_START, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_AT_START, Workflow.DEFAULT_VERSION, 1) == 1) {
       handOver(state == FailoverState.FAILED_OVER
           ? new FailoverCommand("gantry", "failed over by its per-region watch since " + failedOverAt + ": "
               + failedOverBecause)
@@ -214,7 +175,7 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   }
 
   private void failOver(String actor, String reason) {
-    if (Workflow.getVersion(OWNER_AT_FAILOVER, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_AT_FAILOVER, Workflow.DEFAULT_VERSION, 1) == 1) {
       // an operator's failover becomes a drain; an unhealthy region the owner fails over by itself
       handOver("gantry".equals(actor) ? null : new FailoverCommand(actor, reason));
       return;
@@ -262,7 +223,7 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
   }
 
   private void failBack() {
-    if (Workflow.getVersion(OWNER_AT_FAILBACK, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_AT_FAILBACK, Workflow.DEFAULT_VERSION, 1) == 1) {
       approval = null;
       handOver(new FailoverCommand("gantry", "failed over by its per-region watch since " + failedOverAt + ": "
           + failedOverBecause + " (its failback approval was given to the old watch: approve again)"));
@@ -482,7 +443,7 @@ public class RegionFailoverWorkflowImpl implements RegionFailoverWorkflow {
     String workflowId = Workflow.getInfo().getWorkflowId();
     String runId = Workflow.getInfo().getRunId();
     AuditHead head;
-    head = audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++auditSequence), workflowId, runId,
+    head = audit.append(new AuditEvent(AuditEventIds.of(workflowId, runId, ++auditSequence), workflowId, runId,
         "failover", actor, request.environment(), outcome, request.region() + ": " + detail, null, now()));
     if (head != null) {
       auditHead = head;

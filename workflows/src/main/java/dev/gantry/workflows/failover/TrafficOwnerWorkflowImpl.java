@@ -2,7 +2,6 @@ package dev.gantry.workflows.failover;
 
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
@@ -22,8 +21,8 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerMemory;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -48,53 +47,14 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   static final int CAS_ATTEMPTS = 5;
   private static final int LOG_LINES = 50;
 
-  /** A health reading is cheap and the next round comes soon: a few quick attempts, then "unknown". */
-  static final ActivityOptions HEALTH_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setHeartbeatTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(10))
-                  .setMaximumAttempts(3)
-                  .setDoNotRetry(Failures.AWS_ACCESS_DENIED, Failures.INVALID_REQUEST)
-                  .build())
-          .build();
 
-  /**
-   * A compare-and-set is one read, one batch, one read: retried for a few minutes on errors, then the next
-   * round tries again (a refusal is an answer, not an error).
-   */
-  static final ActivityOptions SET_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setHeartbeatTimeout(Duration.ofSeconds(30))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(5))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setDoNotRetry(Failures.AWS_ACCESS_DENIED, Failures.INVALID_REQUEST,
-                      Failures.AWS_RESOURCE_MISSING)
-                  .build())
-          .build();
 
-  static final ActivityOptions AUDIT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofSeconds(1))
-              .setMaximumInterval(Duration.ofMinutes(1))
-              .build())
-          .build();
 
   private final RegionTrafficActivities health =
-      Workflow.newActivityStub(RegionTrafficActivities.class, HEALTH_OPTIONS);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.TRAFFIC_HEALTH);
   private final RegionTrafficActivities traffic =
-      Workflow.newActivityStub(RegionTrafficActivities.class, SET_OPTIONS);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, AUDIT_OPTIONS);
+      Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.TRAFFIC_SET);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
 
   private final TrafficOwnerRequest request;
   private final Map<String, RegionHold> holds = new LinkedHashMap<>();
@@ -519,7 +479,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   private void record(String outcome, String actor, String detail) {
     String workflowId = Workflow.getInfo().getWorkflowId();
     String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(workflowId + "/" + runId + "/" + (++auditSequence), workflowId, runId,
+    audit.append(new AuditEvent(AuditEventIds.of(workflowId, runId, ++auditSequence), workflowId, runId,
         "traffic", actor, request.environment(), outcome, detail, null, now()));
   }
 

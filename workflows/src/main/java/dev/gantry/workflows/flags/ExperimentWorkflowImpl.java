@@ -14,6 +14,7 @@ import dev.gantry.workflows.api.flags.MetricCounts;
 import dev.gantry.workflows.api.flags.MetricRequest;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SetDefaultRuleRequest;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -24,9 +25,9 @@ import java.util.List;
 
 public class ExperimentWorkflowImpl implements ExperimentWorkflow {
   private final FeatureFlagActivities flags =
-      Workflow.newActivityStub(FeatureFlagActivities.class, FlagWorkflows.SPLIT_OPTIONS);
+      Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
   private final FlagAnalysisActivities analysis =
-      Workflow.newActivityStub(FlagAnalysisActivities.class, FlagWorkflows.METRIC_OPTIONS);
+      Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
   private final ExperimentRequest request;
   private final ExperimentDefinition experiment;

@@ -12,6 +12,7 @@ import dev.gantry.workflows.api.flags.MetricRequest;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SetDefaultRuleRequest;
 import dev.gantry.workflows.api.flags.TreatmentCount;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -26,9 +27,9 @@ public class FlagRampWorkflowImpl implements FlagRampWorkflow {
   static final int MAX_INCONCLUSIVE = 3;
 
   private final FeatureFlagActivities flags =
-      Workflow.newActivityStub(FeatureFlagActivities.class, FlagWorkflows.SPLIT_OPTIONS);
+      Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
   private final FlagAnalysisActivities analysis =
-      Workflow.newActivityStub(FlagAnalysisActivities.class, FlagWorkflows.METRIC_OPTIONS);
+      Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
   private final FlagRampRequest request;
   private final FlagRampPlan plan;

@@ -7,9 +7,9 @@ import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
-import io.temporal.activity.ActivityOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -30,9 +30,8 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
   /** Grants per run before the lock continues as new (its history stays small). */
   static final int GRANTS_PER_RUN = 200;
 
-  private final LockActivities activities = Workflow.newActivityStub(LockActivities.class,
-      ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build()).build());
+  private final LockActivities activities =
+      Workflow.newActivityStub(LockActivities.class, ActivityOptionsCatalogue.LOCK);
 
   private String lockId;
   private LockRequest holder;
@@ -46,12 +45,11 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
    */
   private final List<Object> inbox = new ArrayList<>();
   private Boolean checked;
-  static final String CLAIMS_CHECKED = "lock-claims-checked";
 
   @Override
   public void run(LockState state) {
     lockId = state == null || state.lockId() == null ? Workflow.getInfo().getWorkflowId() : state.lockId();
-    checked = Workflow.getVersion(CLAIMS_CHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
+    checked = Workflow.getVersion(VersionMarkers.LOCK_CLAIMS_CHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
     if (state != null) {
       if (state.queue() != null) {
         state.queue().forEach(checked ? this::accept : this::request); // checked by the run before

@@ -1,5 +1,9 @@
 package dev.gantry.workflows.region;
 
+import static dev.gantry.workflows.support.VersionMarkers.CANCELLABLE_REGION;
+import static dev.gantry.workflows.support.VersionMarkers.HEALTH_CHECK_SURVIVES_WORKER_LOSS;
+import static dev.gantry.workflows.support.VersionMarkers.PROGRESSIVE_ROLLOUT;
+
 import dev.gantry.workflows.api.DeployResult;
 import dev.gantry.workflows.api.DeploymentActivities;
 import dev.gantry.workflows.api.Failures;
@@ -16,13 +20,13 @@ import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.signing.SignatureGate;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -34,46 +38,13 @@ import org.slf4j.Logger;
 public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   private static final Logger log = Workflow.getLogger(RegionDeploymentWorkflowImpl.class);
 
-  static final ActivityOptions DEPLOY_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(30))
-          .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a killed worker is noticed in seconds (Heartbeats)
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setMaximumAttempts(5)
-                  .setDoNotRetry(Failures.ARTIFACT_DIGEST_MISMATCH, Failures.UNSUPPORTED_TARGET)
-                  .build())
-          .build();
+  static final ActivityOptions DEPLOY_OPTIONS = ActivityOptionsCatalogue.DEPLOY;
 
   /** A rollback must get through: it is retried far longer than a deploy. */
-  public static final ActivityOptions ROLLBACK_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(5))
-          .setScheduleToCloseTimeout(Duration.ofHours(1))
-          .setHeartbeatTimeout(SignatureGate.HEARTBEAT)
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofMinutes(2))
-                  .setDoNotRetry(Failures.UNSUPPORTED_TARGET)
-                  .build())
-          .build();
+  static final ActivityOptions ROLLBACK_OPTIONS = ActivityOptionsCatalogue.ROLLBACK;
 
-  static final String HEALTH_CHECK_SURVIVES_WORKER_LOSS = "health-check-survives-worker-loss";
   static final int LOST_WORKER_RETRIES = 3;
 
-  /**
-   * Workflow.getVersion id of cancellable regions: the deploy, health and rollout activities wait for their
-   * cancellation to complete (the work has stopped before the region is rolled back), heartbeat every
-   * {@link #HEARTBEAT}, and a region cancelled by its release (a sibling failed, an abort) stops and ends
-   * cancelled, leaving the undo to the release's compensation. Asked once, at the start.
-   */
-  static final String CANCELLABLE_REGION = "cancellable-region";
   /** A lost worker is noticed within this; a cancellation reaches the activity within about 0.8 x this. */
   public static final Duration HEARTBEAT = Duration.ofSeconds(10);
   /**
@@ -93,9 +64,6 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   private RegionStatus status;
   /** The progressive rollout in this region, or null (all at once). */
   private Rollout rollout;
-
-  /** Workflow.getVersion id of progressive rollouts (dark launch, traffic steps, analysis). */
-  static final String PROGRESSIVE_ROLLOUT = "progressive-rollout";
 
   @WorkflowInit
   public RegionDeploymentWorkflowImpl(RegionDeploymentRequest request) {
@@ -347,17 +315,6 @@ public class RegionDeploymentWorkflowImpl implements RegionDeploymentWorkflow {
   }
 
   static ActivityOptions healthCheckOptions(HealthCheck check) {
-    Duration interval = Duration.ofSeconds(Math.max(1, check.intervalSecondsOrDefault()));
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(check.timeoutSecondsOrDefault() + 10L))
-        .setHeartbeatTimeout(SignatureGate.HEARTBEAT) // a lost worker times out by heartbeat, a hung check by start-to-close
-        .setRetryOptions(
-            RetryOptions.newBuilder()
-                .setInitialInterval(interval)
-                .setBackoffCoefficient(1.0)
-                .setMaximumAttempts(Math.max(1, check.attemptsOrDefault()))
-                .setDoNotRetry(Failures.UNSUPPORTED_TARGET, Failures.INVALID_REQUEST)
-                .build())
-        .build();
+    return ActivityOptionsCatalogue.healthCheck(check);
   }
 }

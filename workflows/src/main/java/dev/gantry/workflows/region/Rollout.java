@@ -19,8 +19,8 @@ import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -40,33 +40,8 @@ import org.slf4j.Logger;
 final class Rollout {
   private static final Logger log = Workflow.getLogger(Rollout.class);
 
-  private static final ActivityOptions WEIGHT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(15))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setMaximumAttempts(8)
-                  .setDoNotRetry(Failures.ARTIFACT_DIGEST_MISMATCH, Failures.UNSUPPORTED_TARGET,
-                      Failures.INVALID_REQUEST, Failures.AWS_ACCESS_DENIED)
-                  .build())
-          .build();
-
-  private static final ActivityOptions ANALYSIS_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(2))
-                  .setBackoffCoefficient(2.0)
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .setMaximumAttempts(4)
-                  .setDoNotRetry(Failures.INVALID_REQUEST)
-                  .build())
-          .build();
+  private static final ActivityOptions WEIGHT_OPTIONS = ActivityOptionsCatalogue.TRAFFIC_WEIGHTS;
+  private static final ActivityOptions ANALYSIS_OPTIONS = ActivityOptionsCatalogue.CANARY_ANALYSIS;
 
   private final RegionDeploymentRequest request;
   private final RolloutPolicy policy;

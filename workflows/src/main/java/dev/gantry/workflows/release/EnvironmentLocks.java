@@ -13,16 +13,14 @@ import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
 import dev.gantry.workflows.lock.EnvironmentLockWorkflow;
-import io.temporal.activity.ActivityOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +35,13 @@ import java.util.Map;
  */
 final class EnvironmentLocks {
   private final ReleaseProgress progress;
-  private final EnvironmentGates.Recorder recorder;
+  private final Recorder recorder;
   private final Map<String, LockRequest> held = new LinkedHashMap<>();
   private String asked;
   private LockAnswer answer;
   private LockActivities lockActivities;
 
-  EnvironmentLocks(ReleaseProgress progress, EnvironmentGates.Recorder recorder) {
+  EnvironmentLocks(ReleaseProgress progress, Recorder recorder) {
     this.progress = progress;
     this.recorder = recorder;
   }
@@ -53,9 +51,7 @@ final class EnvironmentLocks {
    * activity, because anyone who may signal a release could send {@code lockAnswer: granted}.
    */
   void checkAnswers() {
-    lockActivities = Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(30))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build()).build());
+    lockActivities = Workflow.newActivityStub(LockActivities.class, ActivityOptionsCatalogue.LOCK);
   }
 
   /** What this run asks for and holds, for the lock's {@code lockClaims} query. */

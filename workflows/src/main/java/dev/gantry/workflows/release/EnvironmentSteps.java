@@ -12,7 +12,8 @@ import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
-import dev.gantry.workflows.environment.EnvironmentOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
@@ -27,15 +28,12 @@ import java.util.Map;
  * and recorded histories replay.
  */
 final class EnvironmentSteps {
-  static final String PROMOTION_SOURCE_CHECK = "promotion-source-check";
-  static final String ENVIRONMENT_CONFIG = "environment-config";
-
   private final ReleaseRequest request;
   private final ReleaseProgress progress;
-  private final EnvironmentGates.Recorder recorder;
+  private final Recorder recorder;
   private EnvironmentActivities environments;
 
-  EnvironmentSteps(ReleaseRequest request, ReleaseProgress progress, EnvironmentGates.Recorder recorder) {
+  EnvironmentSteps(ReleaseRequest request, ReleaseProgress progress, Recorder recorder) {
     this.request = request;
     this.progress = progress;
     this.recorder = recorder;
@@ -43,19 +41,19 @@ final class EnvironmentSteps {
 
   void beforeDeploy(EnvironmentPlan env) {
     if (request.promotion() != null && request.promotion().environment() != null
-        && Workflow.getVersion(PROMOTION_SOURCE_CHECK, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        && Workflow.getVersion(VersionMarkers.PROMOTION_SOURCE_CHECK, Workflow.DEFAULT_VERSION, 1) >= 1) {
       checkSource(env, request.promotion().environment());
     }
     EnvironmentConfig config = env.environmentConfig();
     if (config != null && config.applies()
-        && Workflow.getVersion(ENVIRONMENT_CONFIG, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        && Workflow.getVersion(VersionMarkers.ENVIRONMENT_CONFIG, Workflow.DEFAULT_VERSION, 1) >= 1) {
       applyConfig(env, config);
     }
   }
 
   private EnvironmentActivities environments() {
     if (environments == null) {
-      environments = Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+      environments = Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
     }
     return environments;
   }
@@ -90,7 +88,7 @@ final class EnvironmentSteps {
     }
     if (problems.isEmpty()) {
       DeploymentActivities health = Workflow.newActivityStub(DeploymentActivities.class,
-          EnvironmentOptions.health(source.healthCheck()));
+          ActivityOptionsCatalogue.healthCheck(source.healthCheck()));
       for (String region : source.regions()) {
         try {
           health.checkHealth(new HealthCheckRequest(request.application(), version, source.name(), region,

@@ -14,7 +14,6 @@ import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,14 +24,13 @@ import java.util.Set;
  * (update validators use them), the others decide and record.
  *
  * <p>Approvals are taken only while their gate is open, name the artifact digest they approve, and
- * count once per approver while they have not expired.
+ * count once per approver while they have not expired ({@link Quorum}). Overrides follow
+ * {@link OverrideRules}.
  *
  * <p>Every message is first held to {@link MessageLimits} ({@code boundedInput}): releases started before
  * the limits existed decide without them on replay, so what they accepted then they accept again.
  */
 final class GateBook {
-  static final Set<String> OVERRIDABLE_GATES = Set.of("window", "quality", "cab");
-
   /** How long a refusal may be: it is kept in the status, the timeline and the audit trail. */
   static final int REFUSAL_CHARS = 600;
 
@@ -56,12 +54,10 @@ final class GateBook {
 
   private final ReleaseRequest request;
   private final Map<String, EnvironmentPlan> plans = new LinkedHashMap<>();
-  private final Map<String, Map<String, Long>> approvals = new LinkedHashMap<>();
-  /** In a signed release: environment -> approver -> the key (thumbprint) that signed the approval. */
-  private final Map<String, Map<String, String>> approvalKeys = new LinkedHashMap<>();
+  private final Quorum quorum;
   private SignedActors actors;
   private final Map<String, String> rejections = new LinkedHashMap<>();
-  private final Map<String, Set<String>> overrides = new LinkedHashMap<>();
+  private final OverrideRules overrideRules;
   private final Set<String> passed = new LinkedHashSet<>();
   private ApproverDirectory directory = ApproverDirectory.empty();
   private String openGate;
@@ -77,8 +73,9 @@ final class GateBook {
     this.actors = new SignedActors(request, signedActors);
     for (EnvironmentPlan env : request.environments()) {
       plans.put(env.name(), env);
-      approvals.put(env.name(), new LinkedHashMap<>());
     }
+    this.quorum = new Quorum(plans);
+    this.overrideRules = new OverrideRules(this, request, plans);
   }
 
   ApproverDirectory directory() {
@@ -141,7 +138,7 @@ final class GateBook {
       verdict = actors.check(signal.token(), approver, ActorTokens.APPROVE, env.name(), null, directory, nowMillis);
       refusal = verdict.good() ? actors.sameKeyAsRequester(verdict, approver, "approve") : verdict.problem();
       if (refusal == null) {
-        refusal = keyAlreadyCounted(env, verdict, nowMillis);
+        refusal = quorum.keyAlreadyCounted(env, verdict, nowMillis);
       }
     } else if (refusal == null && env.approval().signed() && !actors.current()) {
       refusal = tokenProblem(env, approver, signal.token(), ApprovalTokens.APPROVE, nowMillis);
@@ -152,18 +149,6 @@ final class GateBook {
     return new Decision(env.name(), refusal, refusal == null ? verdict : null);
   }
 
-  /** One key counts once toward a quorum, whatever names it signs under. */
-  private String keyAlreadyCounted(EnvironmentPlan env, ActorTokens.Verdict verdict, long nowMillis) {
-    Map<String, String> keys = approvalKeys.getOrDefault(env.name(), Map.of());
-    for (String counted : validApprovers(env.name(), nowMillis)) {
-      if (verdict.keyThumbprint().equals(keys.get(counted))) {
-        return "the key that signed this approval already approved " + env.name() + " as " + counted
-            + ": one key counts once toward the quorum";
-      }
-    }
-    return null;
-  }
-
   Decision approve(ApprovalSignal signal, long nowMillis) {
     return approve(signal, nowMillis, true);
   }
@@ -171,10 +156,8 @@ final class GateBook {
   Decision approve(ApprovalSignal signal, long nowMillis, boolean boundedInput) {
     Decision decision = checkApproval(signal, nowMillis, boundedInput);
     if (decision.accepted()) {
-      approvals.get(decision.environment()).put(signal.approver().trim(), nowMillis);
+      quorum.count(decision.environment(), signal.approver().trim(), decision.verdict(), nowMillis);
       if (decision.verdict() != null) {
-        approvalKeys.computeIfAbsent(decision.environment(), e -> new LinkedHashMap<>())
-            .put(signal.approver().trim(), decision.verdict().keyThumbprint());
         actors.remember(decision.verdict(), nowMillis);
       }
     }
@@ -183,50 +166,21 @@ final class GateBook {
 
   /** Approvers whose approval of the environment still counts at {@code nowMillis}. */
   Set<String> validApprovers(String environment, long nowMillis) {
-    EnvironmentPlan env = plans.get(environment);
-    Set<String> valid = new LinkedHashSet<>();
-    if (env == null) {
-      return valid;
-    }
-    Integer expiresAfterHours = env.approval().expiresAfterHours();
-    for (Map.Entry<String, Long> approval : approvals.get(environment).entrySet()) {
-      if (expiresAfterHours == null
-          || nowMillis < approval.getValue() + expiresAfterHours * 3_600_000L) {
-        valid.add(approval.getKey());
-      }
-    }
-    return valid;
+    return quorum.validApprovers(environment, nowMillis);
   }
 
   boolean satisfied(EnvironmentPlan env, long nowMillis) {
-    return counted(env.name(), nowMillis) >= env.approval().minApprovalsOrDefault();
+    return quorum.counted(env.name(), nowMillis) >= env.approval().minApprovalsOrDefault();
   }
 
   /** Approvals that count: distinct approvers, and in a signed release distinct keys. */
   int counted(String environment, long nowMillis) {
-    Set<String> valid = validApprovers(environment, nowMillis);
-    Map<String, String> keys = approvalKeys.get(environment);
-    if (keys == null || keys.isEmpty()) {
-      return valid.size();
-    }
-    Set<String> distinct = new LinkedHashSet<>();
-    for (String approver : valid) {
-      distinct.add(keys.containsKey(approver) ? "key:" + keys.get(approver) : "name:" + approver);
-    }
-    return distinct.size();
+    return quorum.counted(environment, nowMillis);
   }
 
   /** When the oldest approval that counts will expire, or null: the gate re-checks quorum then. */
   Long nextExpiry(EnvironmentPlan env, long nowMillis) {
-    Integer hours = env.approval().expiresAfterHours();
-    if (hours == null) {
-      return null;
-    }
-    return approvals.get(env.name()).values().stream()
-        .map(at -> at + hours * 3_600_000L)
-        .filter(at -> at > nowMillis)
-        .min(Long::compare)
-        .orElse(null);
+    return quorum.nextExpiry(env, nowMillis);
   }
 
   // ---- rejections ----
@@ -286,99 +240,34 @@ final class GateBook {
     return Optional.ofNullable(rejections.get(environment));
   }
 
-  // ---- overrides ----
+  // ---- overrides (OverrideRules) ----
 
   Decision checkOverride(OverrideSignal signal) {
-    return checkOverride(signal, true, 0);
+    return overrideRules.check(signal, true, 0);
   }
 
   Decision checkOverride(OverrideSignal signal, long nowMillis) {
-    return checkOverride(signal, true, nowMillis);
-  }
-
-  Decision checkOverride(OverrideSignal signal, boolean boundedInput) {
-    return checkOverride(signal, boundedInput, 0);
-  }
-
-  Decision checkOverride(OverrideSignal signal, boolean boundedInput, long nowMillis) {
-    if (signal == null) {
-      return refuse(null, "empty override message");
-    }
-    if (signal.malformed() != null) {
-      return refuse(trim(signal.environment()), "malformed override message: " + signal.malformed());
-    }
-    if (boundedInput && signal.outOfBounds() != null) {
-      return refuse(trim(signal.environment()), signal.outOfBounds());
-    }
-    String approver = trim(signal.approver());
-    String gate = trim(signal.gate());
-    String environment = trim(signal.environment()) != null ? trim(signal.environment()) : currentEnvironment;
-    if (approver == null) {
-      return refuse(environment, "field 'approver' is missing or blank");
-    }
-    if (gate == null || !OVERRIDABLE_GATES.contains(gate)) {
-      return refuse(environment, "field 'gate' must be window, quality or cab (got "
-          + Names.shown(gate)
-          + "); signature verification, approvals and required feature flags can never be overridden");
-    }
-    if (trim(signal.justification()) == null || signal.justification().trim().length() < 10) {
-      return refuse(environment, "field 'justification' is required (at least 10 characters): say why"
-          + " the " + gate + " gate must be skipped");
-    }
-    if (trim(signal.incident()) == null) {
-      return refuse(environment, "field 'incident' is required: the incident reference, e.g. INC-4711");
-    }
-    EnvironmentPlan env = environment == null ? null : plans.get(environment);
-    if (env == null) {
-      return refuse(environment, "no environment " + Names.shown(environment) + " in this release");
-    }
-    List<String> path = List.copyOf(plans.keySet());
-    if (currentEnvironment != null && path.indexOf(env.name()) < path.indexOf(currentEnvironment)) {
-      return refuse(env.name(), env.name() + " is already past its gates");
-    }
-    if (sameName(approver, request.requestedBy())) {
-      return refuse(env.name(), "separation of duties: " + approver + " requested this release and cannot"
-          + " override its gates");
-    }
-    String emergencyGroup = env.approval() == null
-        ? ApprovalPolicy.DEFAULT_EMERGENCY_GROUP : env.approval().emergencyGroupOrDefault();
-    Approver person = directory.find(approver);
-    if (person == null || !person.inAnyOf(List.of(emergencyGroup))) {
-      return refuse(env.name(), approver + " may not override gates of " + env.name() + ": only members of "
-          + emergencyGroup + " may");
-    }
-    if (overridden(env.name(), gate)) {
-      return refuse(env.name(), "the " + gate + " gate of " + env.name() + " is already overridden");
-    }
-    if (actors.signed()) {
-      ActorTokens.Verdict verdict = actors.check(signal.token(), approver, ActorTokens.OVERRIDE, env.name(), gate,
-          directory, nowMillis);
-      String refusal = verdict.good() ? actors.sameKeyAsRequester(verdict, approver, "override the gates of")
-          : verdict.problem();
-      return new Decision(env.name(), refusal, refusal == null ? verdict : null);
-    }
-    return new Decision(env.name(), null);
+    return overrideRules.check(signal, true, nowMillis);
   }
 
   Decision override(OverrideSignal signal) {
-    return override(signal, true, 0);
+    return overrideRules.override(signal, true, 0);
   }
 
   Decision override(OverrideSignal signal, boolean boundedInput) {
-    return override(signal, boundedInput, 0);
+    return overrideRules.override(signal, boundedInput, 0);
   }
 
   Decision override(OverrideSignal signal, boolean boundedInput, long nowMillis) {
-    Decision decision = checkOverride(signal, boundedInput, nowMillis);
-    if (decision.accepted()) {
-      actors.remember(decision.verdict(), nowMillis);
-      overrides.computeIfAbsent(decision.environment(), e -> new LinkedHashSet<>()).add(signal.gate().trim());
-    }
-    return decision;
+    return overrideRules.override(signal, boundedInput, nowMillis);
   }
 
   boolean overridden(String environment, String gate) {
-    return overrides.getOrDefault(environment, Set.of()).contains(gate);
+    return overrideRules.overridden(environment, gate);
+  }
+
+  String currentEnvironment() {
+    return currentEnvironment;
   }
 
   // ---- shared rules ----
@@ -402,7 +291,7 @@ final class GateBook {
   }
 
   /** Names compare as typed; under the rules of signed actors, case does not make another person. */
-  private boolean sameName(String a, String b) {
+  boolean sameName(String a, String b) {
     return a != null && b != null && (actors.current() ? a.equalsIgnoreCase(b) : a.equals(b));
   }
 
@@ -460,11 +349,11 @@ final class GateBook {
    * A refusal names the environment only if the release has it: a name typed by a client is kept in the
    * status and the audit trail, and must not be a megabyte or a forged line.
    */
-  private Decision refuse(String environment, String reason) {
+  Decision refuse(String environment, String reason) {
     return new Decision(plans.containsKey(environment) ? environment : null, reason);
   }
 
-  private static String trim(String value) {
+  static String trim(String value) {
     return value == null || value.isBlank() ? null : value.trim();
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.RegionDeploymentResult;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -16,12 +17,10 @@ import java.util.function.Consumer;
  * finished. An aborted release cancels them the same way (the wave's scope is a child of the release's).
  * Workflow code.
  *
- * <p>Behind {@code Workflow.getVersion(}{@value #FAIL_FAST_WAVES}{@code )}, asked once per wave before its
+ * <p>Behind {@code Workflow.getVersion(}{@value VersionMarkers#FAIL_FAST_WAVES}{@code )}, asked once per wave before its
  * regions start: a release recorded before it waits for every region, as it did.
  */
 final class WaveCancellation {
-  static final String FAIL_FAST_WAVES = "fail-fast-waves";
-
   private final Map<String, Promise<RegionDeploymentResult>> running;
   private CancellationScope scope;
   private boolean failFast;
@@ -33,7 +32,7 @@ final class WaveCancellation {
 
   /** Starts the wave's regions inside the wave's own cancellation scope. */
   void start(Runnable startRegions) {
-    failFast = Workflow.getVersion(FAIL_FAST_WAVES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    failFast = Workflow.getVersion(VersionMarkers.FAIL_FAST_WAVES, Workflow.DEFAULT_VERSION, 1) >= 1;
     scope = Workflow.newCancellationScope(startRegions);
     scope.run();
   }

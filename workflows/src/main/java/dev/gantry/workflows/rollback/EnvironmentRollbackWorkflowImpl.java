@@ -29,11 +29,10 @@ import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
-import dev.gantry.workflows.environment.EnvironmentOptions;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.FailureReasons;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
@@ -52,33 +51,17 @@ import java.util.List;
 import java.util.Set;
 
 public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkflow {
-  /** Version 1: the plan comes from the worker's policy, and signed environments need a rollback token. */
-  static final String PLAN_FROM_POLICY = "rollback-plan-from-policy";
-
-  private static final ActivityOptions POLICY_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setMaximumInterval(Duration.ofSeconds(30))
-          .setMaximumAttempts(5)
-          .setDoNotRetry(Failures.POLICY_REFUSED, Failures.INVALID_REQUEST)
-          .build())
-      .build();
   private final RollbackPolicyActivities policy =
-      Workflow.newActivityStub(RollbackPolicyActivities.class, POLICY_OPTIONS);
+      Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
   private final ApproverDirectoryActivities directory =
-      Workflow.newActivityStub(ApproverDirectoryActivities.class, POLICY_OPTIONS);
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
   private final DeploymentActivities deployments =
-      Workflow.newActivityStub(DeploymentActivities.class, RegionDeploymentWorkflowImpl.ROLLBACK_OPTIONS);
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
-          .build());
+      Workflow.newActivityStub(DeploymentActivities.class, ActivityOptionsCatalogue.ROLLBACK);
+  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private final EnvironmentActivities environments =
-      Workflow.newActivityStub(EnvironmentActivities.class, EnvironmentOptions.STORE);
+      Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private int sequence;
 
   @Override
@@ -87,7 +70,7 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       throw ApplicationFailure.newNonRetryableFailure("a rollback needs a reason", Failures.INVALID_REQUEST);
     }
     EnvironmentPlan plan;
-    if (Workflow.getVersion(PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion(VersionMarkers.ROLLBACK_PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       plan = request.environment(); // recorded before policy owned rollbacks: the input was the plan
       record("rollback", "requested", request, plan.name(), request.reason());
     } else {
@@ -118,7 +101,7 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       }
     }
     String recorded = null;
-    if (Workflow.getVersion("rollback-records-deployment", Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (Workflow.getVersion(VersionMarkers.ROLLBACK_RECORDS_DEPLOYMENT, Workflow.DEFAULT_VERSION, 1) == 1) {
       recorded = recordWhatRunsNow(request, plan, regions);
     }
     return new EnvironmentRollbackResult(environment, List.copyOf(regions), recorded);
@@ -299,7 +282,7 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       String detail) {
     String runId = Workflow.getInfo().getRunId();
     AuditHead head;
-    head = audit.append(new AuditEvent(request.workflowId() + "/" + runId + "/" + (++sequence), request.releaseId(), runId,
+    head = audit.append(new AuditEvent(AuditEventIds.of(request.workflowId(), runId, ++sequence), request.releaseId(), runId,
         kind, request.requestedBy(), environment, outcome, detail, request.artifactDigest(),
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
     if (head != null) {

@@ -21,6 +21,7 @@ import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.support.Watch;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -296,7 +297,7 @@ class CanaryRolloutTest {
       assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
           .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsOrThrow("changeId").getPayloads(0)
               .getData().toStringUtf8())
-          .containsExactly("\"" + RegionDeploymentWorkflowImpl.CANCELLABLE_REGION + "\"");
+          .containsExactly("\"" + VersionMarkers.CANCELLABLE_REGION + "\"");
       assertThat(events).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
           .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
           .containsExactly("Deployment.deploy", "Deployment.checkHealth");

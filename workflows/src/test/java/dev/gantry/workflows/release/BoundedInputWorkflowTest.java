@@ -23,6 +23,7 @@ import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -194,13 +195,13 @@ class BoundedInputWorkflowTest {
     WorkflowClient.start(release::run, request);
     awaitStatus(release, s -> "approval:production".equals(s.stage()));
 
-    for (int day = 1; day <= EnvironmentGates.FREEZES_BY_SIGNAL + 1; day++) {
+    for (int day = 1; day <= WindowGate.FREEZES_BY_SIGNAL + 1; day++) {
       String date = "2099-01-" + (day < 10 ? "0" : "") + day;
       release.freeze(new FreezeSignal("production", date, date, "maintenance " + day, "alice"));
     }
     ReleaseStatus status = awaitStatus(release, s -> s.omitted().refusedMessages() == 1);
     assertThat(status.timeline()).filteredOn(line -> line.event().startsWith("freeze added"))
-        .hasSize(EnvironmentGates.FREEZES_BY_SIGNAL);
+        .hasSize(WindowGate.FREEZES_BY_SIGNAL);
     assertThat(status.timeline()).filteredOn(line -> line.event().startsWith("freeze refused")).singleElement()
         .satisfies(line -> assertThat(line.event()).contains("production already has 20 freezes added by signal"));
   }
@@ -229,7 +230,7 @@ class BoundedInputWorkflowTest {
         .findFirst().map(e -> history.getEvents().get((int) e.getEventId())).orElseThrow();
     assertThat(firstCommand.getEventType()).isEqualTo(EventType.EVENT_TYPE_MARKER_RECORDED);
     assertThat(firstCommand.getMarkerRecordedEventAttributes().getDetailsMap().toString())
-        .contains(ReleaseWorkflowImpl.BOUNDED_INPUT);
+        .contains(VersionMarkers.BOUNDED_INPUT);
     WorkflowReplayer.replayWorkflowExecution(history, ReleaseWorkflowImpl.class);
   }
 

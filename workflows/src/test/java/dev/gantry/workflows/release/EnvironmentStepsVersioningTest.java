@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -47,8 +48,8 @@ class EnvironmentStepsVersioningTest {
     String markers = history.getEventsList().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
         .map(Object::toString).reduce("", String::concat);
-    assertThat(markers).doesNotContain(EnvironmentSteps.PROMOTION_SOURCE_CHECK)
-        .doesNotContain(EnvironmentSteps.ENVIRONMENT_CONFIG);
+    assertThat(markers).doesNotContain(VersionMarkers.PROMOTION_SOURCE_CHECK)
+        .doesNotContain(VersionMarkers.ENVIRONMENT_CONFIG);
     assertThat(history.toString()).doesNotContain("Environment.");
   }
 }

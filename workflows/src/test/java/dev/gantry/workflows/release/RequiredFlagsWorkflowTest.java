@@ -27,6 +27,7 @@ import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeFlagMetrics;
 import dev.gantry.workflows.support.FakeFlags;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -143,7 +144,7 @@ class RequiredFlagsWorkflowTest {
 
     var history = client.fetchHistory(request.releaseId()).getHistory().getEventsList();
     assertThat(history).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(ReleaseWorkflowImpl.FEATURE_FLAGS_CHANGE));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.FEATURE_FLAGS));
     assertThat(flags.checks).isEmpty();
   }
 

@@ -18,6 +18,7 @@ import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.support.Watch;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -63,7 +64,7 @@ class SignedActorsReplayTest {
     }
     assertThat(history.getEvents()).filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
         .anySatisfy(m -> assertThat(m.getMarkerRecordedEventAttributes().toString())
-            .contains(ReleaseWorkflowImpl.SIGNED_ACTORS));
+            .contains(VersionMarkers.SIGNED_ACTORS));
     assertThat(history.getLastEvent().getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     // a replay worker that tolerates a slow machine: the first token check loads the JOSE and EC classes
     io.temporal.worker.Worker replayer = env.newWorker("signed-actors-replay",

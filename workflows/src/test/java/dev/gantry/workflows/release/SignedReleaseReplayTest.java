@@ -15,6 +15,7 @@ import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeSigning;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -59,7 +60,7 @@ class SignedReleaseReplayTest {
     WorkflowExecutionHistory history = load(RELEASE_HISTORY, RELEASE_ID);
     assertThat(markers(history)).as("the getVersion marker of the signature gates")
         .anySatisfy(m -> assertThat(m.getMarkerRecordedEventAttributes().toString())
-            .contains(ReleaseWorkflowImpl.SIGNATURE_GATES));
+            .contains(VersionMarkers.SIGNATURE_GATES));
     assertThat(activityTypes(history)).contains("Signing.sign", "Signing.verify", "Audit.append");
     assertThat(history.getEvents()).filteredOn(e -> e.getEventType()
         == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).hasSize(2);

@@ -9,6 +9,7 @@ import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -47,7 +48,7 @@ class RollbackReplayTest {
   void aRollbackRecordedBeforePolicyOwnedRollbacksReplays(TestWorkflowEnvironment env) throws Exception {
     WorkflowExecutionHistory history = load(LEGACY, LEGACY_ID);
     assertThat(history.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(EnvironmentRollbackWorkflowImpl.PLAN_FROM_POLICY));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.ROLLBACK_PLAN_FROM_POLICY));
     replay(env, history);
   }
 
@@ -55,7 +56,7 @@ class RollbackReplayTest {
   void aSignedRollbackReplays(TestWorkflowEnvironment env) throws Exception {
     WorkflowExecutionHistory history = load(SIGNED, SIGNED_ID);
     assertThat(history.getEvents()).anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && e.getMarkerRecordedEventAttributes().toString().contains(EnvironmentRollbackWorkflowImpl.PLAN_FROM_POLICY));
+        && e.getMarkerRecordedEventAttributes().toString().contains(VersionMarkers.ROLLBACK_PLAN_FROM_POLICY));
     replay(env, history);
   }
 
