@@ -8,13 +8,12 @@ import static dev.gantry.workflows.api.cab.ChangeBoardActivities.UNAVAILABLE;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,10 +44,7 @@ final class CabHttp {
   }
 
   static HttpClient defaultClient() {
-    return HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    return HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER);
   }
 
   /**
@@ -96,7 +92,7 @@ final class CabHttp {
   JsonNode send(String board, String method, String url, String token, Object body,
       Map<String, String> headers) {
     URI uri = URI.create(url);
-    if (token != null && "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+    if (token != null && "http".equals(uri.getScheme()) && !HttpClients.isLoopback(uri.getHost())) {
       throw ApplicationFailure.newNonRetryableFailure("cab.url " + uri.getScheme() + "://" + uri.getHost()
           + " is plain http: the token would travel in clear; use https", INVALID_POLICY);
     }
@@ -155,9 +151,8 @@ final class CabHttp {
   }
 
   static String quote(String text) {
-    String flat = text.replaceAll("\\s+", " ").trim();
-    return flat.isEmpty() ? "(empty body)"
-        : flat.length() <= MAX_QUOTED ? flat : flat.substring(0, MAX_QUOTED) + "...";
+    String flat = HttpClients.flatten(text, MAX_QUOTED);
+    return flat.isEmpty() ? "(empty body)" : flat;
   }
 
   private static byte[] toJson(Object body) {
@@ -170,23 +165,5 @@ final class CabHttp {
 
   private static String withoutQuery(URI uri) {
     return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
-  }
-
-  private static boolean isLoopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    if (host.equals("localhost")) {
-      return true;
-    }
-    try {
-      // Only literal addresses: no DNS lookup decides whether a token may travel in clear.
-      if (host.matches("[0-9.]+") || host.startsWith("[")) {
-        return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-      }
-      return false;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }
