@@ -11,13 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -110,16 +108,7 @@ final class CabHttp {
       request.method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     }
     String what = method + " " + withoutQuery(uri);
-    HttpResponse<String> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure(board + " could not be reached for " + what + " (" + e
-          + "); will retry", UNAVAILABLE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure(board + " request " + what + " was interrupted", UNAVAILABLE);
-    }
+    HttpResponse<String> response = HttpClients.send(client, request.build(), board, what, UNAVAILABLE);
     int status = response.statusCode();
     String text = response.body() == null ? "" : response.body();
     if (status >= 500 || status == 408 || status == 429) {
@@ -130,15 +119,7 @@ final class CabHttp {
       throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what + ": "
           + quote(text) + hint(status), REFUSED);
     }
-    if (text.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what
-          + " with something that is not JSON: " + quote(text), REFUSED);
-    }
+    return HttpClients.json(JSON, text, board + " answered " + status + " to " + what, MAX_QUOTED, REFUSED);
   }
 
   private static String hint(int status) {

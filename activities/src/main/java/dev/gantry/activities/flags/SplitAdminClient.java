@@ -14,7 +14,6 @@ import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.FlagState;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -205,16 +204,7 @@ public final class SplitAdminClient {
       }
     }
     String what = method + " " + withoutQuery(url);
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure("Split could not be reached for " + what + " (" + e + "); will retry",
-          UNAVAILABLE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("Split request " + what + " was interrupted", UNAVAILABLE);
-    }
+    HttpResponse<String> response = HttpClients.send(http, request.build(), "Split", what, UNAVAILABLE);
     int status = response.statusCode();
     String text = response.body() == null ? "" : response.body();
     if (status == 429) {
@@ -235,15 +225,7 @@ public final class SplitAdminClient {
       throw ApplicationFailure.newNonRetryableFailure("Split answered " + status + " to " + what + ": "
           + quote(text) + hint(status), REFUSED);
     }
-    if (text.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure("Split answered " + what + " with something that is not"
-          + " JSON: " + quote(text), REFUSED);
-    }
+    return HttpClients.json(JSON, text, "Split answered " + what, MAX_QUOTED, REFUSED);
   }
 
   private static String hint(int status) {
