@@ -10,7 +10,6 @@ import static dev.gantry.activities.local.RegionFolders.readPrevious;
 import static dev.gantry.activities.local.RegionFolders.versionDir;
 import static dev.gantry.activities.local.RegionFolders.writeAtomically;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.activities.deploy.DeployedRecord;
@@ -18,8 +17,8 @@ import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.deploy.TrafficAdapter;
 import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.JsonFiles;
 import dev.gantry.activities.support.OwnedFolders;
-import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.activities.support.ValidNames;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
@@ -146,25 +145,8 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
 
   /** The region's routing file, or null when it has none (never rolled out progressively). */
   public Routing routing(Path regionDir) {
-    Path file = regionDir.resolve(ROUTING);
-    if (!Files.exists(file)) {
-      return null;
-    }
-    byte[] content;
-    try {
-      content = BoundedFiles.read(file, MAX_ROUTING_BYTES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
-    try {
-      return json.readValue(content, Routing.class);
-    } catch (JsonProcessingException e) {
-      // No cause: Jackson's message quotes the file. Retrying cannot repair it.
-      throw ApplicationFailure.newNonRetryableFailure(file + " " + ParseErrors.describe(e, "JSON"),
-          Failures.UNSUPPORTED_TARGET);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
+    return JsonFiles.readIfPresent(json, regionDir.resolve(ROUTING), MAX_ROUTING_BYTES, Routing.class,
+        Failures.UNSUPPORTED_TARGET);
   }
 
   private void writeRouting(Path regionDir, Routing routing) throws IOException {
@@ -297,6 +279,14 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   /** The version {@code current} points at in a region, or null if nothing was ever deployed there. */
   public String currentVersion(Path regionDir) {
     return RegionFolders.currentVersion(regionDir);
+  }
+
+  /**
+   * The version a region's {@code current} link names, or null when the link does not point at
+   * {@code releases/<version>} (Gantry did not set it; it is never followed).
+   */
+  public static String linkedVersion(Path current) {
+    return RegionFolders.linkedVersion(current);
   }
 
   /** {@code <root>/<environment>/<region>}, refused unless both are names and it stays inside the root. */

@@ -38,6 +38,16 @@ final class RegionFolders {
     if (!Files.isSymbolicLink(current)) {
       return null;
     }
+    String version = linkedVersion(current);
+    if (version == null) {
+      throw ApplicationFailure.newNonRetryableFailure(current + " does not point at " + RELEASES
+          + "/<version>: it was not set by Gantry; refusing to act on this region", Failures.UNSUPPORTED_TARGET);
+    }
+    return version;
+  }
+
+  /** The version a {@code current} link names, or null when it does not point at {@code releases/<version>}. */
+  static String linkedVersion(Path current) {
     Path target;
     try {
       target = Files.readSymbolicLink(current);
@@ -46,11 +56,7 @@ final class RegionFolders {
     }
     // We only ever write releases/<version>: a link elsewhere was not set by us and is not followed.
     String version = target.getFileName() == null ? null : target.getFileName().toString();
-    if (!Names.isVersion(version) || !target.equals(Path.of(RELEASES, version))) {
-      throw ApplicationFailure.newNonRetryableFailure(current + " does not point at " + RELEASES
-          + "/<version>: it was not set by Gantry; refusing to act on this region", Failures.UNSUPPORTED_TARGET);
-    }
-    return version;
+    return Names.isVersion(version) && target.equals(Path.of(RELEASES, version)) ? version : null;
   }
 
   /** {@code <root>/<environment>/<region>}, refused unless both are names and it stays inside the root. */
