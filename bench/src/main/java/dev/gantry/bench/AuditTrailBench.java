@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.activities.audit.AuditCheckpoints;
 import dev.gantry.activities.signing.KeyFiles;
 import dev.gantry.activities.signing.LocalKeySigner;
+import dev.gantry.workflows.api.Sha256;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -44,7 +43,6 @@ public final class AuditTrailBench {
     var pair = KeyFiles.generate();
     KeyFiles.writePublicKeyPem(pair.getPublic(), out.resolve("audit-worker.key.pub"));
     LocalKeySigner key = new LocalKeySigner(pair);
-    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
     String[] kinds = {"release", "gate", "gate", "gate", "approval", "approval", "override", "follow-up-review",
         "deploy", "deploy", "flag", "release"};
     long lines = 0;
@@ -73,7 +71,7 @@ public final class AuditTrailBench {
           line.put("artifactDigest", "sha256:" + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
           line.put("at", Instant.ofEpochSecond(1_790_000_000L + lines).toString());
           line.put("prevHash", prevHash);
-          String hash = HexFormat.of().formatHex(sha256.digest(JSON.writeValueAsBytes(line)));
+          String hash = Sha256.hex(JSON.writeValueAsBytes(line));
           line.put("hash", hash);
           String text = JSON.writeValueAsString(line);
           trail.write(text);
@@ -90,7 +88,7 @@ public final class AuditTrailBench {
                     line.path("eventId").asText())), null, true), key);
             signed.write(jws);
             signed.write('\n');
-            lastCheckpointLine = HexFormat.of().formatHex(sha256.digest(jws.getBytes(StandardCharsets.US_ASCII)));
+            lastCheckpointLine = Sha256.hex(jws.getBytes(StandardCharsets.US_ASCII));
           }
         }
       }

@@ -12,6 +12,7 @@ import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.environment.ConfigRequest;
@@ -25,12 +26,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +80,7 @@ public final class DriftCheckBench {
     try (GantryClient gantry = GantryClient.connect(address, "default")) {
       AwsTarget target = FanOutBench.world(aws);
       byte[] code = FanOutBench.zip("1.0.0");
-      String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(code));
+      String digest = Sha256.tagged(code);
       for (String region : FanOutBench.REGIONS) {
         var lambda = aws.lambda(region);
         lambda.updateFunctionCode(b -> b.functionName(FanOutBench.FUNCTION).zipFile(SdkBytes.fromByteArray(code)));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.CloudWatchAlarms;
 import dev.gantry.activities.support.BoundedFiles;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.rollout.AnalysisActivities;
@@ -47,7 +48,7 @@ public class MetricsAnalysis implements AnalysisActivities {
 
   private final AwsClients aws;
   private final Clock clock;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClients.create(Duration.ofSeconds(5), HttpClient.Redirect.NEVER);
 
   /** @param aws null when the worker has no AWS access: CloudWatch sources are then refused */
   public MetricsAnalysis(AwsClients aws, Clock clock) {

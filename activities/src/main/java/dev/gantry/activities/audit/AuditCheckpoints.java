@@ -14,6 +14,7 @@ import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import dev.gantry.activities.signing.Signer;
+import dev.gantry.workflows.api.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -141,7 +142,7 @@ public final class AuditCheckpoints {
         channel.force(true);
         indexedSize = channel.size();
         lastNumber = checkpoint.number();
-        lastLineHash = HashChainedLog.sha256(line);
+        lastLineHash = Sha256.hex(line);
         lastVerified = true;
         sinceLast = 0;
         return checkpoint;
@@ -175,7 +176,7 @@ public final class AuditCheckpoints {
         } catch (java.text.ParseException | IOException unreadable) {
           // the verifier reports it; numbering goes on from what can be read
         }
-        lastLineHash = HashChainedLog.sha256(line.text());
+        lastLineHash = Sha256.hex(line.text());
       }
     }
     // Another writer (a worker sharing the trail) grew the file, or someone else did: vouch for its last line

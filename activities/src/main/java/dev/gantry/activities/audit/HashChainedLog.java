@@ -3,6 +3,7 @@ package dev.gantry.activities.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.workflows.api.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -112,7 +111,7 @@ public final class HashChainedLog {
         if (body.length() * 3L + 200 > MAX_LINE_BYTES) {
           body = JSON.writeValueAsString(shrink(chained));
         }
-        String hash = sha256(body);
+        String hash = Sha256.hex(body);
         chained.put("hash", hash);
         channel.position(channel.size());
         channel.write(ByteBuffer.wrap((JSON.writeValueAsString(chained) + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -210,14 +209,5 @@ public final class HashChainedLog {
   public static List<String> verify(Path file) throws IOException {
     TrailVerifier.Report report = TrailVerifier.verify(file, TrailVerifier.Options.chainOnly());
     return report.problems().stream().map(TrailVerifier.Problem::chainMessage).toList();
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -2,15 +2,14 @@ package dev.gantry.activities.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.support.ConfinedPaths;
 import dev.gantry.workflows.api.AuditActivities;
 import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.FollowUpReview;
+import dev.gantry.workflows.api.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,8 +79,7 @@ public class JsonlAuditLog implements AuditActivities {
     String key = review.releaseId() + "-" + review.environment() + "-" + review.gate();
     String name = key.replaceAll("[^A-Za-z0-9._-]", "_");
     if (name.length() > MAX_NAME_CHARS) {
-      name = name.substring(0, MAX_NAME_CHARS) + "-" + Digests.sha256(key.getBytes(StandardCharsets.UTF_8))
-          .substring("sha256:".length(), "sha256:".length() + 16);
+      name = name.substring(0, MAX_NAME_CHARS) + "-" + Sha256.hex(key).substring(0, 16);
     }
     return name + ".json";
   }

@@ -5,15 +5,11 @@ import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.workflows.api.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -201,24 +197,11 @@ public class ArtifactReplicator {
             + " returned another object version: refusing to deploy an unpinned copy",
             Failures.ARTIFACT_DIGEST_MISMATCH);
       }
-      return sha256(in);
+      return Digests.sha256(in);
     } catch (AwsServiceException e) {
       throw AwsErrors.translate("read back " + replica.uri() + " in " + replica.region(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("read back " + replica.uri() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String sha256(InputStream in) throws IOException {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int read; (read = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, read);
-      }
-      return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.gantry.activities.aws;
 
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
@@ -46,7 +47,7 @@ public class CloudWatchAlarms implements AutoCloseable {
   private final AwsCredentialsProvider credentials;
   private final String region;
   private final URI endpoint;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER);
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   CloudWatchAlarms(AwsSettings settings, AwsCredentialsProvider credentials, String region) {

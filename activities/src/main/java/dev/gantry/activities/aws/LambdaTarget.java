@@ -2,7 +2,7 @@ package dev.gantry.activities.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gantry.activities.deploy.Heartbeats;
+import dev.gantry.activities.deploy.DeployedRecord;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.deploy.TrafficAdapter;
 import dev.gantry.workflows.api.rollout.WeightRequest;
@@ -26,16 +26,13 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 
 /**
  * The {@code lambda} target: in each region, replicate the artifact (a deployment package) into the
@@ -91,12 +88,11 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
   @Override
   public HealthCheckResult smokeCheck(HealthCheckRequest request) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    LambdaSettings fn = lambdaOf(aws, request.environment());
-    LambdaClient lambda = clients.lambda(request.region());
-    FunctionConfiguration ours = publishedVersion(lambda, fn, request.region(), request.version())
+    LambdaFunction fn = function(aws, request.environment(), request.region());
+    FunctionConfiguration ours = fn.publishedVersion(request.version())
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(request.version() + " is not published"
-            + " in " + fn.functionName() + " in " + request.region(), Failures.REGION_FAILED));
-    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.functionName(),
+            + " in " + fn.name() + " in " + request.region(), Failures.REGION_FAILED));
+    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.name(),
         "GANTRY_ALIAS", fn.alias(), "GANTRY_QUALIFIER", ours.version(), "GANTRY_DARK", "true"));
   }
 
@@ -107,57 +103,50 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
   @Override
   public WeightResult setWeight(WeightRequest request) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    LambdaSettings fn = lambdaOf(aws, request.environment());
+    LambdaFunction fn = function(aws, request.environment(), request.region());
     String region = request.region();
-    LambdaClient lambda = clients.lambda(region);
-    String ours = publishedVersion(lambda, fn, region, request.version())
+    LambdaClient lambda = fn.lambda();
+    String ours = fn.publishedVersion(request.version())
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("cannot send traffic to "
-            + request.version() + " of " + fn.functionName() + " in " + region + ": it is not published",
+            + request.version() + " of " + fn.name() + " in " + region + ": it is not published",
             Failures.REGION_FAILED)).version();
-    GetAliasResponse alias = AwsErrors.call("read alias " + fn.alias() + " of " + fn.functionName() + " in "
-        + region, () -> lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+    GetAliasResponse alias = AwsErrors.call("read alias " + fn.alias() + " of " + fn.name() + " in "
+        + region, () -> lambda.getAlias(b -> b.functionName(fn.name()).name(fn.alias())));
     String stable = alias.functionVersion();
     if (ours.equals(stable)) {
       if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()
           && !alias.routingConfig().additionalVersionWeights().isEmpty()) {
-        clearRouting(lambda, fn, region, ours);
+        fn.clearRouting(ours);
       }
       return new WeightResult(100, request.version(), "alias " + fn.alias() + " -> version " + ours);
     }
     if (request.weight() >= 100) {
-      AwsErrors.call("move alias " + fn.alias() + " of " + fn.functionName() + " in " + region + " to version "
-          + ours, () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
+      AwsErrors.call("move alias " + fn.alias() + " of " + fn.name() + " in " + region + " to version "
+          + ours, () -> lambda.updateAlias(b -> b.functionName(fn.name()).name(fn.alias())
               .functionVersion(ours).routingConfig(AliasRoutingConfiguration.builder()
                   .additionalVersionWeights(Map.of()).build())));
       log.info("traffic release={} region={} function={} alias={} -> version {} (100%)", request.releaseId(),
-          region, fn.functionName(), fn.alias(), ours);
+          region, fn.name(), fn.alias(), ours);
       return new WeightResult(100, request.version(), "alias " + fn.alias() + " -> version " + ours);
     }
     double share = request.weight() / 100.0;
-    AwsErrors.call("route " + request.weight() + "% of alias " + fn.alias() + " of " + fn.functionName() + " in "
-        + region + " to version " + ours, () -> lambda.updateAlias(b -> b.functionName(fn.functionName())
+    AwsErrors.call("route " + request.weight() + "% of alias " + fn.alias() + " of " + fn.name() + " in "
+        + region + " to version " + ours, () -> lambda.updateAlias(b -> b.functionName(fn.name())
             .name(fn.alias()).functionVersion(stable).routingConfig(AliasRoutingConfiguration.builder()
                 .additionalVersionWeights(request.weight() == 0 ? Map.of() : Map.of(ours, share)).build())));
     log.info("traffic release={} region={} function={} alias={} stable={} canary={} weight={}",
-        request.releaseId(), region, fn.functionName(), fn.alias(), stable, ours, share);
-    return new WeightResult(request.weight(), label(lambda, fn, region, stable), "alias " + fn.alias() + " -> "
+        request.releaseId(), region, fn.name(), fn.alias(), stable, ours, share);
+    return new WeightResult(request.weight(), fn.label(stable), "alias " + fn.alias() + " -> "
         + stable + " + " + ours + " at " + share);
-  }
-
-  private static void clearRouting(LambdaClient lambda, LambdaSettings fn, String region, String version) {
-    AwsErrors.call("clear the routing of alias " + fn.alias() + " of " + fn.functionName() + " in " + region,
-        () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias()).functionVersion(version)
-            .routingConfig(AliasRoutingConfiguration.builder().additionalVersionWeights(Map.of()).build())));
   }
 
   private DeployResult install(DeployRequest request, boolean dark) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    LambdaSettings fn = lambdaOf(aws, request.environment());
+    LambdaFunction fn = function(aws, request.environment(), request.region());
     String region = request.region();
     Path artifact = verifiedArtifact(request);
-    LambdaClient lambda = clients.lambda(region);
-    FunctionConfiguration function = function(lambda, fn, region);
-    AwsTargets.requireAccount(aws, function.functionArn(), "function " + fn.functionName() + " in " + region);
+    FunctionConfiguration function = fn.configuration();
+    AwsTargets.requireAccount(aws, function.functionArn(), "function " + fn.name() + " in " + region);
 
     String bucket = bucketOf(aws, region);
     List<ArtifactReplicator.Replica> replicas = replicator.replicate(region, bucket, request.application(),
@@ -166,113 +155,106 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
     String expectedSha = codeSha256Of(request.artifact().digest());
     String recordKey = recordKey(request.application(), request.version(), request.environment());
 
-    String aliasVersion = aliasVersion(lambda, fn, region);
-    Optional<FunctionConfiguration> published = publishedVersion(lambda, fn, region, request.version());
+    String aliasVersion = fn.aliasVersion();
+    Optional<FunctionConfiguration> published = fn.publishedVersion(request.version());
     if (published.isPresent() && !expectedSha.equals(published.get().codeSha256())) {
       // Found by its description, which anyone with lambda:PublishVersion can write: its code decides.
       throw ApplicationFailure.newNonRetryableFailure("version " + published.get().version() + " of "
-          + fn.functionName() + " in " + region + " is described as " + request.version() + " but its code is not"
+          + fn.name() + " in " + region + " is described as " + request.version() + " but its code is not"
           + " the signed artifact (" + request.artifact().digest() + "): refusing to move alias " + fn.alias()
           + " onto it; find out who published it, and delete it", Failures.ARTIFACT_DIGEST_MISMATCH);
     }
     if (published.isPresent() && published.get().version().equals(aliasVersion)) {
       DeployRecord record = readRecord(region, bucket, recordKey);
       boolean ours = record != null && request.releaseId().equals(record.releaseId());
-      return new DeployResult(ours ? record.previousLabel() : null, !ours, aliasArn(function, fn));
+      return new DeployResult(ours ? record.previousLabel() : null, !ours, fn.aliasArn(function));
     }
     String version = published.isPresent() ? published.get().version()
-        : publish(lambda, fn, region, code, request.version(), expectedSha);
-    String previousLabel = aliasVersion == null ? null : label(lambda, fn, region, aliasVersion);
+        : fn.publish(code, request.version(), expectedSha);
+    String previousLabel = aliasVersion == null ? null : fn.label(aliasVersion);
     writeRecord(region, bucket, recordKey, new DeployRecord(request.releaseId(), request.version(), version,
         aliasVersion, previousLabel));
     if (dark && aliasVersion != null) {
       log.info("dark launch release={} env={} region={} function={} version={} lambdaVersion={} stable={}",
-          request.releaseId(), request.environment(), region, fn.functionName(), request.version(), version,
+          request.releaseId(), request.environment(), region, fn.name(), request.version(), version,
           previousLabel);
-      return new DeployResult(previousLabel, false, aliasArn(function, fn) + " (version " + version + " at 0%)");
+      return new DeployResult(previousLabel, false, fn.aliasArn(function) + " (version " + version + " at 0%)");
     }
-    pointAlias(lambda, fn, region, aliasVersion == null, version);
+    fn.pointAlias(aliasVersion == null, version);
     log.info("deployed release={} env={} region={} function={} version={} lambdaVersion={} previous={}",
-        request.releaseId(), request.environment(), region, fn.functionName(), request.version(), version,
+        request.releaseId(), request.environment(), region, fn.name(), request.version(), version,
         previousLabel);
-    return new DeployResult(previousLabel, false, aliasArn(function, fn) + " -> version " + version);
+    return new DeployResult(previousLabel, false, fn.aliasArn(function) + " -> version " + version);
   }
 
   @Override
   public HealthCheckResult checkHealth(HealthCheckRequest request) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    LambdaSettings fn = lambdaOf(aws, request.environment());
-    LambdaClient lambda = clients.lambda(request.region());
-    String aliasVersion = aliasVersion(lambda, fn, request.region());
-    Optional<FunctionConfiguration> ours = publishedVersion(lambda, fn, request.region(), request.version());
+    LambdaFunction fn = function(aws, request.environment(), request.region());
+    String aliasVersion = fn.aliasVersion();
+    Optional<FunctionConfiguration> ours = fn.publishedVersion(request.version());
     if (ours.isEmpty() || !ours.get().version().equals(aliasVersion)) {
-      throw ApplicationFailure.newFailure("alias " + fn.alias() + " of " + fn.functionName() + " in "
+      throw ApplicationFailure.newFailure("alias " + fn.alias() + " of " + fn.name() + " in "
           + request.region() + " points at version " + aliasVersion + ", not at " + request.version(),
           Failures.UNHEALTHY);
     }
-    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.functionName(),
+    return HealthWatch.healthyFor(health, aws, request, Map.of("GANTRY_FUNCTION", fn.name(),
         "GANTRY_ALIAS", fn.alias()));
   }
 
   @Override
   public RollbackResult rollback(RollbackRequest request) {
     AwsTarget aws = AwsTargets.require(request.target(), request.environment(), request.region());
-    LambdaSettings fn = lambdaOf(aws, request.environment());
+    LambdaFunction fn = function(aws, request.environment(), request.region());
     String region = request.region();
-    LambdaClient lambda = clients.lambda(region);
-    function(lambda, fn, region);
-    String aliasVersion = aliasVersion(lambda, fn, region);
-    Optional<FunctionConfiguration> ours = publishedVersion(lambda, fn, region, request.version());
+    LambdaClient lambda = fn.lambda();
+    fn.configuration();
+    String aliasVersion = fn.aliasVersion();
+    Optional<FunctionConfiguration> ours = fn.publishedVersion(request.version());
     if (ours.isPresent() && !ours.get().version().equals(aliasVersion) && aliasVersion != null) {
       GetAliasResponse alias = AwsErrors.call("read alias " + fn.alias() + " in " + region,
-          () -> lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+          () -> lambda.getAlias(b -> b.functionName(fn.name()).name(fn.alias())));
       if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()
           && alias.routingConfig().additionalVersionWeights().containsKey(ours.get().version())) {
         // A canary in progress: the stable version gets all the traffic back; the alias never left it.
-        clearRouting(lambda, fn, region, aliasVersion);
-        String stable = label(lambda, fn, region, aliasVersion);
+        fn.clearRouting(aliasVersion);
+        String stable = fn.label(aliasVersion);
         log.warn("canary rolled back release={} env={} region={} function={} canary={} stable={} reason={}",
-            request.releaseId(), request.environment(), region, fn.functionName(), request.version(), stable,
+            request.releaseId(), request.environment(), region, fn.name(), request.version(), stable,
             request.reason());
         return new RollbackResult(true, stable);
       }
     }
     if (ours.isEmpty() || !ours.get().version().equals(aliasVersion)) {
       // Never deployed here, or already undone, or someone moved on: not ours to change.
-      return new RollbackResult(false, aliasVersion == null ? null : label(lambda, fn, region, aliasVersion));
+      return new RollbackResult(false, aliasVersion == null ? null : fn.label(aliasVersion));
     }
     String bucket = bucketOf(aws, region);
     DeployRecord record = readRecord(region, bucket,
         recordKey(request.application(), request.version(), request.environment()));
     if (record == null) {
-      throw AwsErrors.missing("cannot roll back " + fn.functionName() + " in " + region + ": no deploy record"
+      throw AwsErrors.missing("cannot roll back " + fn.name() + " in " + region + ": no deploy record"
           + " at s3://" + bucket + "/" + recordKey(request.application(), request.version(),
               request.environment()) + " says what alias " + fn.alias() + " pointed at before " + request.version()
           + "; move the alias by hand");
     }
     if (record.previousLambdaVersion() == null) {
       // The alias did not exist before this version: remove it, as it was.
-      AwsErrors.call("delete alias " + fn.alias() + " of " + fn.functionName() + " in " + region,
-          () -> lambda.deleteAlias(b -> b.functionName(fn.functionName()).name(fn.alias())));
+      AwsErrors.call("delete alias " + fn.alias() + " of " + fn.name() + " in " + region,
+          () -> lambda.deleteAlias(b -> b.functionName(fn.name()).name(fn.alias())));
     } else {
       AwsErrors.call("move alias " + fn.alias() + " back in " + region, () -> lambda.updateAlias(b -> b
-          .functionName(fn.functionName()).name(fn.alias()).functionVersion(record.previousLambdaVersion())));
+          .functionName(fn.name()).name(fn.alias()).functionVersion(record.previousLambdaVersion())));
     }
     log.warn("rolled back release={} env={} region={} function={} from={} to={} reason={}",
-        request.releaseId(), request.environment(), region, fn.functionName(), request.version(),
+        request.releaseId(), request.environment(), region, fn.name(), request.version(),
         record.previousLabel(), request.reason());
     return new RollbackResult(true, record.previousLabel());
   }
 
   @Override
   public RecordDeploymentResult recordDeployment(RecordDeploymentRequest request) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("application", request.application());
-    body.put("version", request.version());
-    body.put("artifactDigest", request.artifactDigest());
-    body.put("releaseId", request.releaseId());
-    body.put("regions", request.regions());
-    body.put("recordedAt", clock.instant().toString());
+    Map<String, Object> body = DeployedRecord.of(request, clock);
     String key = request.application() + "/" + request.environment() + "/deployed.json";
     String first = null;
     for (String region : request.regions()) {
@@ -288,12 +270,13 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
     return application + "/" + version + "/.gantry-deploy-" + environment + ".json";
   }
 
-  private static LambdaSettings lambdaOf(AwsTarget aws, String environment) {
-    LambdaSettings fn = aws.lambda();
-    if (fn == null || fn.functionName() == null || fn.alias() == null) {
+  /** The policy's function in the region, refused unless the policy names it and its alias. */
+  private LambdaFunction function(AwsTarget aws, String environment, String region) {
+    LambdaSettings settings = aws.lambda();
+    if (settings == null || settings.functionName() == null || settings.alias() == null) {
       throw AwsErrors.invalid("target.aws.lambda needs functionName and alias for " + environment);
     }
-    return fn;
+    return new LambdaFunction(clients.lambda(region), settings, region);
   }
 
   static String bucketOf(AwsTarget aws, String region) {
@@ -325,110 +308,10 @@ public class LambdaTarget implements TargetAdapter, TrafficAdapter {
     return source;
   }
 
-  private static FunctionConfiguration function(LambdaClient lambda, LambdaSettings fn, String region) {
-    try {
-      return lambda.getFunction(b -> b.functionName(fn.functionName())).configuration();
-    } catch (AwsServiceException e) {
-      if (AwsErrors.isMissing(e)) {
-        throw AwsErrors.missing("Lambda function " + fn.functionName() + " does not exist in " + region
-            + ": create it first (Gantry updates a function's code, it does not create functions), or fix"
-            + " target.aws.lambda.functionName");
-      }
-      throw AwsErrors.translate("read Lambda function " + fn.functionName() + " in " + region, e);
-    }
-  }
-
-  /** The version the alias points at, or null when the alias does not exist yet. */
-  private static String aliasVersion(LambdaClient lambda, LambdaSettings fn, String region) {
-    try {
-      return lambda.getAlias(b -> b.functionName(fn.functionName()).name(fn.alias())).functionVersion();
-    } catch (AwsServiceException e) {
-      if (AwsErrors.isMissing(e)) {
-        return null;
-      }
-      throw AwsErrors.translate("read alias " + fn.alias() + " of " + fn.functionName() + " in " + region, e);
-    }
-  }
-
-  /** The published version whose description is the release's version: how a retry finds its own work. */
-  private static Optional<FunctionConfiguration> publishedVersion(LambdaClient lambda, LambdaSettings fn,
-      String region, String version) {
-    return AwsErrors.call("list versions of " + fn.functionName() + " in " + region, () ->
-        lambda.listVersionsByFunctionPaginator(b -> b.functionName(fn.functionName())).versions().stream()
-            .filter(v -> !"$LATEST".equals(v.version()) && version.equals(v.description()))
-            .findFirst());
-  }
-
-  /**
-   * Updates the code from the object version the replicator checked (never the key's latest), and
-   * publishes only if Lambda's own SHA-256 of the code it took is the signed digest's.
-   */
-  private static String publish(LambdaClient lambda, LambdaSettings fn, String region,
-      ArtifactReplicator.Replica code, String version, String expectedSha) {
-    String what = "update code of " + fn.functionName() + " in " + region + " from " + code.uri();
-    String codeSha = AwsErrors.call(what, () -> lambda.updateFunctionCode(b -> b
-        .functionName(fn.functionName()).s3Bucket(code.bucket()).s3Key(code.key())
-        .s3ObjectVersion(code.versionId())).codeSha256());
-    if (!expectedSha.equals(codeSha)) {
-      // Lambda's figure is not shown: a digest of bytes we did not choose is not ours to reveal.
-      throw ApplicationFailure.newNonRetryableFailure("Lambda took code for " + fn.functionName() + " in " + region
-          + " from " + code.uri() + " whose CodeSha256 is not the signed artifact's (" + code.digest() + "):"
-          + " nothing was published and alias " + fn.alias() + " did not move ($LATEST holds that code until the"
-          + " next deploy); find out what changed the bucket", Failures.ARTIFACT_DIGEST_MISMATCH);
-    }
-    awaitUpdate(lambda, fn, region);
-    // CodeSha256 guards against publishing code someone else uploaded in between.
-    return AwsErrors.call("publish version " + version + " of " + fn.functionName() + " in " + region,
-        () -> lambda.publishVersion(b -> b.functionName(fn.functionName()).description(version)
-            .codeSha256(expectedSha)).version());
-  }
-
   /** Lambda's CodeSha256: base64 of the SHA-256 of the deployment package, from {@code sha256:<hex>}. */
   static String codeSha256Of(String digest) {
     return java.util.Base64.getEncoder().encodeToString(
         java.util.HexFormat.of().parseHex(digest.substring("sha256:".length())));
-  }
-
-  private static void awaitUpdate(LambdaClient lambda, LambdaSettings fn, String region) {
-    for (int attempt = 0; ; attempt++) {
-      var config = AwsErrors.call("read " + fn.functionName() + " in " + region,
-          () -> lambda.getFunctionConfiguration(b -> b.functionName(fn.functionName())));
-      LastUpdateStatus status = config.lastUpdateStatus();
-      if (status == null || status == LastUpdateStatus.SUCCESSFUL) {
-        return;
-      }
-      if (status == LastUpdateStatus.FAILED) {
-        throw ApplicationFailure.newNonRetryableFailure("the code update of " + fn.functionName() + " in "
-            + region + " failed: " + config.lastUpdateStatusReason(), Failures.REGION_FAILED);
-      }
-      Heartbeats.progress("waiting for the code update of " + fn.functionName() + " in " + region);
-      sleep(Math.min(5_000, 500L * (attempt + 1)));
-    }
-  }
-
-  private static void pointAlias(LambdaClient lambda, LambdaSettings fn, String region, boolean create,
-      String version) {
-    String what = (create ? "create" : "move") + " alias " + fn.alias() + " of " + fn.functionName() + " in "
-        + region + " to version " + version;
-    if (create) {
-      AwsErrors.call(what, () -> lambda.createAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
-          .functionVersion(version)));
-    } else {
-      AwsErrors.call(what, () -> lambda.updateAlias(b -> b.functionName(fn.functionName()).name(fn.alias())
-          .functionVersion(version)));
-    }
-  }
-
-  /** A Lambda version as people know it: the Gantry version in its description, else its number. */
-  private static String label(LambdaClient lambda, LambdaSettings fn, String region, String lambdaVersion) {
-    String description = AwsErrors.call("read version " + lambdaVersion + " of " + fn.functionName(),
-        () -> lambda.getFunctionConfiguration(b -> b.functionName(fn.functionName()).qualifier(lambdaVersion))
-            .description());
-    return description == null || description.isBlank() ? "lambda version " + lambdaVersion : description;
-  }
-
-  private static String aliasArn(FunctionConfiguration function, LambdaSettings fn) {
-    return function.functionArn() + ":" + fn.alias();
   }
 
   private DeployRecord readRecord(String region, String bucket, String key) {

@@ -8,17 +8,14 @@ import static dev.gantry.workflows.api.cab.ChangeBoardActivities.UNAVAILABLE;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,10 +42,7 @@ final class CabHttp {
   }
 
   static HttpClient defaultClient() {
-    return HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    return HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER);
   }
 
   /**
@@ -96,7 +90,7 @@ final class CabHttp {
   JsonNode send(String board, String method, String url, String token, Object body,
       Map<String, String> headers) {
     URI uri = URI.create(url);
-    if (token != null && "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+    if (token != null && "http".equals(uri.getScheme()) && !HttpClients.isLoopback(uri.getHost())) {
       throw ApplicationFailure.newNonRetryableFailure("cab.url " + uri.getScheme() + "://" + uri.getHost()
           + " is plain http: the token would travel in clear; use https", INVALID_POLICY);
     }
@@ -114,16 +108,7 @@ final class CabHttp {
       request.method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     }
     String what = method + " " + withoutQuery(uri);
-    HttpResponse<String> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure(board + " could not be reached for " + what + " (" + e
-          + "); will retry", UNAVAILABLE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure(board + " request " + what + " was interrupted", UNAVAILABLE);
-    }
+    HttpResponse<String> response = HttpClients.send(client, request.build(), board, what, UNAVAILABLE);
     int status = response.statusCode();
     String text = response.body() == null ? "" : response.body();
     if (status >= 500 || status == 408 || status == 429) {
@@ -134,15 +119,7 @@ final class CabHttp {
       throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what + ": "
           + quote(text) + hint(status), REFUSED);
     }
-    if (text.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure(board + " answered " + status + " to " + what
-          + " with something that is not JSON: " + quote(text), REFUSED);
-    }
+    return HttpClients.json(JSON, text, board + " answered " + status + " to " + what, MAX_QUOTED, REFUSED);
   }
 
   private static String hint(int status) {
@@ -155,9 +132,8 @@ final class CabHttp {
   }
 
   static String quote(String text) {
-    String flat = text.replaceAll("\\s+", " ").trim();
-    return flat.isEmpty() ? "(empty body)"
-        : flat.length() <= MAX_QUOTED ? flat : flat.substring(0, MAX_QUOTED) + "...";
+    String flat = HttpClients.flatten(text, MAX_QUOTED);
+    return flat.isEmpty() ? "(empty body)" : flat;
   }
 
   private static byte[] toJson(Object body) {
@@ -170,23 +146,5 @@ final class CabHttp {
 
   private static String withoutQuery(URI uri) {
     return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
-  }
-
-  private static boolean isLoopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    if (host.equals("localhost")) {
-      return true;
-    }
-    try {
-      // Only literal addresses: no DNS lookup decides whether a token may travel in clear.
-      if (host.matches("[0-9.]+") || host.startsWith("[")) {
-        return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-      }
-      return false;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

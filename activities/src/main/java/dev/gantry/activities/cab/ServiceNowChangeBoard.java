@@ -4,6 +4,7 @@ import static dev.gantry.workflows.api.cab.ChangeBoardActivities.INVALID_POLICY;
 import static dev.gantry.workflows.api.cab.ChangeBoardActivities.REFUSED;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.cab.CabDecision;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.cab.ChangeRequest;
@@ -13,10 +14,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -227,12 +225,7 @@ public class ServiceNowChangeBoard implements ChangeBoardAdapter {
     if (key.length() <= CORRELATION_ID_MAX) {
       return key;
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "gantry-sha256:" + HexFormat.of().formatHex(digest).substring(0, 40);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return "gantry-sha256:" + Sha256.hex(key).substring(0, 40);
   }
 
   private static String description(ChangeRequest request) {

@@ -1,6 +1,5 @@
 package dev.gantry.activities.environment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +8,8 @@ import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.JsonFiles;
 import dev.gantry.activities.support.OwnedFolders;
-import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.Names;
@@ -139,14 +138,8 @@ public class LocalEnvironments implements EnvironmentAdapter {
 
   /** What {@code current} points at, if it is a link the local target made ({@code releases/<version>}). */
   private static RegionActual readCurrent(String region, Path dir, Path current) {
-    Path link;
-    try {
-      link = Files.readSymbolicLink(current);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + current + ": " + e.getMessage(), e);
-    }
-    String version = link.getFileName() == null ? null : link.getFileName().toString();
-    if (!Names.isVersion(version) || !link.equals(Path.of("releases", version))) {
+    String version = LocalTarget.linkedVersion(current);
+    if (version == null) {
       // Not ours: reported as drift, never followed (it could point anywhere on the worker).
       return new RegionActual(region, null, null, current + " does not point at releases/<version>");
     }
@@ -276,23 +269,7 @@ public class LocalEnvironments implements EnvironmentAdapter {
    * {@code config.secrets.json} holds resolved secrets, and Jackson's own messages quote the input.
    */
   private static <T> T readJson(Path file, JavaType type) {
-    if (!Files.exists(file)) {
-      return null;
-    }
-    byte[] content;
-    try {
-      content = BoundedFiles.read(file, MAX_FILE_BYTES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
-    try {
-      return JSON.readValue(content, type);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure(file + " " + ParseErrors.describe(e, "JSON"),
-          Failures.INVALID_REQUEST);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
+    return JsonFiles.readIfPresent(JSON, file, MAX_FILE_BYTES, type, Failures.INVALID_REQUEST);
   }
 
   private static void write(Path file, Map<String, String> values, boolean secret) {

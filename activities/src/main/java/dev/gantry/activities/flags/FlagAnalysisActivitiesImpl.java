@@ -7,6 +7,7 @@ import static dev.gantry.workflows.api.flags.FlagAnalysisActivities.UNAVAILABLE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.flags.ExperimentAnalysisRequest;
 import dev.gantry.workflows.api.flags.ExperimentResult;
 import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
@@ -42,7 +43,7 @@ public class FlagAnalysisActivitiesImpl implements FlagAnalysisActivities {
   }
 
   public FlagAnalysisActivitiesImpl() {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(30));
+    this(HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER), Duration.ofSeconds(30));
   }
 
   @Override

@@ -9,15 +9,13 @@ import static dev.gantry.workflows.api.flags.FeatureFlagActivities.UNAVAILABLE;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.FlagState;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,8 +58,8 @@ public final class SplitAdminClient {
   }
 
   public static SplitAdminClient standard(Function<String, String> environment) {
-    return new SplitAdminClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build(), Duration.ofSeconds(30), environment);
+    return new SplitAdminClient(HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER),
+        Duration.ofSeconds(30), environment);
   }
 
   /** Every flag defined in the environment, page by page. */
@@ -183,7 +181,7 @@ public final class SplitAdminClient {
       throw ApplicationFailure.newNonRetryableFailure("flags.split.adminUrl is '" + split.adminUrl()
           + "': leave it out (" + SplitSettings.DEFAULT_ADMIN_URL + ") or give an absolute https URL", INVALID_SETTINGS);
     }
-    if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+    if ("http".equals(uri.getScheme()) && !HttpClients.isLoopback(uri.getHost())) {
       throw ApplicationFailure.newNonRetryableFailure("flags.split.adminUrl " + url + " is plain http: the"
           + " admin key would travel in clear; use https", INVALID_SETTINGS);
     }
@@ -206,16 +204,7 @@ public final class SplitAdminClient {
       }
     }
     String what = method + " " + withoutQuery(url);
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure("Split could not be reached for " + what + " (" + e + "); will retry",
-          UNAVAILABLE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("Split request " + what + " was interrupted", UNAVAILABLE);
-    }
+    HttpResponse<String> response = HttpClients.send(http, request.build(), "Split", what, UNAVAILABLE);
     int status = response.statusCode();
     String text = response.body() == null ? "" : response.body();
     if (status == 429) {
@@ -236,15 +225,7 @@ public final class SplitAdminClient {
       throw ApplicationFailure.newNonRetryableFailure("Split answered " + status + " to " + what + ": "
           + quote(text) + hint(status), REFUSED);
     }
-    if (text.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure("Split answered " + what + " with something that is not"
-          + " JSON: " + quote(text), REFUSED);
-    }
+    return HttpClients.json(JSON, text, "Split answered " + what, MAX_QUOTED, REFUSED);
   }
 
   private static String hint(int status) {
@@ -261,8 +242,8 @@ public final class SplitAdminClient {
   }
 
   static String quote(String text) {
-    String flat = text.replaceAll("\\s+", " ").trim();
-    return flat.isEmpty() ? "(empty body)" : flat.length() <= MAX_QUOTED ? flat : flat.substring(0, MAX_QUOTED) + "...";
+    String flat = HttpClients.flatten(text, MAX_QUOTED);
+    return flat.isEmpty() ? "(empty body)" : flat;
   }
 
   private static String withoutQuery(String url) {
@@ -272,17 +253,5 @@ public final class SplitAdminClient {
 
   private static boolean blank(String value) {
     return value == null || value.isBlank();
-  }
-
-  static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
-    try {
-      return (host.matches("[0-9.]+") || host.startsWith("["))
-          && InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

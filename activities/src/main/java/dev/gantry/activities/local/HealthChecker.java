@@ -1,5 +1,6 @@
 package dev.gantry.activities.local;
 
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.activities.support.OwnedFolders;
 import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.HealthCheck;
@@ -48,8 +49,7 @@ public class HealthChecker {
   public static final int MAX_REASON_CHARS = 200;
   /** The only variables a check receives from the region; anything else a caller passes is dropped. */
   private static final Pattern GANTRY_VARIABLE = Pattern.compile("GANTRY_[A-Z0-9_]{1,40}");
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClients.create(Duration.ofSeconds(5), HttpClient.Redirect.NEVER);
 
   /**
    * @param workingDir  where the command runs; null runs it in its private {@code HOME}

@@ -1,14 +1,24 @@
 package dev.gantry.activities.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static dev.gantry.activities.local.RegionFolders.CURRENT;
+import static dev.gantry.activities.local.RegionFolders.FLIPPED_BY_MARKER;
+import static dev.gantry.activities.local.RegionFolders.PREVIOUS_MARKER;
+import static dev.gantry.activities.local.RegionFolders.createOwnedFolders;
+import static dev.gantry.activities.local.RegionFolders.pointCurrentAt;
+import static dev.gantry.activities.local.RegionFolders.readMarker;
+import static dev.gantry.activities.local.RegionFolders.readPrevious;
+import static dev.gantry.activities.local.RegionFolders.versionDir;
+import static dev.gantry.activities.local.RegionFolders.writeAtomically;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gantry.activities.deploy.DeployedRecord;
 import dev.gantry.activities.deploy.TargetAdapter;
 import dev.gantry.activities.deploy.TrafficAdapter;
 import dev.gantry.activities.support.BoundedFiles;
 import dev.gantry.activities.support.ConfinedPaths;
+import dev.gantry.activities.support.JsonFiles;
 import dev.gantry.activities.support.OwnedFolders;
-import dev.gantry.activities.support.ParseErrors;
 import dev.gantry.activities.support.ValidNames;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
@@ -27,14 +37,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,17 +58,10 @@ import org.slf4j.LoggerFactory;
  */
 public class LocalTarget implements TargetAdapter, TrafficAdapter {
   private static final Logger log = LoggerFactory.getLogger(LocalTarget.class);
-  static final String CURRENT = "current";
-  static final String RELEASES = "releases";
-  static final String PREVIOUS_MARKER = ".previous";
-  static final String FLIPPED_BY_MARKER = ".flipped-by";
-  static final String DEPLOY_RECORD = ".gantry-deploy.json";
   /** Marks an environment folder the worker created (and so may delete when the environment retires). */
   public static final String ENVIRONMENT_MARKER = ".gantry-environment";
   /** Marks a region folder the worker created (and so may delete with the region's stack). */
   public static final String REGION_MARKER = ".gantry-region";
-  /** Markers hold a version or a release id: anything longer was not written by us. */
-  private static final long MAX_MARKER_BYTES = 4 * BoundedFiles.KIB;
   private static final long MAX_ROUTING_BYTES = 64 * BoundedFiles.KIB;
   /** The traffic split of a region: {@code {"stable": "1.3.0", "canary": "1.4.0", "canaryWeight": 25}}. */
   public static final String ROUTING = "routing.json";
@@ -73,10 +72,12 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final HealthChecker healthChecker;
   private final Clock clock;
+  private final VersionInstaller installer;
 
   public LocalTarget(HealthChecker healthChecker, Clock clock) {
     this.healthChecker = healthChecker;
     this.clock = clock;
+    this.installer = new VersionInstaller(json, clock);
   }
 
   @Override
@@ -144,25 +145,8 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
 
   /** The region's routing file, or null when it has none (never rolled out progressively). */
   public Routing routing(Path regionDir) {
-    Path file = regionDir.resolve(ROUTING);
-    if (!Files.exists(file)) {
-      return null;
-    }
-    byte[] content;
-    try {
-      content = BoundedFiles.read(file, MAX_ROUTING_BYTES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
-    try {
-      return json.readValue(content, Routing.class);
-    } catch (JsonProcessingException e) {
-      // No cause: Jackson's message quotes the file. Retrying cannot repair it.
-      throw ApplicationFailure.newNonRetryableFailure(file + " " + ParseErrors.describe(e, "JSON"),
-          Failures.UNSUPPORTED_TARGET);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + " " + BoundedFiles.describe(e), e);
-    }
+    return JsonFiles.readIfPresent(json, regionDir.resolve(ROUTING), MAX_ROUTING_BYTES, Routing.class,
+        Failures.UNSUPPORTED_TARGET);
   }
 
   private void writeRouting(Path regionDir, Routing routing) throws IOException {
@@ -178,11 +162,11 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
     Path regionDir = regionDir(request.target(), request.environment(), request.region());
     Path versionDir = versionDir(regionDir, request.version());
     Path source = Path.of(request.artifact().location());
-    requireDigest(source, request.artifact().digest());
+    VersionInstaller.requireDigest(source, request.artifact().digest());
     afterSourceChecked(source);
     try {
       createOwnedFolders(request.target(), request.environment(), regionDir);
-      ensureVersionInstalled(source, versionDir, request);
+      installer.ensureVersionInstalled(source, versionDir, request);
       String current = currentVersion(regionDir);
       if (request.version().equals(current)) {
         // A retry of our own flip is still our change (a rollback must undo it); a version some earlier
@@ -282,13 +266,7 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
   public RecordDeploymentResult recordDeployment(RecordDeploymentRequest request) {
     Path envDir = environmentDir(request.target(), request.environment());
     Path record = envDir.resolve("deployed.json");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("application", request.application());
-    body.put("version", request.version());
-    body.put("artifactDigest", request.artifactDigest());
-    body.put("releaseId", request.releaseId());
-    body.put("regions", request.regions());
-    body.put("recordedAt", clock.instant().toString());
+    Map<String, Object> body = DeployedRecord.of(request, clock);
     try {
       OwnedFolders.create(envDir, ENVIRONMENT_MARKER);
       writeAtomically(record, json.writeValueAsBytes(body));
@@ -300,120 +278,25 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
 
   /** The version {@code current} points at in a region, or null if nothing was ever deployed there. */
   public String currentVersion(Path regionDir) {
-    Path current = regionDir.resolve(CURRENT);
-    if (!Files.isSymbolicLink(current)) {
-      return null;
-    }
-    Path target;
-    try {
-      target = Files.readSymbolicLink(current);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + current + ": " + e.getMessage(), e);
-    }
-    // We only ever write releases/<version>: a link elsewhere was not set by us and is not followed.
-    String version = target.getFileName() == null ? null : target.getFileName().toString();
-    if (!Names.isVersion(version) || !target.equals(Path.of(RELEASES, version))) {
-      throw ApplicationFailure.newNonRetryableFailure(current + " does not point at " + RELEASES
-          + "/<version>: it was not set by Gantry; refusing to act on this region", Failures.UNSUPPORTED_TARGET);
-    }
-    return version;
+    return RegionFolders.currentVersion(regionDir);
+  }
+
+  /**
+   * The version a region's {@code current} link names, or null when the link does not point at
+   * {@code releases/<version>} (Gantry did not set it; it is never followed).
+   */
+  public static String linkedVersion(Path current) {
+    return RegionFolders.linkedVersion(current);
   }
 
   /** {@code <root>/<environment>/<region>}, refused unless both are names and it stays inside the root. */
   public static Path regionDir(DeployTarget target, String environment, String region) {
-    ValidNames.name("environment", environment);
-    ValidNames.name("region", region);
-    return ConfinedPaths.inside(root(target, environment), environment, region);
+    return RegionFolders.regionDir(target, environment, region);
   }
 
   /** {@code <root>/<environment>}, refused unless the environment is a name. */
   public static Path environmentDir(DeployTarget target, String environment) {
-    ValidNames.name("environment", environment);
-    return ConfinedPaths.inside(root(target, environment), environment);
-  }
-
-  private static Path root(DeployTarget target, String environment) {
-    if (target == null || target.root() == null || target.root().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "target.root is missing for the local target of " + environment, Failures.INVALID_REQUEST);
-    }
-    try {
-      return Path.of(target.root());
-    } catch (InvalidPathException e) {
-      throw ApplicationFailure.newNonRetryableFailure("target.root of " + environment + " is not a valid path",
-          Failures.INVALID_REQUEST);
-    }
-  }
-
-  /**
-   * {@code <regionDir>/releases/<version>}, refused unless the version is one and neither {@code releases}
-   * nor the version folder is a symbolic link (we never make either one).
-   */
-  private static Path versionDir(Path regionDir, String version) {
-    ValidNames.version("version", version);
-    Path versionDir = ConfinedPaths.inside(regionDir, RELEASES, version);
-    if (!versionDir.equals(regionDir.resolve(RELEASES).resolve(version))) {
-      throw ApplicationFailure.newNonRetryableFailure(regionDir.resolve(RELEASES).resolve(version)
-          + " goes through a symbolic link: it was not made by Gantry; refusing to use it",
-          Failures.UNSUPPORTED_TARGET);
-    }
-    return versionDir;
-  }
-
-  /**
-   * The environment and region folders, marked as ours when this call creates them, so that retiring the
-   * environment or deleting the region's stack may delete them later (and nothing else).
-   */
-  private static void createOwnedFolders(DeployTarget target, String environment, Path regionDir)
-      throws IOException {
-    OwnedFolders.create(environmentDir(target, environment), ENVIRONMENT_MARKER);
-    OwnedFolders.create(regionDir, REGION_MARKER);
-  }
-
-  /**
-   * Copies the artifact into its version folder once; a partial copy from a crashed attempt is redone. A
-   * version folder that exists without our deploy record was not made by us: it is refused, never
-   * replaced (a hostile chain of releases once deleted an unrelated folder that way).
-   */
-  private void ensureVersionInstalled(Path source, Path versionDir, DeployRequest request)
-      throws IOException {
-    Path installed = versionDir.resolve(source.getFileName());
-    boolean ours = OwnedFolders.isOwned(versionDir, DEPLOY_RECORD);
-    if (ours && Files.isRegularFile(installed, LinkOption.NOFOLLOW_LINKS)
-        && Digests.sha256(installed).equals(request.artifact().digest())) {
-      return;
-    }
-    if (!ours && Files.exists(versionDir, LinkOption.NOFOLLOW_LINKS)) {
-      throw ApplicationFailure.newNonRetryableFailure(versionDir + " exists but was not installed by Gantry"
-          + " (it has no " + DEPLOY_RECORD + "): it is left alone; move it away, or release another version",
-          Failures.UNSUPPORTED_TARGET);
-    }
-    Path releases = versionDir.getParent();
-    Files.createDirectories(releases);
-    Path staging = releases.resolve("." + request.version() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectory(staging);
-    Path copy = staging.resolve(source.getFileName());
-    Files.copy(source, copy, StandardCopyOption.COPY_ATTRIBUTES);
-    // What is installed is what was verified: the bytes of the copy itself, read back from the copy, are
-    // the signed digest, or nothing moves. The source may have changed since it was checked (and verified).
-    if (!Digests.sha256(copy).equals(request.artifact().digest())) {
-      OwnedFolders.deleteTree(staging);
-      throw ApplicationFailure.newNonRetryableFailure("the copy of " + source + " made for " + request.version()
-          + " does not have the signed digest (" + request.artifact().digest() + "): the file changed between"
-          + " its verification and the install; nothing was installed (start a new release for the new bytes,"
-          + " and find out what wrote the file)", Failures.ARTIFACT_DIGEST_MISMATCH);
-    }
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("releaseId", request.releaseId());
-    record.put("version", request.version());
-    record.put("artifactDigest", request.artifact().digest());
-    record.put("installedAt", clock.instant().toString());
-    Files.write(staging.resolve(DEPLOY_RECORD), json.writeValueAsBytes(record));
-    if (ours) {
-      // Our own install of other bytes under this version, or one a crash left incomplete.
-      OwnedFolders.deleteTree(versionDir);
-    }
-    Files.move(staging, versionDir, StandardCopyOption.ATOMIC_MOVE);
+    return RegionFolders.environmentDir(target, environment);
   }
 
   /**
@@ -421,63 +304,4 @@ public class LocalTarget implements TargetAdapter, TrafficAdapter {
    * change the file in that window, as a concurrent writer could.
    */
   void afterSourceChecked(Path source) {}
-
-  private static void pointCurrentAt(Path regionDir, String version) throws IOException {
-    Path link = regionDir.resolve("." + CURRENT + ".tmp-" + UUID.randomUUID());
-    Files.createSymbolicLink(link, Path.of(RELEASES, version));
-    // rename(2) over the old link: readers see the old version or the new one, never neither.
-    Files.move(link, regionDir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** The version {@code .previous} names, or null; anything but a version there was not written by us. */
-  private static String readPrevious(Path versionDir) {
-    Path marker = versionDir.resolve(PREVIOUS_MARKER);
-    String previous = readMarker(marker);
-    if (previous != null && !Names.isVersion(previous)) {
-      throw ApplicationFailure.newNonRetryableFailure(marker + " does not hold a version: it was not written"
-          + " by Gantry; refusing to roll back to it", Failures.UNSUPPORTED_TARGET);
-    }
-    return previous;
-  }
-
-  private static String readMarker(Path marker) {
-    try {
-      if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
-        return null;
-      }
-      if (Files.isSymbolicLink(marker)) {
-        throw new IOException(marker + " is a symbolic link, not a marker Gantry wrote");
-      }
-      String content = BoundedFiles.readString(marker, MAX_MARKER_BYTES).trim();
-      return content.isEmpty() ? null : content;
-    } catch (BoundedFiles.Refused e) {
-      throw new UncheckedIOException(marker + " " + BoundedFiles.describe(e), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + marker + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void writeAtomically(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.write(tmp, content);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /**
-   * Refuses an artifact whose bytes are not the ones the release was started with. The message names the
-   * expected digest only: the actual one would let a caller learn the digest of any file the worker can
-   * read (a wrong digest for /etc/shadow once answered with the right one).
-   */
-  private static void requireDigest(Path file, String expected) {
-    if (!Files.isRegularFile(file)) {
-      throw ApplicationFailure.newNonRetryableFailure("artifact " + file + " does not exist or is not"
-          + " a file", Failures.ARTIFACT_DIGEST_MISMATCH);
-    }
-    if (!Digests.sha256(file).equals(expected)) {
-      throw ApplicationFailure.newNonRetryableFailure("artifact " + file + " does not have the digest the"
-          + " release was started with (" + expected + "): the file changed after the release started;"
-          + " refusing to deploy it (start a new release for the new bytes)", Failures.ARTIFACT_DIGEST_MISMATCH);
-    }
-  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.activities.support.HttpClients;
 import dev.gantry.workflows.api.notify.Notification;
 import dev.gantry.workflows.api.notify.NotificationReceipt;
 import dev.gantry.workflows.api.notify.NotifyActivities;
@@ -47,8 +48,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
 
   /** Webhook URLs named by {@code webhookUrlEnv} are read from the given environment (System::getenv). */
   public NotifyActivitiesImpl(Function<String, String> environment) {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build(), Duration.ofSeconds(15), environment);
+    this(HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NEVER), Duration.ofSeconds(15), environment);
   }
 
   public NotifyActivitiesImpl(
@@ -206,8 +206,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
   }
 
   private static String quote(String text) {
-    String flat = text == null ? "" : text.replaceAll("\\s+", " ").trim();
-    return flat.length() <= MAX_QUOTED ? flat : flat.substring(0, MAX_QUOTED) + "...";
+    return HttpClients.flatten(text, MAX_QUOTED);
   }
 
   private static boolean blank(String text) {

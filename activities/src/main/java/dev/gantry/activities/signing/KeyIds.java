@@ -1,7 +1,6 @@
 package dev.gantry.activities.signing;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.gantry.workflows.api.Sha256;
 import java.security.PublicKey;
 import java.util.Base64;
 
@@ -10,10 +9,6 @@ public final class KeyIds {
   private KeyIds() {}
 
   public static String of(PublicKey key) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Base64.getEncoder().encodeToString(Sha256.bytes(key.getEncoded()));
   }
 }

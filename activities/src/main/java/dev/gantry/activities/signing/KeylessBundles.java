@@ -1,50 +1,31 @@
 package dev.gantry.activities.signing;
 
-import static dev.gantry.activities.signing.SignatureRejected.Reason.ARTIFACT_DIGEST_MISMATCH;
-import static dev.gantry.activities.signing.SignatureRejected.Reason.KEY_NOT_VALID_AT_SIGNING_TIME;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.MALFORMED;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.MISSING;
-import static dev.gantry.activities.signing.SignatureRejected.Reason.SIGNATURE_INVALID;
-import static dev.gantry.activities.signing.SignatureRejected.Reason.SUBJECT_DIGEST_MISMATCH;
 import static dev.gantry.activities.signing.SignatureRejected.Reason.UNTRUSTED_IDENTITY;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import dev.gantry.activities.support.BoundedFiles;
-import dev.gantry.workflows.api.signing.KeylessIdentity;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
-import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.KeylessVerifier;
-import dev.sigstore.TrustedRootProvider;
-import dev.sigstore.VerificationOptions;
-import dev.sigstore.VerificationOptions.CertificateMatcher;
-import dev.sigstore.bundle.BundleParseException;
 import dev.sigstore.proto.bundle.v1.Bundle;
 import dev.sigstore.proto.bundle.v1.VerificationMaterial;
 import dev.sigstore.proto.common.v1.HashAlgorithm;
 import dev.sigstore.proto.common.v1.HashOutput;
 import dev.sigstore.proto.common.v1.MessageSignature;
 import dev.sigstore.proto.rekor.v1.TransparencyLogEntry;
-import dev.sigstore.proto.trustroot.v1.CertificateAuthority;
-import dev.sigstore.proto.trustroot.v1.TransparencyLogInstance;
 import dev.sigstore.proto.trustroot.v1.TrustedRoot;
-import dev.sigstore.strings.RegexSyntaxException;
-import dev.sigstore.strings.StringMatcher;
 import io.intoto.EnvelopeOuterClass.Envelope;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +33,6 @@ import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.tsp.TimeStampResponse;
-import org.bouncycastle.tsp.TimeStampToken;
 
 /**
  * Verifies keyless Sigstore bundles (a Fulcio certificate and a Rekor entry) offline, against the
@@ -75,15 +54,13 @@ import org.bouncycastle.tsp.TimeStampToken;
  *       (the PAE's digest, with byte lengths), then its statement is checked here;</li>
  *   <li>the in-toto statement of an attestation: subject digest and predicate type.</li>
  * </ul>
- * Messages name what failed and never quote the bundle, the artifact's digest or key material.
+ * Messages name what failed and never quote the bundle, the artifact's digest or key material. The library's
+ * part is {@link SigstoreChecks}, the signing times {@link KeylessSigningTimes}, the trusted root
+ * {@link KeylessTrustedRoots}; this class parses the bundle and puts them in order.
  */
 public final class KeylessBundles {
   /** Prefix of the signer id a keyless signature is known by (cosign key ids never contain ':'). */
   public static final String SIGNER_PREFIX = "keyless:";
-  /** A trusted root holds a few certificates and keys. */
-  static final long MAX_TRUSTED_ROOT_BYTES = 4 * BoundedFiles.MIB;
-  /** Clocks drift: an integrated time this far ahead of the worker's clock is still "now". */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
   private static final String FULCIO_ISSUER_OID = "1.3.6.1.4.1.57264.1.8";
   private static final String FULCIO_ISSUER_V1_OID = "1.3.6.1.4.1.57264.1.1";
   private static final Pattern LONG_TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{32,}");
@@ -174,7 +151,7 @@ public final class KeylessBundles {
           + " transparency log entries; Gantry verifies bundles with exactly one");
     }
     Path rootFile = Path.of(policy.trustedRoot());
-    TrustedRoot root = trustedRoot(rootFile);
+    TrustedRoot root = KeylessTrustedRoots.read(rootFile);
     X509Certificate leaf = leaf(material);
 
     TransparencyLogEntry entry = material.getTlogEntries(0);
@@ -197,7 +174,7 @@ public final class KeylessBundles {
               + envelope.getSignaturesCount());
         }
         // Rekor v2 logs a DSSE envelope as a hashedrekord over SHA-256(PAE): verify it as that message signature.
-        verifiedDigest = sha256(Dsse.pae(envelope.getPayloadType(), envelope.getPayload().toByteArray()));
+        verifiedDigest = Sha256.bytes(Dsse.pae(envelope.getPayloadType(), envelope.getPayload().toByteArray()));
         checked = bundle.toBuilder().clearDsseEnvelope()
             .setMessageSignature(MessageSignature.newBuilder()
                 .setMessageDigest(HashOutput.newBuilder().setAlgorithm(HashAlgorithm.SHA2_256)
@@ -210,9 +187,10 @@ public final class KeylessBundles {
           + bundle.getContentCase() + "): is it a blob signature?");
     }
 
-    verifyWithSigstore(checked, verifiedDigest, rootFile, policy.identitiesOrEmpty(), leaf, dsse && !hashedRekordOverDsse);
-    List<Instant> times = signingTimes(bundle, leaf, now);
-    logValidAt(root, entry, times);
+    SigstoreChecks.verify(checked, verifiedDigest, rootFile, policy.identitiesOrEmpty(), leaf,
+        dsse && !hashedRekordOverDsse);
+    List<Instant> times = KeylessSigningTimes.of(bundle, leaf, now);
+    KeylessSigningTimes.logValidAt(root, entry, times);
 
     String log = "Rekor " + (entry.hasInclusionPromise() ? "v1" : "v2") + " entry " + entry.getLogIndex()
         + " (" + kind + ")";
@@ -222,233 +200,13 @@ public final class KeylessBundles {
             attestation.predicateType(), attestation.statement()));
   }
 
-  /** The library's checks, with its exceptions turned into reasons that name what failed. */
-  private static void verifyWithSigstore(Bundle bundle, byte[] digest, Path rootFile,
-      List<KeylessIdentity> identities, X509Certificate leaf, boolean statementDigest) {
-    dev.sigstore.bundle.Bundle parsed;
-    try {
-      parsed = dev.sigstore.bundle.Bundle.from(new StringReader(print(bundle)));
-    } catch (BundleParseException | RuntimeException e) {
-      throw new SignatureRejected(MALFORMED, "the keyless bundle is not one sigstore-java can verify: "
-          + firstLine(e));
-    }
-    KeylessVerifier verifier;
-    try {
-      verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(rootFile)).build();
-    } catch (Exception e) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "the trusted root " + rootFile + " cannot be used: "
-          + firstLine(e));
-    }
-    var options = VerificationOptions.builder();
-    for (KeylessIdentity identity : identities) {
-      options.addCertificateMatchers(matcher(identity));
-    }
-    try {
-      verifier.verify(digest, parsed, options.build());
-    } catch (KeylessVerificationException e) {
-      throw rejection(e, leaf, identities, statementDigest);
-    } catch (RuntimeException e) {
-      throw new SignatureRejected(MALFORMED, "the keyless bundle cannot be verified: " + firstLine(e));
-    }
-  }
-
-  /** One identity rule as sigstore-java's matcher; a regexp must match the whole value. */
-  static CertificateMatcher matcher(KeylessIdentity identity) {
-    if ((identity.identity() == null) == (identity.identityRegexp() == null)
-        || (identity.issuer() == null) == (identity.issuerRegexp() == null)) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "a keyless identity of the platform policy needs exactly one"
-          + " of identity/identityRegexp and one of issuer/issuerRegexp");
-    }
-    try {
-      return CertificateMatcher.fulcio()
-          .subjectAlternativeName(identity.identity() != null ? StringMatcher.string(identity.identity())
-              : StringMatcher.regex(identity.identityRegexp()))
-          .issuer(identity.issuer() != null ? StringMatcher.string(identity.issuer())
-              : StringMatcher.regex(identity.issuerRegexp()))
-          .build();
-    } catch (RegexSyntaxException e) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "a keyless identity of the platform policy is not a valid"
-          + " regular expression: " + identity.describe());
-    }
-  }
-
-  private static SignatureRejected rejection(KeylessVerificationException e, X509Certificate leaf,
-      List<KeylessIdentity> identities, boolean statementDigest) {
-    String message = String.valueOf(e.getMessage());
-    String cause = e.getCause() == null || e.getCause() == e ? "" : ": " + firstLine(e.getCause());
-    if (message.startsWith("No provided certificate identities matched")
-        || message.startsWith("Could not verify certificate identities")) {
-      return new SignatureRejected(UNTRUSTED_IDENTITY, "the certificate's identity " + shown(san(leaf))
-          + " (issuer " + shown(issuer(leaf)) + ") matches none of the " + identities.size()
-          + " identities the platform policy trusts for keyless signatures");
-    }
-    if (message.startsWith("Fulcio certificate was not valid")) {
-      return new SignatureRejected(UNTRUSTED_IDENTITY, "the signing certificate does not chain to a Fulcio CA of the"
-          + " trusted root, or carries no valid SCT: " + firstLine(e).replaceFirst("^Fulcio certificate was not valid: ", ""));
-    }
-    if (message.startsWith("Provided artifact digest does not match")) {
-      return new SignatureRejected(statementDigest ? SUBJECT_DIGEST_MISMATCH : ARTIFACT_DIGEST_MISMATCH,
-          "the artifact is not the one the keyless bundle signed");
-    }
-    if (message.startsWith("RFC3161")) {
-      return new SignatureRejected(KEY_NOT_VALID_AT_SIGNING_TIME, "an RFC 3161 timestamp of the bundle does not"
-          + " verify against the trusted root's timestamp authorities, or lies outside the certificate's validity: "
-          + firstLine(e).replaceFirst("^RFC3161 timestamp verification failed: ", ""));
-    }
-    if (message.startsWith("Transparency log entry could not be verified")) {
-      return new SignatureRejected(SIGNATURE_INVALID, "the Rekor entry does not verify against the trusted root's"
-          + " logs (inclusion proof, checkpoint or signed entry timestamp)" + cause);
-    }
-    return new SignatureRejected(SIGNATURE_INVALID, "the keyless signature does not verify: " + firstLine(e) + cause);
-  }
-
   /**
-   * The times the signature is vouched to have existed: a Rekor v1 integrated time under a signed entry
-   * timestamp (the library checks the SET), each RFC 3161 timestamp (the library checks its signature).
-   * Each must lie inside the certificate's validity and none in the future.
-   */
-  private static List<Instant> signingTimes(Bundle bundle, X509Certificate leaf, Instant now) {
-    List<Instant> times = new ArrayList<>();
-    Instant notBefore = leaf.getNotBefore().toInstant();
-    Instant notAfter = leaf.getNotAfter().toInstant();
-    for (TransparencyLogEntry entry : bundle.getVerificationMaterial().getTlogEntriesList()) {
-      if (entry.hasInclusionPromise() && entry.getIntegratedTime() > 0) {
-        Instant integrated = Instant.ofEpochSecond(entry.getIntegratedTime());
-        if (integrated.isAfter(now.plus(CLOCK_SKEW))) {
-          throw new SignatureRejected(KEY_NOT_VALID_AT_SIGNING_TIME, "the Rekor entry's integrated time "
-              + integrated + " is in the future");
-        }
-        if (integrated.isBefore(notBefore) || integrated.isAfter(notAfter)) {
-          throw new SignatureRejected(KEY_NOT_VALID_AT_SIGNING_TIME, "the Rekor entry's integrated time "
-              + integrated + " is outside the signing certificate's validity (" + notBefore + " to " + notAfter + ")");
-        }
-        times.add(integrated);
-      }
-    }
-    for (var timestamp : bundle.getVerificationMaterial().getTimestampVerificationData().getRfc3161TimestampsList()) {
-      Instant at = genTime(timestamp.getSignedTimestamp().toByteArray());
-      if (at.isAfter(now.plus(CLOCK_SKEW))) {
-        throw new SignatureRejected(KEY_NOT_VALID_AT_SIGNING_TIME, "an RFC 3161 timestamp (" + at
-            + ") is in the future");
-      }
-      if (at.isBefore(notBefore) || at.isAfter(notAfter)) {
-        throw new SignatureRejected(KEY_NOT_VALID_AT_SIGNING_TIME, "an RFC 3161 timestamp (" + at
-            + ") is outside the signing certificate's validity (" + notBefore + " to " + notAfter + ")");
-      }
-      times.add(at);
-    }
-    if (times.isEmpty()) {
-      throw new SignatureRejected(MISSING, "the keyless bundle proves no signing time: it needs a Rekor v1 entry"
-          + " with a signed entry timestamp or an RFC 3161 timestamp (Rekor v2 entries have no integrated time)");
-    }
-    return times;
-  }
-
-  /**
-   * The Rekor log's key must have been valid (per the trusted root, end inclusive) when the entry was made:
-   * sigstore-java finds the log by its id alone. The time is the integrated time (Rekor v1) or, without one,
-   * every timestamp's.
-   */
-  private static void logValidAt(TrustedRoot root, TransparencyLogEntry entry, List<Instant> times) {
-    TransparencyLogInstance log = root.getTlogsList().stream()
-        .filter(candidate -> candidate.getLogId().getKeyId().equals(entry.getLogId().getKeyId()))
-        .findFirst()
-        .orElseThrow(() -> new SignatureRejected(SIGNATURE_INVALID, "the Rekor entry's log is not in the trusted root"));
-    List<Instant> when = entry.hasInclusionPromise() && entry.getIntegratedTime() > 0
-        ? List.of(Instant.ofEpochSecond(entry.getIntegratedTime())) : times;
-    var validFor = log.getPublicKey().getValidFor();
-    Instant start = Instant.ofEpochSecond(validFor.getStart().getSeconds(), validFor.getStart().getNanos());
-    Instant end = validFor.hasEnd() ? Instant.ofEpochSecond(validFor.getEnd().getSeconds(), validFor.getEnd().getNanos())
-        : null;
-    for (Instant at : when) {
-      if (at.isBefore(start) || (end != null && at.isAfter(end))) {
-        throw new SignatureRejected(SIGNATURE_INVALID, "the Rekor entry was made at " + at + ", outside the validity"
-            + " of its log's key in the trusted root (" + start + " to " + (end == null ? "open" : end) + ")");
-      }
-    }
-  }
-
-  private static Instant genTime(byte[] der) {
-    try {
-      return new TimeStampResponse(der).getTimeStampToken().getTimeStampInfo().getGenTime().toInstant();
-    } catch (Exception notAResponse) {
-      try {
-        return new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(der)).getTimeStampInfo().getGenTime()
-            .toInstant();
-      } catch (Exception e) {
-        throw new SignatureRejected(MALFORMED, "an RFC 3161 timestamp of the bundle cannot be read");
-      }
-    }
-  }
-
-  /**
-   * For the policy loader: the trusted root is complete (see {@link #trustedRoot}) and sigstore-java can build a
-   * verifier from it. Throws {@link SignatureRejected} naming what is wrong.
+   * For the policy loader: the trusted root is complete (every log, CA and timestamp authority says since when
+   * it is valid) and sigstore-java can build a verifier from it. Throws {@link SignatureRejected} naming what is
+   * wrong.
    */
   public static void requireUsableTrustedRoot(Path file) {
-    trustedRoot(file);
-    try {
-      KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(file)).build();
-    } catch (Exception e) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "the trusted root " + file + " cannot be used: " + firstLine(e));
-    }
-  }
-
-  /**
-   * The trusted root, read whole and checked for what sigstore-java lets pass: every log, CA and timestamp
-   * authority must say since when it is valid.
-   */
-  static TrustedRoot trustedRoot(Path file) {
-    String json;
-    try {
-      json = BoundedFiles.readString(file, MAX_TRUSTED_ROOT_BYTES);
-    } catch (IOException e) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "the trusted root " + file + " " + BoundedFiles.describe(e));
-    }
-    TrustedRoot.Builder builder = TrustedRoot.newBuilder();
-    try {
-      JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "the trusted root " + file + " is not a Sigstore trusted root"
-          + " (not JSON, or a field of the wrong type)");
-    }
-    TrustedRoot root = builder.build();
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < root.getTlogsCount(); i++) {
-      checkLog("tlogs[" + i + "]", root.getTlogs(i), problems);
-    }
-    for (int i = 0; i < root.getCtlogsCount(); i++) {
-      checkLog("ctlogs[" + i + "]", root.getCtlogs(i), problems);
-    }
-    for (int i = 0; i < root.getCertificateAuthoritiesCount(); i++) {
-      checkAuthority("certificateAuthorities[" + i + "]", root.getCertificateAuthorities(i), problems);
-    }
-    for (int i = 0; i < root.getTimestampAuthoritiesCount(); i++) {
-      checkAuthority("timestampAuthorities[" + i + "]", root.getTimestampAuthorities(i), problems);
-    }
-    if (root.getCertificateAuthoritiesCount() == 0) {
-      problems.add("it names no certificate authority");
-    }
-    if (!problems.isEmpty()) {
-      throw new SignatureRejected(UNTRUSTED_IDENTITY, "the trusted root " + file + " is not usable: "
-          + String.join("; ", problems));
-    }
-    return root;
-  }
-
-  private static void checkLog(String where, TransparencyLogInstance log, List<String> problems) {
-    if (!log.getPublicKey().getValidFor().hasStart()) {
-      problems.add(where + ".publicKey.validFor.start is missing");
-    }
-  }
-
-  private static void checkAuthority(String where, CertificateAuthority authority, List<String> problems) {
-    if (!authority.getValidFor().hasStart()) {
-      problems.add(where + ".validFor.start is missing");
-    }
-    if (authority.getCertChain().getCertificatesCount() == 0) {
-      problems.add(where + ".certChain is empty");
-    }
+    KeylessTrustedRoots.requireUsable(file);
   }
 
   /** Parses with protobuf's JSON mapping; never quotes the input. */
@@ -544,27 +302,11 @@ public final class KeylessBundles {
     return line.length() <= 240 ? line : line.substring(0, 240) + "…";
   }
 
-  private static String print(Bundle bundle) {
-    try {
-      return JsonFormat.printer().print(bundle);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot render a bundle as JSON", e);
-    }
-  }
-
   private static byte[] sha256Bytes(String digest) {
     String value = digest == null ? "" : digest.strip().toLowerCase(Locale.ROOT);
     if (!value.matches("sha256:[0-9a-f]{64}")) {
       throw new SignatureRejected(MALFORMED, "the artifact's digest is not sha256:<64 hex>");
     }
     return HexFormat.of().parseHex(value.substring("sha256:".length()));
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

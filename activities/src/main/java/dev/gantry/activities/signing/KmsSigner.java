@@ -1,8 +1,7 @@
 package dev.gantry.activities.signing;
 
+import dev.gantry.workflows.api.Sha256;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import software.amazon.awssdk.core.SdkBytes;
@@ -67,7 +66,7 @@ public final class KmsSigner implements Signer {
   @Override
   public byte[] sign(byte[] message) {
     if (messageType == MessageType.DIGEST) {
-      return signDigest(sha256(message));
+      return signDigest(Sha256.bytes(message));
     }
     return checked(message, kmsSign(requireSmall(message)), "SHA256withECDSA");
   }
@@ -128,14 +127,6 @@ public final class KmsSigner implements Signer {
           + " one has " + message.length + "; sign with new KmsSigner(client, key) which sends the digest");
     }
     return message;
-  }
-
-  private static byte[] sha256(byte[] message) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(message);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   @Override

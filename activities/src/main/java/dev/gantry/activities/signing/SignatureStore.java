@@ -1,5 +1,6 @@
 package dev.gantry.activities.signing;
 
+import dev.gantry.workflows.api.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -60,15 +59,11 @@ public final class SignatureStore {
    * which is safe on every file system and fixed in length.
    */
   static String fileName(String digest, String keyId, String kind) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {digest, keyId, kind}) {
-        sha256.update(part.getBytes(StandardCharsets.UTF_8));
-        sha256.update((byte) 0); // separator: ("ab","c") and ("a","bc") name different files
-      }
-      return HexFormat.of().formatHex(sha256.digest()) + ".json";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    MessageDigest sha256 = Sha256.newDigest();
+    for (String part : new String[] {digest, keyId, kind}) {
+      sha256.update(part.getBytes(StandardCharsets.UTF_8));
+      sha256.update((byte) 0); // separator: ("ab","c") and ("a","bc") name different files
     }
+    return Sha256.hex(sha256) + ".json";
   }
 }

@@ -4,6 +4,7 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.PolicyStamp;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import java.io.IOException;
@@ -12,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -260,7 +259,7 @@ public final class PolicyDirectory {
           .filter(Files::isRegularFile)
           .sorted()
           .toList();
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      MessageDigest sha256 = Sha256.newDigest();
       long total = 0;
       for (Path file : regularFiles) {
         sha256.update(dir.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
@@ -278,11 +277,9 @@ public final class PolicyDirectory {
         }
         sha256.update((byte) 0);
       }
-      return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+      return Sha256.tagged(sha256);
     } catch (IOException e) {
       throw new SpecException(List.of(dir + ": cannot read the policy directory (" + e.getClass().getSimpleName() + ")"));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.gantry.starter.spec.EnvironmentConfigFile.RegionSpec;
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
@@ -32,10 +33,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -585,14 +583,11 @@ public final class ReleaseSpecLoader {
 
   static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file);
-        DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(),
-            MessageDigest.getInstance("SHA-256"))) {
+        DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), Sha256.newDigest())) {
       in.transferTo(out);
-      return "sha256:" + HexFormat.of().formatHex(out.getMessageDigest().digest());
+      return Sha256.tagged(out.getMessageDigest());
     } catch (IOException e) {
       throw new SpecException(List.of("cannot read artifact " + file + ": " + e.getMessage()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

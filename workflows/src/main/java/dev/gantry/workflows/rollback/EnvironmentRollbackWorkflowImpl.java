@@ -25,6 +25,7 @@ import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsActual;
@@ -39,10 +40,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,13 +247,7 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
 
   /** Spends the token's one-time id: a child workflow whose id is the id's hash, never started twice. */
   private void spend(EnvironmentRollbackRequest request, String environment, String jti) {
-    String id;
-    try {
-      id = "actor-token/" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(jti.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String id = "actor-token/" + Sha256.hex(jti);
     ActorTokenSpentWorkflow ledger = Workflow.newChildWorkflowStub(ActorTokenSpentWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(id)

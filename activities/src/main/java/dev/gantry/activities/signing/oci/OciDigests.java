@@ -1,8 +1,6 @@
 package dev.gantry.activities.signing.oci;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.gantry.workflows.api.Sha256;
 import java.util.regex.Pattern;
 
 /** OCI content digests ({@code sha256:<hex>}) and the tags cosign derives from them. */
@@ -12,11 +10,7 @@ final class OciDigests {
   private OciDigests() {}
 
   static String sha256(byte[] content) {
-    try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.tagged(content);
   }
 
   static boolean isDigest(String reference) {

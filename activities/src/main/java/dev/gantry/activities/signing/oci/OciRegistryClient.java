@@ -2,6 +2,7 @@ package dev.gantry.activities.signing.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.activities.support.HttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,11 +34,8 @@ public final class OciRegistryClient {
   private final Duration requestTimeout;
 
   public OciRegistryClient(URI baseUrl) {
-    this(baseUrl, HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        // registries may redirect blob downloads to their storage; what comes back is digest-checked
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build(), Duration.ofSeconds(60));
+    // registries may redirect blob downloads to their storage; what comes back is digest-checked
+    this(baseUrl, HttpClients.create(Duration.ofSeconds(10), HttpClient.Redirect.NORMAL), Duration.ofSeconds(60));
   }
 
   OciRegistryClient(URI baseUrl, HttpClient http, Duration requestTimeout) {
