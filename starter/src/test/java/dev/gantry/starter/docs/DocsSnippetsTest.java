@@ -49,6 +49,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * &lt;!-- snippet: environment-fragment --&gt;     sections of one, merged into examples/policy's production config
  * &lt;!-- snippet: environment-fragment aws --&gt; the same over examples/aws/policy's (a lambda target)
  * &lt;!-- snippet: approvers --&gt;                an approvers.yaml (public keys it names are made up here)
+ * &lt;!-- snippet: worker-config --&gt;            the worker's Spring settings: same workflows and beans as application.yml
  * &lt;!-- snippet: none (why) --&gt;               not a Gantry file (Spring, a CLI profile): the reason is required
  * </pre>
  * An unmarked yaml block fails the test, so a new one cannot slip by. Snippets are loaded inside a copy of
@@ -251,8 +252,61 @@ class DocsSnippetsTest {
         new FileApproverDirectory().load(new DirectoryRequest("release/docs/1.0.0", approvers.toString()));
         new PolicyDirectory().loadForReading(policy);
       }
+      case "worker-config" -> {
+        // the worker's Spring configuration: the same workflows and activity beans as application.yml
+        JsonNode shown = YAML.readTree(block.text()).at("/spring/temporal/workers/0");
+        JsonNode real = workerApplicationYml().at("/spring/temporal/workers/0");
+        for (String list : List.of("workflow-classes", "activity-beans")) {
+          Set<String> expected = texts(real.get(list));
+          Set<String> actual = texts(shown.get(list));
+          if (!expected.equals(actual)) {
+            Set<String> missing = new java.util.TreeSet<>(expected);
+            missing.removeAll(actual);
+            Set<String> extra = new java.util.TreeSet<>(actual);
+            extra.removeAll(expected);
+            throw new IllegalStateException("its " + list + " differ from worker/src/main/resources/application.yml:"
+                + " missing " + missing + ", not in the worker " + extra);
+          }
+        }
+      }
       default -> throw new UnknownKind();
     }
+  }
+
+  private static JsonNode workerApplicationYml() throws IOException {
+    // the first document of application.yml: the worker's registrations (the others are profiles)
+    try (var parser = YAML.getFactory().createParser(root.resolve("worker/src/main/resources/application.yml").toFile())) {
+      return YAML.readTree(parser);
+    }
+  }
+
+  private static Set<String> texts(JsonNode list) {
+    Set<String> texts = new java.util.TreeSet<>();
+    if (list != null) {
+      list.forEach(item -> texts.add(item.asText()));
+    }
+    return texts;
+  }
+
+  // ---------------------------------------------------------------------------------------------- architecture
+
+  /** The architecture page's tables name every workflow the worker registers and every activity bean. */
+  @Test
+  void architectureNamesEveryWorkflowAndActivityBean() throws IOException {
+    String page = Files.readString(root.resolve("docs/architecture.md"));
+    List<String> missing = new ArrayList<>();
+    for (Class<?> workflow : dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS) {
+      if (!page.contains("`" + workflow.getName().substring("dev.gantry.workflows.".length()) + "`")) {
+        missing.add("workflow " + workflow.getName());
+      }
+    }
+    for (String bean : texts(workerApplicationYml().at("/spring/temporal/workers/0/activity-beans"))) {
+      if (!page.contains("| `" + bean + "` |")) {
+        missing.add("activity bean " + bean);
+      }
+    }
+    assertThat(missing).as("docs/architecture.md's workflow and activity tables lack").isEmpty();
+    assertThat(page).doesNotContain("DESIGN.md");
   }
 
   /** The fragment's sections in place of the file's (a section is shown whole, so it replaces the example's). */
