@@ -196,7 +196,7 @@ class DocsSnippetsTest {
         } catch (UnknownKind e) {
           failures.add(block.where() + ": unknown marker 'snippet: " + block.marker() + "'");
         } catch (RuntimeException e) {
-          failures.add(block.where() + " (" + block.marker() + "): " + e.getMessage()
+          failures.add(block.where() + " (" + block.marker() + "): " + docLines(block, e.getMessage())
               .replace(tmp.toString(), "<tmp>"));
         }
       }
@@ -207,6 +207,26 @@ class DocsSnippetsTest {
   }
 
   private static final class UnknownKind extends RuntimeException {}
+
+  private static final Set<String> WHOLE_FILES = Set.of("release", "policy", "environment", "approvers");
+  private static final Pattern FILE_LINE = Pattern.compile(
+      "(docs-release\\.yaml|policy\\.yaml|environments/production/config\\.yaml|approvers\\.yaml):(\\d+)");
+
+  /** A whole-file snippet is the file: its "file.yaml:7" is a line of the page, which the message then names. */
+  private static String docLines(Block block, String message) {
+    if (message == null || !WHOLE_FILES.contains(block.marker())) {
+      return String.valueOf(message);
+    }
+    Matcher line = FILE_LINE.matcher(message);
+    StringBuilder out = new StringBuilder();
+    while (line.find()) {
+      int inPage = block.fenceLine() + Integer.parseInt(line.group(2));
+      line.appendReplacement(out, Matcher.quoteReplacement(line.group() + " (" + root.relativize(block.page())
+          + ":" + inPage + ")"));
+    }
+    line.appendTail(out);
+    return out.toString();
+  }
 
   /**
    * Absolute paths in snippets ({@code /srv/builds}, {@code /etc/gantry/keys/...}) are the worker's: they are read
