@@ -62,7 +62,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * required options (it names a command in prose); a block's lines must be complete. {@code ./gantry demo|dev|worker}
  * are the launcher's own (not picocli's). A block whose lines are not commands to run (output, a deliberate
  * mistake) is marked {@code <!-- commands: none (why) -->}; an inline one by {@code <!-- not a command -->} on its
- * line.
+ * line. An untagged block that shows a {@code gantry} line fails unless it is tagged {@code sh}/{@code console} (then
+ * checked) or marked as above (a synopsis with {@code [optional]} parts).
  */
 class DocsSnippetsTest {
   private static final Pattern MARKER = Pattern.compile(
