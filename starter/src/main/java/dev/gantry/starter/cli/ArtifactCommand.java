@@ -5,12 +5,10 @@ import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.signing.ArtifactSigner;
 import dev.gantry.activities.signing.ArtifactVerifier;
 import dev.gantry.activities.signing.InTotoStatements;
-import dev.gantry.activities.signing.KmsClients;
 import dev.gantry.activities.signing.Provenance;
 import dev.gantry.activities.signing.SignatureRejected;
 import dev.gantry.activities.signing.SignatureStore;
 import dev.gantry.activities.signing.Signer;
-import dev.gantry.activities.signing.Signers;
 import dev.gantry.workflows.api.ArtifactRef;
 import dev.gantry.workflows.api.signing.KeylessIdentity;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
@@ -101,21 +99,11 @@ class ArtifactCommand {
     }
   }
 
-  /** Options of the commands that sign. */
-  static class SigningKey {
-    @Option(names = "--key", required = true, paramLabel = "FILE|awskms:///KEY", description = "The signing key.")
-    String key;
-
-    @Option(names = "--password-env", paramLabel = "VAR", description = "The key file's password variable.")
-    String passwordEnv;
-
+  /** Options of the commands that sign: the key, and where signatures are kept. */
+  static class SigningKey extends SigningKeyOptions {
     @Option(names = "--store", defaultValue = ".gantry/signatures",
         description = "Where signatures are kept so that signing again returns the same (default ${DEFAULT-VALUE}).")
     Path store;
-
-    Signer open() {
-      return Signers.open(key, passwordEnv == null ? null : KeysCommand.password(passwordEnv), KmsClients::create);
-    }
   }
 
   @Command(name = "sign", mixinStandardHelpOptions = true,

@@ -42,7 +42,7 @@ class CanaryCommandLine {
     @Override
     public Integer call() {
       try (GantryClient gantry = connection.connect()) {
-        String who = by != null ? by : System.getenv().getOrDefault("USER", "unknown");
+        String who = who(by);
         List<CanaryCommandResult> results = gantry.canary(releaseId, environment, region,
             new CanaryCommand(action(), who, reason));
         if (json()) {

@@ -2,17 +2,16 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.Environments;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DriftItem;
 import dev.gantry.workflows.api.environment.DriftReport;
 import dev.gantry.workflows.api.environment.ProvisionResult;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,21 +24,14 @@ class EnvCommand {
     @Parameters(index = "0", paramLabel = "ENV", description = "The environment, e.g. staging.")
     String environment;
 
-    @Option(names = "--spec", defaultValue = "release.yaml",
-        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
-    Path specFile;
+    @Mixin EnvironmentSpecOption releaseSpec;
 
     String application() {
-      return new ReleaseSpecLoader().application(specFile);
+      return releaseSpec.application();
     }
 
-    /** Read before connecting: a broken config is a usage error (exit 2), whatever the server does. */
     EnvironmentPlan plan() {
-      return new ReleaseSpecLoader().loadEnvironment(specFile, environment);
-    }
-
-    static String who(String given) {
-      return given != null ? given : System.getenv().getOrDefault("USER", "unknown");
+      return releaseSpec.plan(environment);
     }
   }
 
@@ -156,7 +148,7 @@ class EnvCommand {
             started.put("workflowId", id);
             Output.json(spec.commandLine().getOut(), started);
           } else {
-            println("started " + id + "; approve: gantry env approve " + environment + " --spec " + specFile
+            println("started " + id + "; approve: gantry env approve " + environment + " --spec " + releaseSpec.specFile
                 + " --as <approver>");
           }
           return GantryCli.OK;

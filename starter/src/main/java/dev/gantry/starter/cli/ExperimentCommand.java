@@ -2,16 +2,15 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.FeatureFlags;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.flags.ExperimentDecision;
 import dev.gantry.workflows.api.flags.ExperimentStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.TreatmentComparison;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,24 +54,18 @@ class ExperimentCommand {
       }
       return status.state() == RampState.ABORTED ? GantryCli.FAILED : GantryCli.OK;
     }
-
-    static String who(String given) {
-      return given != null ? given : System.getenv().getOrDefault("USER", "unknown");
-    }
   }
 
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the experiment NAME in ENV.")
   static class Start extends OnExperiment {
-    @Option(names = "--spec", defaultValue = "release.yaml",
-        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
-    Path specFile;
+    @Mixin EnvironmentSpecOption releaseSpec;
 
     @Option(names = "--as", paramLabel = "NAME", description = "Who starts it (default: $USER).")
     String by;
 
     @Override
     public Integer call() {
-      var plan = new ReleaseSpecLoader().loadEnvironment(specFile, environment);
+      var plan = releaseSpec.plan(environment);
       FeatureFlags.experimentOf(plan, name);
       try (GantryClient gantry = connection.connect()) {
         String id = new FeatureFlags(gantry.workflowClient()).startExperiment(application, plan, name, who(by));

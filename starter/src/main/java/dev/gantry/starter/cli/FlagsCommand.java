@@ -2,16 +2,15 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.FeatureFlags;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,19 +48,13 @@ class FlagsCommand {
       return status.state() == RampState.STOPPED || status.state() == RampState.ABORTED ? GantryCli.FAILED
           : GantryCli.OK;
     }
-
-    static String who(String given) {
-      return given != null ? given : System.getenv().getOrDefault("USER", "unknown");
-    }
   }
 
   @Command(name = "ramp", mixinStandardHelpOptions = true,
       description = "Start ramping FLAG in ENV: each step sets the default rule, bakes, and is analysed; a bad"
           + " metric sets the flag back to 0%%. Defaults come from flags.ramps in ENV's config.yaml.")
   static class Ramp extends OnFlag {
-    @Option(names = "--spec", defaultValue = "release.yaml",
-        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
-    Path specFile;
+    @Mixin EnvironmentSpecOption releaseSpec;
 
     @Option(names = "--steps", split = ",", description = "Percentages, e.g. 10,50,100.")
     List<Integer> steps;
@@ -80,7 +73,7 @@ class FlagsCommand {
 
     @Override
     public Integer call() {
-      EnvironmentPlan plan = new ReleaseSpecLoader().loadEnvironment(specFile, environment);
+      EnvironmentPlan plan = releaseSpec.plan(environment);
       FlagPolicy policy = FeatureFlags.policyOf(plan);
       FlagRampPlan configured = policy.rampsOrEmpty().stream().filter(r -> r.flag().equals(flag)).findFirst()
           .orElse(new FlagRampPlan(flag, null, null, null, null, null, null, null));

@@ -102,7 +102,7 @@ class KeysCommand {
     /** The private key (cosign-encrypted with --password-env, else PKCS#8) and its public key file. */
     Path write(KeyPair pair) {
       if (passwordEnv != null) {
-        KeyFiles.writeCosignEncrypted(pair, password(passwordEnv), key);
+        KeyFiles.writeCosignEncrypted(pair, SigningKeyOptions.password(passwordEnv), key);
       } else {
         KeyFiles.writePrivateKeyPem(pair.getPrivate(), key);
       }
@@ -183,18 +183,14 @@ class KeysCommand {
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Write the public key of a private key file or KMS key, as cosign.pub.")
   static class Export extends KeyCommand {
-    @Option(names = "--key", required = true, paramLabel = "FILE|awskms:///KEY", description = "The signing key.")
-    String key;
-
-    @Option(names = "--password-env", paramLabel = "VAR", description = "The key file's password variable.")
-    String passwordEnv;
+    @Mixin SigningKeyOptions key;
 
     @Option(names = "--out", required = true, description = "Where to write the public key (e.g. cosign.pub).")
     Path out;
 
     @Override
     public Integer call() {
-      Signer signer = Signers.open(key, passwordEnv == null ? null : password(passwordEnv), KmsClients::create);
+      Signer signer = key.open();
       KeyFiles.writePublicKeyPem(signer.publicKey(), out);
       common.print(spec, "wrote the public key of " + signer.keyId() + " to " + out,
           Map.of("keyId", signer.keyId(), "publicKey", out.toString()));
@@ -291,15 +287,6 @@ class KeysCommand {
       throw new IllegalArgumentException("--public-key " + reference + " does not exist");
     }
     return KeyFiles.readPublicKey(file);
-  }
-
-  static char[] password(String variable) {
-    String value = System.getenv(variable);
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("--password-env " + variable + ": the variable is not set (export "
-          + variable + "=... first; the password is never a flag, so it stays out of shell history)");
-    }
-    return value.toCharArray();
   }
 
   private static String state(TrustedKey key, Instant now) {

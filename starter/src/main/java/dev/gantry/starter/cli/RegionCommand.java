@@ -2,14 +2,13 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.RegionFailovers;
-import dev.gantry.starter.spec.ReleaseSpecLoader;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficDecision;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,13 +25,10 @@ class RegionCommand {
     @Parameters(index = "1", paramLabel = "ENV", description = "The environment, e.g. production.")
     String environment;
 
-    @Option(names = "--spec", defaultValue = "release.yaml",
-        description = "The release spec whose environments hold ENV's config.yaml (default ${DEFAULT-VALUE}).")
-    Path specFile;
+    @Mixin EnvironmentSpecOption releaseSpec;
 
-    /** Read before connecting: a broken config is a usage error (exit 2), whatever the server does. */
     EnvironmentPlan plan() {
-      return new ReleaseSpecLoader().loadEnvironment(specFile, environment);
+      return releaseSpec.plan(environment);
     }
 
     void print(TrafficOwnerStatus status, String only) {
@@ -79,10 +75,6 @@ class RegionCommand {
         println(decision.region() + ": " + decision.state() + ": " + decision.detail());
       }
       return decision.state() == wanted ? GantryCli.OK : GantryCli.FAILED;
-    }
-
-    static String who(String given) {
-      return given != null ? given : System.getenv().getOrDefault("USER", "unknown");
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.gantry.starter.spec;
 
+import static dev.gantry.starter.spec.SpecChecks.blank;
+import static dev.gantry.starter.spec.SpecChecks.quoted;
+
 import dev.gantry.starter.spec.EnvironmentConfigFile.AwsRegionSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.AwsSpec;
 import dev.gantry.workflows.api.DeployTarget;
@@ -70,13 +73,13 @@ final class AwsSection {
       if (settings == null) {
         return;
       }
-      ReleaseSpecLoader.checkRange(where, "target.aws.regions." + region + ".weight", settings.weight(), 0, 255,
+      SpecChecks.checkRange(where, "target.aws.regions." + region + ".weight", settings.weight(), 0, 255,
           problems);
       if (settings.alarms() != null && settings.alarms().stream().anyMatch(a -> a == null || a.isBlank())) {
         problems.add(where + ": field 'target.aws.regions." + region + ".alarms' has an empty alarm name");
       }
     });
-    ReleaseSpecLoader.checkRange(where, "target.aws.healthyForSeconds", spec.healthyForSeconds(), 0, 3600,
+    SpecChecks.checkRange(where, "target.aws.healthyForSeconds", spec.healthyForSeconds(), 0, 3600,
         problems);
     if (problems.size() > before) {
       return null;
@@ -140,7 +143,7 @@ final class AwsSection {
       problems.add(where + ": field 'target.aws.lambda' does not belong to an ecs target: remove it");
     }
     if (ecs != null) {
-      ReleaseSpecLoader.checkRange(where, "target.aws.ecs.steadyStateTimeoutSeconds",
+      SpecChecks.checkRange(where, "target.aws.ecs.steadyStateTimeoutSeconds",
           ecs.steadyStateTimeoutSeconds(), 30, 7200, problems);
     }
   }
@@ -159,7 +162,7 @@ final class AwsSection {
     if (Route53Settings.FAILOVER.equals(routing) && regions.size() < 2) {
       problems.add(where + ": field 'target.aws.route53.routing' is failover, which needs two regions");
     }
-    ReleaseSpecLoader.checkRange(where, "target.aws.route53.ttlSeconds", route53.ttlSeconds(), 1, 86400, problems);
+    SpecChecks.checkRange(where, "target.aws.route53.ttlSeconds", route53.ttlSeconds(), 1, 86400, problems);
     for (String region : regions) {
       AwsRegionSpec settings = perRegion.get(region);
       if (settings == null || blank(settings.endpoint())) {
@@ -175,13 +178,5 @@ final class AwsSection {
     List<String> near = REGIONS.stream().filter(r -> r.startsWith(prefix)).sorted().limit(8).toList();
     return String.join(", ", near.isEmpty() ? List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1")
         : near);
-  }
-
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
-
-  private static String quoted(String value) {
-    return value == null ? "nothing" : "'" + value + "'";
   }
 }

@@ -68,13 +68,13 @@ final class EnvironmentSections {
     ApprovalPolicy destroy = null;
     if (lifecycle != null) {
       infrastructure = infrastructure(where, base, type, lifecycle.infrastructure(), problems);
-      ReleaseSpecLoader.checkRange(where, "lifecycle.ttlHours", lifecycle.ttlHours(), 1, 24 * 90, problems);
+      SpecChecks.checkRange(where, "lifecycle.ttlHours", lifecycle.ttlHours(), 1, 24 * 90, problems);
       ttl = lifecycle.ttlHours();
       if (lifecycle.drift() != null) {
         var spec = lifecycle.drift();
-        ReleaseSpecLoader.checkRange(where, "lifecycle.drift.intervalMinutes", spec.intervalMinutes(), 1, 7 * 24 * 60,
+        SpecChecks.checkRange(where, "lifecycle.drift.intervalMinutes", spec.intervalMinutes(), 1, 7 * 24 * 60,
             problems);
-        ReleaseSpecLoader.checkRange(where, "lifecycle.drift.approvalTimeoutHours", spec.approvalTimeoutHours(), 1,
+        SpecChecks.checkRange(where, "lifecycle.drift.approvalTimeoutHours", spec.approvalTimeoutHours(), 1,
             24 * 14, problems);
         if (spec.remediationApprovers() != null && spec.remediationApprovers().stream()
             .anyMatch(a -> a == null || a.isBlank())) {
@@ -97,7 +97,7 @@ final class EnvironmentSections {
           problems.add(where + ": field 'lifecycle.destroy.minApprovals' is " + min + "; allowed 1.."
               + approvers.size());
         }
-        ReleaseSpecLoader.checkRange(where, "lifecycle.destroy.timeoutHours", spec.timeoutHours(), 1, 24 * 14,
+        SpecChecks.checkRange(where, "lifecycle.destroy.timeoutHours", spec.timeoutHours(), 1, 24 * 14,
             problems);
         destroy = new ApprovalPolicy(true, List.copyOf(approvers), min, spec.timeoutHours());
       }

@@ -1,5 +1,8 @@
 package dev.gantry.starter.spec;
 
+import static dev.gantry.starter.spec.SpecChecks.blank;
+import static dev.gantry.starter.spec.SpecChecks.quoted;
+
 import dev.gantry.starter.spec.EnvironmentConfigFile.ExperimentSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.FlagsSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.RampSpec;
@@ -152,7 +155,7 @@ final class FlagSections {
       problems.add(field + ".steps' must be increasing percentages from 1 to 100 ending at 100, e.g. [10, 50, 100]"
           + " (got " + steps + ")");
     }
-    ReleaseSpecLoader.checkRange(where, at + ".bakeMinutes", spec.bakeMinutes(), 1, 1440, problems);
+    SpecChecks.checkRange(where, at + ".bakeMinutes", spec.bakeMinutes(), 1, 1440, problems);
     if (blank(spec.metric())) {
       problems.add(field + ".metric' is missing: the error-like metric the endpoint counts per treatment,"
           + " e.g. checkout_errors");
@@ -204,9 +207,9 @@ final class FlagSections {
       problems.add(field + ".minSamplePerTreatment' is missing: the exposures each treatment needs before the"
           + " analysis, e.g. 5000 (work it out with a sample-size calculator for the lift you care about)");
     }
-    ReleaseSpecLoader.checkRange(where, at + ".maxDurationHours", spec.maxDurationHours(), 1, 2160, problems);
-    ReleaseSpecLoader.checkRange(where, at + ".checkIntervalMinutes", spec.checkIntervalMinutes(), 1, 1440, problems);
-    ReleaseSpecLoader.checkRange(where, at + ".decisionTimeoutHours", spec.decisionTimeoutHours(), 1, 2160, problems);
+    SpecChecks.checkRange(where, at + ".maxDurationHours", spec.maxDurationHours(), 1, 2160, problems);
+    SpecChecks.checkRange(where, at + ".checkIntervalMinutes", spec.checkIntervalMinutes(), 1, 1440, problems);
+    SpecChecks.checkRange(where, at + ".decisionTimeoutHours", spec.decisionTimeoutHours(), 1, 2160, problems);
     if (spec.alpha() != null && (spec.alpha() <= 0 || spec.alpha() > 0.2)) {
       problems.add(field + ".alpha' must be above 0 and at most 0.2 (usually 0.05)");
     }
@@ -217,13 +220,5 @@ final class FlagSections {
     return new ExperimentDefinition(spec.name(), spec.flag(), spec.control(), allocations, spec.metric(),
         spec.minSamplePerTreatment(), spec.maxDurationHours(), spec.checkIntervalMinutes(), spec.alpha(),
         spec.decision(), spec.decisionTimeoutHours());
-  }
-
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
-
-  private static String quoted(String value) {
-    return value == null ? "nothing" : "'" + value + "'";
   }
 }

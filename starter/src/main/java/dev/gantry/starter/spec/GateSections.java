@@ -100,7 +100,7 @@ final class GateSections {
     if (spec.pollIntervalSeconds() != null && spec.pollIntervalSeconds() < 10) {
       problems.add(where + ": field 'cab.pollIntervalSeconds' must be at least 10");
     }
-    ReleaseSpecLoader.checkRange(where, "cab.timeoutHours", spec.timeoutHours(), 1, 24 * 90, problems);
+    SpecChecks.checkRange(where, "cab.timeoutHours", spec.timeoutHours(), 1, 24 * 90, problems);
     return new CabPolicy(spec.type(), spec.url(), spec.tokenEnv(), spec.assignmentGroup(),
         spec.pollIntervalSeconds(), spec.timeoutHours());
   }

@@ -1,5 +1,7 @@
 package dev.gantry.starter.spec;
 
+import static dev.gantry.starter.spec.SpecChecks.blank;
+
 import dev.gantry.starter.spec.EnvironmentConfigFile.VerificationSpec;
 import dev.gantry.activities.signing.KeylessBundles;
 import dev.gantry.activities.signing.SignatureRejected;
@@ -110,10 +112,6 @@ final class SigningSections {
     return new KeylessPolicy(root, List.copyOf(identities));
   }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
-
   private static String emptyToNull(String value) {
     return blank(value) ? null : value;
   }
@@ -145,7 +143,7 @@ final class SigningSections {
         predicateTypes.add(type);
       }
     }
-    ReleaseSpecLoader.checkRange(where, "verification.maxSignatureAgeHours", spec.maxSignatureAgeHours(), 1,
+    SpecChecks.checkRange(where, "verification.maxSignatureAgeHours", spec.maxSignatureAgeHours(), 1,
         24 * 366, problems);
     return new VerificationPolicy(true, trustedKeys, List.copyOf(predicateTypes), spec.maxSignatureAgeHours());
   }

@@ -52,11 +52,16 @@ public final class Names {
    * that a hostile name can neither forge lines nor grow a message.
    */
   public static String shown(String value) {
+    return shown(value, 64);
+  }
+
+  /** As {@link #shown(String)}, keeping at most {@code max} characters (a digest needs 71). */
+  public static String shown(String value, int max) {
     if (value == null) {
       return "nothing";
     }
     StringBuilder shown = new StringBuilder("'");
-    int limit = Math.min(value.length(), 64);
+    int limit = Math.min(value.length(), max);
     for (int i = 0; i < limit; i++) {
       char c = value.charAt(i);
       shown.append(c >= 0x20 && c < 0x7f ? c : '?');
