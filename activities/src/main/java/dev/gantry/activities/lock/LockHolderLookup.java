@@ -12,7 +12,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
-import java.util.Optional;
+import io.temporal.client.WorkflowTargetOptions;
 
 /**
  * Asks Temporal, not a signal: whether a lock's holder (one release run) still runs, what a release's run says of
@@ -49,8 +49,8 @@ public class LockHolderLookup implements LockActivities {
       return LockClaims.gone();
     }
     try {
-      LockClaims claims = client.newUntypedWorkflowStub(WorkflowExecution.newBuilder()
-          .setWorkflowId(run.releaseId()).setRunId(run.runId() == null ? "" : run.runId()).build(), Optional.empty()).query("lockClaims", LockClaims.class);
+      LockClaims claims = client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder()
+          .setWorkflowId(run.releaseId()).setRunId(run.runId()).build()).query("lockClaims", LockClaims.class);
       return claims == null ? LockClaims.unknown() : claims;
     } catch (WorkflowNotFoundException gone) {
       return LockClaims.gone();

@@ -8,7 +8,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
-import java.util.Optional;
 
 /**
  * The lock's questions answered from the test server, as the worker's {@code LockHolderLookup} answers them from
@@ -39,8 +38,8 @@ public final class TemporalLockLookup implements LockActivities {
   }
 
   private WorkflowStub stub(String workflowId, String runId) {
-    return client.newUntypedWorkflowStub(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-        .setWorkflowId(workflowId).setRunId(runId == null ? "" : runId).build(), Optional.empty());
+    return client.newUntypedWorkflowStub(io.temporal.client.WorkflowTargetOptions.newBuilder()
+        .setWorkflowId(workflowId).setRunId(runId).build());
   }
 
   private static boolean running(WorkflowStub stub) {
