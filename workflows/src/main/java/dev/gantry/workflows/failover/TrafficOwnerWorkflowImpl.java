@@ -1,16 +1,11 @@
 package dev.gantry.workflows.failover;
 
 import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.aws.AwsRegionSettings;
-import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
-import dev.gantry.workflows.api.traffic.RegionHealthRequest;
 import dev.gantry.workflows.api.traffic.RegionHold;
-import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficChange;
@@ -22,18 +17,14 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
-import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +36,6 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   static final int ROUNDS_PER_RUN = 200;
   /** Compare-and-set attempts per round; each refused one is retried from what Route 53 holds then. */
   static final int CAS_ATTEMPTS = 5;
-  private static final int LOG_LINES = 50;
 
 
 
@@ -57,13 +47,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
 
   private final TrafficOwnerRequest request;
-  private final Map<String, RegionHold> holds = new LinkedHashMap<>();
-  private final Map<String, Boolean> healthy = new LinkedHashMap<>();
-  private final Map<String, String> healthDetail = new LinkedHashMap<>();
-  private final Set<String> unreadable = new LinkedHashSet<>();
-  /** Workflow time since which a held region has been healthy without a break. */
-  private final Map<String, Long> recoveredSince = new LinkedHashMap<>();
-  private final Map<String, TrafficFailback> approvals = new LinkedHashMap<>();
+  private final OwnerRegions book;
   /** What Route 53 held when last read or written: the compare of the next write. Null: not read yet. */
   private Map<String, Integer> expected;
   /** Why the next write happens (what changed since the last one). */
@@ -72,8 +56,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   /** Why the last round could not bring Route 53 to the rules, or null. */
   private String writeProblem;
   private int conflicts;
-  private final List<String> lines = new ArrayList<>();
-  private int auditSequence;
+  private final TrafficTarget targets;
+  private final TrafficTrail trail;
   private TrafficCommand stopRequest;
   private int wakeups;
   private int roundsStarted;
@@ -82,20 +66,23 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   @WorkflowInit
   public TrafficOwnerWorkflowImpl(TrafficOwnerRequest request) {
     this.request = request;
+    this.targets = new TrafficTarget(request.application(), request.environment(), request.regions(),
+        request.target(), request.healthCheck());
+    this.book = new OwnerRegions(request.regions(), request.failbackApprovers(), targets);
     TrafficOwnerMemory memory = request.memory();
     if (memory != null) {
       if (memory.holds() != null) {
-        memory.holds().forEach(hold -> holds.put(hold.region(), hold));
+        memory.holds().forEach(hold -> book.holds.put(hold.region(), hold));
       }
       expected = memory.expected() == null ? null : new LinkedHashMap<>(memory.expected());
-      auditSequence = memory.auditSequence();
     }
+    this.trail = new TrafficTrail(audit, "traffic", request.environment(), memory == null ? 0 : memory.auditSequence());
   }
 
   @Override
   public TrafficOwnerStatus own(TrafficOwnerRequest request) {
     if (request.memory() == null) {
-      note("owning the traffic of " + request.recordName() + " for " + request.application() + "/"
+      trail.note("owning the traffic of " + request.recordName() + " for " + request.application() + "/"
           + request.environment() + " (" + String.join(", ", request.regions()) + "), reading health every "
           + request.pollSecondsOrDefault() + "s");
       reasons.add("owner started");
@@ -107,16 +94,16 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
       if (stopRequest != null) {
         break;
       }
-      if ((++rounds >= ROUNDS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) && approvals.isEmpty()) {
+      if ((++rounds >= ROUNDS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) && book.approvals.isEmpty()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(request.withMemory(
-            new TrafficOwnerMemory(List.copyOf(holds.values()), expected, auditSequence)));
+            new TrafficOwnerMemory(List.copyOf(book.holds.values()), expected, trail.sequence())));
       }
       Workflow.await(Duration.ofSeconds(request.pollSecondsOrDefault()),
           () -> stopRequest != null || wakeups != seen);
     }
-    note("stopped by " + stopRequest.requestedBy() + ": " + stopRequest.reason() + "; weights left as they are");
-    record("stopped", stopRequest.requestedBy(), stopRequest.reason());
+    trail.note("stopped by " + stopRequest.requestedBy() + ": " + stopRequest.reason() + "; weights left as they are");
+    trail.record("stopped", stopRequest.requestedBy(), stopRequest.reason());
     Workflow.await(Workflow::isEveryHandlerFinished);
     return status();
   }
@@ -124,84 +111,82 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   /** One round: read every region, apply the automatic transitions, bring Route 53 to the rules. */
   private void round() {
     roundsStarted++;
-    Map<String, Promise<RegionHealth>> readings = new LinkedHashMap<>();
-    for (String region : request.regions()) {
-      readings.put(region, Async.function(health::readRegionHealth, healthRequest(region)));
-    }
+    Map<String, Promise<RegionHealth>> readings = targets.readHealth(health, request.regions());
     for (Map.Entry<String, Promise<RegionHealth>> reading : readings.entrySet()) {
       String region = reading.getKey();
       try {
         RegionHealth answer = reading.getValue().get();
-        healthy.put(region, answer.healthy());
-        healthDetail.put(region, answer.detail());
-        unreadable.remove(region);
+        book.healthy.put(region, answer.healthy());
+        book.healthDetail.put(region, answer.detail());
+        book.unreadable.remove(region);
       } catch (ActivityFailure unknown) {
         // could not look: keep the last reading; traffic never moves on a guess
-        if (unreadable.add(region)) {
-          note("could not read the health of " + region + ": " + FailureReasons.of(unknown));
+        if (book.unreadable.add(region)) {
+          trail.note(TrafficTarget.unreadable(region, unknown));
         }
       }
     }
     long now = Workflow.currentTimeMillis();
     Map<String, TrafficFailback> failedBack = new LinkedHashMap<>();
     for (String region : request.regions()) {
-      Boolean reading = healthy.get(region);
-      RegionHold hold = holds.get(region);
+      Boolean reading = book.healthy.get(region);
+      RegionHold hold = book.holds.get(region);
       if (hold == null) {
         if (Boolean.FALSE.equals(reading)) {
-          String because = "unhealthy: " + healthDetail.get(region);
-          holds.put(region, new RegionHold(region, RegionTrafficState.FAILED_OVER, "gantry", because, now()));
+          String because = "unhealthy: " + book.healthDetail.get(region);
+          book.holds.put(region, new RegionHold(region, RegionTrafficState.FAILED_OVER, "gantry", because,
+              TrafficTrail.now()));
           reasons.add(region + " " + because);
-          note("FAILING OVER " + region + " (" + because + ")");
-          record("failed-over", "gantry", region + ": " + because);
+          trail.note("FAILING OVER " + region + " (" + because + ")");
+          trail.record("failed-over", "gantry", region + ": " + because);
         }
         continue;
       }
       if (!Boolean.TRUE.equals(reading)) {
-        if (recoveredSince.remove(region) != null) {
-          note(region + " is unhealthy again: " + healthDetail.get(region));
+        if (book.recoveredSince.remove(region) != null) {
+          trail.note(region + " is unhealthy again: " + book.healthDetail.get(region));
         }
-        TrafficFailback withdrawn = approvals.remove(region);
+        TrafficFailback withdrawn = book.approvals.remove(region);
         if (withdrawn != null) {
-          note("failback approval of " + region + " by " + withdrawn.approver()
+          trail.note("failback approval of " + region + " by " + withdrawn.approver()
               + " withdrawn: the region is unhealthy again");
-          record("failback-withdrawn", withdrawn.approver(), region + ": unhealthy again");
+          trail.record("failback-withdrawn", withdrawn.approver(), region + ": unhealthy again");
         }
         continue;
       }
-      if (!recoveredSince.containsKey(region)) {
-        recoveredSince.put(region, now);
-        note(region + " is healthy (" + healthDetail.get(region) + "); it gets traffic back after an approved"
-            + " failback: gantry region failback " + request.application() + " " + request.environment() + " "
+      if (!book.recoveredSince.containsKey(region)) {
+        book.recoveredSince.put(region, now);
+        trail.note(region + " is healthy (" + book.healthDetail.get(region) + "); it gets traffic back after an"
+            + " approved failback: gantry region failback " + request.application() + " " + request.environment() + " "
             + region + " --as <you>");
       }
-      TrafficFailback approval = approvals.get(region);
-      if (approval != null && now - recoveredSince.get(region) >= healthyForSeconds() * 1000L) {
-        holds.remove(region);
-        recoveredSince.remove(region);
-        approvals.remove(region);
+      TrafficFailback approval = book.approvals.get(region);
+      if (approval != null && now - book.recoveredSince.get(region) >= targets.healthyForSeconds() * 1000L) {
+        book.holds.remove(region);
+        book.recoveredSince.remove(region);
+        book.approvals.remove(region);
         reasons.add("failback of " + region + " approved by " + approval.approver());
         failedBack.put(region, approval);
       }
     }
     enforce();
     failedBack.forEach((region, approval) -> {
-      note("FAILED BACK " + region + " (approved by " + approval.approver() + "): weights now " + expected);
-      record("failed-back", approval.approver(), region + ": weights now " + expected);
+      trail.note("FAILED BACK " + region + " (approved by " + approval.approver() + "): weights now " + expected);
+      trail.record("failed-back", approval.approver(), region + ": weights now " + expected);
     });
     roundsDone++;
   }
 
   /** Brings Route 53 to the rules by compare-and-set; with no region able to serve, keeps what is there. */
   private void enforce() {
-    Set<String> serving = serving();
-    Map<String, Integer> desired = TrafficRules.desired(baseline(), serving);
+    Set<String> serving = book.serving();
+    Map<String, Integer> desired = TrafficRules.desired(targets.baseline(), serving);
     if (desired == null) {
-      String message = "NO REGION CAN TAKE TRAFFIC (" + held() + "): keeping the last weights "
+      String message = "NO REGION CAN TAKE TRAFFIC (" + book.held() + "): keeping the last weights "
           + (expected == null ? "(as Route 53 has them)" : expected) + " rather than routing to nothing";
       if (!message.equals(failClosed)) {
-        note(message);
-        record("fail-closed", "gantry", message);
+        trail.note(message);
+        trail.record("fail-closed", "gantry", message);
         log.error("traffic owner fails closed workflow={} {}", Workflow.getInfo().getWorkflowId(), message);
       }
       failClosed = message;
@@ -209,7 +194,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
       return;
     }
     if (failClosed != null) {
-      note("a region can take traffic again: " + serving);
+      trail.note("a region can take traffic again: " + serving);
       failClosed = null;
     }
     String reason = reasons.isEmpty() ? "keeping the weights to the owner's rules" : String.join("; ", reasons);
@@ -224,7 +209,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
       } catch (ActivityFailure failure) {
         writeProblem = "could not set the weights (" + FailureReasons.of(failure) + "); the next round tries"
             + " again";
-        note(writeProblem);
+        trail.note(writeProblem);
         return;
       }
       if (change.conflict()) {
@@ -232,16 +217,16 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
         Map<String, Integer> found = change.now() == null ? null : change.now().weights();
         String line = "compare-and-set refused (attempt " + attempt + "): " + change.detail() + "; expected "
             + expected + ", Route 53 holds " + found + "; retrying from what it holds";
-        note(line);
-        record("traffic-conflict", "gantry", line);
+        trail.note(line);
+        trail.record("traffic-conflict", "gantry", line);
         expected = found == null ? null : new LinkedHashMap<>(found);
         continue;
       }
       expected = new LinkedHashMap<>(change.now().weights());
       writeProblem = null;
       if (TrafficChange.WRITTEN.equals(change.outcome())) {
-        note("weights now " + expected + " (" + reason + ")");
-        record("traffic-set", "gantry", "weights now " + expected + ": " + reason);
+        trail.note("weights now " + expected + " (" + reason + ")");
+        trail.record("traffic-set", "gantry", "weights now " + expected + ": " + reason);
         log.warn("traffic set workflow={} weights={} reason={}", Workflow.getInfo().getWorkflowId(), expected,
             reason);
       }
@@ -250,49 +235,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     }
     writeProblem = "Route 53 kept changing under the owner (" + CAS_ATTEMPTS + " refused compare-and-sets);"
         + " the next round tries again";
-    note(writeProblem);
-  }
-
-  /** Regions that may take traffic: not held, and not known to be unhealthy. */
-  private Set<String> serving() {
-    Set<String> serving = new LinkedHashSet<>();
-    for (String region : request.regions()) {
-      if (!holds.containsKey(region) && !Boolean.FALSE.equals(healthy.get(region))) {
-        serving.add(region);
-      }
-    }
-    return serving;
-  }
-
-  private String held() {
-    List<String> parts = new ArrayList<>();
-    for (String region : request.regions()) {
-      RegionHold hold = holds.get(region);
-      parts.add(region + " " + (hold == null ? (Boolean.FALSE.equals(healthy.get(region)) ? "unhealthy" : "serving")
-          : hold.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
-    }
-    return String.join(", ", parts);
-  }
-
-  /** The configured weights: what every region carries when all are healthy. */
-  private Map<String, Integer> baseline() {
-    Map<String, Integer> configured = new LinkedHashMap<>();
-    AwsTarget aws = request.target().aws();
-    for (String region : request.regions()) {
-      AwsRegionSettings settings = aws == null ? null : aws.region(region);
-      configured.put(region, settings == null ? 1 : settings.weightOrDefault());
-    }
-    return configured;
-  }
-
-  private RegionHealthRequest healthRequest(String region) {
-    return new RegionHealthRequest(request.application(), request.environment(), region, request.target(),
-        request.healthCheck());
-  }
-
-  private int healthyForSeconds() {
-    AwsTarget aws = request.target().aws();
-    return aws == null ? 0 : aws.healthyForSecondsOrDefault();
+    trail.note(writeProblem);
   }
 
   // ---- messages ----
@@ -310,18 +253,15 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public void validateDrain(TrafficCommand command) {
-    String refusal = drainRefusal(command);
-    if (refusal != null) {
-      throw new IllegalArgumentException(refusal);
-    }
+    TrafficTarget.refuse(book.drainRefusal(command));
   }
 
   @Override
   public void drainRegion(TrafficCommand command) {
-    String refusal = drainRefusal(command);
+    String refusal = book.drainRefusal(command);
     if (refusal != null) {
-      note("drain refused: " + refusal);
-      record("drain-refused", command == null ? null : Names.shown(command.requestedBy()), refusal);
+      trail.note("drain refused: " + refusal);
+      trail.record("drain-refused", command == null ? null : Names.shown(command.requestedBy()), refusal);
       return;
     }
     acceptDrain(command);
@@ -332,27 +272,24 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     acceptFailback(approval);
     String region = approval.region();
     Workflow.await(() -> stopRequest != null
-        || (!approvals.containsKey(region) && roundsDone == roundsStarted));
-    boolean back = !holds.containsKey(region);
-    return decision(region, !back ? "approval withdrawn: " + healthDetail.get(region)
+        || (!book.approvals.containsKey(region) && roundsDone == roundsStarted));
+    boolean back = !book.holds.containsKey(region);
+    return decision(region, !back ? "approval withdrawn: " + book.healthDetail.get(region)
         : writeProblem != null ? "failed back, but Route 53 still holds " + expected + ": " + writeProblem
         : "traffic restored: weights now " + expected);
   }
 
   @Override
   public void validateFailbackApproval(TrafficFailback approval) {
-    String refusal = failbackRefusal(approval);
-    if (refusal != null) {
-      throw new IllegalArgumentException(refusal);
-    }
+    TrafficTarget.refuse(book.failbackRefusal(approval));
   }
 
   @Override
   public void approveFailback(TrafficFailback approval) {
-    String refusal = failbackRefusal(approval);
+    String refusal = book.failbackRefusal(approval);
     if (refusal != null) {
-      note("failback approval refused: " + refusal);
-      record("failback-refused", approval == null ? null : Names.shown(approval.approver()), refusal);
+      trail.note("failback approval refused: " + refusal);
+      trail.record("failback-refused", approval == null ? null : Names.shown(approval.approver()), refusal);
       return;
     }
     acceptFailback(approval);
@@ -369,121 +306,34 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public TrafficOwnerStatus status() {
-    List<RegionTraffic> regions = new ArrayList<>();
-    for (String region : request.regions()) {
-      RegionHold hold = holds.get(region);
-      TrafficFailback approval = approvals.get(region);
-      String waitingFor = null;
-      if (hold != null) {
-        waitingFor = !Boolean.TRUE.equals(healthy.get(region)) ? "the region to recover"
-            : approval == null ? "a failback approval: gantry region failback " + request.application() + " "
-                + request.environment() + " " + region + " --as <you>"
-            : "the region to stay healthy for " + healthyForSeconds() + "s (approved by " + approval.approver() + ")";
-      }
-      regions.add(new RegionTraffic(region, hold == null ? RegionTrafficState.SERVING : hold.state(),
-          healthy.get(region), healthDetail.get(region), expected == null ? null : expected.get(region),
-          hold == null ? null : hold.since(), hold == null ? null : hold.by(), hold == null ? null : hold.reason(),
-          approval == null ? null : approval.approver(), waitingFor));
-    }
     return new TrafficOwnerStatus(request.application(), request.environment(), request.recordName(),
         stopRequest != null, expected == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(expected)),
-        failClosed, List.copyOf(regions), conflicts, List.copyOf(lines), writeProblem);
+        failClosed, book.statuses(expected), conflicts, trail.lines(), writeProblem);
   }
 
   private void acceptDrain(TrafficCommand command) {
     String reason = MessageLimits.cut(command.reason(), MessageLimits.TEXT);
-    holds.put(command.region(), new RegionHold(command.region(), RegionTrafficState.DRAINED,
-        command.requestedBy(), reason, now()));
-    approvals.remove(command.region());
-    recoveredSince.remove(command.region());
+    book.holds.put(command.region(), new RegionHold(command.region(), RegionTrafficState.DRAINED,
+        command.requestedBy(), reason, TrafficTrail.now()));
+    book.approvals.remove(command.region());
+    book.recoveredSince.remove(command.region());
     reasons.add(command.region() + " drained by " + command.requestedBy() + ": " + reason);
-    note("DRAINING " + command.region() + " (by " + command.requestedBy() + ": " + reason + ")");
-    record("drained", command.requestedBy(), command.region() + ": " + reason);
+    trail.note("DRAINING " + command.region() + " (by " + command.requestedBy() + ": " + reason + ")");
+    trail.record("drained", command.requestedBy(), command.region() + ": " + reason);
     wakeups++;
   }
 
   private void acceptFailback(TrafficFailback approval) {
-    approvals.put(approval.region(), approval);
+    book.approvals.put(approval.region(), approval);
     String comment = approval.comment() == null ? "" : ": " + MessageLimits.cut(approval.comment(), MessageLimits.TEXT);
-    note("failback of " + approval.region() + " approved by " + approval.approver() + comment);
-    record("failback-approved", approval.approver(), approval.region() + comment);
+    trail.note("failback of " + approval.region() + " approved by " + approval.approver() + comment);
+    trail.record("failback-approved", approval.approver(), approval.region() + comment);
     wakeups++;
   }
 
-  private String drainRefusal(TrafficCommand command) {
-    if (command == null || !Names.isPerson(command.requestedBy())) {
-      return "say who you are (requestedBy: letters, digits, . _ @ + -)";
-    }
-    if (command.region() == null || !request.regions().contains(command.region())) {
-      return "region " + Names.shown(command.region()) + " is not one of " + request.regions();
-    }
-    if (command.reason() == null || command.reason().isBlank()) {
-      return "give a reason: it goes into the audit trail";
-    }
-    if (command.reason().length() > MessageLimits.TEXT) {
-      return "the reason is longer than " + MessageLimits.TEXT + " characters";
-    }
-    RegionHold hold = holds.get(command.region());
-    if (hold != null && hold.state() == RegionTrafficState.DRAINED) {
-      return command.region() + " is already drained (since " + hold.since() + " by " + hold.by() + ": "
-          + hold.reason() + ")";
-    }
-    Set<String> rest = serving();
-    rest.remove(command.region());
-    if (rest.isEmpty()) {
-      return "draining " + command.region() + " would leave no region to take traffic (" + held() + "); Gantry"
-          + " does not route to nothing: bring another region back first";
-    }
-    return null;
-  }
-
-  private String failbackRefusal(TrafficFailback approval) {
-    if (approval == null || !Names.isPerson(approval.approver())) {
-      return "a failback approval must name its approver (letters, digits, . _ @ + -)";
-    }
-    if (approval.region() == null || !request.regions().contains(approval.region())) {
-      return "region " + Names.shown(approval.region()) + " is not one of " + request.regions();
-    }
-    if (approval.comment() != null && approval.comment().length() > MessageLimits.TEXT) {
-      return "the comment is longer than " + MessageLimits.TEXT + " characters";
-    }
-    RegionHold hold = holds.get(approval.region());
-    if (hold == null) {
-      return approval.region() + " is not failed over or drained: it takes its share of traffic";
-    }
-    List<String> allowed = request.failbackApprovers() == null ? List.of() : request.failbackApprovers();
-    if (!allowed.isEmpty() && !allowed.contains(approval.approver())) {
-      return approval.approver() + " may not approve a failback here; allowed: " + String.join(", ", allowed);
-    }
-    if (!Boolean.TRUE.equals(healthy.get(approval.region()))) {
-      return approval.region() + " has not recovered yet (" + healthDetail.get(approval.region())
-          + "); approve once it is healthy";
-    }
-    return null;
-  }
-
   private TrafficDecision decision(String region, String detail) {
-    RegionHold hold = holds.get(region);
-    return new TrafficDecision(region, hold == null ? RegionTrafficState.SERVING : hold.state(),
+    return new TrafficDecision(region, book.state(region),
         expected == null ? Map.of() : new LinkedHashMap<>(expected), detail);
   }
 
-  private void note(String line) {
-    lines.add(now() + " " + line);
-    while (lines.size() > LOG_LINES) {
-      lines.remove(0);
-    }
-  }
-
-  /** Appends to the audit trail (synchronously: traffic changes are rare and their record matters). */
-  private void record(String outcome, String actor, String detail) {
-    String workflowId = Workflow.getInfo().getWorkflowId();
-    String runId = Workflow.getInfo().getRunId();
-    audit.append(new AuditEvent(AuditEventIds.of(workflowId, runId, ++auditSequence), workflowId, runId,
-        "traffic", actor, request.environment(), outcome, detail, null, now()));
-  }
-
-  private static String now() {
-    return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
-  }
 }

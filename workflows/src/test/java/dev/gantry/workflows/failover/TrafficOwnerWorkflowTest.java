@@ -16,6 +16,7 @@ import dev.gantry.workflows.api.traffic.TrafficFailback;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeRegionTraffic;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -215,5 +216,8 @@ class TrafficOwnerWorkflowTest {
     TrafficOwnerStatus status = afterNextRound(s -> state(s, "us-west-2") == RegionTrafficState.FAILED_OVER);
     assertThat(status.weights()).containsEntry("us-west-2", 0);
     assertThat(route53.weights()).containsEntry("us-west-2", 0).containsEntry("us-east-1", 50);
+    Histories.record(env.getWorkflowClient(), ReleaseIds.failover("hello-service", "production", "us-west-2"),
+        "failover-hello-service-production-us-west-2-hands-over");
+    Histories.record(env.getWorkflowClient(), ID, "traffic-hello-service-started-by-a-watch");
   }
 }

@@ -11,6 +11,7 @@ import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeFlagMetrics;
 import dev.gantry.workflows.support.FakeFlags;
 import dev.gantry.workflows.support.Releases;
@@ -76,6 +77,8 @@ class FlagRampWorkflowTest {
     assertThat(audit.events.get(4).detail()).contains("set back to 0%");
     assertThat(metrics.reads.get(1).sinceEpochMillis()).as("each step is judged on its own traffic")
         .isGreaterThan(metrics.reads.get(0).sinceEpochMillis());
+    Histories.record(env.getWorkflowClient(), WorkflowStub.fromTyped(ramp).getExecution().getWorkflowId(),
+        "flag-ramp-hello-service-new-checkout-bad-metric-stopped");
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.Releases;
 import dev.gantry.workflows.support.VersionMarkers;
 import dev.gantry.workflows.support.Watch;
@@ -148,6 +149,9 @@ class CanaryRolloutTest {
     assertThat(failed.rollout().lastAnalysis()).isEqualTo("fail: error rate 4.0% > max 1.0%");
     assertThat(Watch.environment(status, PROD).regions()).filteredOn(r -> r.region().equals("us-east-1"))
         .extracting(RegionStatus::state).containsExactly(RegionState.ROLLED_BACK);
+    Histories.record(client, request.releaseId(), "release-hello-service-1.4.0-canary-analysis-failed");
+    Histories.record(client, ReleaseIds.region(request.releaseId(), PROD, "us-west-2"),
+        "region-hello-service-1.4.0-production-us-west-2-canary-analysis-failed");
   }
 
   @Test
@@ -201,6 +205,9 @@ class CanaryRolloutTest {
     assertThat(done.state()).isEqualTo(RegionState.DEPLOYED);
     assertThat(done.rollout().phase()).isEqualTo("done");
     assertThat(done.rollout().lastCommand()).startsWith("promote by alice");
+    Histories.record(client, request.releaseId(), "release-hello-service-1.4.0-canary-promoted");
+    Histories.record(client, ReleaseIds.region(request.releaseId(), PROD, "us-east-1"),
+        "region-hello-service-1.4.0-production-us-east-1-canary-promoted");
   }
 
   @Test

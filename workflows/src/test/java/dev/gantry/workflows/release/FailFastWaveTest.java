@@ -30,6 +30,7 @@ import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.Releases;
 import dev.gantry.workflows.support.Watch;
 import io.temporal.activity.Activity;
@@ -108,6 +109,11 @@ class FailFastWaveTest {
     RegionStatus own = client.newWorkflowStub(RegionDeploymentWorkflow.class,
         ReleaseIds.region(status.releaseId(), PROD, "us-west-2")).status();
     assertThat(own.detail()).contains("cancelled by the release");
+    Histories.record(client, status.releaseId(), "release-hello-service-1.4.0-fail-fast-rolled-back");
+    Histories.record(client, ReleaseIds.region(status.releaseId(), PROD, "eu-west-1"),
+        "region-hello-service-1.4.0-production-eu-west-1-unhealthy");
+    Histories.record(client, ReleaseIds.region(status.releaseId(), PROD, "us-west-2"),
+        "region-hello-service-1.4.0-production-us-west-2-cancelled-by-wave");
   }
 
   @Test
@@ -139,6 +145,7 @@ class FailFastWaveTest {
         .filter(c -> PROD.equals(c.environment()) && "us-west-2".equals(c.region())).toList();
     assertThat(usWest.get(0).method()).isEqualTo("deploy");
     assertThat(usWest.get(usWest.size() - 1).method()).isEqualTo("rollback");
+    Histories.record(client, status.releaseId(), "release-hello-service-1.4.0-aborted-during-deploy");
   }
 
   @Test
@@ -179,6 +186,8 @@ class FailFastWaveTest {
     for (String region : Releases.PRODUCTION_REGIONS) {
       assertThat(fake.currentVersion(PROD, region)).isEqualTo(Releases.VERSION);
     }
+    Histories.record(client, ReleaseIds.region(request.releaseId(), PROD, "us-east-1"),
+        "region-hello-service-1.4.0-production-us-east-1-lost-worker");
   }
 
   // ------------------------------------------------------------------------------------------------ helpers

@@ -21,6 +21,7 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.Releases;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -265,6 +266,7 @@ class GateWorkflowTest {
         .extracting(AuditEvent::actor, AuditEvent::outcome)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "refused"),
             org.assertj.core.groups.Tuple.tuple("erin", "accepted"));
+    Histories.record(client, request().releaseId(), "release-hello-service-1.4.0-window-override-waiting");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeDeploymentActivities.Call;
 import dev.gantry.workflows.support.Releases;
 import io.temporal.api.enums.v1.EventType;
@@ -60,6 +61,11 @@ class MaxParallelRegionsTest {
     assertThat(thirdStarts).isGreaterThan(indexOf(calls, "checkHealth", "us-west-2"))
         .isGreaterThan(indexOf(calls, "checkHealth", "eu-west-1"));
     assertThat(markers(request)).as("the change is versioned").isEqualTo(1);
+    WorkflowClient client = env.getWorkflowClient();
+    Histories.record(client, request.releaseId(), "release-hello-service-1.4.0-max-parallel-regions");
+    for (String lock : Histories.children(client, request.releaseId(), "EnvironmentLock")) {
+      Histories.record(client, lock, "lock-hello-service-production-one-release");
+    }
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.gantry.workflows.flags.FlagRampWorkflowImpl;
 import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeFlagMetrics;
 import dev.gantry.workflows.support.FakeFlags;
 import dev.gantry.workflows.support.Releases;
@@ -126,6 +127,9 @@ class RequiredFlagsWorkflowTest {
     assertThat(flags.changes).containsExactly("new-checkout on 10% / off 90%", "new-checkout on 50% / off 50%",
         "new-checkout on 100% / off 0%");
     assertThat(metrics.reads).hasSize(3);
+    Histories.record(client, "release/hello-service/1.4.0", "release-hello-service-1.4.0-required-flags-ramp");
+    Histories.record(client, FlagIds.ramp("hello-service", "new-checkout", "staging"),
+        "flag-ramp-hello-service-new-checkout-staging-succeeded");
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.Releases;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -170,6 +171,9 @@ class SignedRollbackWorkflowTest {
   void aGoodTokenRollsBackAndAReplayedOneIsRefused() {
     String good = token(ALICE, RELEASE, "production", ActorTokens.ROLLBACK, "alice");
     EnvironmentRollbackResult result = rollBack(request("production", "alice", good));
+    for (String ledger : Histories.children(client, lastRollbackId, "ActorTokenSpent")) {
+      Histories.record(client, ledger, "actor-token-spent-rollback-hello-service-1.4.0-production");
+    }
     assertThat(result.regions()).extracting(RegionStatus::state).containsOnly(RegionState.ROLLED_BACK);
     assertThat(result.regions()).hasSize(Releases.PRODUCTION_REGIONS.size());
     assertThat(result.regions().get(result.regions().size() - 1).region()).isEqualTo("us-east-1");
@@ -277,10 +281,14 @@ class SignedRollbackWorkflowTest {
         "error rate up", token);
   }
 
+  /** The workflow id of the latest rollback {@link #rollBack} started. */
+  private String lastRollbackId;
+
   private EnvironmentRollbackResult rollBack(EnvironmentRollbackRequest request) {
+    lastRollbackId = request.workflowId() + "/" + IDS.incrementAndGet();
     EnvironmentRollbackWorkflow rollback = client.newWorkflowStub(EnvironmentRollbackWorkflow.class,
         WorkflowOptions.newBuilder()
-            .setWorkflowId(request.workflowId() + "/" + IDS.incrementAndGet())
+            .setWorkflowId(lastRollbackId)
             .setTaskQueue(TaskQueues.RELEASE)
             .build());
     return rollback.rollBack(request);

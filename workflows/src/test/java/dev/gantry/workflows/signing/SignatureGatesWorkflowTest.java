@@ -15,6 +15,7 @@ import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
+import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeSigning;
 import dev.gantry.workflows.support.Releases;
 import io.temporal.client.WorkflowClient;
@@ -83,6 +84,8 @@ class SignatureGatesWorkflowTest {
     } catch (Exception e) {
       throw new AssertionError("the history with the trusted-signing-time marker does not replay", e);
     }
+    Histories.record(env.getWorkflowClient(), Releases.example().releaseId(),
+        "release-hello-service-1.4.0-signed-trusted-time");
   }
 
   @Test

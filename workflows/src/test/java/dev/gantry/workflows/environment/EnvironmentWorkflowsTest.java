@@ -1,0 +1,160 @@
+package dev.gantry.workflows.environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.environment.DecommissionRequest;
+import dev.gantry.workflows.api.environment.DecommissionResult;
+import dev.gantry.workflows.api.environment.DestroyApproval;
+import dev.gantry.workflows.api.environment.DriftItem;
+import dev.gantry.workflows.api.environment.DriftPolicy;
+import dev.gantry.workflows.api.environment.DriftReport;
+import dev.gantry.workflows.api.environment.DriftRequest;
+import dev.gantry.workflows.api.environment.EnvironmentConfig;
+import dev.gantry.workflows.api.environment.Infrastructure;
+import dev.gantry.workflows.api.environment.ProvisionRequest;
+import dev.gantry.workflows.api.environment.ProvisionResult;
+import dev.gantry.workflows.api.environment.RecordedDeployment;
+import dev.gantry.workflows.api.environment.Registration;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
+import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
+import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
+import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;
+import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.FakeEnvironments;
+import dev.gantry.workflows.support.FakeRegionTraffic;
+import dev.gantry.workflows.support.Histories;
+import dev.gantry.workflows.support.Releases;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Creating, checking and destroying an environment with in-memory ports (time skipping). The real adapters run
+ * these workflows in the activities module ({@code EnvironmentWorkflowsLocalTest}); here they also record the
+ * histories that {@code RecordedHistoriesTest} replays.
+ */
+class EnvironmentWorkflowsTest {
+  private static final HealthCheck HEALTH = new HealthCheck("true", null, 10, 1, 1);
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final FakeEnvironments environments = new FakeEnvironments();
+  private final FakeRegionTraffic route53 = new FakeRegionTraffic();
+  private final FakeAudit audit = new FakeAudit();
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(EnvironmentProvisionWorkflowImpl.class,
+        DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class);
+    worker.registerActivitiesImplementations(environments, route53, audit);
+    env.start();
+  }
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  private static EnvironmentPlan preview(EnvironmentConfig config, ApprovalPolicy approval) {
+    return new EnvironmentPlan("preview", "us-east-1", List.of(FakeRegionTraffic.REGIONS), FakeRegionTraffic.target(),
+        HEALTH, approval, Map.of("LOG_LEVEL", "debug"), null, null, null, null, VerificationPolicy.notRequired(),
+        null, null, config, null);
+  }
+
+  @Test
+  void anEnvironmentIsCreatedInEveryRegionAndRegisteredWithItsExpiry() {
+    EnvironmentPlan plan = preview(new EnvironmentConfig(true, null, new Infrastructure("preview.yaml", null,
+        Map.of()), 48, null, null), ApprovalPolicy.none());
+    ProvisionRequest request = new ProvisionRequest(Releases.APP, plan, "dana");
+
+    ProvisionResult created = client.newWorkflowStub(EnvironmentProvisionWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build()).provision(request);
+
+    assertThat(created.stacks()).hasSize(FakeRegionTraffic.REGIONS.size());
+    assertThat(created.expiresAt()).isNotNull();
+    assertThat(environments.registrations).containsKey("preview");
+    Histories.record(client, request.workflowId(), "provision-hello-service-preview");
+  }
+
+  @Test
+  void driftIsReportedAndTheConfigurationReappliedOnceApproved() {
+    EnvironmentPlan plan = preview(new EnvironmentConfig(true, null, null, null,
+        new DriftPolicy(60, List.of("carol"), 24), null), ApprovalPolicy.none());
+    environments.recorded.put("preview", new RecordedDeployment("release/hello-service/1.4.0", "1.4.0",
+        Releases.DIGEST, FakeRegionTraffic.REGIONS, "2026-01-01T00:00:00Z"));
+    environments.runs("preview", FakeRegionTraffic.REGIONS, "1.4.0", Releases.DIGEST);
+    environments.runs("preview", List.of("eu-west-1"), "1.3.0", Releases.DIGEST);
+    String id = "drift/hello-service/preview";
+    DriftDetectionWorkflow drift = client.newWorkflowStub(DriftDetectionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(drift::check, new DriftRequest(Releases.APP, plan, "dana", true));
+    await(() -> drift.report() != null && drift.report().remediation().startsWith("waiting for approval"));
+
+    drift.approveRemediation(new DestroyApproval("carol", "put it back"));
+    DriftReport report = WorkflowStub.fromTyped(drift).getResult(DriftReport.class);
+
+    assertThat(report.differences()).extracting(DriftItem::kind).contains("version", "parameter");
+    assertThat(report.remediation()).startsWith("configuration re-applied (approved by carol)");
+    assertThat(environments.applied).hasSize(1);
+    Histories.record(client, id, "drift-hello-service-preview-remediated");
+  }
+
+  @Test
+  void aDestroyStopsTheTrafficOwnerDrainsDeletesArchivesAndDeletesTheSchedules() {
+    String ownerId = ReleaseIds.traffic(Releases.APP, "api.hello.example.com");
+    TrafficOwnerWorkflow owner = client.newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ownerId).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(owner::own, new TrafficOwnerRequest(Releases.APP, "preview", FakeRegionTraffic.REGIONS,
+        FakeRegionTraffic.target(), null, 30, List.of("carol"), null));
+    EnvironmentPlan plan = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
+    environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
+        List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
+    EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(destroy::destroy, request);
+    await(() -> destroy.stage().startsWith("waiting for approval"));
+
+    destroy.approve(new DestroyApproval("alice", "yes"));
+    DecommissionResult result = WorkflowStub.fromTyped(destroy).getResult(DecommissionResult.class);
+
+    assertThat(result.state()).as(result.detail()).isEqualTo("DESTROYED");
+    assertThat(result.detail()).contains("deleted schedule(s)");
+    assertThat(route53.weights().values()).containsOnly(0);
+    assertThat(environments.archived).containsExactly("preview");
+    assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
+    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained");
+  }
+
+  private void await(BooleanSupplier condition) {
+    for (int i = 0; i < 600; i++) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // the workflow has not started or answered yet
+      }
+      env.sleep(Duration.ofMillis(100));
+    }
+    throw new AssertionError("the condition was never met");
+  }
+}
