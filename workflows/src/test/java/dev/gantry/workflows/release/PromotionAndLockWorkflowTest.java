@@ -89,6 +89,7 @@ class PromotionAndLockWorkflowTest {
     for (String lock : locks) {
       Histories.record(client, lock, "lock-hello-service-production-two-releases");
     }
+    Histories.record(client, second.releaseId(), "release-hello-service-1.5.0-lock-answers-checked");
   }
 
   private static ReleaseRequest productionOnly(String version) {

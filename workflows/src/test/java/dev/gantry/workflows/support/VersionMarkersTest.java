@@ -30,7 +30,8 @@ class VersionMarkersTest {
   void idsKeepTheirStringsForRecordedHistories() {
     assertThat(VersionMarkers.ALL).containsExactly(
         "bounded-input", "signed-actors", "plan-from-policy", "artifact-signature-gates", "trusted-signing-time",
-        "environment-lock", "feature-flags", "promotion-source-check", "environment-config", "max-parallel-regions",
+        "environment-lock",
+        "lock-answers-checked", "lock-claims-checked", "feature-flags", "promotion-source-check", "environment-config", "max-parallel-regions",
         "fail-fast-waves", "abort-in-trail",
         "health-check-survives-worker-loss", "cancellable-region", "progressive-rollout",
         "rollback-plan-from-policy", "rollback-records-deployment",
