@@ -81,6 +81,8 @@ class AwsEnvironmentsTest {
   TestWorkflowEnvironment env;
   String zone;
 
+  private final dev.gantry.workflows.support.OwnersInPolicy owners = new dev.gantry.workflows.support.OwnersInPolicy();
+
   @BeforeEach
   void setUp() {
     world = new MotoWorld(moto);
@@ -98,7 +100,7 @@ class AwsEnvironmentsTest {
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new EnvironmentActivitiesImpl(List.of(new AwsEnvironments(world.clients, secrets)),
@@ -193,8 +195,10 @@ class AwsEnvironmentsTest {
     var owner = env.getWorkflowClient().newWorkflowStub(dev.gantry.workflows.failover.TrafficOwnerWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(dev.gantry.workflows.api.ReleaseIds.traffic("hello-service",
             MotoWorld.RECORD)).setTaskQueue(TaskQueues.RELEASE).build());
-    WorkflowClient.start(owner::own, new dev.gantry.workflows.api.traffic.TrafficOwnerRequest("hello-service",
-        "preview", preview.regions(), preview.target(), null, 30, List.of(), null));
+    var ownerRequest = new dev.gantry.workflows.api.traffic.TrafficOwnerRequest("hello-service",
+        "preview", preview.regions(), preview.target(), null, 30, List.of(), null);
+    owners.define(ownerRequest);
+    WorkflowClient.start(owner::own, ownerRequest);
 
     DecommissionResult refused = destroy(preview, false);
     assertThat(refused.state()).isEqualTo("REFUSED");

@@ -71,8 +71,10 @@ class AwsTrafficOwnerTest {
   TrafficOwnerWorkflow own() {
     owner = temporal.env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(OWNER_ID).setTaskQueue(TaskQueues.RELEASE).build());
-    WorkflowClient.start(owner::own, new TrafficOwnerRequest("hello-service", "production", REGIONS, target, null,
-        POLL_SECONDS, List.of("carol", "erin"), null));
+    TrafficOwnerRequest request = new TrafficOwnerRequest("hello-service", "production", REGIONS, target, null,
+        POLL_SECONDS, List.of("carol", "erin"), null);
+    temporal.owners.define(request);
+    WorkflowClient.start(owner::own, request);
     return owner;
   }
 
@@ -191,6 +193,8 @@ class AwsTrafficOwnerTest {
     RegionFailoverWorkflow watch = temporal.env.getWorkflowClient().newWorkflowStub(RegionFailoverWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ReleaseIds.failover("hello-service", "production", "us-west-2"))
             .setTaskQueue(TaskQueues.RELEASE).build());
+    temporal.owners.define(new TrafficOwnerRequest("hello-service", "production", REGIONS, target, null,
+        POLL_SECONDS, List.of("carol"), null));
     WorkflowClient.start(watch::watch, new RegionFailoverRequest("hello-service", "production", "us-west-2",
         REGIONS, target, null, POLL_SECONDS, List.of("carol"), null));
     WorkflowStub.fromTyped(watch).getResult(Object.class);

@@ -21,6 +21,8 @@ import java.util.List;
 final class TemporalWithMoto implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final Path auditLog;
+  /** The environments a traffic owner started here reads from "policy": a test defines its owner's. */
+  final dev.gantry.workflows.support.OwnersInPolicy owners = new dev.gantry.workflows.support.OwnersInPolicy();
 
   TemporalWithMoto(MotoWorld world, Path dir) {
     env = TestWorkflowEnvironment.newInstance();
@@ -33,7 +35,7 @@ final class TemporalWithMoto implements AutoCloseable {
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         RegionFailoverWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));

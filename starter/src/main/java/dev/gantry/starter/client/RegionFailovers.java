@@ -86,10 +86,7 @@ public class RegionFailovers {
   }
 
   private static TrafficOwnerRequest request(String application, EnvironmentPlan environment, Integer pollSeconds) {
-    List<String> approvers = environment.approval() == null || environment.approval().approvers() == null
-        ? List.of() : environment.approval().approvers();
-    return new TrafficOwnerRequest(application, environment.name(), environment.regions(), environment.target(),
-        urlOnly(environment), pollSeconds, approvers, null);
+    return TrafficOwnerRequest.forEnvironment(application, environment, pollSeconds, null);
   }
 
   private TrafficOwnerWorkflow stub(String application, EnvironmentPlan environment) {
@@ -150,9 +147,4 @@ public class RegionFailovers {
   }
 
   /** Commands run on the worker's machine; the owner only carries an HTTP check (or none). */
-  private static dev.gantry.workflows.api.HealthCheck urlOnly(EnvironmentPlan environment) {
-    var check = environment.healthCheck();
-    return check == null ? null : new dev.gantry.workflows.api.HealthCheck(null, check.url(),
-        check.timeoutSeconds(), check.attempts(), check.intervalSeconds());
-  }
 }

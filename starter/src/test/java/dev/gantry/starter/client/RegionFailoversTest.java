@@ -68,7 +68,9 @@ class RegionFailoversTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new Healthy(), new AuditActivities() {
+    worker.registerActivitiesImplementations(new Healthy(), new dev.gantry.workflows.support.OwnersInPolicy()
+        .define(dev.gantry.workflows.api.traffic.TrafficOwnerRequest.forEnvironment("hello-service", production, 30,
+            null)), new AuditActivities() {
       @Override
       public AuditHead append(AuditEvent event) {
         return null;

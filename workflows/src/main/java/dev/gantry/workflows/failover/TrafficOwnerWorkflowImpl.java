@@ -1,6 +1,11 @@
 package dev.gantry.workflows.failover;
 
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.RollbackPlan;
+import dev.gantry.workflows.api.RollbackPlanRequest;
+import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
@@ -17,6 +22,8 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.VersionMarkers;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -37,17 +44,18 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   /** Compare-and-set attempts per round; each refused one is retried from what Route 53 holds then. */
   static final int CAS_ATTEMPTS = 5;
 
-
-
-
   private final RegionTrafficActivities health =
       Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.TRAFFIC_HEALTH);
   private final RegionTrafficActivities traffic =
       Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.TRAFFIC_SET);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
 
-  private final TrafficOwnerRequest request;
-  private final OwnerRegions book;
+  private final RollbackPolicyActivities policy =
+      Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
+
+  /** Until {@link #adopt} (under {@code traffic-owner-from-policy}): the starter's word, never acted on alone. */
+  private TrafficOwnerRequest request;
+  private OwnerRegions book;
   /** What Route 53 held when last read or written: the compare of the next write. Null: not read yet. */
   private Map<String, Integer> expected;
   /** Why the next write happens (what changed since the last one). */
@@ -56,7 +64,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   /** Why the last round could not bring Route 53 to the rules, or null. */
   private String writeProblem;
   private int conflicts;
-  private final TrafficTarget targets;
+  private TrafficTarget targets;
   private final TrafficTrail trail;
   private TrafficCommand stopRequest;
   private int wakeups;
@@ -80,7 +88,11 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   }
 
   @Override
-  public TrafficOwnerStatus own(TrafficOwnerRequest request) {
+  public TrafficOwnerStatus own(TrafficOwnerRequest asked) {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      adopt(fromPolicy(asked));
+    }
+    TrafficOwnerRequest request = this.request;
     if (request.memory() == null) {
       trail.note("owning the traffic of " + request.recordName() + " for " + request.application() + "/"
           + request.environment() + " (" + String.join(", ", request.regions()) + "), reading health every "
@@ -236,6 +248,62 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     writeProblem = "Route 53 kept changing under the owner (" + CAS_ATTEMPTS + " refused compare-and-sets);"
         + " the next round tries again";
     trail.note(writeProblem);
+  }
+
+  /**
+   * The environment as the worker's policy defines it now: whoever started this owner named only the application
+   * and the environment. The owner's id must be the policy's DNS name (one owner per name). Refused (the owner
+   * ends, nothing moved) when policy has no such environment or the id names another record.
+   */
+  private TrafficOwnerRequest fromPolicy(TrafficOwnerRequest asked) {
+    String ownerId = Workflow.getInfo().getWorkflowId();
+    RollbackPlan plan;
+    try {
+      plan = policy.resolveRollback(new RollbackPlanRequest(ownerId, asked.application(), null, asked.environment(),
+          "traffic-owner"));
+    } catch (ActivityFailure failure) {
+      throw refused(FailureReasons.of(failure));
+    }
+    TrafficOwnerRequest resolved = TrafficOwnerRequest.forEnvironment(asked.application(), plan.environment(),
+        asked.pollSeconds(), asked.memory());
+    if (resolved.recordName() == null) {
+      throw refused(asked.environment() + " has no target.aws.route53 in the platform policy: no traffic to own");
+    }
+    String expected = ReleaseIds.traffic(asked.application(), resolved.recordName());
+    if (!expected.equals(ownerId)) {
+      throw refused("this owner's id " + Names.shown(ownerId) + " is not " + expected + ", the owner of "
+          + asked.application() + "/" + asked.environment() + " in the platform policy");
+    }
+    return resolved;
+  }
+
+  private static ApplicationFailure refused(String why) {
+    return ApplicationFailure.newNonRetryableFailure("refused: " + why, Failures.POLICY_REFUSED);
+  }
+
+  /**
+   * From now on the policy's environment: regions, target, health check, failback approvers. What messages did
+   * before (a drain, an approval sent with the start) is kept only where the policy's rules allow it.
+   */
+  private void adopt(TrafficOwnerRequest resolved) {
+    OwnerRegions before = book;
+    request = resolved;
+    targets = new TrafficTarget(resolved.application(), resolved.environment(), resolved.regions(),
+        resolved.target(), resolved.healthCheck());
+    book = new OwnerRegions(resolved.regions(), resolved.failbackApprovers(), targets);
+    before.holds.forEach((region, hold) -> {
+      if (resolved.regions().contains(region)) {
+        book.holds.put(region, hold);
+      }
+    });
+    before.approvals.values().forEach(approval -> {
+      String refusal = book.failbackRefusal(approval);
+      if (refusal == null) {
+        book.approvals.put(approval.region(), approval);
+      } else {
+        trail.note("failback approval dropped (the policy's rules): " + refusal);
+      }
+    });
   }
 
   // ---- messages ----

@@ -87,6 +87,11 @@ public final class VersionMarkers {
 
   /** Destroys recorded before the traffic owner existed replay without stopping it. */
   public static final String STOP_TRAFFIC_OWNER = "stop-traffic-owner";
+  /**
+   * The traffic owner takes its regions, target, health check and failback approvers from the worker's policy
+   * (Policy.resolveRollback), never from its input: whoever starts it names only the application and environment.
+   */
+  public static final String TRAFFIC_OWNER_FROM_POLICY = "traffic-owner-from-policy";
   /** The environment's schedules are deleted by the workflow that destroys it. */
   public static final String DESTROY_DELETES_SCHEDULES = "destroy-deletes-schedules";
 
@@ -99,5 +104,5 @@ public final class VersionMarkers {
       HEALTH_CHECK_SURVIVES_WORKER_LOSS, CANCELLABLE_REGION, PROGRESSIVE_ROLLOUT,
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
-      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES);
+      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY);
 }

@@ -57,6 +57,8 @@ class EnvironmentWorkflowsTest {
   private final FakeRegionTraffic route53 = new FakeRegionTraffic();
   private final FakeAudit audit = new FakeAudit();
 
+  private final dev.gantry.workflows.support.OwnersInPolicy owners = new dev.gantry.workflows.support.OwnersInPolicy();
+
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
@@ -64,7 +66,7 @@ class EnvironmentWorkflowsTest {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(EnvironmentProvisionWorkflowImpl.class,
         DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(environments, route53, audit);
+    worker.registerActivitiesImplementations(environments, route53, audit, owners);
     env.start();
   }
 
@@ -122,8 +124,10 @@ class EnvironmentWorkflowsTest {
     String ownerId = ReleaseIds.traffic(Releases.APP, "api.hello.example.com");
     TrafficOwnerWorkflow owner = client.newWorkflowStub(TrafficOwnerWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ownerId).setTaskQueue(TaskQueues.RELEASE).build());
-    WorkflowClient.start(owner::own, new TrafficOwnerRequest(Releases.APP, "preview", FakeRegionTraffic.REGIONS,
-        FakeRegionTraffic.target(), null, 30, List.of("carol"), null));
+    TrafficOwnerRequest ownerRequest = new TrafficOwnerRequest(Releases.APP, "preview", FakeRegionTraffic.REGIONS,
+        FakeRegionTraffic.target(), null, 30, List.of("carol"), null);
+    owners.define(ownerRequest);
+    WorkflowClient.start(owner::own, ownerRequest);
     EnvironmentPlan plan = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
     environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
         List.of(), "dana", "2026-01-01T00:00:00Z", null));

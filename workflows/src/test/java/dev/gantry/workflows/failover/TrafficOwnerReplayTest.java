@@ -53,7 +53,9 @@ class TrafficOwnerReplayTest {
       FakeRegionTraffic route53 = new FakeRegionTraffic();
       Worker worker = env.newWorker(TaskQueues.RELEASE);
       worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
-      worker.registerActivitiesImplementations(route53, new FakeAudit());
+      worker.registerActivitiesImplementations(route53, new FakeAudit(),
+          new dev.gantry.workflows.support.OwnersInPolicy().define(new TrafficOwnerRequest("hello-service",
+              "production", FakeRegionTraffic.REGIONS, FakeRegionTraffic.target(), null, 30, List.of("carol"), null)));
       env.start();
       TrafficOwnerWorkflow owner = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE).build());

@@ -17,6 +17,7 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.Histories;
+import dev.gantry.workflows.support.OwnersInPolicy;
 import dev.gantry.workflows.support.FakeRegionTraffic;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.Test;
 /** The traffic owner's rules, on the test server with time skipping and an in-memory Route 53. */
 class TrafficOwnerWorkflowTest {
   static final int POLL = 30;
+  /** The owner of production, as the platform policy defines it. */
+  static final TrafficOwnerRequest REQUEST = new TrafficOwnerRequest("hello-service", "production",
+      FakeRegionTraffic.REGIONS, FakeRegionTraffic.target(), null, POLL, List.of("carol"), null);
   static final String ID = ReleaseIds.traffic("hello-service", "api.hello.example.com");
   TestWorkflowEnvironment env;
   FakeRegionTraffic route53;
@@ -48,7 +52,7 @@ class TrafficOwnerWorkflowTest {
     audit = new FakeAudit();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class, RegionFailoverWorkflowImpl.class);
-    worker.registerActivitiesImplementations(route53, audit);
+    worker.registerActivitiesImplementations(route53, audit, new OwnersInPolicy().define(REQUEST));
     env.start();
   }
 
@@ -60,8 +64,7 @@ class TrafficOwnerWorkflowTest {
   TrafficOwnerWorkflow own() {
     owner = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE).build());
-    WorkflowClient.start(owner::own, new TrafficOwnerRequest("hello-service", "production", FakeRegionTraffic.REGIONS,
-        FakeRegionTraffic.target(), null, POLL, List.of("carol"), null));
+    WorkflowClient.start(owner::own, REQUEST);
     return owner;
   }
 
@@ -134,6 +137,46 @@ class TrafficOwnerWorkflowTest {
         Map.entry("eu-west-1", 25), Map.entry("ap-southeast-1", 0));
     assertThat(audit.events).extracting(e -> e.outcome()).contains("drained", "failed-over", "fail-closed",
         "failback-approved", "failed-back");
+  }
+
+  /**
+   * Whoever starts an owner names only the application and the environment: regions, target, health check and
+   * failback approvers come from the worker's policy. A start that claims other approvers (mallory) and other
+   * regions gets policy's (carol, the four regions); an owner under another DNS name's id, or for an environment
+   * policy does not have, is refused before it reads or writes anything.
+   */
+  @Test
+  void theOwnerTakesItsEnvironmentFromPolicyNotFromWhoeverStartedIt() {
+    owner = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(owner::own, new TrafficOwnerRequest("hello-service", "production", List.of("us-east-1"),
+        FakeRegionTraffic.target(), null, POLL, List.of("mallory"), null));
+    TrafficOwnerStatus first = afterNextRound(s -> s.regions().stream().allMatch(r -> r.healthy() != null));
+    assertThat(first.regions()).extracting(RegionTraffic::region).containsExactlyElementsOf(FakeRegionTraffic.REGIONS);
+
+    owner.drain(new TrafficCommand("us-west-2", "dana", "maintenance"));
+    assertThatThrownBy(() -> owner.submitFailbackApproval(new TrafficFailback("us-west-2", "mallory", "mine now")))
+        .isInstanceOf(WorkflowUpdateException.class);
+    owner.stop(new TrafficCommand(null, "dana", "done"));
+    WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class);
+    Histories.record(env.getWorkflowClient(), ID, "traffic-hello-service-from-policy");
+
+    TrafficOwnerWorkflow elsewhere = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ReleaseIds.traffic("hello-service", "evil.example.com"))
+            .setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(elsewhere::own, REQUEST);
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(elsewhere).getResult(TrafficOwnerStatus.class))
+        .rootCause().hasMessageContaining("refused: this owner's id 'traffic/hello-service/evil.example.com' is not "
+            + ID + ", the owner of hello-service/production in the platform policy");
+
+    TrafficOwnerWorkflow unknown = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ReleaseIds.traffic("shop", "api.hello.example.com"))
+            .setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(unknown::own, new TrafficOwnerRequest("shop", "production", FakeRegionTraffic.REGIONS,
+        FakeRegionTraffic.target(), null, POLL, List.of("mallory"), null));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(unknown).getResult(TrafficOwnerStatus.class))
+        .rootCause().hasMessageContaining("refused: ").hasMessageContaining("shop has no environment production");
+    assertThat(route53.weights()).containsEntry("us-west-2", 0);
   }
 
   @Test

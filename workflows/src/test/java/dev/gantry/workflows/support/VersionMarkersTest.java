@@ -36,7 +36,7 @@ class VersionMarkersTest {
         "health-check-survives-worker-loss", "cancellable-region", "progressive-rollout",
         "rollback-plan-from-policy", "rollback-records-deployment",
         "traffic-owner", "traffic-owner-failover", "traffic-owner-failback",
-        "stop-traffic-owner", "destroy-deletes-schedules");
+        "stop-traffic-owner", "destroy-deletes-schedules", "traffic-owner-from-policy");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.gantry.workflows.api.traffic;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import java.util.List;
 
@@ -24,6 +25,27 @@ public record TrafficOwnerRequest(
     Integer pollSeconds,
     List<String> failbackApprovers,
     TrafficOwnerMemory memory) {
+
+  /** The fastest and slowest health reading a request may ask for (each round reads every region). */
+  public static final int MIN_POLL_SECONDS = 1;
+  public static final int MAX_POLL_SECONDS = 3600;
+
+  /**
+   * The owner of an environment as policy defines it: its regions, its target, its health check's URL (never a
+   * command: the owner runs none), and the people who may approve a failback (the environment's approvers).
+   */
+  public static TrafficOwnerRequest forEnvironment(String application, EnvironmentPlan environment,
+      Integer pollSeconds, TrafficOwnerMemory memory) {
+    HealthCheck check = environment.healthCheck();
+    HealthCheck urlOnly = check == null ? null
+        : new HealthCheck(null, check.url(), check.timeoutSeconds(), check.attempts(), check.intervalSeconds());
+    List<String> approvers = environment.approval() == null || environment.approval().approvers() == null
+        ? List.of() : environment.approval().approvers();
+    Integer poll = pollSeconds == null ? null
+        : Math.max(MIN_POLL_SECONDS, Math.min(MAX_POLL_SECONDS, pollSeconds));
+    return new TrafficOwnerRequest(application, environment.name(), environment.regions(), environment.target(),
+        urlOnly, poll, approvers, memory);
+  }
 
   public int pollSecondsOrDefault() {
     return pollSeconds == null ? 30 : pollSeconds;
