@@ -24,6 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * primary bakes a canary step. Each time the running work stops (the health command is killed, not waited for) and no
  * production region is left on the aborted version.
  */
+@RealPeers
 class AbortEndToEndTest {
   private static final List<String> PRODUCTION = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
   @TempDir Path dir;

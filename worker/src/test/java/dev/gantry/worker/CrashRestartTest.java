@@ -59,10 +59,11 @@ import org.junit.jupiter.api.io.TempDir;
  * production as a canary (steps 50%, 100%, 3 s bakes), and kills also land inside those bakes.
  *
  * <p>CI runs 5 releases and 5 kills (about 3 minutes). The full run:
- * {@code ./mvnw -pl worker test -Dtest=CrashRestartTest -Dgantry.crash.releases=50 -Dgantry.crash.kills=12}
- * (add {@code -Dgantry.seed=<n>}, or the older {@code -Dgantry.crash.seed=<n>}, to repeat a run: the seed is
+ * {@code ./mvnw -pl worker -am verify -Dtest=CrashRestartTest -Dgantry.crash.releases=50 -Dgantry.crash.kills=12}
+ * ({@code verify}, not {@code test}: a {@link RealPeers} test runs under failsafe; add {@code -Dgantry.seed=<n>}, or the older {@code -Dgantry.crash.seed=<n>}, to repeat a run: the seed is
  * printed and is in every failure's message).
  */
+@RealPeers
 class CrashRestartTest {
   private static final List<String> PRODUCTION = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
   private static final Pattern FLIP = Pattern.compile("deployed release=(\\S+) env=(\\S+) region=(\\S+)");
