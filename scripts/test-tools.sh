@@ -27,10 +27,12 @@ SIGSTORE_VERIFY_VERSION="4.1.3"
 mkdir -p "$TOOLS/bin"
 log() { echo "test-tools: $*" >&2; }
 
-# missing WHAT: a peer that cannot be installed; fatal where peers are required, else its tests will skip.
+# missing WHAT: a peer that cannot be installed; fatal where peers are required (GANTRY_REQUIRE_PEERS set to
+# anything but empty, 0 or false, as the tests read it), else its tests will skip.
 missing() {
-  if [[ "${GANTRY_REQUIRE_PEERS:-0}" == "1" ]]; then
-    log "$1; GANTRY_REQUIRE_PEERS=1: failing instead of skipping those tests"
+  local required="${GANTRY_REQUIRE_PEERS:-}"
+  if [[ -n "$required" && "$required" != "0" && "${required,,}" != "false" ]]; then
+    log "$1; GANTRY_REQUIRE_PEERS=$required: failing instead of skipping those tests"
     exit 1
   fi
   log "$1; those tests will be skipped"
