@@ -10,8 +10,10 @@
 #   .tools/moto           moto[server] in a virtualenv (.tools/moto/bin/moto_server: AWS on loopback)
 #   .tools/node           also @sigstore/verify (a second, independent bundle verifier)
 #
-# Needs Go >= 1.25 for the Temporal CLI. Set GANTRY_SKIP_TOOLS=1 to skip everything (tests that need a
-# missing tool then report themselves as skipped, never as passed).
+# Needs Go >= 1.25 for the Temporal CLI, npm and python3. Set GANTRY_SKIP_TOOLS=1 to skip everything (tests
+# that need a missing tool then report themselves as skipped, never as passed). With GANTRY_REQUIRE_PEERS=1
+# (.ci/run sets it) a peer that cannot be installed here (no go, npm or python3, no chromium and no apt-get)
+# fails this script, as a missing peer then fails its tests instead of skipping them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${GANTRY_TOOLS:-$ROOT/.tools}"
@@ -25,6 +27,17 @@ SIGSTORE_VERIFY_VERSION="4.1.3"
 mkdir -p "$TOOLS/bin"
 log() { echo "test-tools: $*" >&2; }
 
+# missing WHAT: a peer that cannot be installed; fatal where peers are required (GANTRY_REQUIRE_PEERS set to
+# anything but empty, 0 or false, as the tests read it), else its tests will skip.
+missing() {
+  local required="${GANTRY_REQUIRE_PEERS:-}"
+  if [[ -n "$required" && "$required" != "0" && "${required,,}" != "false" ]]; then
+    log "$1; GANTRY_REQUIRE_PEERS=$required: failing instead of skipping those tests"
+    exit 1
+  fi
+  log "$1; those tests will be skipped"
+}
+
 if [[ "${GANTRY_SKIP_TOOLS:-0}" == "1" ]]; then
   log "GANTRY_SKIP_TOOLS=1: installing nothing"
   exit 0
@@ -37,7 +50,7 @@ install_temporal() {
     return
   fi
   if ! command -v go >/dev/null 2>&1; then
-    log "go not found: cannot build the Temporal CLI; dev-server tests will be skipped"
+    missing "go not found: cannot build the Temporal CLI for the dev-server tests"
     return
   fi
   log "building temporal $TEMPORAL_CLI_VERSION with $(go version | cut -d' ' -f3) (first time: several minutes)"
@@ -54,7 +67,7 @@ install_chromium() {
     return
   fi
   if [[ "$(id -u)" != "0" ]] || ! command -v apt-get >/dev/null 2>&1; then
-    log "chromium missing and cannot apt-get it here: the browser test will be skipped"
+    missing "chromium missing and cannot apt-get it here (the browser test needs it)"
     return
   fi
   log "installing Debian's chromium"
@@ -73,7 +86,7 @@ npm_tool() {
     return
   fi
   if ! command -v npm >/dev/null 2>&1; then
-    log "npm not found: the tests that need $name will be skipped"
+    missing "npm not found: cannot install $name"
     return
   fi
   log "installing $name $version"
@@ -93,7 +106,7 @@ go_tool() {
     return
   fi
   if ! command -v go >/dev/null 2>&1; then
-    log "go not found: cannot build $name; tests that need it will be skipped"
+    missing "go not found: cannot build $name"
     return
   fi
   log "building $name $version (first time: minutes)"
@@ -109,7 +122,7 @@ install_moto() {
     return
   fi
   if ! command -v python3 >/dev/null 2>&1; then
-    log "python3 not found: AWS tests will be skipped"
+    missing "python3 not found: cannot install moto for the AWS tests"
     return
   fi
   log "installing moto[server] $MOTO_VERSION into $TOOLS/moto"

@@ -39,6 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * nothing at all where there was none. The Java test server is not used: it has been seen to leave a
  * cancelled child's completion undelivered.
  */
+@RealPeers
 class AbortEndToEndTest {
   private static final String PRIMARY = "us-east-1";
   private static final List<String> PRODUCTION = List.of(PRIMARY, "us-west-2", "eu-west-1", "ap-southeast-1");

@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refusal it names, and after each one: nothing deployed where policy requires a gate, nothing written
  * outside the folders the policy declares, nothing of a file outside them in any message.
  */
+@RealPeers
 class AdversarialReleaseTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SECRET = "s3cr3t-worker-token-" + System.nanoTime();

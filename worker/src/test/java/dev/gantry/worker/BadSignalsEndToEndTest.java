@@ -41,6 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * failed, the release still waits at its gate, the refusals are in its status and in the audit trail, one
  * proper approval still releases it, and the audit chain verifies.
  */
+@RealPeers
 class BadSignalsEndToEndTest {
   @TempDir Path dir;
 

@@ -23,6 +23,7 @@ import picocli.CommandLine;
  * The example release driven through the real {@code gantry} CLI, over gRPC, against a real Temporal
  * service and the Spring worker, deploying into a real folder tree.
  */
+@RealPeers
 class CliEndToEndTest {
   private Path spec;
   private Path policy;

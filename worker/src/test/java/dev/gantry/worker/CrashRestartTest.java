@@ -14,6 +14,7 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.release.ReleaseWorkflow;
+import dev.gantry.workflows.support.TestSeed;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,13 +59,16 @@ import org.junit.jupiter.api.io.TempDir;
  * production as a canary (steps 50%, 100%, 3 s bakes), and kills also land inside those bakes.
  *
  * <p>CI runs 5 releases and 5 kills (about 3 minutes). The full run:
- * {@code ./mvnw -pl worker test -Dtest=CrashRestartTest -Dgantry.crash.releases=50 -Dgantry.crash.kills=12}
- * (add {@code -Dgantry.crash.seed=<n>} to repeat a run; the seed is printed).
+ * {@code ./mvnw -pl worker -am verify -Dtest=CrashRestartTest -Dgantry.crash.releases=50 -Dgantry.crash.kills=12}
+ * ({@code verify}, not {@code test}: a {@link RealPeers} test runs under failsafe; add {@code -Dgantry.seed=<n>}, or the older {@code -Dgantry.crash.seed=<n>}, to repeat a run: the seed is
+ * printed and is in every failure's message).
  */
+@RealPeers
 class CrashRestartTest {
   private static final List<String> PRODUCTION = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
   private static final Pattern FLIP = Pattern.compile("deployed release=(\\S+) env=(\\S+) region=(\\S+)");
   private static final Duration FINISH = Duration.ofMinutes(15);
+  @RegisterExtension static final TestSeed SEED = TestSeed.from("gantry.crash.seed");
 
   @TempDir Path dir;
 
@@ -74,8 +79,7 @@ class CrashRestartTest {
    */
   private final int healthTimeout = Integer.getInteger("gantry.crash.health-timeout", 5);
   private final int kills = Integer.getInteger("gantry.crash.kills", 5);
-  private final long seed = Long.getLong("gantry.crash.seed", System.nanoTime());
-  private final Random random = new Random(seed);
+  private final Random random = SEED.random();
   private final List<Path> workerLogs = new ArrayList<>();
   private final Map<String, String> digests = new HashMap<>();
   private Process worker;
@@ -88,7 +92,7 @@ class CrashRestartTest {
     Path temporal = TemporalPeer.devServerBinary();
     Peers.require(Files.isExecutable(temporal),
         "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
-    log("seed " + seed + ", " + releases + " releases, " + kills + " worker kills, 1 server restart");
+    log(SEED + ", " + releases + " releases, " + kills + " worker kills, 1 server restart");
     long began = System.nanoTime();
     port = freePort();
     db = dir.resolve("temporal.db");

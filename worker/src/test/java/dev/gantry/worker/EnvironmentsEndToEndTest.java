@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * on demand and on a Schedule (dev server: the Java test server has no schedules), and a destroy refused
  * while a release runs there (dev server visibility) or when the server cannot list workflows.
  */
+@RealPeers
 class EnvironmentsEndToEndTest {
   @TempDir Path dir;
 

@@ -25,9 +25,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>With {@code -Dgantry.report.fixtures=DIR} the three files of the first release are also copied to DIR
  * (an absolute path: the test runs in {@code worker/}): that is how {@code starter/src/test/resources/report/}
  * was made, and how to make it again when the trail's or the history's shape changes:
- * {@code ./mvnw -o -q -pl worker -am test -Dtest=OfflineReportEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code ./mvnw -o -q -pl worker -am verify -Dtest=OfflineReportEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dgantry.report.fixtures=$PWD/starter/src/test/resources/report}.
  */
+@RealPeers
 class OfflineReportEndToEndTest {
   private static final String ID = "release/hello-service/1.4.0";
   private static final String REJECTED = "release/hello-service/1.5.0";

@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the first), and goes on once the first is gone, even terminated without a word (the lock finds its holder no
  * longer runs). With {@code concurrency: refuse} in production's policy a third is refused.
  */
+@RealPeers
 class OneReleasePerEnvironmentTest {
   private static final String FIRST = "release/hello-service/1.4.0";
   private static final String SECOND = "release/hello-service/1.4.1";

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * as AWS: one region drained by hand, then alarms in the three others at once. The traffic owner ends at the
  * rules (here: fail closed, the drained region never gets traffic back), and a failback needs an approver.
  */
+@RealPeers
 class RegionTrafficEndToEndTest {
   static final List<String> REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1");
   @RegisterExtension static final MotoServer moto = MotoServer.perClass();

@@ -25,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * names, another's key, a plain override and a replayed token are refused; a token minted by
  * {@code gantry approval-token} works from a UI-style signal.
  */
+@RealPeers
 class SignedActorsEndToEndTest {
   private static final ActorKeys CI = ActorKeys.generate();
   private static final ActorKeys ALICE = ActorKeys.generate();

@@ -31,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The real worker, the real signing code and the real local target: an unsigned, tampered or
  * untrusted artifact never reaches a region, and an artifact signed by the real cosign is accepted.
  */
+@RealPeers
 class SigningEndToEndTest {
   @TempDir Path dir;
   private TestPolicy policy;

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * A real Temporal service on a loopback port for end-to-end tests: the Temporal dev server installed by
  * {@code scripts/test-tools.sh}, or Temporal's standalone Java test server. A test that asks for the dev
- * server where it is not installed is skipped (and says why), never passed; on CI it fails ({@link Peers}).
+ * server where it is not installed is skipped (and says why), never passed; where peers are required
+ * ({@code CI} or {@code GANTRY_REQUIRE_PEERS=1}) it fails ({@link Peers}).
  */
 final class TemporalPeer implements AutoCloseable {
   enum Kind { JAVA_TEST_SERVER, DEV_SERVER }

@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * second approver pastes the CLI command copied from the page: the release moves on to production.
  * Screenshots are kept in {@code worker/target/ui-screenshots}.
  */
+@RealPeers
 class UiApprovalBrowserTest {
   private static final Path SCRIPT = Path.of("src", "test", "browser", "signal-in-ui.js");
   private static final Path APPROVER_SCRIPT = Path.of("src", "test", "browser", "approve-in-ui.js");

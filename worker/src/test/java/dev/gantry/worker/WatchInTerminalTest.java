@@ -27,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the scrollback, the header is the first line, and the wait for approvers is on screen with what to run.
  * Piped, the same wait is printed once, as lines. The pane is kept in {@code worker/target/watch-80x24.txt}.
  */
+@RealPeers
 class WatchInTerminalTest {
   private static final String SOCKET = "gantry-watch-test-" + ProcessHandle.current().pid();
   @TempDir Path dir;

@@ -8,25 +8,29 @@ import dev.gantry.workflows.api.rollout.VersionMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import dev.gantry.workflows.support.TestSeed;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzes the analysis (CloudWatch series to metrics, then the judge) with missing, empty, zero, NaN, infinite,
- * negative and partial series. Seeded: the seed is printed; run one again with
- * {@code -Dgantry.fuzz.seed=<seed>} (and {@code -Dgantry.fuzz.cases=<n>}).
+ * negative and partial series. Seeded: the seed is printed and is in every failure's message; run one again
+ * with {@code -Dgantry.seed=<seed>} (the older {@code -Dgantry.fuzz.seed} still works; more cases:
+ * {@code -Dgantry.fuzz.cases=<n>}).
  */
 class MetricsAnalysisFuzzTest {
   private static final List<String> NO_DATA_RULES = Arrays.asList(null, AnalysisPolicy.NO_DATA_FAIL,
       AnalysisPolicy.NO_DATA_PASS, AnalysisPolicy.NO_DATA_INCONCLUSIVE);
 
+  @RegisterExtension static final TestSeed SEED = TestSeed.from("gantry.fuzz.seed");
+
   @Test
   void theAnalysisNeverCrashesAndEveryVerdictFollowsTheRules() {
-    long seed = Long.getLong("gantry.fuzz.seed", System.nanoTime());
+    long seed = SEED.value();
     int cases = Integer.getInteger("gantry.fuzz.cases", 20_000);
-    System.out.println("MetricsAnalysisFuzzTest seed=" + seed + " cases=" + cases
-        + " (again: -Dgantry.fuzz.seed=" + seed + ")");
-    Random random = new Random(seed);
+    System.out.println("MetricsAnalysisFuzzTest " + SEED + ", cases=" + cases);
+    Random random = SEED.random();
     for (int n = 0; n < cases; n++) {
       List<Double> cr = series(random);
       List<Double> ce = series(random);

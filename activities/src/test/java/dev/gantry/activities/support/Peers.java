@@ -17,26 +17,38 @@ public final class Peers {
   private Peers() {}
 
   /**
-   * The one way a test says it needs a real peer (moto, cosign, the registry, node, ...): on a laptop a
-   * missing peer skips the test (reported as skipped, never as passed); on CI (the environment variable
-   * {@code CI} is set, as every CI service sets it) it fails the test, so that a build whose tools went
-   * missing cannot look green. {@code why} says what to install.
+   * The one way a test says it needs a real peer (moto, cosign, the registry, node, the dev server, a browser,
+   * ...): on a laptop a missing peer skips the test (reported as skipped, never as passed); where peers are
+   * required ({@link #required()}: {@code .ci/run} sets {@code GANTRY_REQUIRE_PEERS=1}, and every CI service
+   * sets {@code CI}) it fails the test, so that a build whose tools went missing cannot look green.
+   * {@code why} says what to install.
    */
   public static void require(boolean present, String why) {
     if (present) {
       return;
     }
-    if (onCi()) {
-      throw new AssertionError(why + " (CI is set: on CI a missing test peer fails the build instead of"
-          + " skipping the test)");
+    if (required()) {
+      throw new AssertionError(why + " (" + requiredBecause() + ": a missing test peer fails the test instead of"
+          + " skipping it)");
     }
     Assumptions.abort(why);
   }
 
-  /** True when the environment variable CI is set to anything but empty, {@code false} or {@code 0}. */
-  public static boolean onCi() {
-    String ci = System.getenv("CI");
-    return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
+  /**
+   * True when a missing peer must fail its test: the environment variable {@code GANTRY_REQUIRE_PEERS} or
+   * {@code CI} is set to anything but empty, {@code false} or {@code 0}.
+   */
+  public static boolean required() {
+    return set("GANTRY_REQUIRE_PEERS") || set("CI");
+  }
+
+  private static String requiredBecause() {
+    return set("GANTRY_REQUIRE_PEERS") ? "GANTRY_REQUIRE_PEERS is set" : "CI is set";
+  }
+
+  private static boolean set(String variable) {
+    String value = System.getenv(variable);
+    return value != null && !value.isBlank() && !value.equalsIgnoreCase("false") && !value.equals("0");
   }
 
   public static int freePort() {

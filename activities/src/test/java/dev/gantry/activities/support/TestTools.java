@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The real peers {@code scripts/test-tools.sh} installs into {@code .tools/}. A test whose tool is missing
- * is skipped (reported as skipped, never as passed), or fails on CI ({@link Peers#require}).
+ * is skipped (reported as skipped, never as passed), or fails where peers are required ({@link Peers#require}).
  */
 public final class TestTools {
   private TestTools() {}
@@ -15,7 +15,10 @@ public final class TestTools {
     return (tools != null ? Path.of(tools) : Path.of("..", ".tools")).toAbsolutePath().normalize();
   }
 
-  /** A tool under {@code .tools/}, e.g. {@code bin/cosign}; skips the test (fails it on CI) when it is not installed. */
+  /**
+   * A tool under {@code .tools/}, e.g. {@code bin/cosign}; skips the test (fails it where peers are required)
+   * when it is not installed.
+   */
   public static Path require(String relative) {
     Path tool = root().resolve(relative);
     Peers.require(Files.isExecutable(tool) || Files.isDirectory(tool),

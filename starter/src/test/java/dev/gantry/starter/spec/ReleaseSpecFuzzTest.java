@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.support.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * loader either returns a release or throws {@link SpecException} with named problems (none blank, none
  * echoing megabytes back); never another exception, never an error.
  *
- * <p>{@code -Dgantry.fuzz.mutants=5000 -Dgantry.fuzz.seed=<n>} for a longer or a repeated run; the seed of
- * each run is printed.
+ * <p>{@code -Dgantry.fuzz.mutants=5000} for a longer run, {@code -Dgantry.seed=<n>} (or the older
+ * {@code -Dgantry.fuzz.seed=<n>}) to repeat one: the seed of each run is printed and is in every failure's
+ * message.
  */
 class ReleaseSpecFuzzTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -44,8 +47,9 @@ class ReleaseSpecFuzzTest {
   @TempDir Path dir;
 
   private final int mutants = Integer.getInteger("gantry.fuzz.mutants", 400);
-  private final long seed = Long.getLong("gantry.fuzz.seed", System.nanoTime());
-  private final Random random = new Random(seed);
+  @RegisterExtension static final TestSeed SEED = TestSeed.from("gantry.fuzz.seed");
+  private final long seed = SEED.value();
+  private final Random random = SEED.random();
 
   @Test
   void everyMutantLoadsOrIsRefusedWithNamedProblems() throws Exception {
@@ -97,7 +101,7 @@ class ReleaseSpecFuzzTest {
       millis.merge(mutation.name, (System.nanoTime() - began) / 1_000_000, Long::sum);
     }
     System.out.println("[fuzz] seed " + seed + ", " + mutants + " mutants: " + outcomes + "; ms per kind: " + millis);
-    assertThat(escapes).as("seed " + seed + " (repeat with -Dgantry.fuzz.seed=" + seed + ")").isEmpty();
+    assertThat(escapes).as(SEED.repeat()).isEmpty();
     assertThat(outcomes.getOrDefault("SpecException", 0)).as("the fuzzer finds mistakes").isPositive();
   }
 
