@@ -1,10 +1,6 @@
 package dev.gantry.workflows.failover;
 
 import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
@@ -23,7 +19,6 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.VersionMarkers;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -90,7 +85,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   @Override
   public TrafficOwnerStatus own(TrafficOwnerRequest asked) {
     if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      adopt(fromPolicy(asked));
+      adopt(OwnerFromPolicy.resolve(policy, asked));
     }
     TrafficOwnerRequest request = this.request;
     if (request.memory() == null) {
@@ -248,37 +243,6 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     writeProblem = "Route 53 kept changing under the owner (" + CAS_ATTEMPTS + " refused compare-and-sets);"
         + " the next round tries again";
     trail.note(writeProblem);
-  }
-
-  /**
-   * The environment as the worker's policy defines it now: whoever started this owner named only the application
-   * and the environment. The owner's id must be the policy's DNS name (one owner per name). Refused (the owner
-   * ends, nothing moved) when policy has no such environment or the id names another record.
-   */
-  private TrafficOwnerRequest fromPolicy(TrafficOwnerRequest asked) {
-    String ownerId = Workflow.getInfo().getWorkflowId();
-    RollbackPlan plan;
-    try {
-      plan = policy.resolveRollback(new RollbackPlanRequest(ownerId, asked.application(), null, asked.environment(),
-          "traffic-owner"));
-    } catch (ActivityFailure failure) {
-      throw refused(FailureReasons.of(failure));
-    }
-    TrafficOwnerRequest resolved = TrafficOwnerRequest.forEnvironment(asked.application(), plan.environment(),
-        asked.pollSeconds(), asked.memory());
-    if (resolved.recordName() == null) {
-      throw refused(asked.environment() + " has no target.aws.route53 in the platform policy: no traffic to own");
-    }
-    String expected = ReleaseIds.traffic(asked.application(), resolved.recordName());
-    if (!expected.equals(ownerId)) {
-      throw refused("this owner's id " + Names.shown(ownerId) + " is not " + expected + ", the owner of "
-          + asked.application() + "/" + asked.environment() + " in the platform policy");
-    }
-    return resolved;
-  }
-
-  private static ApplicationFailure refused(String why) {
-    return ApplicationFailure.newNonRetryableFailure("refused: " + why, Failures.POLICY_REFUSED);
   }
 
   /**
