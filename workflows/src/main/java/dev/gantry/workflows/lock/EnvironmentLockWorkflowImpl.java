@@ -69,7 +69,9 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
           continue;
         }
         grants++;
-        for (LockRequest waiting : queue) {
+        // a copy: each tell waits for its signal to be sent, and a request or release arriving meanwhile changes
+        // the queue (iterating it live failed every workflow task with a ConcurrentModificationException)
+        for (LockRequest waiting : List.copyOf(queue)) {
           tell(waiting, new LockAnswer(lockId, Locks.QUEUED, holder.releaseId(), "waits behind " + holder.releaseId()));
         }
         if (grants >= GRANTS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
