@@ -110,6 +110,11 @@ public final class DriftCheckBench {
       BenchActivities.in(work, gantry.workflowClient()).aws(aws).environments(List.of(store))
           .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
+      // the drift check asks Temporal whether a worker polls first (Workers.require): wait for our first poll
+      for (int i = 0; i < 300 && !dev.gantry.starter.client.Workers.polling(gantry.workflowClient(),
+          TaskQueues.RELEASE); i++) {
+        Thread.sleep(100);
+      }
       double[] workflow = new double[runs];
       double[] readConfig = new double[runs];
       int differences = -1;

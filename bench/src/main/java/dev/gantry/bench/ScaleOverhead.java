@@ -48,30 +48,32 @@ final class ScaleOverhead {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (BenchWorker worker = new BenchWorker(gantry.workflowClient(), work, new Probes(),
         BenchWorker.Tuning.defaults(), new dev.gantry.starter.spec.PolicyActivitiesImpl(policy))) {
-      // one warm-up of each, not counted: class loading, JIT, first connections
-      gantryRelease(gantry, withVersion(loaded, "0.0." + options.run() + "-warmup"));
-      HistoryCounts warm = gantryHistoryCounts(gantry, withVersion(loaded, "0.0." + options.run() + "-warmup").releaseId());
-      BareWorkflows.Shape shape = shapeOf(warm, planned);
-      bare(gantry, shape, "warmup");
+      // one warm-up of each, not counted: class loading, JIT, first connections (--no-warmup: the smoke run,
+      // which wants the path exercised, not the figure)
+      if (!options.has("no-warmup")) {
+        gantryRelease(gantry, withVersion(loaded, "0.0." + options.run() + "-warmup"));
+        HistoryCounts warm = gantryHistory(gantry, withVersion(loaded, "0.0." + options.run() + "-warmup").releaseId());
+        bare(gantry, shapeOf(warm, planned), "warmup");
+      }
       for (int rep = 1; rep <= reps; rep++) {
         ReleaseRequest request = withVersion(loaded, "1.4." + options.run() + "-" + rep);
         long gantryNanos = gantryRelease(gantry, request);
-        HistoryCounts gantryHistoryCounts = gantryHistoryCounts(gantry, request.releaseId());
-        shape = shapeOf(gantryHistoryCounts, planned);
+        HistoryCounts history = gantryHistory(gantry, request.releaseId());
+        BareWorkflows.Shape shape = shapeOf(history, planned);
         long[] bareResult = bare(gantry, shape, String.valueOf(rep));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("rep", rep);
         row.put("gantryWallMs", gantryNanos / 1e6);
         row.put("bareWallMs", bareResult[0] / 1e6);
         row.put("wallRatio", (double) gantryNanos / bareResult[0]);
-        row.put("gantryWorkflowTasks", gantryHistoryCounts.workflowTasks);
+        row.put("gantryWorkflowTasks", history.workflowTasks);
         row.put("bareWorkflowTasks", bareResult[1]);
-        row.put("workflowTaskRatio", (double) gantryHistoryCounts.workflowTasks / bareResult[1]);
-        row.put("gantryEvents", gantryHistoryCounts.events);
+        row.put("workflowTaskRatio", (double) history.workflowTasks / bareResult[1]);
+        row.put("gantryEvents", history.events);
         row.put("bareEvents", bareResult[2]);
-        row.put("activities", gantryHistoryCounts.activities);
-        row.put("children", gantryHistoryCounts.children);
-        row.put("gantryActivityMs", gantryHistoryCounts.activityMillis);
+        row.put("activities", history.activities);
+        row.put("children", history.children);
+        row.put("gantryActivityMs", history.activityMillis);
         row.put("shape", shape.toString());
         rows.add(row);
         log("overhead rep " + rep + ": " + row);
@@ -118,7 +120,7 @@ final class ScaleOverhead {
   }
 
   /** The release's history and its children's, summed. */
-  private HistoryCounts gantryHistoryCounts(GantryClient gantry, String releaseId) {
+  private HistoryCounts gantryHistory(GantryClient gantry, String releaseId) {
     HistoryCounts parent = HistoryCounts.of(gantry.workflowClient(), releaseId);
     HistoryCounts total = new HistoryCounts();
     total.add(parent);
