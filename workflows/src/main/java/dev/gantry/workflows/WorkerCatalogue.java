@@ -42,14 +42,16 @@ import java.util.List;
  * implementation of every activity interface. A release calls activities of most of them and starts children
  * of several workflows; a worker that lacks one fails releases half way ({@code Activity Type "Signing.sign" is
  * not registered}). The worker's health ({@code /actuator/health}, component {@code registrations}) is DOWN
- * while anything listed here is not registered; the benchmarks register through {@link #register}, which refuses
- * to start a worker that lacks one.
+ * while anything listed here is not registered, and a test in the worker module fails the build when
+ * {@code application.yml} does not list it all (the demo runs that same configuration); the benchmarks register
+ * through {@link #register}, which refuses to start a worker that lacks one, and the tests that run real
+ * adapters register every workflow listed here.
  * A new workflow or activity interface is added here, and nowhere else needs to know.
  */
 public final class WorkerCatalogue {
   private WorkerCatalogue() {}
 
-  /** Every workflow implementation, in the order {@code application.yml} lists them. */
+  /** Every workflow implementation; the worker's {@code application.yml} lists the same (WorkerRegistrationsTest). */
   public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
       ReleaseWorkflowImpl.class,
       EnvironmentLockWorkflowImpl.class,
