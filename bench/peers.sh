@@ -3,9 +3,13 @@
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 #   bench_prepare                # test tools installed (unless GANTRY_SKIP_TOOLS=1), bench module built
+#                                # (unless GANTRY_SKIP_BUILD=1: bench/run.sh --smoke builds once for all)
 #   start_dev_server             # sets PORT and SERVER_CLI (Temporal dev server, SQLite file, Gantry's attributes)
 #   start_moto                   # sets MOTO_PORT
 #   run_harness Class args...    # java -cp <bench> dev.gantry.bench.Class args; on failure the server's log tail
+#
+# RESULTS is where a benchmark writes its figures: bench/results, or BENCH_RESULTS (bench/run.sh --smoke points
+# it at a temporary folder so that smoke figures never replace the real ones).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,9 +17,10 @@ TOOLS="${GANTRY_TOOLS:-$ROOT/.tools}"
 TEMPORAL="$TOOLS/bin/temporal"
 MOTO="$TOOLS/moto/bin/moto_server"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gantry-bench-server.XXXXXX")"
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/results}"
 SERVER_PID=""
 MOTO_PID=""
-log() { echo "bench: $*" >&2; }
+log() { echo "bench: $(date -u +%H:%M:%S) $*" >&2; }
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -54,6 +59,9 @@ await_port() {
 
 bench_prepare() {
   ./scripts/test-tools.sh
+  if [[ "${GANTRY_SKIP_BUILD:-0}" == 1 ]]; then
+    return 0
+  fi
   log "building the bench module"
   ./mvnw -q -B -ntp -pl bench -am package -DskipTests
 }
@@ -73,6 +81,13 @@ start_dev_server() {
     >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   await_port "$PORT" "$SERVER_PID" "the dev server" "$WORK/server.log"
+  # an open port is not a serving server: on a loaded machine the first calls used to time out
+  for _ in $(seq 1 120); do
+    "$TEMPORAL" operator cluster health --address "127.0.0.1:$PORT" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "the dev server exited:"; cat "$WORK/server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "the dev server on port $PORT did not report healthy in 60 s"; exit 1
 }
 
 start_moto() {

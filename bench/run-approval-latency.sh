@@ -8,11 +8,13 @@
 #
 #   bench/run-approval-latency.sh                        # 200 approvals by signal + 200 by update, 2/s (one worker on 2 cores sustains ~4.7/s)
 #   bench/run-approval-latency.sh --releases 50 --rate 10 --no-updates
+#   bench/run-approval-latency.sh --smoke                # 4 releases per pass at 4/s: seconds (CI)
 #
 # Extra arguments go to the harness. GANTRY_TOOLS points at another checkout's .tools (read only).
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
+if [[ "${1:-}" == --smoke ]]; then shift; set -- --releases 4 --rate 4 "$@"; fi
 bench_prepare
 start_dev_server
 run_harness ApprovalLatencyBench --address "127.0.0.1:$PORT" \
   --server-kind "temporal server start-dev (headless, SQLite file)" --server-cli "$SERVER_CLI" \
-  --results "$ROOT/bench/results" "$@"
+  --results "$RESULTS" "$@"

@@ -6,6 +6,7 @@
 #
 #   bench/run-audit-verify.sh                 # 50 MB
 #   bench/run-audit-verify.sh --size-mb 200
+#   bench/run-audit-verify.sh --smoke         # 2 MB (CI)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,12 +16,14 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) SIZE_MB="$2"; shift 2 ;;
     --heap) HEAP="$2"; shift 2 ;;
-    *) echo "unknown argument $1 (known: --size-mb N, --heap SIZE)" >&2; exit 2 ;;
+    --smoke) SIZE_MB=2; shift ;;
+    *) echo "unknown argument $1 (known: --size-mb N, --heap SIZE, --smoke)" >&2; exit 2 ;;
   esac
 done
-./mvnw -q -B -pl bench -am package -DskipTests
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/results}"
+[[ "${GANTRY_SKIP_BUILD:-0}" == 1 ]] || ./mvnw -q -B -pl bench -am package -DskipTests
 CP="bench/target/gantry-bench.jar:bench/target/lib/*"
-WORK="$ROOT/bench/results/tmp/audit-verify"
+WORK="$RESULTS/tmp/audit-verify"
 rm -rf "$WORK" && mkdir -p "$WORK"
 java -cp "$CP" dev.gantry.bench.AuditTrailBench --out "$WORK" --size-mb "$SIZE_MB"
 
@@ -62,4 +65,4 @@ run() { # name, trail
   /usr/bin/time -v java -Xmx"$HEAP" -cp "$CP" dev.gantry.starter.cli.GantryCli audit verify --help >/dev/null 2>"$WORK/help.time"
   echo "max RSS $(( $(grep 'Maximum resident set size' "$WORK/help.time" | awk '{print $NF}') / 1024 )) MB,"\
     "wall $(grep 'Elapsed (wall clock)' "$WORK/help.time" | awk '{print $NF}')."
-} | tee bench/results/audit-verify.md
+} | tee "$RESULTS/audit-verify.md"

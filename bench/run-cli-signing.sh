@@ -7,12 +7,14 @@
 #
 #   bench/run-cli-signing.sh                    # 1024 MiB, 3 runs each
 #   SIZE_MIB=256 RUNS=5 GANTRY_SKIP_BUILD=1 bench/run-cli-signing.sh
+#   bench/run-cli-signing.sh --smoke            # 8 MiB, one run each (CI)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SIZE_MIB="${SIZE_MIB:-1024}"
 RUNS="${RUNS:-3}"
-RESULTS="$ROOT/bench/results"
+if [[ "${1:-}" == --smoke ]]; then SIZE_MIB=8; RUNS=1; fi
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/results}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gantry-bench-signing.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 log() { echo "bench: $*" >&2; }

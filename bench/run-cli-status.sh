@@ -10,6 +10,7 @@
 #
 #   bench/run-cli-status.sh                  # builds starter + worker (offline Maven, package only), 7 runs
 #   RUNS=15 GANTRY_SKIP_BUILD=1 bench/run-cli-status.sh
+#   bench/run-cli-status.sh --smoke          # one run of each (CI)
 #   GANTRY_CLI_CACHE=/tmp/x bench/run-cli-status.sh   # archive somewhere else (default ~/.cache/gantry)
 #   BASELINE_CMD="java -XX:TieredStopAtLevel=1 -jar /tmp/old/starter/target/gantry-cli.jar" bench/run-cli-status.sh
 #                                            # also times another CLI build (e.g. an older commit's), same runs
@@ -17,8 +18,8 @@
 # GANTRY_TOOLS points at another checkout's .tools (read only). Nothing is installed.
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 RUNS="${RUNS:-7}"
+[[ "${1:-}" == --smoke ]] && RUNS=1
 WORKER_PID=""
-RESULTS="$ROOT/bench/results"
 trap 'stop_process "$WORKER_PID"; stop_peers' EXIT
 
 if [[ "${GANTRY_SKIP_BUILD:-0}" != 1 ]]; then
@@ -31,11 +32,11 @@ start_dev_server
 cp -r "$ROOT/examples" "$WORK/examples"
 rm -rf "$WORK/examples/keys"
 sed -i '/^window:/,/^variables:/{/^variables:/!d}' "$WORK/examples/policy/environments/production/config.yaml"
-./gantry keys generate --key "$WORK/audit.key" >/dev/null   # the worker signs its audit checkpoints with it
 WORKER_PORT="$(free_port)"
 log "starting the worker (policy $WORK/examples/policy)"
 (cd "$WORK" && GANTRY_ADDRESS="127.0.0.1:$PORT" exec java -jar "$ROOT/worker/target/gantry-worker.jar" worker \
-  --gantry.policy.path="$WORK/examples/policy" --gantry.policy.make-example-keys=true --gantry.audit.key="$WORK/audit.key" \
+  --gantry.policy.path="$WORK/examples/policy" --gantry.policy.make-example-keys=true \
+  --gantry.audit.key="$WORK/audit-worker.key" --gantry.audit.make-key=true \
   --server.port="$WORKER_PORT" >"$WORK/worker.log" 2>&1) &
 WORKER_PID=$!
 await_port "$WORKER_PORT" "$WORKER_PID" "the worker" "$WORK/worker.log"

@@ -8,10 +8,12 @@
 #
 #   bench/run-drift.sh                          # 200 parameters per region, 5 checks
 #   bench/run-drift.sh --parameters 500 --runs 3
+#   bench/run-drift.sh --smoke                  # 10 parameters, 1 check: seconds (CI)
 #
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
+if [[ "${1:-}" == --smoke ]]; then shift; set -- --parameters 10 --runs 1 "$@"; fi
 bench_prepare
 start_dev_server
 start_moto
 run_harness DriftCheckBench --address "127.0.0.1:$PORT" --moto "http://127.0.0.1:$MOTO_PORT" \
-  --server-kind "$SERVER_CLI, start-dev (headless, SQLite file)" --results "$ROOT/bench/results" "$@"
+  --server-kind "$SERVER_CLI, start-dev (headless, SQLite file)" --results "$RESULTS" "$@"

@@ -7,11 +7,13 @@
 #
 #   bench/run-fanout.sh                    # 5 releases, the last three regions in parallel
 #   bench/run-fanout.sh --runs 10 --max-parallel 2
+#   bench/run-fanout.sh --smoke            # one release: seconds (CI)
 #
 # Extra arguments go to the harness. GANTRY_TOOLS points at another checkout's .tools (read only).
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
+if [[ "${1:-}" == --smoke ]]; then shift; set -- --runs 1 "$@"; fi
 bench_prepare
 start_dev_server
 start_moto
 run_harness FanOutBench --address "127.0.0.1:$PORT" --moto "http://127.0.0.1:$MOTO_PORT" \
-  --server-kind "$SERVER_CLI, start-dev (headless, SQLite file)" --results "$ROOT/bench/results" "$@"
+  --server-kind "$SERVER_CLI, start-dev (headless, SQLite file)" --results "$RESULTS" "$@"

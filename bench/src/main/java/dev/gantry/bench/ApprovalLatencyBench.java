@@ -1,10 +1,7 @@
 package dev.gantry.bench;
 
 import dev.gantry.activities.audit.JsonlAuditLog;
-import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.activities.local.Digests;
-import dev.gantry.activities.local.HealthChecker;
-import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.bench.Results.Pass;
 import dev.gantry.bench.Results.Sample;
 import dev.gantry.bench.Results.Setup;
@@ -21,9 +18,7 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflow;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
@@ -33,7 +28,6 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -187,11 +181,9 @@ public final class ApprovalLatencyBench {
         + "\n", StandardCharsets.UTF_8);
     digest = Digests.sha256(artifact);
     WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
-    Worker worker = factory.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(gantry.workflowClient()), new PlanAsGiven(), audit, probes.new RecordingDeployments(
-        new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))));
+    BenchActivities.in(work, gantry.workflowClient()).audit(audit)
+        .deployments(real -> probes.new RecordingDeployments(real))
+        .registerOn(factory.newWorker(TaskQueues.RELEASE));
     factory.start();
     try {
       List<Pass> passes = new ArrayList<>();

@@ -1,32 +1,20 @@
 package dev.gantry.bench;
 
 import dev.gantry.activities.audit.JsonlAuditLog;
-import dev.gantry.activities.audit.SignatureAuditLog;
-import dev.gantry.activities.cab.ChangeBoardActivitiesImpl;
-import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
-import dev.gantry.activities.directory.FileApproverDirectory;
-import dev.gantry.activities.local.HealthChecker;
-import dev.gantry.activities.local.LocalTarget;
-import dev.gantry.activities.notify.NotifyActivitiesImpl;
-import dev.gantry.activities.quality.QualityGateActivitiesImpl;
-import dev.gantry.activities.signing.KmsClients;
-import dev.gantry.activities.signing.SigningActivitiesImpl;
-import dev.gantry.activities.window.DeploymentWindowActivitiesImpl;
 import dev.gantry.bench.bare.BareWorkflows;
+import dev.gantry.workflows.api.PolicyActivities;
+import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.WorkerCatalogue;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The worker of the production app (same workflows, same activity implementations as
- * {@code WorkerConfiguration}), in the benchmark's JVM so that probes and clocks are shared; plus the bare
+ * The worker of the production app (every workflow and activity {@code WorkerCatalogue} lists, see
+ * {@link BenchActivities}), in the benchmark's JVM so that probes and clocks are shared; plus the bare
  * workflows of the overhead comparison on a task queue of their own.
  */
 final class BenchWorker implements AutoCloseable {
@@ -52,8 +40,8 @@ final class BenchWorker implements AutoCloseable {
     this(client, work, probes, tuning, new PlanAsGiven());
   }
 
-  BenchWorker(WorkflowClient client, Path work, Probes probes, Tuning tuning,
-      dev.gantry.workflows.api.PolicyActivities policy) {
+  <P extends PolicyActivities & RollbackPolicyActivities> BenchWorker(WorkflowClient client, Path work,
+      Probes probes, Tuning tuning, P policy) {
     WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
     if (tuning.virtualThreads()) {
       options.setUsingVirtualWorkflowThreads(true);
@@ -65,25 +53,11 @@ final class BenchWorker implements AutoCloseable {
       options.setMaxWorkflowThreadCount(tuning.maxWorkflowThreads());
     }
     factory = WorkerFactory.newInstance(client, options.build());
-    Worker worker = factory.newWorker(TaskQueues.RELEASE);
-    // Every workflow a worker must host (the same list the production worker's health checks); the activities
-    // below are the release path's, some wrapped in probes.
-    worker.registerWorkflowImplementationTypes(WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
+    // Everything a production worker hosts (WorkerCatalogue), with the audit log and the deployments timed
     Probes.RecordingAudit audit = probes.new RecordingAudit();
     audit.useLog(new JsonlAuditLog(work.resolve("audit/audit.jsonl"), work.resolve("reviews")));
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(client),
-        policy,
-        audit,
-        probes.new RecordingDeployments(new DeploymentActivitiesImpl(
-            List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC())))),
-        new FileApproverDirectory(),
-        new QualityGateActivitiesImpl(),
-        new DeploymentWindowActivitiesImpl(),
-        ChangeBoardActivitiesImpl.standard(System::getenv),
-        new NotifyActivitiesImpl(System::getenv),
-        new SigningActivitiesImpl(work.resolve("signatures"),
-            new SignatureAuditLog(work.resolve("audit/signatures.jsonl")), System::getenv,
-            KmsClients::create, Clock.systemUTC()));
+    BenchActivities.in(work, client).policy(policy).audit(audit).deployments(real -> probes.new RecordingDeployments(real))
+        .registerOn(factory.newWorker(TaskQueues.RELEASE));
     Worker bare = factory.newWorker(BARE_QUEUE);
     bare.registerWorkflowImplementationTypes(BareWorkflows.BareReleaseImpl.class,
         BareWorkflows.BareRegionImpl.class);

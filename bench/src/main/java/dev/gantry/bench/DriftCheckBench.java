@@ -1,10 +1,8 @@
 package dev.gantry.bench;
 
-import dev.gantry.activities.audit.JsonlAuditLog;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.AwsSettings;
 import dev.gantry.activities.environment.AwsEnvironments;
-import dev.gantry.activities.environment.EnvironmentActivitiesImpl;
 import dev.gantry.activities.environment.SecretReferences;
 import dev.gantry.starter.client.Environments;
 import dev.gantry.starter.client.GantryClient;
@@ -19,8 +17,6 @@ import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.DriftReport;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
-import dev.gantry.workflows.environment.DriftDetectionWorkflowImpl;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -109,12 +105,14 @@ public final class DriftCheckBench {
       double applySeconds = (System.nanoTime() - applyStart) / 1e9;
 
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
-      Worker worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(DriftDetectionWorkflowImpl.class);
-      worker.registerActivitiesImplementations(
-          new EnvironmentActivitiesImpl(List.of(store), work.resolve("audit.jsonl"), work.resolve("archive")),
-          new JsonlAuditLog(work.resolve("audit.jsonl"), work.resolve("reviews")));
+      BenchActivities.in(work, gantry.workflowClient()).aws(aws).environments(List.of(store))
+          .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
+      // the drift check asks Temporal whether a worker polls first (Workers.require): wait for our first poll
+      for (int i = 0; i < 300 && !dev.gantry.starter.client.Workers.polling(gantry.workflowClient(),
+          TaskQueues.RELEASE); i++) {
+        Thread.sleep(100);
+      }
       double[] workflow = new double[runs];
       double[] readConfig = new double[runs];
       int differences = -1;

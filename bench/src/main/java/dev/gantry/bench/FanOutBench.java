@@ -1,12 +1,10 @@
 package dev.gantry.bench;
 
-import dev.gantry.activities.audit.JsonlAuditLog;
 import dev.gantry.activities.aws.ArtifactReplicator;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.AwsSettings;
 import dev.gantry.activities.aws.LambdaTarget;
 import dev.gantry.activities.aws.RegionHealthChecks;
-import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.starter.client.GantryClient;
@@ -24,10 +22,7 @@ import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.LambdaSettings;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,13 +102,9 @@ public final class FanOutBench {
           options.namespace());
       AwsTarget target = world(aws);
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
-      Worker worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(gantry.workflowClient()), new PlanAsGiven(),
-          new DeploymentActivitiesImpl(List.of(new LambdaTarget(aws, new ArtifactReplicator(aws),
-              new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC()))),
-          new JsonlAuditLog(work.resolve("audit.jsonl"), work.resolve("reviews")));
+      BenchActivities.in(work, gantry.workflowClient()).aws(aws).targets(List.of(new LambdaTarget(aws,
+              new ArtifactReplicator(aws), new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC())))
+          .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
       List<Run> runs = new ArrayList<>();
       long stamp = System.currentTimeMillis() / 1000;

@@ -3,13 +3,11 @@ package dev.gantry.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.gantry.activities.audit.JsonlAuditLog;
 import dev.gantry.activities.aws.ArtifactReplicator;
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.AwsSettings;
 import dev.gantry.activities.aws.LambdaTarget;
 import dev.gantry.activities.aws.RegionHealthChecks;
-import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.starter.client.GantryClient;
@@ -25,10 +23,7 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.aws.AwsTarget;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -119,12 +114,9 @@ public final class SyncTimeBench {
           "default");
       AwsTarget world = FanOutBench.world(aws);
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
-      Worker worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new PlanAsGiven(),
-          new DeploymentActivitiesImpl(List.of(new LambdaTarget(aws, new ArtifactReplicator(aws),
-              new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC()))),
-          new JsonlAuditLog(work.resolve("audit.jsonl"), work.resolve("reviews")));
+      BenchActivities.in(work, gantry.workflowClient()).aws(aws).targets(List.of(new LambdaTarget(aws,
+              new ArtifactReplicator(aws), new RegionHealthChecks(aws, new HealthChecker()), Clock.systemUTC())))
+          .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
       long stamp = System.currentTimeMillis() / 1000;
       try {

@@ -20,9 +20,7 @@ import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.TimelineEntry;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import dev.gantry.workflows.api.window.WeeklyWindow;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflow;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -59,9 +57,11 @@ class WindowAcrossDstTest {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options.build());
     try {
       Worker worker = env.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+      // every workflow a production worker hosts (the activities below are this test's own)
+      worker.registerWorkflowImplementationTypes(
+          dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
+      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()),
+          new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),
           new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")));

@@ -32,6 +32,7 @@ import dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
 import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflowImpl;
+import io.temporal.worker.Worker;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,13 +42,16 @@ import java.util.List;
  * implementation of every activity interface. A release calls activities of most of them and starts children
  * of several workflows; a worker that lacks one fails releases half way ({@code Activity Type "Signing.sign" is
  * not registered}). The worker's health ({@code /actuator/health}, component {@code registrations}) is DOWN
- * while anything listed here is not registered; the demo and the benchmarks register from this list.
+ * while anything listed here is not registered, and a test in the worker module fails the build when
+ * {@code application.yml} does not list it all (the demo runs that same configuration); the benchmarks register
+ * through {@link #register}, which refuses to start a worker that lacks one, and the tests that run real
+ * adapters register every workflow listed here.
  * A new workflow or activity interface is added here, and nowhere else needs to know.
  */
 public final class WorkerCatalogue {
   private WorkerCatalogue() {}
 
-  /** Every workflow implementation, in the order {@code application.yml} lists them. */
+  /** Every workflow implementation; the worker's {@code application.yml} lists the same (WorkerRegistrationsTest). */
   public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
       ReleaseWorkflowImpl.class,
       EnvironmentLockWorkflowImpl.class,
@@ -83,6 +87,23 @@ public final class WorkerCatalogue {
       ReleaseLookupActivities.class,
       FeatureFlagActivities.class,
       FlagAnalysisActivities.class);
+
+  /**
+   * Registers every workflow implementation and the given activity implementations on {@code worker}, after
+   * checking that they implement every activity interface listed here: a worker built in code (benchmarks,
+   * tests with real adapters) fails at its start, naming what it lacks, instead of half way through a release.
+   *
+   * @throws IllegalArgumentException naming the activity interfaces no object of {@code activities} implements
+   */
+  public static void register(Worker worker, Collection<?> activities) {
+    List<String> missing = missing(WORKFLOW_IMPLEMENTATIONS, activities);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("a worker on " + worker.getTaskQueue() + " must host everything"
+          + " WorkerCatalogue lists; missing: " + String.join(", ", missing));
+    }
+    worker.registerWorkflowImplementationTypes(WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
+    worker.registerActivitiesImplementations(activities.toArray());
+  }
 
   /**
    * What a worker registering these lacks: the simple names of the workflow implementations not among

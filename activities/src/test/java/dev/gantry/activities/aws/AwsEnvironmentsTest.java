@@ -33,14 +33,9 @@ import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.RunningReleases;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.environment.DriftDetectionWorkflow;
-import dev.gantry.workflows.environment.DriftDetectionWorkflowImpl;
 import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow;
-import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflowImpl;
-import dev.gantry.workflows.environment.EnvironmentProvisionWorkflowImpl;
 import dev.gantry.workflows.environment.EnvironmentProvisionWorkflow;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflow;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -93,10 +88,9 @@ class AwsEnvironmentsTest {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
-        EnvironmentDecommissionWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
+    // every workflow a production worker hosts (the activities below are this test's own)
+    worker.registerWorkflowImplementationTypes(
+        dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());

@@ -5,9 +5,6 @@ import dev.gantry.activities.deploy.DeploymentActivitiesImpl;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.failover.RegionFailoverWorkflowImpl;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -31,9 +28,9 @@ final class TemporalWithMoto implements AutoCloseable {
     }
     auditLog = dir.resolve("audit.jsonl");
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        RegionFailoverWorkflowImpl.class, dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl.class);
+    // every workflow a production worker hosts (the activities below are this test's own)
+    worker.registerWorkflowImplementationTypes(
+        dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),

@@ -18,12 +18,7 @@ import dev.gantry.workflows.api.environment.DriftPolicy;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.PromotionSource;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
-import dev.gantry.workflows.environment.DriftDetectionWorkflowImpl;
-import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflowImpl;
-import dev.gantry.workflows.environment.EnvironmentProvisionWorkflowImpl;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
 import dev.gantry.workflows.release.ReleaseWorkflow;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -61,10 +56,9 @@ final class LocalEnvironmentWorld implements AutoCloseable {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
-        DriftDetectionWorkflowImpl.class, EnvironmentProvisionWorkflowImpl.class,
-        EnvironmentDecommissionWorkflowImpl.class);
+    // every workflow a production worker hosts (the activities below are this test's own)
+    worker.registerWorkflowImplementationTypes(
+        dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
     worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),

@@ -18,8 +18,6 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -54,8 +52,9 @@ class ReleaseFromJavaTest {
       dev.gantry.starter.client.SearchAttributeSetup.ensure(stubs, "default");
       WorkerFactory factory = WorkerFactory.newInstance(client);
       var worker = factory.newWorker(TaskQueues.RELEASE);
-      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class);
+      // every workflow a production worker hosts (the activities below are this test's own)
+      worker.registerWorkflowImplementationTypes(
+          dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
       DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
       worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(client), 
           // the real policy resolver over the example's policy: the request says only what to release

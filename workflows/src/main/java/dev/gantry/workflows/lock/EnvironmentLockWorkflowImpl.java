@@ -88,8 +88,11 @@ public class EnvironmentLockWorkflowImpl implements EnvironmentLockWorkflow {
           continue;
         }
         grants++;
-        for (LockRequest waiting : queue) {
-          tell(waiting, new LockAnswer(lockId, Locks.QUEUED, holder.releaseId(), "waits behind " + holder.releaseId()));
+        // a copy, and the grantee by name: each tell waits for its signal to be sent, and meanwhile a request
+        // or release changes the queue and the grantee may already have finished and left (holder null): both
+        // failed every workflow task of the lock (ConcurrentModificationException, NullPointerException)
+        for (LockRequest waiting : List.copyOf(queue)) {
+          tell(waiting, new LockAnswer(lockId, Locks.QUEUED, next.releaseId(), "waits behind " + next.releaseId()));
         }
         if ((grants >= GRANTS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) && inbox.isEmpty()) {
           Workflow.continueAsNew(new LockState(lockId, holder, List.copyOf(queue)));

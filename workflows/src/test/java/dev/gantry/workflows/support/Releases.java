@@ -8,8 +8,6 @@ import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.region.RegionDeploymentWorkflowImpl;
-import dev.gantry.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;
@@ -79,9 +77,9 @@ public final class Releases {
   /** The same, with the test's own workflow types too. */
   public static Worker startWorker(TestWorkflowEnvironment env, List<Class<?>> moreWorkflows, Object... activities) {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class,
-        dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class,
-        RegionDeploymentWorkflowImpl.class);
+    // every workflow a production worker hosts (the activities below are this test's own)
+    worker.registerWorkflowImplementationTypes(
+        dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     moreWorkflows.forEach(worker::registerWorkflowImplementationTypes);
     java.util.List<Object> all = new java.util.ArrayList<>(java.util.List.of(activities));
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {
