@@ -27,8 +27,13 @@ public class LockHolderLookup implements LockActivities {
 
   @Override
   public boolean holderRunning(LockRequest holder) {
-    WorkflowExecution execution = WorkflowExecution.newBuilder().setWorkflowId(holder.releaseId())
-        .setRunId(holder.runId() == null ? "" : holder.runId()).build();
+    return running(holder.releaseId(), holder.runId());
+  }
+
+  /** Whether that run (the latest, without a run id) is running. */
+  private boolean running(String workflowId, String runId) {
+    WorkflowExecution execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId)
+        .setRunId(runId == null ? "" : runId).build();
     try {
       var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
@@ -62,8 +67,7 @@ public class LockHolderLookup implements LockActivities {
 
   @Override
   public LockState state(String lockId) {
-    LockRequest lock = new LockRequest(lockId, null, null, lockId, null, null, null);
-    if (!holderRunning(lock)) {
+    if (!running(lockId, null)) {
       return null;
     }
     try {
