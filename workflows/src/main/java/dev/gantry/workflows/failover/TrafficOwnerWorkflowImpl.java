@@ -255,6 +255,11 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     targets = new TrafficTarget(resolved.application(), resolved.environment(), resolved.regions(),
         resolved.target(), resolved.healthCheck());
     book = new OwnerRegions(resolved.regions(), resolved.failbackApprovers(), targets);
+    if (expected != null) {
+      // the weights a start claims Route 53 holds: only the policy's regions count (a wrong compare is refused
+      // by Route 53's compare-and-set and read again)
+      expected.keySet().retainAll(resolved.regions());
+    }
     before.holds.forEach((region, hold) -> {
       if (resolved.regions().contains(region)) {
         book.holds.put(region, hold);
