@@ -97,7 +97,8 @@ public final class PolicyDirectory {
     List<Path> artifactRoots = roots(where, "roots.artifacts", dir, roots.artifacts(), false, problems);
     // a target root that does not exist yet is fine: the local target makes it on its first deploy
     List<Path> targetRoots = roots(where, "roots.targets", dir, roots.targets(), true, problems);
-    List<Path> credentialRoots = roots(where, "roots.credentials", dir, roots.credentials(), false, problems);
+    // credential folders live on the worker: an operator's checkout need not have them
+    List<Path> credentialRoots = roots(where, "roots.credentials", dir, roots.credentials(), true, problems);
     List<String> images = roots.images() == null ? List.of() : List.copyOf(roots.images());
     for (String image : images) {
       if (image.isBlank() || image.contains("@") || image.chars().anyMatch(c -> c <= ' ' || c > '~')) {
