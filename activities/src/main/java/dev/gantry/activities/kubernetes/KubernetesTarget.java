@@ -197,14 +197,19 @@ public class KubernetesTarget implements TargetAdapter {
           if (back.getMetadata().getLabels() != null) {
             back.getMetadata().getLabels().remove(POD_TEMPLATE_HASH);
           }
-          Map<String, Object> patch = Map.of(
-              "metadata", Map.of("annotations", Map.of(ROLLED_BACK, request.releaseId(), CHANGE_CAUSE,
-                  "gantry rolled back release " + request.releaseId() + " (" + request.version() + ")")),
-              "spec", Map.of("template", back));
-          // a JSON merge patch replaces the template's maps and lists as a whole: the previous revision, exactly
+          // A JSON patch (as kubectl rollout undo sends) replaces the template whole: the previous revision exactly,
+          // not merged with the current one's annotations. It applies only to the Deployment as read (test).
+          List<Map<String, Object>> patch = List.of(
+              Map.of("op", "test", "path", "/metadata/resourceVersion",
+                  "value", deployment.getMetadata().getResourceVersion()),
+              Map.of("op", "replace", "path", "/spec/template", "value", back),
+              Map.of("op", "add", "path", "/metadata/annotations/" + pointer(ROLLED_BACK), "value",
+                  request.releaseId()),
+              Map.of("op", "add", "path", "/metadata/annotations/" + pointer(CHANGE_CAUSE), "value",
+                  "gantry rolled back release " + request.releaseId() + " (" + request.version() + ")"));
           KubernetesErrors.call(region, cluster, "roll back deployment/" + name, () -> client.apps().deployments()
               .inNamespace(cluster.namespace()).withName(name)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
+              .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch)));
           restored = labelOf(annotations(back), imageOf(back, cluster.container()));
           log.warn("rolled back release={} env={} region={} deployment={}/{} to={} (revision {}) reason={}",
               request.releaseId(), request.environment(), region, cluster.namespace(), name, restored,
@@ -248,6 +253,11 @@ public class KubernetesTarget implements TargetAdapter {
   }
 
   static final String RECORD_KEY = "deployed.json";
+
+  /** A key as a JSON pointer segment (RFC 6901): {@code gantry.dev/release} is {@code gantry.dev~1release}. */
+  static String pointer(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
 
   static String recordName(String application, String environment) {
     return "gantry-" + application + "-" + environment;
