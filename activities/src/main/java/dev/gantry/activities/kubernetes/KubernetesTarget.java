@@ -469,8 +469,7 @@ public class KubernetesTarget implements TargetAdapter {
     /** What the rollout still waits for, or null when it is complete. */
     static String pending(Deployment deployment) {
       var status = deployment.getStatus();
-      long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
-      if (status == null || status.getObservedGeneration() == null || status.getObservedGeneration() < generation) {
+      if (!observed(deployment)) {
         return "not yet seen by the controller";
       }
       int desired = desired(deployment);
@@ -489,11 +488,18 @@ public class KubernetesTarget implements TargetAdapter {
       return null;
     }
 
+    /** Whether the Deployment controller has seen the current template (its status is about it). */
+    static boolean observed(Deployment deployment) {
+      var status = deployment.getStatus();
+      long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
+      return status != null && status.getObservedGeneration() != null && status.getObservedGeneration() >= generation;
+    }
+
     /** "made no progress: ReplicaSet ... has timed out progressing" when the rollout failed, else null. */
     static String progressDeadlineExceeded(Deployment deployment) {
       var status = deployment.getStatus();
-      if (status == null || status.getConditions() == null) {
-        return null;
+      if (status == null || status.getConditions() == null || !observed(deployment)) {
+        return null; // a condition about an earlier template (the one a rollback just replaced) says nothing
       }
       for (DeploymentCondition condition : status.getConditions()) {
         if ("Progressing".equals(condition.getType()) && "ProgressDeadlineExceeded".equals(condition.getReason())) {

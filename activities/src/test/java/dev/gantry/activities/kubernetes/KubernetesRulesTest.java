@@ -53,6 +53,9 @@ class KubernetesRulesTest {
         .withMessage("ReplicaSet \"hello-7c9d\" has timed out progressing.").build()));
     assertThat(KubernetesTarget.Rollout.progressDeadlineExceeded(stuck))
         .contains("ProgressDeadlineExceeded", "has timed out progressing", "2 of 2 replicas available");
+    stuck.getMetadata().setGeneration(4L);
+    assertThat(KubernetesTarget.Rollout.progressDeadlineExceeded(stuck))
+        .as("about the template before a rollback replaced it: not yet a verdict").isNull();
   }
 
   @Test
