@@ -100,6 +100,11 @@ public class GantryClient implements AutoCloseable {
     return this;
   }
 
+  /** The traffic owners (region drain, failback, status), signing with this client's key if it has one. */
+  public RegionFailovers traffic() {
+    return new RegionFailovers(client, signer);
+  }
+
   public String startRelease(Path specFile) {
     return startRelease(new ReleaseSpecLoader().load(specFile));
   }

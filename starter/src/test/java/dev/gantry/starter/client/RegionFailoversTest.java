@@ -34,11 +34,14 @@ import org.junit.jupiter.api.Test;
 /** The CLI's client drains through the owner with update-with-start: the first drain starts it. */
 class RegionFailoversTest {
   TestWorkflowEnvironment env;
-  final Map<String, Integer> weights = new LinkedHashMap<>();
+  final Weights route53 = new Weights();
+  final Map<String, Integer> weights = route53.weights;
   EnvironmentPlan production;
 
   /** Every region healthy; weights in a map (the Route 53 adapter itself is tested on moto). */
-  class Healthy implements RegionTrafficActivities {
+  static class Weights implements RegionTrafficActivities {
+    final Map<String, Integer> weights = new LinkedHashMap<>();
+
     @Override
     public RegionHealth readRegionHealth(RegionHealthRequest request) {
       return new RegionHealth(request.region(), true, "ok", List.of());
@@ -68,7 +71,7 @@ class RegionFailoversTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new Healthy(), new dev.gantry.workflows.support.OwnersInPolicy()
+    worker.registerActivitiesImplementations(route53, new dev.gantry.workflows.support.OwnersInPolicy()
         .define(dev.gantry.workflows.api.traffic.TrafficOwnerRequest.forEnvironment("hello-service", production, 30,
             null)), new AuditActivities() {
       @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OwnersInPolicy implements RollbackPolicyActivities {
   private final Map<String, EnvironmentPlan> environments = new ConcurrentHashMap<>();
+  private final Map<String, String> directories = new ConcurrentHashMap<>();
 
   /** The environment that the request describes (its regions, target, health check and failback approvers). */
   public OwnersInPolicy define(TrafficOwnerRequest owner) {
@@ -29,6 +30,14 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
     return this;
   }
 
+  /** The environment the request describes, with these approval rules and approvers directory (signed actors). */
+  public OwnersInPolicy define(TrafficOwnerRequest owner, ApprovalPolicy approval, String approversDirectory) {
+    environments.put(owner.application() + "/" + owner.environment(), new EnvironmentPlan(owner.environment(),
+        owner.regions().get(0), List.of(owner.regions()), owner.target(), owner.healthCheck(), approval, Map.of()));
+    directories.put(owner.application() + "/" + owner.environment(), approversDirectory);
+    return this;
+  }
+
   @Override
   public RollbackPlan resolveRollback(RollbackPlanRequest request) {
     EnvironmentPlan environment = environments.get(request.application() + "/" + request.environment());
@@ -36,6 +45,6 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
       throw ApplicationFailure.newNonRetryableFailure("field 'environment': " + request.application() + " has no"
           + " environment " + request.environment() + " in the platform policy", Failures.POLICY_REFUSED);
     }
-    return new RollbackPlan(environment, null, null);
+    return new RollbackPlan(environment, directories.get(request.application() + "/" + request.environment()), null);
   }
 }
