@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
@@ -73,17 +69,7 @@ class RegionFailoversTest {
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
     worker.registerActivitiesImplementations(route53, new dev.gantry.workflows.support.OwnersInPolicy()
         .define(dev.gantry.workflows.api.traffic.TrafficOwnerRequest.forEnvironment("hello-service", production, 30,
-            null)), new AuditActivities() {
-      @Override
-      public AuditHead append(AuditEvent event) {
-        return null;
-      }
-
-      @Override
-      public String openFollowUpReview(FollowUpReview review) {
-        return "";
-      }
-    });
+            null)), new dev.gantry.workflows.support.FakeAudit());
     env.start();
   }
 

@@ -8,11 +8,7 @@ import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.Approver;
 import dev.gantry.workflows.api.ApproverDirectory;
 import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
@@ -56,17 +52,7 @@ class SignedRegionFailoversTest {
         Map.of("alice", new Approver("alice", List.of("release-managers"), ALICE.publicKeyPem())));
     worker.registerActivitiesImplementations(route53, directory, new OwnersInPolicy().define(
         TrafficOwnerRequest.forEnvironment("hello-service", production, 30, null), signed, "approvers.yaml"),
-        new AuditActivities() {
-          @Override
-          public AuditHead append(AuditEvent event) {
-            return null;
-          }
-
-          @Override
-          public String openFollowUpReview(FollowUpReview review) {
-            return "";
-          }
-        });
+        new dev.gantry.workflows.support.FakeAudit());
     env.start();
   }
 

@@ -9,7 +9,6 @@ import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.RollbackPlan;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.failure.ActivityFailure;
-import java.util.List;
 
 /**
  * Who may drain a region or approve its failback where the environment requires signed actors
@@ -70,19 +69,14 @@ final class OwnerSigning {
     }
     String who = sender.trim();
     Approver person = people == null ? null : people.find(who);
-    boolean named = approval.approversOrEmpty().stream().anyMatch(name -> name.equalsIgnoreCase(who));
-    boolean member = person != null && (person.inAnyOf(approval.groupsOrEmpty())
-        || person.inAnyOf(List.of(approval.emergencyGroupOrDefault())));
-    if (!named && !member) {
+    if (!approval.approverOrEmergency(who, person)) {
       return Check.refused(who + " may not " + action + " in " + environment + ": it requires signed"
           + " actors, and only its approvers (" + approval.whoMayApprove() + ") or members of "
           + approval.emergencyGroupOrDefault() + " may");
     }
-    long lifetime = approval.maxTokenLifetimeSeconds() == null ? ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS
-        : Math.min(ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS, approval.maxTokenLifetimeSeconds());
     ActorTokens.Verdict verdict = ActorTokens.verify(token, person == null ? null : person.publicKeyPem(),
         new ActorTokens.Expected(ownerId, environment, ActorTokens.NO_ARTIFACT, action, region, who), now,
-        lifetime);
+        approval.tokenLifetimeOrDefault());
     if (!verdict.good()) {
       return Check.refused(verdict.problem() + "; a token for it: gantry approval-token --release " + ownerId
           + " --action " + action + " --environment " + environment + " --region " + region + " --as " + who

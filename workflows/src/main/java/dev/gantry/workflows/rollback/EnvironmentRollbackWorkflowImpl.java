@@ -218,19 +218,14 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       return;
     }
     Approver person = people == null ? null : people.find(who);
-    boolean named = approval.approversOrEmpty().stream().anyMatch(name -> name.equalsIgnoreCase(who));
-    boolean member = person != null && (person.inAnyOf(approval.groupsOrEmpty())
-        || person.inAnyOf(List.of(approval.emergencyGroupOrDefault())));
-    if (!named && !member) {
+    if (!approval.approverOrEmergency(who, person)) {
       refuse(request, environment, who + " may not roll back " + environment + ": it requires signed actors,"
           + " and only its approvers (" + approval.whoMayApprove() + ") or members of "
           + approval.emergencyGroupOrDefault() + " may roll it back");
     }
-    long lifetime = approval.maxTokenLifetimeSeconds() == null ? ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS
-        : Math.min(ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS, approval.maxTokenLifetimeSeconds());
     ActorTokens.Verdict verdict = ActorTokens.verify(request.token(), person == null ? null : person.publicKeyPem(),
         new ActorTokens.Expected(request.releaseId(), environment, request.artifactDigest(), ActorTokens.ROLLBACK,
-            null, who), Workflow.currentTimeMillis() / 1000, lifetime);
+            null, who), Workflow.currentTimeMillis() / 1000, approval.tokenLifetimeOrDefault());
     if (!verdict.good()) {
       refuse(request, environment, verdict.problem() + "; a token for this rollback: gantry approval-token"
           + " --release " + request.releaseId() + " --action rollback --environment " + environment

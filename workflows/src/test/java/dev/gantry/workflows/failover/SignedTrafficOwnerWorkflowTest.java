@@ -12,7 +12,6 @@ import dev.gantry.workflows.api.AuditEvent;
 import dev.gantry.workflows.api.DirectoryRequest;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.TaskQueues;
-import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficDecision;
@@ -35,7 +34,6 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -180,19 +178,10 @@ class SignedTrafficOwnerWorkflowTest {
   }
 
   private TrafficOwnerStatus afterNextRound(Predicate<TrafficOwnerStatus> expected) {
-    env.sleep(Duration.ofSeconds(POLL + 1));
-    for (int i = 0; i < 200; i++) {
-      TrafficOwnerStatus status = owner.status();
-      if (expected.test(status)) {
-        return status;
-      }
-      env.sleep(Duration.ofSeconds(1));
-    }
-    return owner.status();
+    return TrafficOwnerWorkflowTest.afterNextRound(env, owner, expected);
   }
 
   private static RegionTrafficState state(TrafficOwnerStatus status, String region) {
-    return status.regions().stream().filter(r -> r.region().equals(region)).map(RegionTraffic::state)
-        .findFirst().orElseThrow();
+    return TrafficOwnerWorkflowTest.state(status, region);
   }
 }
