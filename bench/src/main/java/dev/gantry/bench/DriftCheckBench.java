@@ -106,6 +106,7 @@ public final class DriftCheckBench {
 
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
       BenchActivities.in(work, gantry.workflowClient()).aws(aws).environments(List.of(store))
+          .policy(new PlanAsGiven().knowing(APPLICATION, plan))
           .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
       // the drift check asks Temporal whether a worker polls first (Workers.require): wait for our first poll

@@ -16,6 +16,7 @@ import dev.gantry.workflows.api.environment.EnvironmentSchedules;
 import dev.gantry.workflows.api.environment.ScheduleActivities;
 import dev.gantry.workflows.api.environment.SchedulesDeleted;
 import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.environment.Registration;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.RunningReleases;
 import dev.gantry.workflows.api.environment.StackRequest;
@@ -64,19 +65,27 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   @Override
   public DecommissionResult destroy(DecommissionRequest request) {
     this.request = request;
-    EnvironmentPlan plan = request.environment();
+    EnvironmentPlan plan = EnvironmentFromPolicy.resolve(request.application(), request.environment(),
+        request.requestedBy());
     this.policy = approvalPolicy(plan);
     record("requested", request.requestedBy(), request.reason());
-    if (Boolean.TRUE.equals(request.expired()) && store.readRegistration(new RegionsRequest(request.application(),
-        plan.name(), plan.target(), List.of(plan.primaryRegion()))) == null) {
-      // The expiry schedule fires until the environment is gone: a later run finds nothing to do (but the
-      // schedules it left, if any).
-      String detail = "already gone: " + plan.name() + " is not registered";
-      if (ownsSchedules()) {
-        detail += "; " + deleteSchedules(plan);
+    if (Boolean.TRUE.equals(request.expired())) {
+      Registration registration = store.readRegistration(new RegionsRequest(request.application(), plan.name(),
+          plan.target(), List.of(plan.primaryRegion())));
+      if (registration == null) {
+        // The expiry schedule fires until the environment is gone: a later run finds nothing to do (but the
+        // schedules it left, if any).
+        String detail = "already gone: " + plan.name() + " is not registered";
+        if (ownsSchedules()) {
+          detail += "; " + deleteSchedules(plan);
+        }
+        stage = "destroyed";
+        return new DecommissionResult(plan.name(), "DESTROYED", detail, List.of(), List.of(), null);
       }
-      stage = "destroyed";
-      return new DecommissionResult(plan.name(), "DESTROYED", detail, List.of(), List.of(), null);
+      String notExpired = notExpired(plan, registration);
+      if (notExpired != null) {
+        return refused(notExpired);
+      }
     }
     String refusal = refusal(plan);
     if (refusal != null) {
@@ -180,6 +189,30 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     } catch (SignalExternalWorkflowException notRunning) {
       // no owner runs for this name: nothing writes the records but this workflow
     }
+  }
+
+  /**
+   * A destroy "by expiry" skips the approvals: only an environment whose registration (written by the worker when
+   * it was created, with the TTL of the policy then) has expired may be destroyed so. Runs from before trusted
+   * the request's word.
+   */
+  private String notExpired(EnvironmentPlan plan, Registration registration) {
+    if (Workflow.getVersion(VersionMarkers.ENVIRONMENT_PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return null;
+    }
+    String expiresAt = registration.expiresAt();
+    long expiry;
+    try {
+      expiry = expiresAt == null ? Long.MAX_VALUE : Instant.parse(expiresAt).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException unreadable) {
+      expiry = Long.MAX_VALUE;
+    }
+    if (expiry <= Workflow.currentTimeMillis()) {
+      return null;
+    }
+    return "field 'expired' is true, but " + plan.name() + (expiresAt == null ? " has no TTL" : " expires only at "
+        + expiresAt) + ": a destroy without approvals is for its expiry schedule; run `gantry env destroy "
+        + plan.name() + "` to destroy it with its approvers' approval";
   }
 
   /** Why the environment may not be destroyed now, or null. */

@@ -97,6 +97,12 @@ public final class VersionMarkers {
    * environment requires signed actors they need a one-time token of one of its approvers.
    */
   public static final String TRAFFIC_OWNER_SIGNED_ACTORS = "traffic-owner-signed-actors";
+  /**
+   * Creating, destroying and checking an environment take its plan (regions, target, configuration, lifecycle,
+   * approvers) from the worker's policy, never from the client; a destroy "by expiry" needs a registration that
+   * has expired.
+   */
+  public static final String ENVIRONMENT_PLAN_FROM_POLICY = "environment-plan-from-policy";
   /** The environment's schedules are deleted by the workflow that destroys it. */
   public static final String DESTROY_DELETES_SCHEDULES = "destroy-deletes-schedules";
 
@@ -109,5 +115,6 @@ public final class VersionMarkers {
       HEALTH_CHECK_SURVIVES_WORKER_LOSS, CANCELLABLE_REGION, PROGRESSIVE_ROLLOUT,
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
-      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS);
+      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS,
+      ENVIRONMENT_PLAN_FROM_POLICY);
 }

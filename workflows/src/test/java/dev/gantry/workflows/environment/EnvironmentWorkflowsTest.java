@@ -1,6 +1,7 @@
 package dev.gantry.workflows.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.workflows.api.ApprovalPolicy;
 import dev.gantry.workflows.api.EnvironmentPlan;
@@ -76,7 +77,11 @@ class EnvironmentWorkflowsTest {
   }
 
   private static EnvironmentPlan preview(EnvironmentConfig config, ApprovalPolicy approval) {
-    return new EnvironmentPlan("preview", "us-east-1", List.of(FakeRegionTraffic.REGIONS), FakeRegionTraffic.target(),
+    return environment("preview", config, approval);
+  }
+
+  private static EnvironmentPlan environment(String name, EnvironmentConfig config, ApprovalPolicy approval) {
+    return new EnvironmentPlan(name, "us-east-1", List.of(FakeRegionTraffic.REGIONS), FakeRegionTraffic.target(),
         HEALTH, approval, Map.of("LOG_LEVEL", "debug"), null, null, null, null, VerificationPolicy.notRequired(),
         null, null, config, null);
   }
@@ -85,6 +90,7 @@ class EnvironmentWorkflowsTest {
   void anEnvironmentIsCreatedInEveryRegionAndRegisteredWithItsExpiry() {
     EnvironmentPlan plan = preview(new EnvironmentConfig(true, null, new Infrastructure("preview.yaml", null,
         Map.of()), 48, null, null), ApprovalPolicy.none());
+    owners.define(Releases.APP, plan);
     ProvisionRequest request = new ProvisionRequest(Releases.APP, plan, "dana");
 
     ProvisionResult created = client.newWorkflowStub(EnvironmentProvisionWorkflow.class, WorkflowOptions.newBuilder()
@@ -93,7 +99,7 @@ class EnvironmentWorkflowsTest {
     assertThat(created.stacks()).hasSize(FakeRegionTraffic.REGIONS.size());
     assertThat(created.expiresAt()).isNotNull();
     assertThat(environments.registrations).containsKey("preview");
-    Histories.record(client, request.workflowId(), "provision-hello-service-preview");
+    Histories.record(client, request.workflowId(), "provision-hello-service-preview-from-policy");
   }
 
   @Test
@@ -104,6 +110,7 @@ class EnvironmentWorkflowsTest {
         Releases.DIGEST, FakeRegionTraffic.REGIONS, "2026-01-01T00:00:00Z"));
     environments.runs("preview", FakeRegionTraffic.REGIONS, "1.4.0", Releases.DIGEST);
     environments.runs("preview", List.of("eu-west-1"), "1.3.0", Releases.DIGEST);
+    owners.define(Releases.APP, plan);
     String id = "drift/hello-service/preview";
     DriftDetectionWorkflow drift = client.newWorkflowStub(DriftDetectionWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE).build());
@@ -116,7 +123,7 @@ class EnvironmentWorkflowsTest {
     assertThat(report.differences()).extracting(DriftItem::kind).contains("version", "parameter");
     assertThat(report.remediation()).startsWith("configuration re-applied (approved by carol)");
     assertThat(environments.applied).hasSize(1);
-    Histories.record(client, id, "drift-hello-service-preview-remediated");
+    Histories.record(client, id, "drift-hello-service-preview-remediated-from-policy");
   }
 
   @Test
@@ -131,6 +138,7 @@ class EnvironmentWorkflowsTest {
     EnvironmentPlan plan = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
     environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
         List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    owners.define(Releases.APP, plan);
     DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
     EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
@@ -145,7 +153,48 @@ class EnvironmentWorkflowsTest {
     assertThat(route53.weights().values()).containsOnly(0);
     assertThat(environments.archived).containsExactly("preview");
     assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
-    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained");
+    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained-from-policy");
+  }
+
+  /**
+   * Whoever starts an environment workflow names the application and the environment; the rest comes from the
+   * worker's policy. A destroy that claims to come from the expiry schedule is refused while the environment has
+   * not expired; one that brings its own approvers (mallory) waits for the policy's (alice, bob); a create for an
+   * environment the policy does not have is refused before anything is created.
+   */
+  @Test
+  void aClientChoosesNeitherTheApproversNorAnExpiryNorAnEnvironmentPolicyLacks() {
+    EnvironmentPlan declared = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
+    owners.define(Releases.APP, declared);
+    environments.registrations.put("preview", new Registration(Releases.APP, "preview", declared.target(),
+        "us-east-1", List.of(), "dana", "2026-01-01T00:00:00Z", "2999-01-01T00:00:00Z"));
+    EnvironmentPlan claimed = preview(null, new ApprovalPolicy(true, List.of("mallory"), 1, null));
+
+    DecommissionRequest claimsExpiry = new DecommissionRequest(Releases.APP, claimed, "mallory", "mine", true, true);
+    DecommissionResult early = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(claimsExpiry.workflowId()).setTaskQueue(TaskQueues.RELEASE).build())
+        .destroy(claimsExpiry);
+    assertThat(early.state()).isEqualTo("REFUSED");
+    assertThat(early.detail()).contains("field 'expired' is true, but preview expires only at 2999-01-01T00:00:00Z");
+    assertThat(environments.archived).isEmpty();
+
+    DecommissionRequest ownApprovers = new DecommissionRequest(Releases.APP, claimed, "dana", "cleanup", true, false);
+    EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ownApprovers.workflowId() + "-2").setTaskQueue(TaskQueues.RELEASE)
+            .build());
+    WorkflowClient.start(destroy::destroy, ownApprovers);
+    await(() -> destroy.stage().startsWith("waiting for approval"));
+    assertThat(destroy.stage()).contains("alice, bob").doesNotContain("mallory");
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("mallory", "yes")))
+        .hasStackTraceContaining("mallory may not approve destroying preview");
+    WorkflowStub.fromTyped(destroy).terminate("test over");
+
+    ProvisionRequest sandbox = new ProvisionRequest(Releases.APP, environment("sandbox", null, ApprovalPolicy.none()),
+        "dana");
+    assertThatThrownBy(() -> client.newWorkflowStub(EnvironmentProvisionWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(sandbox.workflowId()).setTaskQueue(TaskQueues.RELEASE).build()).provision(sandbox))
+        .rootCause().hasMessageContaining("refused (nothing was changed)").hasMessageContaining("sandbox");
+    assertThat(environments.registrations).doesNotContainKey("sandbox");
   }
 
   private void await(BooleanSupplier condition) {

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The platform policy's environments as a traffic owner reads them ({@code Policy.resolveRollback}), for tests
- * that start owners: a test defines the environment its owner is for; an environment it did not define is refused
- * as the worker's policy refuses it.
+ * The platform policy's environments as traffic owners and environment workflows read them
+ * ({@code Policy.resolveRollback}), for tests that start them: a test defines the environments it works on; an
+ * environment it did not define is refused as the worker's policy refuses it.
  */
 public final class OwnersInPolicy implements RollbackPolicyActivities {
   private final Map<String, EnvironmentPlan> environments = new ConcurrentHashMap<>();
@@ -27,6 +27,12 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
         ? ApprovalPolicy.none() : new ApprovalPolicy(true, owner.failbackApprovers(), 1, null);
     environments.put(owner.application() + "/" + owner.environment(), new EnvironmentPlan(owner.environment(),
         owner.regions().get(0), List.of(owner.regions()), owner.target(), owner.healthCheck(), approval, Map.of()));
+    return this;
+  }
+
+  /** The environment as the platform policy declares it for {@code application} (environment workflows). */
+  public OwnersInPolicy define(String application, EnvironmentPlan environment) {
+    environments.put(application + "/" + environment.name(), environment);
     return this;
   }
 
