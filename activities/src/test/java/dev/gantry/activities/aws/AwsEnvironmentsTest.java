@@ -112,12 +112,17 @@ class AwsEnvironmentsTest {
   }
 
   EnvironmentPlan plan(String name, boolean route53, EnvironmentConfig config) {
-    return new EnvironmentPlan(name, "us-east-1",
-        List.of(List.of("us-east-1"), MotoWorld.REGIONS.subList(1, MotoWorld.REGIONS.size())),
-        DeployTarget.aws(DeployTarget.LAMBDA, world.target(route53 ? zone : null)),
-        new HealthCheck(null, null, 30, 2, 1), new ApprovalPolicy(true, List.of("olivia", "pat"), 1, 4),
-        Map.of("LOG_LEVEL", "warn", "POOL_SIZE", "20"), null, null, null, null, VerificationPolicy.notRequired(),
-        null, config);
+    return EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), MotoWorld.REGIONS.subList(1, MotoWorld.REGIONS.size())))
+        .target(DeployTarget.aws(DeployTarget.LAMBDA, world.target(route53 ? zone : null)))
+        .healthCheck(new HealthCheck(null, null, 30, 2, 1))
+        .approval(new ApprovalPolicy(true, List.of("olivia", "pat"), 1, 4))
+        .variables(Map.of("LOG_LEVEL", "warn", "POOL_SIZE", "20"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
   }
 
   static EnvironmentConfig config(Infrastructure infrastructure) {

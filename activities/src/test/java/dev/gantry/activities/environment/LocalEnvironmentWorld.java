@@ -79,9 +79,17 @@ final class LocalEnvironmentWorld implements AutoCloseable {
   }
 
   EnvironmentPlan plan(String name, EnvironmentConfig config) {
-    return new EnvironmentPlan(name, "us-east-1", List.of(List.of("us-east-1"), List.of("eu-west-1")), target(),
-        health(), ApprovalPolicy.none(), Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"), null, null, null, null,
-        VerificationPolicy.notRequired(), null, config);
+    return EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("eu-west-1")))
+        .target(target())
+        .healthCheck(health())
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
   }
 
   static EnvironmentConfig managed() {

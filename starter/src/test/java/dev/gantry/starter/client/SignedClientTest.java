@@ -14,6 +14,7 @@ import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -140,9 +141,16 @@ class SignedClientTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(),
-        prod.healthCheck(), new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
-            null, true, null), prod.variables(), null, null, null, null));
+    environments.set(2, EnvironmentPlan.builder()
+        .name(prod.name())
+        .primaryRegion(prod.primaryRegion())
+        .waves(prod.waves())
+        .target(prod.target())
+        .healthCheck(prod.healthCheck())
+        .approval(new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null, null, true, null))
+        .variables(prod.variables())
+        .verification(VerificationPolicy.notRequired())
+        .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         "ci-bot", example.specSource(), "/etc/gantry/approvers.yaml");
   }

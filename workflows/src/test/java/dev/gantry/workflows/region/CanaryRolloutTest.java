@@ -72,9 +72,17 @@ class CanaryRolloutTest {
 
   static ReleaseRequest production(RolloutPolicy rollout) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(),
-        p.healthCheck(), ApprovalPolicy.none(), p.variables(), null, null, null, null,
-        VerificationPolicy.notRequired(), null, rollout);
+    EnvironmentPlan plan = EnvironmentPlan.builder()
+        .name(p.name())
+        .primaryRegion(p.primaryRegion())
+        .waves(p.waves())
+        .target(p.target())
+        .healthCheck(p.healthCheck())
+        .approval(ApprovalPolicy.none())
+        .variables(p.variables())
+        .verification(VerificationPolicy.notRequired())
+        .rollout(rollout)
+        .build();
     ReleaseRequest example = Releases.example();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), List.of(plan),
         example.requestedBy(), example.specSource());

@@ -32,6 +32,7 @@ import dev.gantry.workflows.api.quality.QualityGateActivities;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.quality.QualityGateRequest;
 import dev.gantry.workflows.api.quality.QualityGateResult;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import dev.gantry.workflows.api.window.FreezeSignal;
@@ -330,8 +331,19 @@ class AutomatedGatesWorkflowTest {
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
       boolean gated = !e.name().equals("production");
-      environments.add(new EnvironmentPlan(e.name(), e.primaryRegion(), e.waves(), e.target(), e.healthCheck(),
-          e.approval(), e.variables(), gated ? quality : null, gated ? cab : null, null, gated ? window : null));
+      environments.add(EnvironmentPlan.builder()
+          .name(e.name())
+          .primaryRegion(e.primaryRegion())
+          .waves(e.waves())
+          .target(e.target())
+          .healthCheck(e.healthCheck())
+          .approval(e.approval())
+          .variables(e.variables())
+          .quality(gated ? quality : null)
+          .cab(gated ? cab : null)
+          .window(gated ? window : null)
+          .verification(VerificationPolicy.notRequired())
+          .build());
     }
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");

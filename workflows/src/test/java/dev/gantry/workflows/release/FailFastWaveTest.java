@@ -194,9 +194,17 @@ class FailFastWaveTest {
 
   static ReleaseRequest production(RolloutPolicy rollout, HealthCheck health) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(), health,
-        ApprovalPolicy.none(), p.variables(), null, null, null, null, VerificationPolicy.notRequired(), null,
-        rollout);
+    EnvironmentPlan plan = EnvironmentPlan.builder()
+        .name(p.name())
+        .primaryRegion(p.primaryRegion())
+        .waves(p.waves())
+        .target(p.target())
+        .healthCheck(health)
+        .approval(ApprovalPolicy.none())
+        .variables(p.variables())
+        .verification(VerificationPolicy.notRequired())
+        .rollout(rollout)
+        .build();
     ReleaseRequest example = Releases.example();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), List.of(plan),
         example.requestedBy(), example.specSource());

@@ -11,6 +11,7 @@ import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.Releases;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -265,8 +266,16 @@ class GateBookTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), productionPolicy, production.variables()));
+    environments.set(2, EnvironmentPlan.builder()
+        .name(production.name())
+        .primaryRegion(production.primaryRegion())
+        .waves(production.waves())
+        .target(production.target())
+        .healthCheck(production.healthCheck())
+        .approval(productionPolicy)
+        .variables(production.variables())
+        .verification(VerificationPolicy.notRequired())
+        .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "approvers.yaml");
   }

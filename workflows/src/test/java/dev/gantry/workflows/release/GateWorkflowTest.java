@@ -19,6 +19,7 @@ import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Histories;
@@ -307,9 +308,17 @@ class GateWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), productionPolicy, production.variables(), null, null,
-        notify, null));
+    environments.set(2, EnvironmentPlan.builder()
+        .name(production.name())
+        .primaryRegion(production.primaryRegion())
+        .waves(production.waves())
+        .target(production.target())
+        .healthCheck(production.healthCheck())
+        .approval(productionPolicy)
+        .variables(production.variables())
+        .notifications(notify)
+        .verification(VerificationPolicy.notRequired())
+        .build());
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");
     ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class,

@@ -43,9 +43,17 @@ class PromotionAndLockWorkflowTest {
 
   private static EnvironmentPlan production(EnvironmentConfig config) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    return new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(), p.healthCheck(),
-        ApprovalPolicy.none(), p.variables(), null, null, null, null, VerificationPolicy.notRequired(), null, null,
-        config, null);
+    return EnvironmentPlan.builder()
+        .name(p.name())
+        .primaryRegion(p.primaryRegion())
+        .waves(p.waves())
+        .target(p.target())
+        .healthCheck(p.healthCheck())
+        .approval(ApprovalPolicy.none())
+        .variables(p.variables())
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
   }
 
   private ReleaseWorkflow start(ReleaseRequest request) {

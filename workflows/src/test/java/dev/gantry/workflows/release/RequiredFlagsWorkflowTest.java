@@ -18,6 +18,7 @@ import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.flags.ExperimentWorkflowImpl;
 import dev.gantry.workflows.flags.FlagRampWorkflow;
 import dev.gantry.workflows.flags.FlagRampWorkflowImpl;
@@ -137,8 +138,16 @@ class RequiredFlagsWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
-      environments.add(new EnvironmentPlan(e.name(), e.primaryRegion(), e.waves(), e.target(), e.healthCheck(),
-          ApprovalPolicy.none(), e.variables()));
+      environments.add(EnvironmentPlan.builder()
+          .name(e.name())
+          .primaryRegion(e.primaryRegion())
+          .waves(e.waves())
+          .target(e.target())
+          .healthCheck(e.healthCheck())
+          .approval(ApprovalPolicy.none())
+          .variables(e.variables())
+          .verification(VerificationPolicy.notRequired())
+          .build());
     }
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         environments, example.requestedBy(), example.specSource());

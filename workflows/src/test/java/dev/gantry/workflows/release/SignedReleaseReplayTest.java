@@ -95,9 +95,16 @@ class SignedReleaseReplayTest {
     VerificationPolicy strict = new VerificationPolicy(true, "/etc/gantry/trusted-keys.yaml",
         List.of(VerificationPolicy.SLSA_PROVENANCE), 24 * 30);
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> new EnvironmentPlan(plan.name(), plan.primaryRegion(), plan.waves(), plan.target(),
-            plan.healthCheck(), plan.name().equals("production") ? plan.approval() : ApprovalPolicy.none(),
-            plan.variables(), null, null, null, null, strict, null))
+        .map(plan -> EnvironmentPlan.builder()
+            .name(plan.name())
+            .primaryRegion(plan.primaryRegion())
+            .waves(plan.waves())
+            .target(plan.target())
+            .healthCheck(plan.healthCheck())
+            .approval(plan.name().equals("production") ? plan.approval() : ApprovalPolicy.none())
+            .variables(plan.variables())
+            .verification(strict)
+            .build())
         .toList();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         environments, example.requestedBy(), example.specSource(), null,

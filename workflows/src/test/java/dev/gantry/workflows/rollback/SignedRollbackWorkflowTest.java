@@ -21,6 +21,7 @@ import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -80,8 +81,16 @@ class SignedRollbackWorkflowTest {
     EnvironmentPlan prod = Releases.example().environments().get(2);
     ApprovalPolicy signed = new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
         null, true, null);
-    return new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(), prod.healthCheck(),
-        signed, prod.variables(), null, null, null, null);
+    return EnvironmentPlan.builder()
+        .name(prod.name())
+        .primaryRegion(prod.primaryRegion())
+        .waves(prod.waves())
+        .target(prod.target())
+        .healthCheck(prod.healthCheck())
+        .approval(signed)
+        .variables(prod.variables())
+        .verification(VerificationPolicy.notRequired())
+        .build();
   }
 
   static EnvironmentPlan staging() {

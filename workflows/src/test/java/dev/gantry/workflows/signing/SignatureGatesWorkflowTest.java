@@ -149,9 +149,16 @@ class SignatureGatesWorkflowTest {
   private static ReleaseRequest release(SigningPolicy signing, Function<EnvironmentPlan, VerificationPolicy> policy) {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> new EnvironmentPlan(plan.name(), plan.primaryRegion(), plan.waves(), plan.target(),
-            plan.healthCheck(), ApprovalPolicy.none(), plan.variables(), null, null, null, null,
-            policy.apply(plan), null))
+        .map(plan -> EnvironmentPlan.builder()
+            .name(plan.name())
+            .primaryRegion(plan.primaryRegion())
+            .waves(plan.waves())
+            .target(plan.target())
+            .healthCheck(plan.healthCheck())
+            .approval(ApprovalPolicy.none())
+            .variables(plan.variables())
+            .verification(policy.apply(plan))
+            .build())
         .toList();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), null, signing);

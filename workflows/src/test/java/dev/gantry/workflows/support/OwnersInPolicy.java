@@ -6,6 +6,7 @@ import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.RollbackPlan;
 import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -24,8 +25,16 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
   public OwnersInPolicy define(TrafficOwnerRequest owner) {
     ApprovalPolicy approval = owner.failbackApprovers() == null || owner.failbackApprovers().isEmpty()
         ? ApprovalPolicy.none() : new ApprovalPolicy(true, owner.failbackApprovers(), 1, null);
-    environments.put(owner.application() + "/" + owner.environment(), new EnvironmentPlan(owner.environment(),
-        owner.regions().get(0), List.of(owner.regions()), owner.target(), owner.healthCheck(), approval, Map.of()));
+    environments.put(owner.application() + "/" + owner.environment(), EnvironmentPlan.builder()
+        .name(owner.environment())
+        .primaryRegion(owner.regions().get(0))
+        .waves(List.of(owner.regions()))
+        .target(owner.target())
+        .healthCheck(owner.healthCheck())
+        .approval(approval)
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build());
     return this;
   }
 
