@@ -152,15 +152,8 @@ class AwsMultiRegionReleaseTest {
     run(release("1.3.0", world.target(null), 1));
     ReleaseRequest good = release("1.4.0", world.target(null), 1);
     EnvironmentPlan plan = good.environments().get(0);
-    EnvironmentPlan withTypo = EnvironmentPlan.builder()
-        .name(plan.name())
-        .primaryRegion(plan.primaryRegion())
+    EnvironmentPlan withTypo = plan.toBuilder()
         .waves(List.of(List.of("us-east-1"), List.of("us-west-2", "eu-westt-1")))
-        .target(plan.target())
-        .healthCheck(plan.healthCheck())
-        .approval(plan.approval())
-        .variables(plan.variables())
-        .verification(plan.verification())
         .maxParallelRegions(1)
         .build();
     ReleaseRequest request = new ReleaseRequest(good.application(), good.version(), good.artifact(),

@@ -14,7 +14,6 @@ import dev.gantry.workflows.api.PauseSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -141,15 +140,8 @@ class SignedClientTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, EnvironmentPlan.builder()
-        .name(prod.name())
-        .primaryRegion(prod.primaryRegion())
-        .waves(prod.waves())
-        .target(prod.target())
-        .healthCheck(prod.healthCheck())
+    environments.set(2, prod.toBuilder()
         .approval(new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null, null, true, null))
-        .variables(prod.variables())
-        .verification(VerificationPolicy.notRequired())
         .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         "ci-bot", example.specSource(), "/etc/gantry/approvers.yaml");

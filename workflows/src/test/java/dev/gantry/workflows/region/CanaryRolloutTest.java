@@ -16,7 +16,6 @@ import dev.gantry.workflows.api.rollout.AnalysisResult;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -72,15 +71,8 @@ class CanaryRolloutTest {
 
   static ReleaseRequest production(RolloutPolicy rollout) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = EnvironmentPlan.builder()
-        .name(p.name())
-        .primaryRegion(p.primaryRegion())
-        .waves(p.waves())
-        .target(p.target())
-        .healthCheck(p.healthCheck())
+    EnvironmentPlan plan = p.toBuilder()
         .approval(ApprovalPolicy.none())
-        .variables(p.variables())
-        .verification(VerificationPolicy.notRequired())
         .rollout(rollout)
         .build();
     ReleaseRequest example = Releases.example();

@@ -32,7 +32,6 @@ import dev.gantry.workflows.api.quality.QualityGateActivities;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
 import dev.gantry.workflows.api.quality.QualityGateRequest;
 import dev.gantry.workflows.api.quality.QualityGateResult;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import dev.gantry.workflows.api.window.FreezeSignal;
@@ -331,18 +330,10 @@ class AutomatedGatesWorkflowTest {
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
       boolean gated = !e.name().equals("production");
-      environments.add(EnvironmentPlan.builder()
-          .name(e.name())
-          .primaryRegion(e.primaryRegion())
-          .waves(e.waves())
-          .target(e.target())
-          .healthCheck(e.healthCheck())
-          .approval(e.approval())
-          .variables(e.variables())
+      environments.add(e.toBuilder()
           .quality(gated ? quality : null)
           .cab(gated ? cab : null)
           .window(gated ? window : null)
-          .verification(VerificationPolicy.notRequired())
           .build());
     }
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,

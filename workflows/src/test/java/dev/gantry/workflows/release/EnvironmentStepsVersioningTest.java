@@ -34,15 +34,8 @@ class EnvironmentStepsVersioningTest {
   @Test
   void aPlainReleaseHasNoMarkerOfTheEnvironmentStepsAndTheSameEventsAsBefore() {
     EnvironmentPlan production = Releases.example().environments().get(2);
-    EnvironmentPlan plain = EnvironmentPlan.builder()
-        .name(production.name())
-        .primaryRegion(production.primaryRegion())
-        .waves(production.waves())
-        .target(production.target())
-        .healthCheck(production.healthCheck())
+    EnvironmentPlan plain = production.toBuilder()
         .approval(ApprovalPolicy.none())
-        .variables(production.variables())
-        .verification(dev.gantry.workflows.api.signing.VerificationPolicy.notRequired())
         .build();
     ReleaseRequest example = Releases.example();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),

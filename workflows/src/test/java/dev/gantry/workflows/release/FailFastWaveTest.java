@@ -26,7 +26,6 @@ import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -194,15 +193,9 @@ class FailFastWaveTest {
 
   static ReleaseRequest production(RolloutPolicy rollout, HealthCheck health) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = EnvironmentPlan.builder()
-        .name(p.name())
-        .primaryRegion(p.primaryRegion())
-        .waves(p.waves())
-        .target(p.target())
+    EnvironmentPlan plan = p.toBuilder()
         .healthCheck(health)
         .approval(ApprovalPolicy.none())
-        .variables(p.variables())
-        .verification(VerificationPolicy.notRequired())
         .rollout(rollout)
         .build();
     ReleaseRequest example = Releases.example();

@@ -11,7 +11,6 @@ import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.OverrideSignal;
 import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.Releases;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -266,15 +265,8 @@ class GateBookTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, EnvironmentPlan.builder()
-        .name(production.name())
-        .primaryRegion(production.primaryRegion())
-        .waves(production.waves())
-        .target(production.target())
-        .healthCheck(production.healthCheck())
+    environments.set(2, production.toBuilder()
         .approval(productionPolicy)
-        .variables(production.variables())
-        .verification(VerificationPolicy.notRequired())
         .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "approvers.yaml");

@@ -19,7 +19,6 @@ import dev.gantry.workflows.api.RejectionSignal;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Histories;
@@ -308,16 +307,9 @@ class GateWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, EnvironmentPlan.builder()
-        .name(production.name())
-        .primaryRegion(production.primaryRegion())
-        .waves(production.waves())
-        .target(production.target())
-        .healthCheck(production.healthCheck())
+    environments.set(2, production.toBuilder()
         .approval(productionPolicy)
-        .variables(production.variables())
         .notifications(notify)
-        .verification(VerificationPolicy.notRequired())
         .build());
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");

@@ -7,7 +7,6 @@ import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import dev.gantry.workflows.api.window.WindowCheckRequest;
@@ -63,16 +62,10 @@ class LongWaitHistoryTest {
     window.opensAt = env.currentTimeMillis() + WAIT.toMillis();
     ReleaseRequest example = Releases.example("long-wait", "1.0.0");
     EnvironmentPlan production = example.environments().get(2);
-    EnvironmentPlan frozen = EnvironmentPlan.builder()
-        .name(production.name())
-        .primaryRegion(production.primaryRegion())
-        .waves(production.waves())
-        .target(production.target())
-        .healthCheck(production.healthCheck())
+    EnvironmentPlan frozen = production.toBuilder()
         .approval(ApprovalPolicy.none())
         .variables(Map.of())
         .window(new DeploymentWindowPolicy("Europe/Berlin", List.of(), List.of(), List.of(), List.of()))
-        .verification(VerificationPolicy.notRequired())
         .build();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         List.of(frozen), example.requestedBy(), example.specSource());

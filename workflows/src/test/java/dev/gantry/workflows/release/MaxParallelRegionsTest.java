@@ -36,15 +36,8 @@ class MaxParallelRegionsTest {
 
   ReleaseRequest productionOnly(Integer maxParallel) {
     EnvironmentPlan production = Releases.example().environments().get(2);
-    EnvironmentPlan limited = EnvironmentPlan.builder()
-        .name(production.name())
-        .primaryRegion(production.primaryRegion())
-        .waves(production.waves())
-        .target(production.target())
-        .healthCheck(production.healthCheck())
+    EnvironmentPlan limited = production.toBuilder()
         .approval(ApprovalPolicy.none())
-        .variables(production.variables())
-        .verification(dev.gantry.workflows.api.signing.VerificationPolicy.notRequired())
         .maxParallelRegions(maxParallel)
         .build();
     ReleaseRequest example = Releases.example();

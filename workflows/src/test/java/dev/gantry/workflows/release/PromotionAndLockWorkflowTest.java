@@ -9,7 +9,6 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.PromotionSource;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeEnvironments;
 import dev.gantry.workflows.support.Histories;
@@ -43,15 +42,8 @@ class PromotionAndLockWorkflowTest {
 
   private static EnvironmentPlan production(EnvironmentConfig config) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    return EnvironmentPlan.builder()
-        .name(p.name())
-        .primaryRegion(p.primaryRegion())
-        .waves(p.waves())
-        .target(p.target())
-        .healthCheck(p.healthCheck())
+    return p.toBuilder()
         .approval(ApprovalPolicy.none())
-        .variables(p.variables())
-        .verification(VerificationPolicy.notRequired())
         .environmentConfig(config)
         .build();
   }

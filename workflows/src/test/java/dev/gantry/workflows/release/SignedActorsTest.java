@@ -8,7 +8,6 @@ import dev.gantry.workflows.api.Approver;
 import dev.gantry.workflows.api.ApproverDirectory;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.Releases;
 import java.util.ArrayList;
@@ -27,15 +26,8 @@ class SignedActorsTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, EnvironmentPlan.builder()
-        .name(prod.name())
-        .primaryRegion(prod.primaryRegion())
-        .waves(prod.waves())
-        .target(prod.target())
-        .healthCheck(prod.healthCheck())
+    environments.set(2, prod.toBuilder()
         .approval(new ApprovalPolicy(true, List.of("bob"), 1, 72, List.of(), null, null, null, true, null, null, 600))
-        .variables(prod.variables())
-        .verification(VerificationPolicy.notRequired())
         .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         "dana", "test");

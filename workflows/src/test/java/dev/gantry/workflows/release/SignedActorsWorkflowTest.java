@@ -19,7 +19,6 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.TimelineEntry;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
@@ -308,15 +307,8 @@ class SignedActorsWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, EnvironmentPlan.builder()
-        .name(prod.name())
-        .primaryRegion(prod.primaryRegion())
-        .waves(prod.waves())
-        .target(prod.target())
-        .healthCheck(prod.healthCheck())
+    environments.set(2, prod.toBuilder()
         .approval(production)
-        .variables(prod.variables())
-        .verification(VerificationPolicy.notRequired())
         .build());
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         requester, example.specSource(), "/etc/gantry/approvers.yaml");

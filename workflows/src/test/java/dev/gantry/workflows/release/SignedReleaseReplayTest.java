@@ -95,14 +95,8 @@ class SignedReleaseReplayTest {
     VerificationPolicy strict = new VerificationPolicy(true, "/etc/gantry/trusted-keys.yaml",
         List.of(VerificationPolicy.SLSA_PROVENANCE), 24 * 30);
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> EnvironmentPlan.builder()
-            .name(plan.name())
-            .primaryRegion(plan.primaryRegion())
-            .waves(plan.waves())
-            .target(plan.target())
-            .healthCheck(plan.healthCheck())
+        .map(plan -> plan.toBuilder()
             .approval(plan.name().equals("production") ? plan.approval() : ApprovalPolicy.none())
-            .variables(plan.variables())
             .verification(strict)
             .build())
         .toList();

@@ -21,7 +21,6 @@ import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -81,15 +80,8 @@ class SignedRollbackWorkflowTest {
     EnvironmentPlan prod = Releases.example().environments().get(2);
     ApprovalPolicy signed = new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
         null, true, null);
-    return EnvironmentPlan.builder()
-        .name(prod.name())
-        .primaryRegion(prod.primaryRegion())
-        .waves(prod.waves())
-        .target(prod.target())
-        .healthCheck(prod.healthCheck())
+    return prod.toBuilder()
         .approval(signed)
-        .variables(prod.variables())
-        .verification(VerificationPolicy.notRequired())
         .build();
   }
 

@@ -149,14 +149,8 @@ class SignatureGatesWorkflowTest {
   private static ReleaseRequest release(SigningPolicy signing, Function<EnvironmentPlan, VerificationPolicy> policy) {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> EnvironmentPlan.builder()
-            .name(plan.name())
-            .primaryRegion(plan.primaryRegion())
-            .waves(plan.waves())
-            .target(plan.target())
-            .healthCheck(plan.healthCheck())
+        .map(plan -> plan.toBuilder()
             .approval(ApprovalPolicy.none())
-            .variables(plan.variables())
             .verification(policy.apply(plan))
             .build())
         .toList();
