@@ -61,7 +61,7 @@ class WindowAcrossDstTest {
       // every workflow a production worker hosts (the activities below are this test's own)
       worker.registerWorkflowImplementationTypes(
           dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
-      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()),
+      worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()),
           new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),

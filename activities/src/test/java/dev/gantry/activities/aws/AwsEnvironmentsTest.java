@@ -94,7 +94,7 @@ class AwsEnvironmentsTest {
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new EnvironmentActivitiesImpl(List.of(new AwsEnvironments(world.clients, secrets)),

@@ -60,7 +60,7 @@ final class LocalEnvironmentWorld implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
         new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive, workerKey),
         new RunningReleasesLookup(env.getWorkflowClient()),

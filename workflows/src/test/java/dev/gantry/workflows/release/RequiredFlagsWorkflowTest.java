@@ -18,7 +18,6 @@ import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.flags.ExperimentWorkflowImpl;
 import dev.gantry.workflows.flags.FlagRampWorkflow;
 import dev.gantry.workflows.flags.FlagRampWorkflowImpl;
@@ -65,7 +64,7 @@ class RequiredFlagsWorkflowTest {
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         FlagRampWorkflowImpl.class, ExperimentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics,
-        new dev.gantry.workflows.support.TemporalLockLookup(client));
+        new dev.gantry.workflows.lock.LockHolderLookup(client));
     env.start();
   }
 
@@ -138,15 +137,8 @@ class RequiredFlagsWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
-      environments.add(EnvironmentPlan.builder()
-          .name(e.name())
-          .primaryRegion(e.primaryRegion())
-          .waves(e.waves())
-          .target(e.target())
-          .healthCheck(e.healthCheck())
+      environments.add(e.toBuilder()
           .approval(ApprovalPolicy.none())
-          .variables(e.variables())
-          .verification(VerificationPolicy.notRequired())
           .build());
     }
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),

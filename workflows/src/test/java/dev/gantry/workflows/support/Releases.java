@@ -111,7 +111,7 @@ public final class Releases {
       all.add(new PlanAsGiven());
     }
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.lock.LockActivities)) {
-      all.add(new TemporalLockLookup(env.getWorkflowClient()));
+      all.add(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()));
     }
     worker.registerActivitiesImplementations(all.toArray());
     env.start();
