@@ -278,7 +278,7 @@ public class WorkerConfiguration {
   @Bean
   dev.gantry.workflows.api.lock.LockActivities lockActivities(
       @org.springframework.context.annotation.Lazy io.temporal.client.WorkflowClient client) {
-    return new dev.gantry.activities.lock.LockHolderLookup(client);
+    return new dev.gantry.workflows.lock.LockHolderLookup(client);
   }
 
   @Bean

@@ -106,11 +106,16 @@ class AdversarialReleaseTest {
   void aRawTemporalStartCarryingItsOwnPlanIsRefusedAndRunsNothing() throws Exception {
     Path attackerRoot = Files.createDirectories(root.resolve("attacker/targets"));
     Path marker = root.resolve("attacker/health-check-ran");
-    EnvironmentPlan noGates = new EnvironmentPlan("production", "us-east-1", List.of(List.of("us-east-1")),
-        new DeployTarget(DeployTarget.LOCAL, attackerRoot.toString()),
-        new HealthCheck("touch " + marker + "; cat " + secretFile + "; env", null, 5, 1, 1),
-        new ApprovalPolicy(false, List.of(), 0, null), Map.of(), null, null, null, null,
-        VerificationPolicy.notRequired(), null);
+    EnvironmentPlan noGates = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1")))
+        .target(new DeployTarget(DeployTarget.LOCAL, attackerRoot.toString()))
+        .healthCheck(new HealthCheck("touch " + marker + "; cat " + secretFile + "; env", null, 5, 1, 1))
+        .approval(new ApprovalPolicy(false, List.of(), 0, null))
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build();
     ReleaseRequest crafted = new ReleaseRequest("shop", nextVersion(), ArtifactRef.file(artifact.toString(), digest),
         List.of(noGates), "mallory", "crafted", secretFile.toString(),
         new SigningPolicy(root.resolve("attacker/key").toString(), null, null, null, null));

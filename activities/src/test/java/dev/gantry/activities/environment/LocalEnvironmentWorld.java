@@ -62,7 +62,7 @@ final class LocalEnvironmentWorld implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
         policy, new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive, workerKey),
         new RunningReleasesLookup(env.getWorkflowClient()),
@@ -82,9 +82,17 @@ final class LocalEnvironmentWorld implements AutoCloseable {
 
   /** The environment, as the worker's policy declares it for hello-service (the environment workflows read it). */
   EnvironmentPlan plan(String name, EnvironmentConfig config) {
-    EnvironmentPlan plan = new EnvironmentPlan(name, "us-east-1", List.of(List.of("us-east-1"), List.of("eu-west-1")), target(),
-        health(), ApprovalPolicy.none(), Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"), null, null, null, null,
-        VerificationPolicy.notRequired(), null, config);
+    EnvironmentPlan plan = EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("eu-west-1")))
+        .target(target())
+        .healthCheck(health())
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
     policy.define("hello-service", plan);
     return plan;
   }

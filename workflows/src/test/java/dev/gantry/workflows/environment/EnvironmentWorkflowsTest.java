@@ -81,9 +81,17 @@ class EnvironmentWorkflowsTest {
   }
 
   private static EnvironmentPlan environment(String name, EnvironmentConfig config, ApprovalPolicy approval) {
-    return new EnvironmentPlan(name, "us-east-1", List.of(FakeRegionTraffic.REGIONS), FakeRegionTraffic.target(),
-        HEALTH, approval, Map.of("LOG_LEVEL", "debug"), null, null, null, null, VerificationPolicy.notRequired(),
-        null, null, config, null);
+    return EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(FakeRegionTraffic.REGIONS))
+        .target(FakeRegionTraffic.target())
+        .healthCheck(HEALTH)
+        .approval(approval)
+        .variables(Map.of("LOG_LEVEL", "debug"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
   }
 
   @Test

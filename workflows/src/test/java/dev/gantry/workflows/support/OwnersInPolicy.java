@@ -6,6 +6,7 @@ import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.RollbackPlan;
 import dev.gantry.workflows.api.RollbackPlanRequest;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -25,9 +26,7 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
   public OwnersInPolicy define(TrafficOwnerRequest owner) {
     ApprovalPolicy approval = owner.failbackApprovers() == null || owner.failbackApprovers().isEmpty()
         ? ApprovalPolicy.none() : new ApprovalPolicy(true, owner.failbackApprovers(), 1, null);
-    environments.put(owner.application() + "/" + owner.environment(), new EnvironmentPlan(owner.environment(),
-        owner.regions().get(0), List.of(owner.regions()), owner.target(), owner.healthCheck(), approval, Map.of()));
-    return this;
+    return define(owner, approval, null);
   }
 
   /** The environment as the platform policy declares it for {@code application} (environment workflows). */
@@ -38,9 +37,19 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
 
   /** The environment the request describes, with these approval rules and approvers directory (signed actors). */
   public OwnersInPolicy define(TrafficOwnerRequest owner, ApprovalPolicy approval, String approversDirectory) {
-    environments.put(owner.application() + "/" + owner.environment(), new EnvironmentPlan(owner.environment(),
-        owner.regions().get(0), List.of(owner.regions()), owner.target(), owner.healthCheck(), approval, Map.of()));
-    directories.put(owner.application() + "/" + owner.environment(), approversDirectory);
+    define(owner.application(), EnvironmentPlan.builder()
+        .name(owner.environment())
+        .primaryRegion(owner.regions().get(0))
+        .waves(List.of(owner.regions()))
+        .target(owner.target())
+        .healthCheck(owner.healthCheck())
+        .approval(approval)
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build());
+    if (approversDirectory != null) {
+      directories.put(owner.application() + "/" + owner.environment(), approversDirectory);
+    }
     return this;
   }
 
