@@ -171,13 +171,14 @@ public class WorkerConfiguration {
    * the same name, e.g. from a mounted secrets file, works too); SDK-key factories live as long as the worker.
    */
   @Bean(destroyMethod = "close")
-  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment) {
-    return FeatureFlagActivitiesImpl.standard(environment::getProperty);
+  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment,
+      PolicyActivitiesImpl policy) {
+    return new PolicyBoundFlags(FeatureFlagActivitiesImpl.standard(environment::getProperty), policy::declaredFlags);
   }
 
   @Bean
-  FlagAnalysisActivities flagAnalysisActivities() {
-    return new FlagAnalysisActivitiesImpl();
+  FlagAnalysisActivities flagAnalysisActivities(PolicyActivitiesImpl policy) {
+    return new PolicyBoundFlags.Analysis(new FlagAnalysisActivitiesImpl(), policy::declaredFlags);
   }
 
   @Bean
