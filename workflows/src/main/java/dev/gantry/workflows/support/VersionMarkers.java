@@ -103,6 +103,11 @@ public final class VersionMarkers {
    * has expired.
    */
   public static final String ENVIRONMENT_PLAN_FROM_POLICY = "environment-plan-from-policy";
+  /**
+   * A flag ramp or experiment that no release started runs as the worker's policy declares it (settings, metrics,
+   * steps and thresholds, the experiment's split and rule), never as its input says.
+   */
+  public static final String FLAGS_FROM_POLICY = "flags-from-policy";
   /** The environment's schedules are deleted by the workflow that destroys it. */
   public static final String DESTROY_DELETES_SCHEDULES = "destroy-deletes-schedules";
 
@@ -116,5 +121,5 @@ public final class VersionMarkers {
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
       STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS,
-      ENVIRONMENT_PLAN_FROM_POLICY);
+      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY);
 }

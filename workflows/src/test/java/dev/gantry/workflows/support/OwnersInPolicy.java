@@ -53,6 +53,39 @@ public final class OwnersInPolicy implements RollbackPolicyActivities {
     return this;
   }
 
+  /** The environment's flags section declares this ramp, with the request's Split settings and metrics URL. */
+  public OwnersInPolicy declare(dev.gantry.workflows.api.flags.FlagRampRequest ramp) {
+    return declareFlags(ramp.application(), ramp.environment(), ramp.split(), ramp.metricsUrl(), ramp.plan(), null);
+  }
+
+  /** The environment's flags section declares this experiment, with the request's Split settings and metrics URL. */
+  public OwnersInPolicy declare(dev.gantry.workflows.api.flags.ExperimentRequest experiment) {
+    return declareFlags(experiment.application(), experiment.environment(), experiment.split(),
+        experiment.metricsUrl(), null, experiment.experiment());
+  }
+
+  private OwnersInPolicy declareFlags(String application, String environment,
+      dev.gantry.workflows.api.flags.SplitSettings split, String metricsUrl,
+      dev.gantry.workflows.api.flags.FlagRampPlan ramp, dev.gantry.workflows.api.flags.ExperimentDefinition experiment) {
+    EnvironmentPlan before = environments.get(application + "/" + environment);
+    var flags = before == null ? null : before.flags();
+    List<dev.gantry.workflows.api.flags.FlagRampPlan> ramps = new java.util.ArrayList<>(
+        flags == null || flags.ramps() == null ? List.of() : flags.ramps());
+    List<dev.gantry.workflows.api.flags.ExperimentDefinition> experiments = new java.util.ArrayList<>(
+        flags == null || flags.experiments() == null ? List.of() : flags.experiments());
+    if (ramp != null) {
+      ramps.add(ramp);
+    }
+    if (experiment != null) {
+      experiments.add(experiment);
+    }
+    EnvironmentPlan.Builder plan = before != null ? before.toBuilder() : EnvironmentPlan.builder()
+        .name(environment).primaryRegion("us-east-1").waves(List.of(List.of("us-east-1")))
+        .approval(ApprovalPolicy.none()).variables(Map.of()).verification(VerificationPolicy.notRequired());
+    return define(application, plan.flags(new dev.gantry.workflows.api.flags.FlagPolicy(split, List.of(), metricsUrl,
+        ramps, experiments)).build());
+  }
+
   @Override
   public RollbackPlan resolveRollback(RollbackPlanRequest request) {
     EnvironmentPlan environment = environments.get(request.application() + "/" + request.environment());

@@ -37,7 +37,8 @@ class VersionMarkersTest {
         "rollback-plan-from-policy", "rollback-records-deployment",
         "traffic-owner", "traffic-owner-failover", "traffic-owner-failback",
         "stop-traffic-owner", "destroy-deletes-schedules", "traffic-owner-from-policy",
-        "traffic-owner-signed-actors", "environment-plan-from-policy");
+        "traffic-owner-signed-actors", "environment-plan-from-policy",
+        "flags-from-policy");
   }
 
   @Test
