@@ -30,15 +30,15 @@ class ApprovalTokenCommand implements Callable<Integer> {
   String profile;
 
   @Option(names = "--release", required = true, description = "release/<app>/<version>; for drain and failback the"
-      + " traffic owner, traffic/<app>/<dns name> (`gantry region status` names it).")
+      + " traffic owner, traffic/<app>/<dns name> (`gantry region status` names it); for destroy env-destroy/<app>/<env>.")
   String releaseId;
 
   @Option(names = "--environment", description = "The environment the message is about (approve, reject,"
       + " override, freeze, cab-decision); none for pause and resume.")
   String environment;
 
-  @Option(names = "--digest", description = "The artifact digest the release deploys (sha256:...); none for drain and"
-      + " failback.")
+  @Option(names = "--digest", description = "The artifact digest the release deploys (sha256:...); none for drain,"
+      + " failback and destroy.")
   String digest;
 
   @Option(names = "--region", description = "drain, failback: the region.")
@@ -48,7 +48,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
   String actor;
 
   @Option(names = {"--action", "--decision"}, defaultValue = "approve",
-      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain or failback"
+      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback or"
+          + " destroy"
           + " (default ${DEFAULT-VALUE}).")
   String action;
 
@@ -77,7 +78,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   public Integer call() {
     if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
-          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback (a request is signed by"
+          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, destroy (a request is signed by"
           + " `gantry release start`)");
     }
     boolean wholeRelease = ActorTokens.PAUSE.equals(action) || ActorTokens.RESUME.equals(action)
@@ -103,7 +104,14 @@ class ApprovalTokenCommand implements Callable<Integer> {
     boolean traffic = ActorTokens.DRAIN.equals(action) || ActorTokens.FAILBACK.equals(action);
     String target;
     String boundDigest;
-    if (traffic) {
+    if (ActorTokens.DESTROY.equals(action)) {
+      if (!releaseId.startsWith("env-destroy/") || releaseId.split("/", -1).length != 3) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the destroy,"
+            + " env-destroy/<app>/<env>, for destroy");
+      }
+      target = releaseId;
+      boundDigest = ActorTokens.NO_ARTIFACT;
+    } else if (traffic) {
       if (!releaseId.startsWith("traffic/") || releaseId.split("/", -1).length != 3) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the traffic owner,"
             + " traffic/<app>/<dns name>, for " + action + " (`gantry region status APP ENV` names it)");

@@ -59,8 +59,13 @@ public final class ActorTokens {
   public static final String DRAIN = "drain";
   /** A failback approval to the traffic owner, audience and detail as for {@link #DRAIN}. */
   public static final String FAILBACK = "failback";
+  /**
+   * An approval to destroy an environment: audience {@code gantry:env-destroy/<app>/<env>:<env>:-} (the destroy's
+   * workflow id), no detail.
+   */
+  public static final String DESTROY = "destroy";
   public static final List<String> ACTIONS = List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION,
-      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK);
+      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY);
   /** The audience's digest of messages about traffic, which concern no artifact. */
   public static final String NO_ARTIFACT = "-";
 

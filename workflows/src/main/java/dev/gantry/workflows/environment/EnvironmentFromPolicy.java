@@ -28,8 +28,14 @@ final class EnvironmentFromPolicy {
    * names or the policy has no such environment.
    */
   static EnvironmentPlan resolve(String application, EnvironmentPlan asked, String requestedBy) {
+    RollbackPlan resolved = resolveWithDirectory(application, asked, requestedBy);
+    return resolved.environment();
+  }
+
+  /** As {@link #resolve}, with the policy's approvers directory (null in runs from before). */
+  static RollbackPlan resolveWithDirectory(String application, EnvironmentPlan asked, String requestedBy) {
     if (Workflow.getVersion(VersionMarkers.ENVIRONMENT_PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) < 1) {
-      return asked;
+      return new RollbackPlan(asked, null, null);
     }
     String environment = asked == null ? null : asked.name();
     if (!Names.isName(application) || !Names.isName(environment)) {
@@ -47,7 +53,7 @@ final class EnvironmentFromPolicy {
     if (resolved.environment() == null || !environment.equals(resolved.environment().name())) {
       throw refused("the platform policy has no environment " + environment + " for " + application);
     }
-    return resolved.environment();
+    return resolved;
   }
 
   private static ApplicationFailure refused(String why) {

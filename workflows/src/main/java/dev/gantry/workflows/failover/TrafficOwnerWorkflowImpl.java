@@ -22,6 +22,7 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.SignedActors;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -403,7 +404,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     if (signing == null) {
       return null;
     }
-    OwnerSigning.Check check = signing.check(action, sender, region, token, nowSeconds());
+    SignedActors.Check check = signing.check(action, sender, region, token, nowSeconds());
     if (check.refusal() != null) {
       return check.refusal();
     }

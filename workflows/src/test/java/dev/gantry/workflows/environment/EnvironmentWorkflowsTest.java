@@ -3,7 +3,11 @@ package dev.gantry.workflows.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseIds;
@@ -26,6 +30,8 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;
+import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
+import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeEnvironments;
 import dev.gantry.workflows.support.FakeRegionTraffic;
@@ -50,6 +56,8 @@ import org.junit.jupiter.api.Test;
  * histories that {@code RecordedHistoriesTest} replays.
  */
 class EnvironmentWorkflowsTest {
+  static final ActorKeys ALICE = ActorKeys.generate();
+  static final ActorKeys BOB = ActorKeys.generate();
   private static final HealthCheck HEALTH = new HealthCheck("true", null, 10, 1, 1);
 
   private TestWorkflowEnvironment env;
@@ -66,8 +74,12 @@ class EnvironmentWorkflowsTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(EnvironmentProvisionWorkflowImpl.class,
-        DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(environments, route53, audit, owners);
+        DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class,
+        ActorTokenSpentWorkflowImpl.class);
+    ApproverDirectoryActivities directory = request -> new ApproverDirectory(request.source(), java.util.Map.of(
+        "alice", new Approver("alice", List.of(), ALICE.publicKeyPem()),
+        "bob", new Approver("bob", List.of(), BOB.publicKeyPem())));
+    worker.registerActivitiesImplementations(environments, route53, audit, owners, directory);
     env.start();
   }
 
@@ -203,6 +215,42 @@ class EnvironmentWorkflowsTest {
         .setWorkflowId(sandbox.workflowId()).setTaskQueue(TaskQueues.RELEASE).build()).provision(sandbox))
         .rootCause().hasMessageContaining("refused (nothing was changed)").hasMessageContaining("sandbox");
     assertThat(environments.registrations).doesNotContainKey("sandbox");
+  }
+
+  /**
+   * Where the environment requires signed actors, a destroy approval is a one-time {@code destroy} token of the
+   * approver, not a typed name: unsigned, someone else's key, or a token used twice are refused at once.
+   */
+  @Test
+  void aSignedEnvironmentIsDestroyedOnlyWithAnApproversSignedToken() {
+    ApprovalPolicy signed = new ApprovalPolicy(true, List.of("alice", "bob"), 1, 72, List.of(), null, null, null,
+        true, null);
+    EnvironmentPlan plan = preview(null, signed);
+    owners.define(Releases.APP, plan);
+    environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
+        List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
+    EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(destroy::destroy, request);
+    await(() -> destroy.stage().startsWith("waiting for approval"));
+    long now = env.currentTimeMillis() / 1000;
+
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("alice", "yes")))
+        .hasStackTraceContaining("field 'token' is missing");
+    String bobsKeyAsAlice = BOB.token(request.workflowId(), "preview", ActorTokens.NO_ARTIFACT, ActorTokens.DESTROY,
+        null, "alice", now, 600, "destroy-1");
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("alice", "yes", bobsKeyAsAlice)))
+        .hasStackTraceContaining("not signed by the key registered for alice");
+    assertThat(environments.archived).isEmpty();
+
+    destroy.approve(new DestroyApproval("alice", "yes", ALICE.token(request.workflowId(), "preview",
+        ActorTokens.NO_ARTIFACT, ActorTokens.DESTROY, null, "alice", now, 600, "destroy-2")));
+    DecommissionResult result = WorkflowStub.fromTyped(destroy).getResult(DecommissionResult.class);
+
+    assertThat(result.state()).as(result.detail()).isEqualTo("DESTROYED");
+    assertThat(audit.events).anyMatch(e -> "approval signed".equals(e.outcome())
+        && e.detail().contains(ALICE.thumbprint()));
   }
 
   private void await(BooleanSupplier condition) {
