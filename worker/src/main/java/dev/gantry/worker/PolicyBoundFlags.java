@@ -96,9 +96,16 @@ final class PolicyBoundFlags implements FeatureFlagActivities, AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (flags instanceof AutoCloseable closeable) {
-      closeable.close();
+      try {
+        closeable.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while closing the Split clients", interrupted);
+      } catch (Exception e) {
+        throw new IllegalStateException("could not close the Split clients: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -226,6 +226,12 @@ class EnvironmentsEndToEndTest {
       String previewDrift = environments.scheduleDrift("hello-service", preview, Duration.ofHours(1));
       String expiry = EnvironmentSchedules.expiryId("hello-service", "preview");
       assertThat(exists(schedules, expiry)).isTrue();
+      // an hour passes: the registration the worker wrote at create says the environment has expired (a destroy
+      // "by expiry" before that is refused, see EnvironmentWorkflowsTest)
+      Path registration = policy.targets().resolve("preview").resolve("environment.json");
+      Files.writeString(registration, Files.readString(registration)
+          .replaceAll("\"expiresAt\"\\s*:\\s*\"[^\"]+\"", "\"expiresAt\" : \"2020-01-01T00:00:00Z\""));
+      assertThat(Files.readString(registration)).contains("2020-01-01T00:00:00Z");
       schedules.getHandle(expiry).trigger();
       // A schedule starts its workflow under the action's id plus the time: find it by the schedule's id.
       WorkflowExecutionMetadata expiryRun = awaitCompleted(gantry, "TemporalScheduledById = '" + expiry + "'");
