@@ -1,6 +1,7 @@
 package dev.gantry.workflows.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.workflows.api.TaskQueues;
@@ -86,8 +87,8 @@ class FlagRampWorkflowTest {
     FakeFlagMetrics metrics = new FakeFlagMetrics(flags, p -> new long[] {40, 0});
     FlagRampWorkflow ramp = start(env, metrics, 10);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(metrics.reads).hasSize(FlagRampWorkflowImpl.MAX_INCONCLUSIVE);
     assertThat(ramp.status().stoppedBecause()).contains("3 inconclusive analyses in a row")
@@ -108,8 +109,8 @@ class FlagRampWorkflowTest {
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(ramp::run, request);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     FlagRampStatus status = ramp.status();
     assertThat(status.state()).isEqualTo(RampState.STOPPED);
@@ -126,8 +127,8 @@ class FlagRampWorkflowTest {
     assertThat(ramp.status().nextAnalysisAt()).isNotNull();
 
     ramp.abort(new AbortSignal("erin", "support tickets about checkout"));
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(ramp.status().state()).isEqualTo(RampState.ABORTED);
     assertThat(metrics.reads).isEmpty();
