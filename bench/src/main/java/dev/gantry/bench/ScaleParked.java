@@ -42,6 +42,8 @@ final class ScaleParked {
     this.options = options;
   }
 
+  // the bench worker has to run while the releases do; the body never names it
+  @SuppressWarnings("try")
   Map<String, Object> run(GantryClient gantry, Path work, Map<String, Object> setup) throws Exception {
     int n = Integer.parseInt(options.get("releases", "100"));
     double rate = Double.parseDouble(options.get("rate", "2"));

@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.signing.DemoKeys;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 @RealPeers
 class AdversarialReleaseTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
   private static final String SECRET = "s3cr3t-worker-token-" + System.nanoTime();
 
   @TempDir static Path root;
@@ -232,10 +234,10 @@ class AdversarialReleaseTest {
   @Test
   void inputsThatCannotRunFailAtOnceWithAReason() throws Exception {
     Map<String, Object> noEnvironments = new HashMap<>(JSON.convertValue(
-        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), Map.class));
+        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), JSON_OBJECT));
     noEnvironments.put("environments", List.of());
     Map<String, Object> noArtifact = new HashMap<>(JSON.convertValue(
-        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), Map.class));
+        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), JSON_OBJECT));
     noArtifact.put("artifact", null);
     Map<String, Object> wrongTypes = Map.of("application", List.of("shop"), "environments", "all of them");
     Map<String, Object> hugeName = Map.of("application", "a".repeat(1_000_000), "version", "1.0.0");

@@ -193,7 +193,7 @@ class FlagWorkflowsAgainstSplitTest {
 
     assertThat(((ApplicationFailure) failed.getCause()).getType()).isEqualTo(FlagRampWorkflow.STOPPED);
     assertThat(failed.getCause().getMessage()).contains("checkout_errors 200/4000 = 0.0500 (max 0.01)");
-    assertThat(split.patches()).hasSize(3).as("429, the retried 10%, then back to 0%");
+    assertThat(split.patches()).as("429, the retried 10%, then back to 0%").hasSize(3);
     assertThat(split.percentOn("new-checkout")).isZero();
   }
 

@@ -40,6 +40,8 @@ class ReleaseFromJavaTest {
   @TempDir Path dir;
 
   @Test
+  // the test server has to run while the example talks to it on its port; the body never names it
+  @SuppressWarnings("try")
   void theExampleStartsTheReleaseAndFollowsItUntilItWaitsForPeople() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -88,8 +88,8 @@ class FlagRampWorkflowTest {
     FakeFlagMetrics metrics = new FakeFlagMetrics(flags, p -> new long[] {40, 0});
     FlagRampWorkflow ramp = start(env, metrics, 10);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(metrics.reads).hasSize(FlagRampWorkflowImpl.MAX_INCONCLUSIVE);
     assertThat(ramp.status().stoppedBecause()).contains("3 inconclusive analyses in a row")
@@ -148,8 +148,8 @@ class FlagRampWorkflowTest {
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(ramp::run, request);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     FlagRampStatus status = ramp.status();
     assertThat(status.state()).isEqualTo(RampState.STOPPED);
@@ -166,8 +166,8 @@ class FlagRampWorkflowTest {
     assertThat(ramp.status().nextAnalysisAt()).isNotNull();
 
     ramp.abort(new AbortSignal("erin", "support tickets about checkout"));
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(ramp.status().state()).isEqualTo(RampState.ABORTED);
     assertThat(metrics.reads).isEmpty();
