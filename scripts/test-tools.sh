@@ -9,8 +9,12 @@
 #   .tools/bin/registry   go-containerregistry's OCI registry (image signatures on loopback)
 #   .tools/moto           moto[server] in a virtualenv (.tools/moto/bin/moto_server: AWS on loopback)
 #   .tools/node           also @sigstore/verify (a second, independent bundle verifier)
+#   .tools/bin/kube-apiserver, kube-controller-manager, kube-scheduler, kubectl   Kubernetes v1.37.2 and
+#   .tools/bin/etcd       etcd v3.7.0, built from the wrapper module scripts/kubernetes (go.mod + go.sum)
+#   .tools/bin/kwok       kwok v0.8.0 (fakes a node and its pods, so Deployments really roll out)
+#                         (KubernetesCluster in the activities' tests runs these, one cluster per region)
 #
-# Needs Go >= 1.25 for the Temporal CLI, npm and python3. Set GANTRY_SKIP_TOOLS=1 to skip everything (tests
+# Needs Go >= 1.26 for the Kubernetes control plane (>= 1.25 for the Temporal CLI), npm and python3. Set GANTRY_SKIP_TOOLS=1 to skip everything (tests
 # that need a missing tool then report themselves as skipped, never as passed). With GANTRY_REQUIRE_PEERS=1
 # (.ci/run sets it) a peer that cannot be installed here (no go, npm or python3, no chromium and no apt-get)
 # fails this script, as a missing peer then fails its tests instead of skipping them.
@@ -23,6 +27,10 @@ COSIGN_VERSION="v2.6.1"
 REGISTRY_VERSION="v0.22.1"
 MOTO_VERSION="5.2.5"
 SIGSTORE_VERIFY_VERSION="4.1.3"
+# The control plane's versions are pinned in scripts/kubernetes/go.mod; these name the stamp and the version
+# the binaries report (clients parse /version, so it must be a real one, not the v0.0.0-master default).
+KUBERNETES_VERSION="v1.37.2"
+KWOK_VERSION="v0.8.0"
 
 mkdir -p "$TOOLS/bin"
 log() { echo "test-tools: $*" >&2; }
@@ -132,7 +140,51 @@ install_moto() {
   touch "$stamp"
 }
 
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd from the wrapper module
+# scripts/kubernetes (its go.sum makes the build reproducible). The stamp carries the hash of go.mod and
+# go.sum, so changing a pinned version there rebuilds. Cold: minutes and GBs of Go caches; warm: seconds.
+install_kubernetes() {
+  local module="$ROOT/scripts/kubernetes"
+  local sum
+  sum="$(cat "$module/go.mod" "$module/go.sum" | sha256sum | cut -c1-12)"
+  local stamp="$TOOLS/bin/.kubernetes-$KUBERNETES_VERSION-$sum"
+  local binary all_present=1
+  for binary in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd; do
+    [[ -x "$TOOLS/bin/$binary" ]] || all_present=0
+  done
+  if [[ "$all_present" == 1 && -f "$stamp" ]]; then
+    log "kubernetes $KUBERNETES_VERSION control plane already installed"
+    return
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    missing "go not found: cannot build the Kubernetes control plane for the kubernetes tests"
+    return
+  fi
+  log "building kubernetes $KUBERNETES_VERSION and etcd with $(go version | cut -d' ' -f3) (first time: about 10 minutes on 2 idle cores)"
+  local major="${KUBERNETES_VERSION#v}"
+  local minor="${major#*.}"
+  major="${major%%.*}"
+  minor="${minor%%.*}"
+  local ldflags="" package
+  for package in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $package.gitVersion=$KUBERNETES_VERSION -X $package.gitMajor=$major -X $package.gitMinor=$minor"
+    ldflags+=" -X $package.gitTreeState=clean"
+  done
+  # -mod=readonly: the checked-in go.sum is the whole truth; a missing entry fails instead of being fetched.
+  # -buildvcs=false: no Gantry commit in the binaries, so a new commit does not relink them.
+  (cd "$module" &&
+    GOFLAGS="-mod=readonly -buildvcs=false" go build -ldflags "$ldflags" -o "$TOOLS/bin/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl &&
+    GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$TOOLS/bin/etcd" go.etcd.io/etcd/server/v3)
+  rm -f "$TOOLS"/bin/.kubernetes-*
+  touch "$stamp"
+  log "installed $("$TOOLS/bin/kubectl" version --client 2>/dev/null | head -1), etcd $("$TOOLS/bin/etcd" --version | head -1 | awk '{print $3}')"
+}
+
 install_temporal
+install_kubernetes
+go_tool kwok "$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok
 install_chromium
 npm_tool playwright-core "$PLAYWRIGHT_CORE_VERSION" "playwright-core@$PLAYWRIGHT_CORE_VERSION"
 go_tool cosign "$COSIGN_VERSION" github.com/sigstore/cosign/v2/cmd/cosign
