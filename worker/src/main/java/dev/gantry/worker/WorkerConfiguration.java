@@ -122,6 +122,18 @@ public class WorkerConfiguration {
     return new EcsTarget(aws, health);
   }
 
+  /** One client per call to the cluster of a region, from policy; token references read this worker's environment. */
+  @Bean
+  dev.gantry.activities.kubernetes.KubernetesClusters kubernetesClusters() {
+    return new dev.gantry.activities.kubernetes.KubernetesClusters(System::getenv);
+  }
+
+  @Bean
+  dev.gantry.activities.kubernetes.KubernetesTarget kubernetesTarget(
+      dev.gantry.activities.kubernetes.KubernetesClusters clusters) {
+    return new dev.gantry.activities.kubernetes.KubernetesTarget(clusters, new HealthChecker(), Clock.systemUTC());
+  }
+
   @Bean
   RegionTrafficActivities regionTrafficActivities(AwsClients aws, RegionHealthChecks health) {
     return new RegionTrafficActivitiesImpl(health, new TrafficRouter(aws));
@@ -252,13 +264,15 @@ public class WorkerConfiguration {
    */
   @Bean
   dev.gantry.workflows.api.environment.EnvironmentActivities environmentActivities(AwsClients aws,
+      dev.gantry.activities.kubernetes.KubernetesClusters kubernetes,
       @Value("${gantry.audit.path:.gantry/audit/audit.jsonl}") Path auditLog,
       @Value("${gantry.environments.archive:.gantry/archive}") Path archive,
       dev.gantry.activities.signing.Signer workerAuditKey) {
     var secrets = new dev.gantry.activities.environment.SecretReferences(System::getenv, aws);
     return new dev.gantry.activities.environment.EnvironmentActivitiesImpl(List.of(
         new dev.gantry.activities.environment.LocalEnvironments(secrets),
-        new dev.gantry.activities.environment.AwsEnvironments(aws, secrets)), auditLog, archive, workerAuditKey);
+        new dev.gantry.activities.environment.AwsEnvironments(aws, secrets),
+        new dev.gantry.activities.kubernetes.KubernetesEnvironments(kubernetes)), auditLog, archive, workerAuditKey);
   }
 
   /** Which releases run in an environment: a visibility query through this worker's own client. */

@@ -19,6 +19,7 @@ final class TestPolicy {
   private final List<String> applications = new ArrayList<>();
   private String approvers;
   private String signing;
+  private final List<String> moreRoots = new ArrayList<>();
 
   private TestPolicy(Path root) {
     this.root = root;
@@ -69,6 +70,19 @@ final class TestPolicy {
     return this;
   }
 
+  /** Image repositories releases may ship ({@code roots.images}), e.g. {@code registry.test/shop/}. */
+  TestPolicy images(String... prefixes) {
+    moreRoots.add("  images: [" + String.join(", ", prefixes) + "]");
+    return this;
+  }
+
+  /** Folders credential files of kubernetes targets must be inside ({@code roots.credentials}), absolute. */
+  TestPolicy credentials(Path... folders) {
+    moreRoots.add("  credentials: [" + String.join(", ", java.util.Arrays.stream(folders).map(Path::toString)
+        .toList()) + "]");
+    return this;
+  }
+
   /** {@code signing:} as YAML, e.g. {@code {key: ../keys/release.key}}. */
   TestPolicy signing(String yaml) {
     this.signing = yaml;
@@ -108,6 +122,7 @@ final class TestPolicy {
           artifacts: [../artifacts]
           targets: [../targets]
         """);
+    moreRoots.forEach(line -> yaml.append(line).append('\n'));
     if (approvers != null) {
       yaml.append("approvers: ").append(approvers).append('\n');
     }

@@ -85,7 +85,12 @@ record EnvironmentConfigFile(
 
   record VerificationSpec(Boolean required, String trustedKeys, List<String> require, Integer maxSignatureAgeHours) {}
 
-  record TargetSpec(String type, String root, AwsSpec aws) {}
+  record TargetSpec(String type, String root, AwsSpec aws, KubernetesSpec kubernetes) {}
+
+  record KubernetesSpec(Map<String, ClusterSpec> regions, Integer rolloutTimeoutSeconds) {}
+
+  record ClusterSpec(String apiServer, String caFile, String token, String clientCertFile, String clientKeyFile,
+      String namespace, List<String> deployments, String container) {}
 
   record AwsSpec(
       String account,

@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class EnvironmentPlans {
   private static final List<String> TARGET_TYPES =
-      List.of(DeployTarget.LOCAL, DeployTarget.LAMBDA, DeployTarget.ECS);
+      List.of(DeployTarget.LOCAL, DeployTarget.LAMBDA, DeployTarget.ECS, DeployTarget.KUBERNETES);
 
   private EnvironmentPlans() {}
 
@@ -68,7 +68,9 @@ final class EnvironmentPlans {
     List<List<String>> waves = waves(where, env.waves(), regions, primary, problems);
     DeployTarget target = target(where, base, env.target(), regions, problems);
     boolean onAws = env.target() != null && AwsSection.isAwsType(env.target().type());
-    HealthCheck healthCheck = !onAws ? HealthCheckSection.healthCheck(where, env.healthCheck(), problems)
+    boolean onKubernetes = env.target() != null && DeployTarget.KUBERNETES.equals(env.target().type());
+    HealthCheck healthCheck = onKubernetes ? HealthCheckSection.kubernetesHealthCheck(where, env.healthCheck(), problems)
+        : !onAws ? HealthCheckSection.healthCheck(where, env.healthCheck(), problems)
         : target == null ? null // the target's own problems are reported; its health check depends on it
         : HealthCheckSection.awsHealthCheck(where, env.healthCheck(), target, problems);
     checkRange(where, "maxParallelRegions", env.maxParallelRegions(), 1, 100, problems);
@@ -157,6 +159,18 @@ final class EnvironmentPlans {
       problems.add(where + ": field 'target.type' is " + quoted(spec.type())
           + "; supported: " + String.join(", ", TARGET_TYPES));
       return null;
+    }
+    if (DeployTarget.KUBERNETES.equals(spec.type())) {
+      if (spec.root() != null || spec.aws() != null) {
+        problems.add(where + ": fields 'target.root' and 'target.aws' are for local and AWS targets; a kubernetes"
+            + " target is described by target.kubernetes: remove them");
+      }
+      var kubernetes = KubernetesSection.resolve(where, base, spec.kubernetes(), regions, problems);
+      return kubernetes == null ? null : DeployTarget.kubernetes(kubernetes);
+    }
+    if (spec.kubernetes() != null) {
+      problems.add(where + ": field 'target.kubernetes' is for kubernetes targets, not " + spec.type()
+          + ": remove it (or use `type: kubernetes`)");
     }
     if (AwsSection.isAwsType(spec.type())) {
       if (spec.root() != null) {

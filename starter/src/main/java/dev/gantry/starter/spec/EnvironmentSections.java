@@ -32,6 +32,11 @@ final class EnvironmentSections {
       return null; // nothing of the environment's own: releases record the variables and apply nothing
     }
     String type = env.target() == null ? null : env.target().type();
+    if (DeployTarget.KUBERNETES.equals(type)) {
+      problems.add(where + ": fields 'applyConfig', 'secrets' and 'lifecycle' are not served for the kubernetes"
+          + " target yet (the cluster's own ConfigMaps, Secrets and manifests hold them): remove them");
+      return null;
+    }
     if (!secrets.isEmpty() && !apply) {
       problems.add(where + ": field 'secrets' needs `applyConfig: true`: secrets are references that the worker"
           + " resolves when it writes the environment's configuration");

@@ -58,4 +58,25 @@ final class HealthCheckSection {
         blank(spec.url()) ? null : spec.url(), spec.timeoutSeconds(), spec.attempts(),
         spec.intervalSeconds());
   }
+
+  /**
+   * On Kubernetes the Deployments' conditions are the health check (Available, no unavailable replica);
+   * {@code healthCheck} may add a URL or command, and sets attempts and interval.
+   */
+  static HealthCheck kubernetesHealthCheck(String where, HealthCheckSpec spec, List<String> problems) {
+    if (spec == null) {
+      return new HealthCheck(null, null, 30, null, null);
+    }
+    if (!blank(spec.command()) && !blank(spec.url())) {
+      problems.add(where + ": field 'healthCheck' takes at most one of 'command' or 'url'");
+    }
+    if (!blank(spec.url()) && !spec.url().matches("https?://\\S+")) {
+      problems.add(where + ": field 'healthCheck.url' must be an http:// or https:// URL");
+    }
+    checkRange(where, "healthCheck.timeoutSeconds", spec.timeoutSeconds(), 1, 3600, problems);
+    checkRange(where, "healthCheck.attempts", spec.attempts(), 1, 100, problems);
+    checkRange(where, "healthCheck.intervalSeconds", spec.intervalSeconds(), 1, 3600, problems);
+    return new HealthCheck(blank(spec.command()) ? null : spec.command(), blank(spec.url()) ? null : spec.url(),
+        spec.timeoutSeconds(), spec.attempts(), spec.intervalSeconds());
+  }
 }

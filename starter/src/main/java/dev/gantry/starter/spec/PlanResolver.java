@@ -212,10 +212,11 @@ public final class PlanResolver {
 
   private static void checkArtifactFitsTargets(ArtifactRef artifact, List<EnvironmentPlan> path, List<String> reasons) {
     for (EnvironmentPlan env : path) {
-      boolean ecs = DeployTarget.ECS.equals(env.target().type());
-      if (artifact.isFile() == ecs) {
+      boolean runsImages = DeployTarget.ECS.equals(env.target().type())
+          || DeployTarget.KUBERNETES.equals(env.target().type());
+      if (artifact.isFile() == runsImages) {
         reasons.add("field 'artifact.kind': " + env.name() + " deploys to the " + env.target().type() + " target, which "
-            + (ecs ? "runs images: send an image by digest" : "deploys files: send a file"));
+            + (runsImages ? "runs images: send an image by digest" : "deploys files: send a file"));
       }
     }
   }

@@ -93,10 +93,12 @@ public final class PolicyDirectory {
       throw new SpecException("the platform policy", new ArrayList<>(problems));
     }
     String where = POLICY_FILE;
-    PolicyFile.RootsSpec roots = file.roots() == null ? new PolicyFile.RootsSpec(null, null, null) : file.roots();
+    PolicyFile.RootsSpec roots = file.roots() == null ? new PolicyFile.RootsSpec(null, null, null, null) : file.roots();
     List<Path> artifactRoots = roots(where, "roots.artifacts", dir, roots.artifacts(), false, problems);
     // a target root that does not exist yet is fine: the local target makes it on its first deploy
     List<Path> targetRoots = roots(where, "roots.targets", dir, roots.targets(), true, problems);
+    // credential folders live on the worker: an operator's checkout need not have them
+    List<Path> credentialRoots = roots(where, "roots.credentials", dir, roots.credentials(), true, problems);
     List<String> images = roots.images() == null ? List.of() : List.copyOf(roots.images());
     for (String image : images) {
       if (image.isBlank() || image.contains("@") || image.chars().anyMatch(c -> c <= ' ' || c > '~')) {
@@ -114,7 +116,7 @@ public final class PolicyDirectory {
           + " with its promotion path, e.g. `applications: {hello-service: {promotion: [dev, staging, production]}}`");
     } else {
       file.applications().forEach((name, spec) -> {
-        Policy.Application application = application(dir, name, spec, approvers, targetRoots, keyless, problems);
+        Policy.Application application = application(dir, name, spec, approvers, targetRoots, credentialRoots, keyless, problems);
         if (application != null) {
           applications.put(name, application);
         }
@@ -128,7 +130,7 @@ public final class PolicyDirectory {
   }
 
   private Policy.Application application(Path dir, String name, PolicyFile.ApplicationSpec spec, String approvers,
-      List<Path> targetRoots, KeylessPolicy keyless, List<String> problems) {
+      List<Path> targetRoots, List<Path> credentialRoots, KeylessPolicy keyless, List<String> problems) {
     String where = POLICY_FILE + ": applications." + name;
     if (!Names.isName(name)) {
       problems.add(POLICY_FILE + ": field 'applications' has " + Names.shown(name)
@@ -177,6 +179,7 @@ public final class PolicyDirectory {
         plan = plan.withVerification(plan.verification().withKeyless(keyless));
       }
       checkTargetConfined(configWhere, plan, targetRoots, problems);
+      checkCredentialsConfined(configWhere, plan, credentialRoots, problems);
       if (Boolean.TRUE.equals(spec.signedActions())) {
         plan = signingEverything(plan);
       }
@@ -216,6 +219,23 @@ public final class PolicyDirectory {
     if (targetRoots.stream().noneMatch(root::startsWith)) {
       problems.add(where + ": field 'target.root' (" + target.root() + ") is outside every folder of 'roots.targets'"
           + " in " + POLICY_FILE + ": add its parent there, or move the target");
+    }
+  }
+
+  /** A kubernetes target's CA, token and certificate files: only inside {@code roots.credentials}. */
+  private static void checkCredentialsConfined(String where, EnvironmentPlan plan, List<Path> credentialRoots,
+      List<String> problems) {
+    DeployTarget target = plan.target();
+    if (target == null || target.kubernetes() == null) {
+      return;
+    }
+    for (String file : KubernetesSection.files(target.kubernetes())) {
+      Path real = realPathOfExistingPrefix(Path.of(file));
+      if (credentialRoots.stream().noneMatch(root -> real.startsWith(root) && !real.equals(root))) {
+        problems.add(where + ": field 'target.kubernetes' names " + file + ", which is outside every folder of"
+            + " 'roots.credentials' in " + POLICY_FILE + ": add its folder there (e.g. `credentials:"
+            + " [/etc/gantry/kubernetes]`), or move the file");
+      }
     }
   }
 

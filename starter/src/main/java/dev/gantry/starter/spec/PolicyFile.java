@@ -18,8 +18,10 @@ record PolicyFile(
    * @param artifacts folders a file artifact must be inside (symlinks resolved)
    * @param targets   folders every local target root must be inside
    * @param images    image repositories (prefixes, e.g. {@code registry.example.com/team/}) releases may ship
+   * @param credentials folders on the worker every credential file a target names must be inside (a kubernetes
+   *                  target's CA, token and client certificate files)
    */
-  record RootsSpec(List<String> artifacts, List<String> targets, List<String> images) {}
+  record RootsSpec(List<String> artifacts, List<String> targets, List<String> images, List<String> credentials) {}
 
   /**
    * @param owners       who owns the application (recorded in the plan and the report)

@@ -37,4 +37,10 @@ public final class Failures {
   public static final String AWS_RESOURCE_MISSING = "AwsResourceMissing";
   /** AWS refused the worker's credentials for an action (IAM). Never retried: a person must grant it. */
   public static final String AWS_ACCESS_DENIED = "AwsAccessDenied";
+  /** A Kubernetes API server did not answer (down, unreachable, timed out): retried. */
+  public static final String KUBERNETES_UNAVAILABLE = "KubernetesUnavailable";
+  /** A Kubernetes API server refused the worker's credentials (401) or an action (403). Never retried. */
+  public static final String KUBERNETES_ACCESS_DENIED = "KubernetesAccessDenied";
+  /** A namespace, Deployment or container the policy names does not exist in the cluster. Never retried. */
+  public static final String KUBERNETES_RESOURCE_MISSING = "KubernetesResourceMissing";
 }
