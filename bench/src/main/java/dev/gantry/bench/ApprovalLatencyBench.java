@@ -18,6 +18,7 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -236,10 +237,16 @@ public final class ApprovalLatencyBench {
   private ReleaseRequest request(int index) throws IOException {
     String version = "1.0." + run + "-" + index;
     Path root = Files.createDirectories(work.resolve("targets").resolve(String.valueOf(index)));
-    EnvironmentPlan production = new EnvironmentPlan(ENVIRONMENT, REGION, List.of(List.of(REGION)),
-        new DeployTarget(DeployTarget.LOCAL, root.toString()),
-        new HealthCheck("true", null, null, null, null),
-        new ApprovalPolicy(true, List.of(APPROVER), 1, null), Map.of());
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name(ENVIRONMENT)
+        .primaryRegion(REGION)
+        .waves(List.of(List.of(REGION)))
+        .target(new DeployTarget(DeployTarget.LOCAL, root.toString()))
+        .healthCheck(new HealthCheck("true", null, null, null, null))
+        .approval(new ApprovalPolicy(true, List.of(APPROVER), 1, null))
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build();
     return new ReleaseRequest(APPLICATION, version, ArtifactRef.file(artifact.toString(), digest),
         List.of(production), "bench", "approval-latency-bench");
   }

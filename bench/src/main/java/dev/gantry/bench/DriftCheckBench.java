@@ -94,10 +94,17 @@ public final class DriftCheckBench {
       for (int i = 0; i < parameters; i++) {
         variables.put(String.format(Locale.ROOT, "PARAM_%03d", i), "value-" + i);
       }
-      EnvironmentPlan plan = new EnvironmentPlan("bench", "us-east-1",
-          List.of(List.of("us-east-1"), FanOutBench.REGIONS.subList(1, 4)), DeployTarget.aws(DeployTarget.LAMBDA, target),
-          new HealthCheck(null, null, 30, 1, 1), ApprovalPolicy.none(), variables, null, null, null, null,
-          VerificationPolicy.notRequired(), null, new EnvironmentConfig(true, null, null, null, null, null));
+      EnvironmentPlan plan = EnvironmentPlan.builder()
+          .name("bench")
+          .primaryRegion("us-east-1")
+          .waves(List.of(List.of("us-east-1"), FanOutBench.REGIONS.subList(1, 4)))
+          .target(DeployTarget.aws(DeployTarget.LAMBDA, target))
+          .healthCheck(new HealthCheck(null, null, 30, 1, 1))
+          .approval(ApprovalPolicy.none())
+          .variables(variables)
+          .verification(VerificationPolicy.notRequired())
+          .environmentConfig(new EnvironmentConfig(true, null, null, null, null, null))
+          .build();
       AwsEnvironments store = new AwsEnvironments(aws, new SecretReferences(System::getenv, aws));
       ConfigRequest config = new ConfigRequest(APPLICATION, "bench", plan.target(), plan.regions(), variables, Map.of());
       long applyStart = System.nanoTime();
@@ -106,6 +113,7 @@ public final class DriftCheckBench {
 
       WorkerFactory factory = WorkerFactory.newInstance(gantry.workflowClient());
       BenchActivities.in(work, gantry.workflowClient()).aws(aws).environments(List.of(store))
+          .policy(new PlanAsGiven().knowing(APPLICATION, plan))
           .registerOn(factory.newWorker(TaskQueues.RELEASE));
       factory.start();
       // the drift check asks Temporal whether a worker polls first (Workers.require): wait for our first poll

@@ -159,11 +159,17 @@ public final class FanOutBench {
     Path file = work.resolve(APPLICATION + "-" + version + ".zip");
     Files.write(file, zip(version));
     ArtifactRef artifact = ArtifactRef.file(file.toString(), Digests.sha256(file));
-    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1",
-        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")),
-        DeployTarget.aws(DeployTarget.LAMBDA, target), new HealthCheck(null, null, 30, 3, 1),
-        new ApprovalPolicy(true, List.of("alice"), 1, null), Map.of(), null, null, null, null,
-        dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), maxParallel);
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")))
+        .target(DeployTarget.aws(DeployTarget.LAMBDA, target))
+        .healthCheck(new HealthCheck(null, null, 30, 3, 1))
+        .approval(new ApprovalPolicy(true, List.of("alice"), 1, null))
+        .variables(Map.of())
+        .verification(dev.gantry.workflows.api.signing.VerificationPolicy.notRequired())
+        .maxParallelRegions(maxParallel)
+        .build();
     ReleaseRequest request = new ReleaseRequest(APPLICATION, version, artifact, List.of(production), "dana",
         "fanout-bench");
     String id = gantry.startRelease(request);

@@ -12,11 +12,20 @@ import io.temporal.failure.ApplicationFailure;
 /**
  * For the benchmarks that build their release plans in code (fan-out, parked releases, approval latency):
  * the plan is the one the benchmark wrote. They measure the workflow, not the policy; the overhead
- * benchmark runs the real policy resolver. There is no policy to roll back by, so a rollback is refused.
- * Never register this in a worker that serves real releases.
+ * benchmark runs the real policy resolver. Environment workflows (drift checks) and rollbacks get the
+ * environments a benchmark declared with {@link #knowing}; others are refused. Never register this in a worker
+ * that serves real releases.
  */
 final class PlanAsGiven implements PolicyActivities, RollbackPolicyActivities {
   private static final PolicyStamp STAMP = new PolicyStamp("bench", "sha256:" + "0".repeat(64), null);
+  private final java.util.Map<String, dev.gantry.workflows.api.EnvironmentPlan> environments =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The benchmark's environment, as if the policy declared it for {@code application}. */
+  PlanAsGiven knowing(String application, dev.gantry.workflows.api.EnvironmentPlan environment) {
+    environments.put(application + "/" + environment.name(), environment);
+    return this;
+  }
 
   @Override
   public ReleaseRequest resolvePlan(ReleaseRequest request) {
@@ -26,7 +35,11 @@ final class PlanAsGiven implements PolicyActivities, RollbackPolicyActivities {
 
   @Override
   public RollbackPlan resolveRollback(RollbackPlanRequest request) {
-    throw ApplicationFailure.newNonRetryableFailure("the benchmarks' plans are written in code: no policy to"
-        + " roll back by", Failures.POLICY_REFUSED);
+    var environment = environments.get(request.application() + "/" + request.environment());
+    if (environment != null) {
+      return new RollbackPlan(environment, null, STAMP);
+    }
+    throw ApplicationFailure.newNonRetryableFailure("the benchmark declared no environment "
+        + request.environment() + " for " + request.application(), Failures.POLICY_REFUSED);
   }
 }

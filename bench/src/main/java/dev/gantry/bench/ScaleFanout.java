@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ final class ScaleFanout {
     this.options = options;
   }
 
+  // the bench worker has to run while the releases do; the body never names it
+  @SuppressWarnings("try")
   Map<String, Object> run(GantryClient gantry, Path work) throws Exception {
     int reps = Integer.parseInt(options.get("reps", "3"));
     int sleep = Integer.parseInt(options.get("sleep-seconds", "1"));
@@ -46,9 +49,16 @@ final class ScaleFanout {
       for (int rep = 0; rep <= reps; rep++) {
         for (Map.Entry<String, List<List<String>>> layout : layouts.entrySet()) {
           Path root = Files.createDirectories(work.resolve("fanout-targets").resolve(String.valueOf(index)));
-          EnvironmentPlan production = new EnvironmentPlan("production", regions.get(0), layout.getValue(),
-              new DeployTarget(DeployTarget.LOCAL, root.toString()),
-              new HealthCheck("sleep " + sleep, null, sleep + 30, 1, null), ApprovalPolicy.none(), Map.of());
+          EnvironmentPlan production = EnvironmentPlan.builder()
+              .name("production")
+              .primaryRegion(regions.get(0))
+              .waves(layout.getValue())
+              .target(new DeployTarget(DeployTarget.LOCAL, root.toString()))
+              .healthCheck(new HealthCheck("sleep " + sleep, null, sleep + 30, 1, null))
+              .approval(ApprovalPolicy.none())
+              .variables(Map.of())
+              .verification(VerificationPolicy.notRequired())
+              .build();
           ReleaseRequest request = new ReleaseRequest("fanout-app", "1.0." + options.run() + "-" + index++,
               ArtifactRef.file(artifact.toString(), digest), List.of(production), "bench", "scale-bench");
           long start = System.nanoTime();

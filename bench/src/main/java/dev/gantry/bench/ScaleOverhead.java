@@ -36,6 +36,8 @@ final class ScaleOverhead {
     this.options = options;
   }
 
+  // the bench worker has to run while the releases do; the body never names it
+  @SuppressWarnings("try")
   Map<String, Object> run(GantryClient gantry, Path work) throws Exception {
     int reps = Integer.parseInt(options.get("reps", "3"));
     Path example = copyExampleWithoutApprovalAndWindow(work.resolve("example"));

@@ -9,6 +9,7 @@ import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,8 @@ final class ScaleParked {
     this.options = options;
   }
 
+  // the bench worker has to run while the releases do; the body never names it
+  @SuppressWarnings("try")
   Map<String, Object> run(GantryClient gantry, Path work, Map<String, Object> setup) throws Exception {
     int n = Integer.parseInt(options.get("releases", "100"));
     double rate = Double.parseDouble(options.get("rate", "2"));
@@ -178,9 +181,16 @@ final class ScaleParked {
   /** One environment, one region, one approver: the smallest release that parks at a gate. */
   private ReleaseRequest parkedRequest(Path work, Path artifact, String digest, int index) throws IOException {
     Path root = Files.createDirectories(work.resolve("targets").resolve(String.valueOf(index)));
-    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1", List.of(List.of("us-east-1")),
-        new DeployTarget(DeployTarget.LOCAL, root.toString()), new HealthCheck("true", null, null, null, null),
-        new ApprovalPolicy(true, List.of(ApprovalLatencyBench.APPROVER), 1, null), Map.of());
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1")))
+        .target(new DeployTarget(DeployTarget.LOCAL, root.toString()))
+        .healthCheck(new HealthCheck("true", null, null, null, null))
+        .approval(new ApprovalPolicy(true, List.of(ApprovalLatencyBench.APPROVER), 1, null))
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build();
     return new ReleaseRequest("parked-app", "1.0." + options.run() + "-" + index, ArtifactRef.file(artifact.toString(),
         digest), List.of(production), "bench", "scale-bench");
   }

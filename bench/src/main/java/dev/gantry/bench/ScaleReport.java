@@ -55,22 +55,23 @@ final class ScaleReport {
         for (Object o : (List<?>) f.get("reps")) {
           Map<?, ?> r = (Map<?, ?>) o;
           md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %s | %s | %.2f | %s | %s | %s | %s | %s |%n",
-              r.get("rep"), r.get("gantryWallMs"), r.get("bareWallMs"), r.get("wallRatio"),
-              r.get("gantryWorkflowTasks"), r.get("bareWorkflowTasks"), r.get("workflowTaskRatio"),
+              r.get("rep"), number(r.get("gantryWallMs")), number(r.get("bareWallMs")), number(r.get("wallRatio")),
+              r.get("gantryWorkflowTasks"), r.get("bareWorkflowTasks"), number(r.get("workflowTaskRatio")),
               r.get("gantryEvents"), r.get("bareEvents"), r.get("activities"), r.get("children"),
               r.get("gantryActivityMs")));
         }
         md.append(String.format(Locale.ROOT, "%nmedian wall ratio **%.2f**, median workflow-task ratio **%.2f**%n",
-            f.get("medianWallRatio"), f.get("medianWorkflowTaskRatio")));
+            number(f.get("medianWallRatio")), number(f.get("medianWorkflowTaskRatio"))));
       }
       case "parked" -> {
         md.append("| releases | s to park | heap/parked KB | threads/parked | threads parked | sample approved at |"
             + " approval->deploy median ms | p99 ms | rest approved at once | finished/s | burst median ms | burst p99 ms |\n"
             + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.3f | %s | %s x %.1f/s | %.0f | %.0f | %s | %s | %s | %s |%n",
-            f.get("releases"), f.get("secondsToPark"), f.get("heapPerParkedKb"), f.get("threadsPerParked"),
-            f.get("threadsParked"), f.get("sampleApprovals"), f.get("approvalRatePerSecond"),
-            f.get("approvalToDeployMedianMs"), f.get("approvalToDeployP99Ms"), f.getOrDefault("burstApprovals", 0),
+            f.get("releases"), number(f.get("secondsToPark")), number(f.get("heapPerParkedKb")),
+            number(f.get("threadsPerParked")),
+            f.get("threadsParked"), f.get("sampleApprovals"), number(f.get("approvalRatePerSecond")),
+            number(f.get("approvalToDeployMedianMs")), number(f.get("approvalToDeployP99Ms")), f.getOrDefault("burstApprovals", 0),
             fmt(f.get("burstFinishedPerSecond"), "%.2f"), fmt(f.get("burstApprovalToDeployMedianMs"), "%.0f"),
             fmt(f.get("burstApprovalToDeployP99Ms"), "%.0f")));
       }
@@ -80,8 +81,8 @@ final class ScaleReport {
         for (Object o : (List<?>) f.get("reps")) {
           Map<?, ?> r = (Map<?, ?>) o;
           md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.0f |%n", r.get("layout"),
-              r.get("rep"), r.get("deployWallMs"), r.get("sumOfRegionsMs"), r.get("parallelism"),
-              r.get("releaseWallMs")));
+              r.get("rep"), r.get("deployWallMs"), r.get("sumOfRegionsMs"), number(r.get("parallelism")),
+              number(r.get("releaseWallMs"))));
         }
       }
       default -> { }
@@ -94,7 +95,12 @@ final class ScaleReport {
   }
 
   private static String fmt(Object value, String format) {
-    return value == null ? "-" : String.format(Locale.ROOT, format, value);
+    return value == null ? "-" : String.format(Locale.ROOT, format, number(value));
+  }
+
+  /** A figure for a {@code %f} conversion, which refuses an Integer or a Long: any number as a Double (null stays null). */
+  private static Double number(Object value) {
+    return value == null ? null : ((Number) value).doubleValue();
   }
 
   static double median(List<Map<String, Object>> rows, String key) {

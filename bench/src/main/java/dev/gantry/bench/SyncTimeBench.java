@@ -169,10 +169,17 @@ public final class SyncTimeBench {
     HealthCheck health = new HealthCheck(null, null,
         scenario.timeout() == null ? scenario.healthyFor() + 30 : scenario.timeout(), scenario.attempts(),
         scenario.interval());
-    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1", scenario.waves(),
-        DeployTarget.aws(DeployTarget.LAMBDA, target), health,
-        new ApprovalPolicy(true, List.of("alice"), 1, null), Map.of(), null, null, null, null,
-        dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), scenario.maxParallel());
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(scenario.waves())
+        .target(DeployTarget.aws(DeployTarget.LAMBDA, target))
+        .healthCheck(health)
+        .approval(new ApprovalPolicy(true, List.of("alice"), 1, null))
+        .variables(Map.of())
+        .verification(dev.gantry.workflows.api.signing.VerificationPolicy.notRequired())
+        .maxParallelRegions(scenario.maxParallel())
+        .build();
     ReleaseRequest request = new ReleaseRequest(FanOutBench.APPLICATION, version, artifact, List.of(production),
         "dana", "sync-bench");
     String id = gantry.startRelease(request);

@@ -183,13 +183,14 @@ public class WorkerConfiguration {
    * the same name, e.g. from a mounted secrets file, works too); SDK-key factories live as long as the worker.
    */
   @Bean(destroyMethod = "close")
-  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment) {
-    return FeatureFlagActivitiesImpl.standard(environment::getProperty);
+  FeatureFlagActivities featureFlagActivities(org.springframework.core.env.Environment environment,
+      PolicyActivitiesImpl policy) {
+    return new PolicyBoundFlags(FeatureFlagActivitiesImpl.standard(environment::getProperty), policy::declaredFlags);
   }
 
   @Bean
-  FlagAnalysisActivities flagAnalysisActivities() {
-    return new FlagAnalysisActivitiesImpl();
+  FlagAnalysisActivities flagAnalysisActivities(PolicyActivitiesImpl policy) {
+    return new PolicyBoundFlags.Analysis(new FlagAnalysisActivitiesImpl(), policy::declaredFlags);
   }
 
   @Bean
@@ -292,7 +293,7 @@ public class WorkerConfiguration {
   @Bean
   dev.gantry.workflows.api.lock.LockActivities lockActivities(
       @org.springframework.context.annotation.Lazy io.temporal.client.WorkflowClient client) {
-    return new dev.gantry.activities.lock.LockHolderLookup(client);
+    return new dev.gantry.workflows.lock.LockHolderLookup(client);
   }
 
   @Bean

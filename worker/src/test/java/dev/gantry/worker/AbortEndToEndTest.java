@@ -48,6 +48,8 @@ class AbortEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void anAbortStopsTheRunningDeployHealthCheckOrBakeAndLeavesEveryRegionAsItWas() throws Exception {
     writePolicy();
     Path deployTicks = dir.resolve("deploy-ticks");

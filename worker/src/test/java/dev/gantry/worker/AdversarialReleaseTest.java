@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.signing.DemoKeys;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 @RealPeers
 class AdversarialReleaseTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
   private static final String SECRET = "s3cr3t-worker-token-" + System.nanoTime();
 
   @TempDir static Path root;
@@ -106,11 +108,16 @@ class AdversarialReleaseTest {
   void aRawTemporalStartCarryingItsOwnPlanIsRefusedAndRunsNothing() throws Exception {
     Path attackerRoot = Files.createDirectories(root.resolve("attacker/targets"));
     Path marker = root.resolve("attacker/health-check-ran");
-    EnvironmentPlan noGates = new EnvironmentPlan("production", "us-east-1", List.of(List.of("us-east-1")),
-        new DeployTarget(DeployTarget.LOCAL, attackerRoot.toString()),
-        new HealthCheck("touch " + marker + "; cat " + secretFile + "; env", null, 5, 1, 1),
-        new ApprovalPolicy(false, List.of(), 0, null), Map.of(), null, null, null, null,
-        VerificationPolicy.notRequired(), null);
+    EnvironmentPlan noGates = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1")))
+        .target(new DeployTarget(DeployTarget.LOCAL, attackerRoot.toString()))
+        .healthCheck(new HealthCheck("touch " + marker + "; cat " + secretFile + "; env", null, 5, 1, 1))
+        .approval(new ApprovalPolicy(false, List.of(), 0, null))
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build();
     ReleaseRequest crafted = new ReleaseRequest("shop", nextVersion(), ArtifactRef.file(artifact.toString(), digest),
         List.of(noGates), "mallory", "crafted", secretFile.toString(),
         new SigningPolicy(root.resolve("attacker/key").toString(), null, null, null, null));
@@ -227,10 +234,10 @@ class AdversarialReleaseTest {
   @Test
   void inputsThatCannotRunFailAtOnceWithAReason() throws Exception {
     Map<String, Object> noEnvironments = new HashMap<>(JSON.convertValue(
-        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), Map.class));
+        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), JSON_OBJECT));
     noEnvironments.put("environments", List.of());
     Map<String, Object> noArtifact = new HashMap<>(JSON.convertValue(
-        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), Map.class));
+        request(nextVersion(), ArtifactRef.file(artifact.toString(), digest)), JSON_OBJECT));
     noArtifact.put("artifact", null);
     Map<String, Object> wrongTypes = Map.of("application", List.of("shop"), "environments", "all of them");
     Map<String, Object> hugeName = Map.of("application", "a".repeat(1_000_000), "version", "1.0.0");

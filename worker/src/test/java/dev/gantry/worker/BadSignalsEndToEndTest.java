@@ -46,6 +46,8 @@ class BadSignalsEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void garbageSignalsAreRefusedAndTheReleaseGoesOnWaiting() throws Exception {
     // the platform's policy: production of garbage-app waits for alice's approval
     TestPolicy policy = TestPolicy.in(dir).application("garbage-app", "production")

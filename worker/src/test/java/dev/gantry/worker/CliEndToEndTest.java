@@ -45,6 +45,8 @@ class CliEndToEndTest {
 
   @ParameterizedTest
   @EnumSource(TemporalPeer.Kind.class)
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void exampleReleaseTravelsToProductionThroughTheCli(TemporalPeer.Kind kind) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(kind);
         ConfigurableApplicationContext worker = startWorker(temporal.address(), policy)) {
@@ -133,6 +135,8 @@ class CliEndToEndTest {
 
   @ParameterizedTest
   @EnumSource(TemporalPeer.Kind.class)
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void usageErrorsAndUnreachableServerHaveMeaningfulExitCodes(TemporalPeer.Kind kind) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(kind)) {
       Run missingFlag = cli("release", "approve", ID, "--address", temporal.address());
@@ -199,6 +203,8 @@ class CliEndToEndTest {
    */
   @ParameterizedTest
   @EnumSource(TemporalPeer.Kind.class)
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aTerminatedReleaseShowsAsTerminatedAndRefusesApprovals(TemporalPeer.Kind kind) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(kind)) {
       String address = temporal.address();

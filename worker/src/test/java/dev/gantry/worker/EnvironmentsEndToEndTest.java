@@ -12,6 +12,7 @@ import dev.gantry.workflows.api.environment.EnvironmentSchedules;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowTargetOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ class EnvironmentsEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aScheduleStartsTheDriftCheckAndTheCliReportsDriftWithExitCode1() throws Exception {
     TestPolicy policy = writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
@@ -45,8 +48,9 @@ class EnvironmentsEndToEndTest {
       WorkflowExecutionMetadata run = awaitCompleted(gantry, "WorkflowType = 'DriftDetection'");
       environments.deleteSchedule(schedule);
       assertThat(run.getExecution().getWorkflowId()).startsWith("drift/hello-service/staging");
-      DriftReport scheduled = gantry.workflowClient().newUntypedWorkflowStub(run.getExecution().getWorkflowId(),
-          java.util.Optional.of(run.getExecution().getRunId()), java.util.Optional.empty()).getResult(DriftReport.class);
+      DriftReport scheduled = gantry.workflowClient().newUntypedWorkflowStub(
+          WorkflowTargetOptions.newBuilder().setWorkflowExecution(run.getExecution()).build())
+          .getResult(DriftReport.class);
       assertThat(scheduled.differences()).isEmpty();
 
       var clean = CliEndToEndTest.cli("env", "drift", "staging", "--spec", dir.resolve("release.yaml").toString(),
@@ -70,6 +74,8 @@ class EnvironmentsEndToEndTest {
   }
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void destroyIsRefusedWhileAReleaseRunsInTheEnvironment() throws Exception {
     TestPolicy policy = writeGatedProductionSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.DEV_SERVER);
@@ -90,6 +96,8 @@ class EnvironmentsEndToEndTest {
   }
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void withAServerThatCannotListWorkflowsDestroyIsRefusedAsCannotCheck() throws Exception {
     TestPolicy policy = writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
@@ -107,6 +115,8 @@ class EnvironmentsEndToEndTest {
    * the same id; every attempt is listed; a succeeded promotion is still not repeated.
    */
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aRefusedPromotionCanBeAttemptedAgainAndASucceededOneIsNotRepeated() throws Exception {
     TestPolicy policy = writeSpecs();
     Files.writeString(dir.resolve("release-staging.yaml"), """
@@ -160,6 +170,8 @@ class EnvironmentsEndToEndTest {
    * (and drift reported false drift against the destroyed environment). The destroy workflow now deletes them.
    */
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void whateverDestroysAnEnvironmentLeavesNoScheduleOfIt() throws Exception {
     TestPolicy policy = TestPolicy.in(dir).application("hello-service", "staging", "preview")
         .environment("staging", """
@@ -226,12 +238,18 @@ class EnvironmentsEndToEndTest {
       String previewDrift = environments.scheduleDrift("hello-service", preview, Duration.ofHours(1));
       String expiry = EnvironmentSchedules.expiryId("hello-service", "preview");
       assertThat(exists(schedules, expiry)).isTrue();
+      // an hour passes: the registration the worker wrote at create says the environment has expired (a destroy
+      // "by expiry" before that is refused, see EnvironmentWorkflowsTest)
+      Path registration = policy.targets().resolve("preview").resolve("environment.json");
+      Files.writeString(registration, Files.readString(registration)
+          .replaceAll("\"expiresAt\"\\s*:\\s*\"[^\"]+\"", "\"expiresAt\" : \"2020-01-01T00:00:00Z\""));
+      assertThat(Files.readString(registration)).contains("2020-01-01T00:00:00Z");
       schedules.getHandle(expiry).trigger();
       // A schedule starts its workflow under the action's id plus the time: find it by the schedule's id.
       WorkflowExecutionMetadata expiryRun = awaitCompleted(gantry, "TemporalScheduledById = '" + expiry + "'");
       DecommissionResult expired = gantry.workflowClient().newUntypedWorkflowStub(
-          expiryRun.getExecution().getWorkflowId(), java.util.Optional.of(expiryRun.getExecution().getRunId()),
-          java.util.Optional.empty()).getResult(DecommissionResult.class);
+          WorkflowTargetOptions.newBuilder().setWorkflowExecution(expiryRun.getExecution()).build())
+          .getResult(DecommissionResult.class);
       assertThat(expired.state()).as(expired.detail()).isEqualTo("DESTROYED");
       assertThat(exists(schedules, expiry)).as("expiry schedule after the TTL").isFalse();
       assertThat(exists(schedules, previewDrift)).as("drift schedule after the TTL").isFalse();

@@ -104,6 +104,8 @@ class FlagsCliEndToEndTest {
   }
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aRampIsStartedFollowedAndAbortedAndAnExperimentKeepsItsWinner() throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
         ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),

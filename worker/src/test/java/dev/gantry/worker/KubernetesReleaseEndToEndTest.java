@@ -45,6 +45,8 @@ class KubernetesReleaseEndToEndTest {
   TcpProxy westProxy;
 
   @Test
+  // the worker and the proxy's stopper are held for the test's scope; the body never names them
+  @SuppressWarnings("try")
   void twoClustersInWavesDeployRollBackAFailedRolloutAndACLusterThatIsDown() throws Exception {
     try (KubernetesCluster east = KubernetesCluster.start("eu-1");
         KubernetesCluster west = KubernetesCluster.start("us-1");

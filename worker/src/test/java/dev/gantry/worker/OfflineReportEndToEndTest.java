@@ -37,6 +37,8 @@ class OfflineReportEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aRealReleaseExportedWithTheTemporalCliIsReportedConsistentOffline() throws Exception {
     Path spec = Examples.frozenCopy(dir.resolve("example"));
     Path policy = Examples.policy(dir.resolve("example"));

@@ -33,6 +33,8 @@ class OneReleasePerEnvironmentTest {
   @TempDir Path examples;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aSecondReleaseWaitsForTheFirstToLeaveTheEnvironmentAndRefuseModeRefuses() throws Exception {
     Path spec = Examples.undecidedCanaryCopy(examples);
     Path policy = Examples.policy(examples);

@@ -30,6 +30,8 @@ class RollbackEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aFailingProductionRegionRollsBackTheRegionsAlreadyChangedAndNothingElse() throws Exception {
     writeSpecs();
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
@@ -73,6 +75,8 @@ class RollbackEndToEndTest {
   }
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void anOperatorRollsBackOneEnvironmentOfAFinishedRelease() throws Exception {
     writeSpecs();
     // this time 1.4.0 is healthy everywhere

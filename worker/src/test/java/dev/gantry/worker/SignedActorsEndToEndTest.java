@@ -35,6 +35,8 @@ class SignedActorsEndToEndTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void aSignedReleaseThroughTheCli() throws Exception {
     TestPolicy policy = TestPolicy.in(dir).application("signed-app", "production").approvers("approvers.yaml")
         .environment("production", """

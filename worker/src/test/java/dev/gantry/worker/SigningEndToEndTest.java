@@ -187,6 +187,8 @@ class SigningEndToEndTest {
   }
 
   /** Runs the release; then, with Temporal and the worker still up, {@code after} (given Temporal's address). */
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   private ReleaseStatus release(java.util.function.Consumer<String> after) throws Exception {
     try (TemporalPeer temporal = TemporalPeer.start(TemporalPeer.Kind.JAVA_TEST_SERVER);
         ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), policy.dir(),

@@ -116,9 +116,20 @@ final class TemporalPeer implements AutoCloseable {
     return kind;
   }
 
+  /**
+   * Stops the peer. An interrupt while waiting for the dev server to exit is kept (the thread stays interrupted)
+   * and reported, not thrown as an InterruptedException that try-with-resources could add as suppressed and lose.
+   */
   @Override
-  public void close() throws Exception {
-    handle.close();
+  public void close() {
+    try {
+      handle.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the Temporal " + kind, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the Temporal " + kind + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean listening(int port) {

@@ -37,6 +37,8 @@ class UiApprovalBrowserTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void anApproverSendsSignalsFromTheTemporalUiAndTheReleaseMovesOn() throws Exception {
     Path tools = TemporalPeer.devServerBinary().getParent().getParent();
     Peers.require(Files.isDirectory(tools.resolve("node/node_modules/playwright-core")),

@@ -33,6 +33,8 @@ class WatchInTerminalTest {
   @TempDir Path dir;
 
   @Test
+  // the worker has to run while the test drives releases through Temporal; the body never names it
+  @SuppressWarnings("try")
   void watchRedrawsInPlaceAt80x24AndPipedItSaysWhoMustActAndWhatToRun() throws Exception {
     Peers.require(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
     Path spec = Examples.frozenCopy(dir.resolve("example"));

@@ -18,6 +18,7 @@ import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
 import dev.gantry.workflows.api.window.WeeklyWindow;
 import dev.gantry.workflows.release.ReleaseWorkflow;
@@ -60,7 +61,7 @@ class WindowAcrossDstTest {
       // every workflow a production worker hosts (the activities below are this test's own)
       worker.registerWorkflowImplementationTypes(
           dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
-      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()),
+      worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()),
           new dev.gantry.workflows.support.PlanAsGiven(),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
           new DeploymentWindowActivitiesImpl(),
@@ -72,9 +73,17 @@ class WindowAcrossDstTest {
           java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(artifact)));
       DeploymentWindowPolicy officeHours = new DeploymentWindowPolicy("Europe/Berlin",
           List.of(new WeeklyWindow(List.of("MON-FRI"), "09:00", "17:00")), List.of(), List.of(), List.of());
-      EnvironmentPlan production = new EnvironmentPlan("production", "eu-central-1",
-          List.of(List.of("eu-central-1")), new DeployTarget(DeployTarget.LOCAL, dir.resolve("targets").toString()),
-          new HealthCheck("true", null, 10, 1, 1), ApprovalPolicy.none(), Map.of(), null, null, null, officeHours);
+      EnvironmentPlan production = EnvironmentPlan.builder()
+          .name("production")
+          .primaryRegion("eu-central-1")
+          .waves(List.of(List.of("eu-central-1")))
+          .target(new DeployTarget(DeployTarget.LOCAL, dir.resolve("targets").toString()))
+          .healthCheck(new HealthCheck("true", null, 10, 1, 1))
+          .approval(ApprovalPolicy.none())
+          .variables(Map.of())
+          .window(officeHours)
+          .verification(VerificationPolicy.notRequired())
+          .build();
       ReleaseRequest request = new ReleaseRequest("dst-app", "2.0.0", ArtifactRef.file(artifact.toString(), digest),
           List.of(production), "dana", "test");
       ReleaseWorkflow release = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,

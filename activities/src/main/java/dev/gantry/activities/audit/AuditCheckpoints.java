@@ -119,6 +119,8 @@ public final class AuditCheckpoints {
   }
 
   /** Signs a checkpoint of every covered trail now. */
+  // the file lock is held for the block and released by it; the body never needs to name it
+  @SuppressWarnings("try")
   public synchronized Checkpoint checkpoint(String reason, String release, TrailHead archivedFrom) {
     List<TrailHead> heads = new ArrayList<>();
     Path folder = file.toAbsolutePath().getParent();

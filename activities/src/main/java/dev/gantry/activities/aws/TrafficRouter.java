@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
 import software.amazon.awssdk.services.route53.model.InvalidInputException;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
 import software.amazon.awssdk.services.route53.model.RRType;
@@ -245,7 +246,7 @@ public class TrafficRouter {
         .type(RRType.CNAME)
         .setIdentifier(setIdentifier)
         .ttl(route53.ttlSecondsOrDefault())
-        .resourceRecords(r -> r.value(settings.endpoint()));
+        .resourceRecords(ResourceRecord.builder().value(settings.endpoint()).build());
     if (weight != null) {
       record.weight(weight.longValue());
     }

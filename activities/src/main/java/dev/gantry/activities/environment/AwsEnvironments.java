@@ -36,6 +36,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -221,7 +222,8 @@ public class AwsEnvironments implements EnvironmentAdapter {
     }
     String id = AwsErrors.call("create stack " + request.stackName() + " in " + request.region(), () ->
         cfn.createStack(b -> b.stackName(request.stackName()).templateBody(request.infrastructure().templateBody())
-            .parameters(parameters).tags(t -> t.key("gantry:environment").value(request.environment())))
+            .parameters(parameters)
+            .tags(Tag.builder().key("gantry:environment").value(request.environment()).build()))
             .stackId());
     return new StackStatus(request.region(), request.stackName(), id, "CREATE_IN_PROGRESS");
   }

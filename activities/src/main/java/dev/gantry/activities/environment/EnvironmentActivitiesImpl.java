@@ -183,7 +183,7 @@ public class EnvironmentActivitiesImpl implements EnvironmentActivities {
 
   private static String runId() {
     try {
-      return Activity.getExecutionContext().getInfo().getRunId();
+      return Activity.getExecutionContext().getInfo().getWorkflowRunId();
     } catch (IllegalStateException | NullPointerException outsideAnActivity) {
       return "manual";
     }

@@ -65,6 +65,8 @@ public final class RevocationLedger {
    * un-revokes a key; otherwise remembers its serial and revocations. Throws {@link SignatureRejected}
    * with reason {@code TRUSTED_KEYS_ROLLED_BACK}.
    */
+  // the file lock is held for the block and released by it; the body never needs to name it
+  @SuppressWarnings("try")
   public void admit(Path file, TrustedKeys keys) {
     String name = file.toAbsolutePath().normalize().toString();
     synchronized (IN_PROCESS) {

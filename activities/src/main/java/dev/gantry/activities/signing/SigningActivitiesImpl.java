@@ -158,16 +158,16 @@ public class SigningActivitiesImpl implements SigningActivities {
 
   /** What a release's provenance names as its invocation: {@code <workflow id>/<run id>}. */
   static String invocationOf(ActivityInfo info) {
-    return info.getWorkflowId() + "/" + info.getRunId();
+    return info.getWorkflowId() + "/" + info.getWorkflowRunId();
   }
 
   private void record(ActivityInfo info, String action, String outcome, String actor, String keyId, String digest,
       String predicateType, String environmentName, String region, String detail) {
     // Stable per attempt and step: a retried activity that already wrote its line writes nothing new.
-    String eventId = String.join("/", info.getWorkflowId(), info.getRunId(), info.getActivityId(),
+    String eventId = String.join("/", info.getWorkflowId(), info.getWorkflowRunId(), info.getActivityId(),
         String.valueOf(info.getAttempt()), action, outcome, String.valueOf(predicateType));
-    audit.append(new SignatureAuditLog.Entry(eventId, action, outcome, info.getWorkflowId(), info.getRunId(), actor,
-        keyId, digest, predicateType, environmentName, region, detail, clock.instant().toString()));
+    audit.append(new SignatureAuditLog.Entry(eventId, action, outcome, info.getWorkflowId(), info.getWorkflowRunId(),
+        actor, keyId, digest, predicateType, environmentName, region, detail, clock.instant().toString()));
   }
 
   private static ApplicationFailure refusal(SignatureRejected rejected) {

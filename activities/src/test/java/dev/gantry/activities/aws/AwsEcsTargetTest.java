@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * The ecs adapter against moto. moto runs no tasks, so the service is created with desiredCount 0: the
@@ -43,8 +44,8 @@ class AwsEcsTargetTest {
     EcsClient ecs = world.clients.ecs(REGION);
     ecs.createCluster(b -> b.clusterName("hello"));
     firstRevision = ecs.registerTaskDefinition(b -> b.family("hello-service").containerDefinitions(
-        c -> c.name("app").image(REPO + "@" + OLD).memory(256),
-        c -> c.name("sidecar").image("public.ecr.aws/envoy:v1").memory(64)))
+        ContainerDefinition.builder().name("app").image(REPO + "@" + OLD).memory(256).build(),
+        ContainerDefinition.builder().name("sidecar").image("public.ecr.aws/envoy:v1").memory(64).build()))
         .taskDefinition().taskDefinitionArn();
     ecs.createService(b -> b.cluster("hello").serviceName("hello-service").taskDefinition(firstRevision)
         .desiredCount(0));

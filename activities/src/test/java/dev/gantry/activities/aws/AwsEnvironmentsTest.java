@@ -94,7 +94,7 @@ class AwsEnvironmentsTest {
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
     ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new EnvironmentActivitiesImpl(List.of(new AwsEnvironments(world.clients, secrets)),
@@ -111,13 +111,21 @@ class AwsEnvironmentsTest {
     world.close();
   }
 
+  /** The environment, as the worker's policy declares it for hello-service (the environment workflows read it). */
   EnvironmentPlan plan(String name, boolean route53, EnvironmentConfig config) {
-    return new EnvironmentPlan(name, "us-east-1",
-        List.of(List.of("us-east-1"), MotoWorld.REGIONS.subList(1, MotoWorld.REGIONS.size())),
-        DeployTarget.aws(DeployTarget.LAMBDA, world.target(route53 ? zone : null)),
-        new HealthCheck(null, null, 30, 2, 1), new ApprovalPolicy(true, List.of("olivia", "pat"), 1, 4),
-        Map.of("LOG_LEVEL", "warn", "POOL_SIZE", "20"), null, null, null, null, VerificationPolicy.notRequired(),
-        null, config);
+    EnvironmentPlan plan = EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), MotoWorld.REGIONS.subList(1, MotoWorld.REGIONS.size())))
+        .target(DeployTarget.aws(DeployTarget.LAMBDA, world.target(route53 ? zone : null)))
+        .healthCheck(new HealthCheck(null, null, 30, 2, 1))
+        .approval(new ApprovalPolicy(true, List.of("olivia", "pat"), 1, 4))
+        .variables(Map.of("LOG_LEVEL", "warn", "POOL_SIZE", "20"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
+    owners.define("hello-service", plan);
+    return plan;
   }
 
   static EnvironmentConfig config(Infrastructure infrastructure) {
@@ -191,8 +199,7 @@ class AwsEnvironmentsTest {
             MotoWorld.RECORD)).setTaskQueue(TaskQueues.RELEASE).build());
     var ownerRequest = new dev.gantry.workflows.api.traffic.TrafficOwnerRequest("hello-service",
         "preview", preview.regions(), preview.target(), null, 30, List.of(), null);
-    owners.define(ownerRequest);
-    WorkflowClient.start(owner::own, ownerRequest);
+    WorkflowClient.start(owner::own, ownerRequest); // the policy's preview (plan above) is what it owns
 
     DecommissionResult refused = destroy(preview, false);
     assertThat(refused.state()).isEqualTo("REFUSED");

@@ -58,11 +58,17 @@ class AwsMultiRegionReleaseTest {
   /** Primary alone, then the other three, at most {@code maxParallel} at once. */
   ReleaseRequest release(String version, AwsTarget aws, Integer maxParallel) {
     ArtifactRef artifact = MotoWorld.artifact(dir, version);
-    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1",
-        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")),
-        DeployTarget.aws(DeployTarget.LAMBDA, aws), new HealthCheck(null, null, 30, 2, 1),
-        ApprovalPolicy.none(), Map.of(), null, null, null, null,
-        dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), maxParallel);
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")))
+        .target(DeployTarget.aws(DeployTarget.LAMBDA, aws))
+        .healthCheck(new HealthCheck(null, null, 30, 2, 1))
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of())
+        .verification(dev.gantry.workflows.api.signing.VerificationPolicy.notRequired())
+        .maxParallelRegions(maxParallel)
+        .build();
     return new ReleaseRequest("hello-service", version, artifact, List.of(production), "dana", "test");
   }
 
@@ -146,9 +152,10 @@ class AwsMultiRegionReleaseTest {
     run(release("1.3.0", world.target(null), 1));
     ReleaseRequest good = release("1.4.0", world.target(null), 1);
     EnvironmentPlan plan = good.environments().get(0);
-    EnvironmentPlan withTypo = new EnvironmentPlan(plan.name(), plan.primaryRegion(),
-        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-westt-1")), plan.target(), plan.healthCheck(),
-        plan.approval(), plan.variables(), null, null, null, null, plan.verification(), 1);
+    EnvironmentPlan withTypo = plan.toBuilder()
+        .waves(List.of(List.of("us-east-1"), List.of("us-west-2", "eu-westt-1")))
+        .maxParallelRegions(1)
+        .build();
     ReleaseRequest request = new ReleaseRequest(good.application(), good.version(), good.artifact(),
         List.of(withTypo), good.requestedBy(), good.specSource());
 

@@ -32,7 +32,7 @@ final class TemporalWithMoto implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),
         new JsonlAuditLog(auditLog, dir.resolve("reviews")));

@@ -36,6 +36,8 @@ import java.util.Map;
  * and production (2 regions), health = "no file named sick in the region's folder".
  */
 final class LocalEnvironmentWorld implements AutoCloseable {
+  /** The worker's policy of environments: each {@link #plan} declares its environment there. */
+  final dev.gantry.workflows.support.OwnersInPolicy policy = new dev.gantry.workflows.support.OwnersInPolicy();
   static final String APP = "hello-service";
   static final Map<String, String> WORKER_ENV = Map.of("DB_PASSWORD", "s3cret");
 
@@ -60,8 +62,8 @@ final class LocalEnvironmentWorld implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     SecretReferences secrets = new SecretReferences(WORKER_ENV::get, null);
-    worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
-        new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
+    worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(),
+        policy, new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),
         new EnvironmentActivitiesImpl(List.of(new LocalEnvironments(secrets)), auditLog, archive, workerKey),
         new RunningReleasesLookup(env.getWorkflowClient()),
         new EnvironmentScheduleCleaner(env.getWorkflowClient()),
@@ -78,10 +80,21 @@ final class LocalEnvironmentWorld implements AutoCloseable {
     return new HealthCheck("test ! -f \"$GANTRY_REGION_DIR/sick\"", null, 10, 2, 1);
   }
 
+  /** The environment, as the worker's policy declares it for hello-service (the environment workflows read it). */
   EnvironmentPlan plan(String name, EnvironmentConfig config) {
-    return new EnvironmentPlan(name, "us-east-1", List.of(List.of("us-east-1"), List.of("eu-west-1")), target(),
-        health(), ApprovalPolicy.none(), Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"), null, null, null, null,
-        VerificationPolicy.notRequired(), null, config);
+    EnvironmentPlan plan = EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("eu-west-1")))
+        .target(target())
+        .healthCheck(health())
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of("LOG_LEVEL", "info", "FEATURE_X", "on"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
+    policy.define("hello-service", plan);
+    return plan;
   }
 
   static EnvironmentConfig managed() {

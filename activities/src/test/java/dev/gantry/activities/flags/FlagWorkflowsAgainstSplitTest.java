@@ -61,6 +61,8 @@ class FlagWorkflowsAgainstSplitTest {
   private WorkflowClient client;
   private SplitSettings settings;
   private String metricsUrl;
+  /** The worker's policy: each test declares the ramp or experiment it starts. */
+  private final dev.gantry.workflows.support.OwnersInPolicy policy = new dev.gantry.workflows.support.OwnersInPolicy();
 
   @BeforeEach
   void start() throws Exception {
@@ -86,7 +88,7 @@ class FlagWorkflowsAgainstSplitTest {
     worker.registerActivitiesImplementations(
         new FeatureFlagActivitiesImpl(new SplitAdminClient(HttpClient.newHttpClient(), Duration.ofSeconds(5),
             Map.of("SPLIT_ADMIN_API_KEY", FakeSplitAdmin.KEY)::get), new SplitSdkFlags(n -> null, 1000)),
-        new FlagAnalysisActivitiesImpl(),
+        new FlagAnalysisActivitiesImpl(), policy,
         new JsonlAuditLog(dir.resolve("audit.jsonl"), dir.resolve("reviews")));
     env.start();
     client = env.getWorkflowClient();
@@ -107,6 +109,7 @@ class FlagWorkflowsAgainstSplitTest {
     ExperimentDefinition definition = new ExperimentDefinition("checkout-button-test", "checkout-button", "off",
         List.of(new Allocation("on", 50), new Allocation("off", 50)), "purchases", 5000L, 336, 60, 0.05, decision, 48);
     ExperimentRequest request = new ExperimentRequest("shop", "production", settings, metricsUrl, definition, "dana");
+    policy.declare(request);
     ExperimentWorkflow experiment = client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(experiment::run, request);
@@ -180,6 +183,7 @@ class FlagWorkflowsAgainstSplitTest {
     FlagRampRequest request = new FlagRampRequest("shop", "production", settings, metricsUrl,
         new FlagRampPlan("new-checkout", null, null, List.of(10, 50, 100), 15, "checkout_errors", 0.01, 500), "dana",
         null);
+    policy.declare(request);
     FlagRampWorkflow ramp = client.newWorkflowStub(FlagRampWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(ramp::run, request);
@@ -189,7 +193,7 @@ class FlagWorkflowsAgainstSplitTest {
 
     assertThat(((ApplicationFailure) failed.getCause()).getType()).isEqualTo(FlagRampWorkflow.STOPPED);
     assertThat(failed.getCause().getMessage()).contains("checkout_errors 200/4000 = 0.0500 (max 0.01)");
-    assertThat(split.patches()).hasSize(3).as("429, the retried 10%, then back to 0%");
+    assertThat(split.patches()).as("429, the retried 10%, then back to 0%").hasSize(3);
     assertThat(split.percentOn("new-checkout")).isZero();
   }
 

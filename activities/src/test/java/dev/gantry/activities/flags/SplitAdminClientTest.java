@@ -70,7 +70,7 @@ class SplitAdminClientTest {
       split.define("f" + i, false);
     }
     assertThat(client.listFlags(settings)).hasSize(50);
-    assertThat(split.requests).hasSize(1).as("totalCount says there is nothing more");
+    assertThat(split.requests).as("totalCount says there is nothing more").hasSize(1);
   }
 
   @Test

@@ -101,6 +101,9 @@ class KubernetesClusterTest {
   }
 
   @Test
+  // the test closes the second cluster inside its try on purpose (to see a stopped cluster refuse connections);
+  // the try still closes it if an assertion fails first
+  @SuppressWarnings("try")
   void twoClustersRunSideBySideAndAStoppedOneRefusesConnections() throws IOException {
     try (KubernetesCluster other = KubernetesCluster.start("test-west");
         KubernetesClient connected = other.client(other.adminToken())) {

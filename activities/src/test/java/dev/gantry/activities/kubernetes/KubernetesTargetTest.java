@@ -319,8 +319,8 @@ public class KubernetesTargetTest {
     assertThat(record.artifactDigest()).isEqualTo(NEW);
     List<RegionActual> actual = environments.readRegions(both).regions();
     assertThat(actual).extracting(RegionActual::digest).containsExactly(NEW, NEW);
-    EnvironmentPlan plan = new EnvironmentPlan("production", "eu-1", List.of(List.of("eu-1"), List.of("us-1")),
-        kubernetes, null, null, Map.of());
+    EnvironmentPlan plan = EnvironmentPlan.builder().name("production").primaryRegion("eu-1")
+        .waves(List.of(List.of("eu-1"), List.of("us-1"))).target(kubernetes).variables(Map.of()).build();
     assertThat(DriftComparison.compare(plan, record, actual, null, null)).isEmpty();
 
     String other = "sha256:" + "c".repeat(64);

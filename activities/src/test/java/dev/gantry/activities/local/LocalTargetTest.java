@@ -502,7 +502,7 @@ class LocalTargetTest {
   /** Polls until the process has exited: a kill is asynchronous. */
   private static boolean awaitGone(long pid) throws InterruptedException {
     for (int i = 0; i < 100; i++) {
-      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         return true;
       }
       Thread.sleep(50);

@@ -1,6 +1,7 @@
 package dev.gantry.activities.support;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,7 +121,8 @@ public final class MotoServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   private boolean listening() {
-    try (Socket ignored = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
       return true;
     } catch (IOException notYet) {
       return false;

@@ -40,6 +40,8 @@ class ReleaseFromJavaTest {
   @TempDir Path dir;
 
   @Test
+  // the test server has to run while the example talks to it on its port; the body never names it
+  @SuppressWarnings("try")
   void theExampleStartsTheReleaseAndFollowsItUntilItWaitsForPeople() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -56,7 +58,7 @@ class ReleaseFromJavaTest {
       worker.registerWorkflowImplementationTypes(
           dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
       DemoKeys.ensure(Path.of("..").toAbsolutePath().normalize());
-      worker.registerActivitiesImplementations(new dev.gantry.activities.lock.LockHolderLookup(client), 
+      worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(client), 
           // the real policy resolver over the example's policy: the request says only what to release
           new dev.gantry.starter.spec.PolicyActivitiesImpl(Path.of("..", "policy")),
           new DeploymentActivitiesImpl(List.of(new LocalTarget(new HealthChecker(), Clock.systemUTC()))),

@@ -29,21 +29,28 @@ class ApprovalTokenCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "Profile of the config file whose signingKey to use (env GANTRY_PROFILE).")
   String profile;
 
-  @Option(names = "--release", required = true, description = "release/<app>/<version>.")
+  @Option(names = "--release", required = true, description = "release/<app>/<version>; for drain and failback the"
+      + " traffic owner, traffic/<app>/<dns name> (`gantry region status` names it); for destroy env-destroy/<app>/<env>.")
   String releaseId;
 
   @Option(names = "--environment", description = "The environment the message is about (approve, reject,"
       + " override, freeze, cab-decision); none for pause and resume.")
   String environment;
 
-  @Option(names = "--digest", required = true, description = "The artifact digest the release deploys (sha256:...).")
+  @Option(names = "--digest", description = "The artifact digest the release deploys (sha256:...); none for drain,"
+      + " failback and destroy.")
   String digest;
+
+  @Option(names = "--region", description = "drain, failback: the region.")
+  String region;
 
   @Option(names = "--as", required = true, paramLabel = "NAME", description = "Your name in the approvers directory.")
   String actor;
 
   @Option(names = {"--action", "--decision"}, defaultValue = "approve",
-      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort or rollback (default ${DEFAULT-VALUE}).")
+      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback or"
+          + " destroy"
+          + " (default ${DEFAULT-VALUE}).")
   String action;
 
   @Option(names = "--gate", description = "override: the gate (window, quality or cab).")
@@ -71,7 +78,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
   public Integer call() {
     if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
-          + " override, freeze, cab-decision, pause, resume, abort, rollback (a request is signed by `gantry release start`)");
+          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, destroy (a request is signed by"
+          + " `gantry release start`)");
     }
     boolean wholeRelease = ActorTokens.PAUSE.equals(action) || ActorTokens.RESUME.equals(action)
         || ActorTokens.ABORT.equals(action);
@@ -82,6 +90,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
       case ActorTokens.OVERRIDE -> required(gate, "--gate");
       case ActorTokens.FREEZE -> required(from, "--from") + ".." + required(to, "--to");
       case ActorTokens.CAB_DECISION -> required(ticket, "--ticket") + ":" + required(state, "--state");
+      case ActorTokens.DRAIN, ActorTokens.FAILBACK -> required(region, "--region");
       default -> null;
     };
     ConnectionOptions options = new ConnectionOptions();
@@ -92,10 +101,30 @@ class ApprovalTokenCommand implements Callable<Integer> {
       throw new GantryException("no signing key: pass --signing-key, set GANTRY_SIGNING_KEY, or add signingKey to"
           + " your profile");
     }
-    String normalizedDigest = digest.startsWith("sha256:") ? digest : "sha256:" + digest;
+    boolean traffic = ActorTokens.DRAIN.equals(action) || ActorTokens.FAILBACK.equals(action);
+    String target;
+    String boundDigest;
+    if (ActorTokens.DESTROY.equals(action)) {
+      if (!releaseId.startsWith("env-destroy/") || releaseId.split("/", -1).length != 3) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the destroy,"
+            + " env-destroy/<app>/<env>, for destroy");
+      }
+      target = releaseId;
+      boundDigest = ActorTokens.NO_ARTIFACT;
+    } else if (traffic) {
+      if (!releaseId.startsWith("traffic/") || releaseId.split("/", -1).length != 3) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the traffic owner,"
+            + " traffic/<app>/<dns name>, for " + action + " (`gantry region status APP ENV` names it)");
+      }
+      target = releaseId;
+      boundDigest = ActorTokens.NO_ARTIFACT;
+    } else {
+      target = GantryClient.normalize(releaseId);
+      boundDigest = required(digest, "--digest");
+      boundDigest = boundDigest.startsWith("sha256:") ? boundDigest : "sha256:" + boundDigest;
+    }
     spec.commandLine().getOut().println(ActorSigner.fromPem(signingKey, validFor).sign(
-        GantryClient.normalize(releaseId), wholeRelease ? null : environment, normalizedDigest, action, detail,
-        actor));
+        target, wholeRelease ? null : environment, boundDigest, action, detail, actor));
     spec.commandLine().getOut().flush();
     return GantryCli.OK;
   }

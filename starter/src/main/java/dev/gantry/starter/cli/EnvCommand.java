@@ -177,7 +177,7 @@ class EnvCommand {
       String application = application();
       try (GantryClient gantry = connection.connect()) {
         var decision = new Environments(gantry.workflowClient()).approveDestroy(application, environment, approver,
-            comment);
+            comment, gantry.signer());
         if (json()) {
           Output.json(spec.commandLine().getOut(), decision);
         } else {

@@ -38,6 +38,7 @@ class RegionCommand {
       }
       println("traffic of " + status.recordName() + " (" + status.application() + "/" + status.environment() + ")"
           + (status.stopped() ? ": STOPPED" : "") + ": weights " + status.weights());
+      println("  owner: " + dev.gantry.workflows.api.ReleaseIds.traffic(status.application(), status.recordName()));
       if (status.failClosed() != null) {
         println("  FAIL CLOSED: " + status.failClosed());
       }
@@ -112,7 +113,8 @@ class RegionCommand {
 
   @Command(name = "drain", mixinStandardHelpOptions = true,
       description = "Move a region's traffic to the serving regions now, healthy or not; it stays at 0 until an"
-          + " approved failback (starts the owner if needed).")
+          + " approved failback (starts the owner if needed). Signed with your signingKey if you have one (needed"
+          + " where the environment requires signed actors).")
   static class Drain extends OnRegion {
     @Option(names = "--as", paramLabel = "NAME", description = "Who you are (default: $USER).")
     String by;
@@ -128,8 +130,7 @@ class RegionCommand {
     public Integer call() {
       EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
-        return report(new RegionFailovers(gantry.workflowClient())
-            .drain(application, plan, region, who(by), reason, pollSeconds), RegionTrafficState.DRAINED);
+        return report(gantry.traffic().drain(application, plan, region, who(by), reason, pollSeconds), RegionTrafficState.DRAINED);
       }
     }
   }
@@ -140,7 +141,8 @@ class RegionCommand {
 
   @Command(name = "failback", mixinStandardHelpOptions = true,
       description = "Approve giving a failed-over or drained region its traffic back (refused while it is"
-          + " unhealthy).")
+          + " unhealthy). Signed with your signingKey if you have one (needed where the environment requires signed"
+          + " actors).")
   static class Failback extends OnRegion {
     @Option(names = "--as", required = true, paramLabel = "APPROVER", description = "Who approves.")
     String approver;
@@ -152,8 +154,7 @@ class RegionCommand {
     public Integer call() {
       EnvironmentPlan plan = plan();
       try (GantryClient gantry = connection.connect()) {
-        return report(new RegionFailovers(gantry.workflowClient())
-            .failback(application, plan, region, approver, comment), RegionTrafficState.SERVING);
+        return report(gantry.traffic().failback(application, plan, region, approver, comment), RegionTrafficState.SERVING);
       }
     }
   }

@@ -181,9 +181,21 @@ public class Environments {
 
   /** Approves a destroy through its update: a refusal (not an approver, self-approval) comes back at once. */
   public GateDecision approveDestroy(String application, String environment, String approver, String comment) {
+    return approveDestroy(application, environment, approver, comment, null);
+  }
+
+  /**
+   * As above, signed with {@code signer} when given (needed where the environment requires signed actors): a
+   * {@code destroy} token bound to the destroy's workflow and the environment.
+   */
+  public GateDecision approveDestroy(String application, String environment, String approver, String comment,
+      ActorSigner signer) {
+    String workflowId = "env-destroy/" + application + "/" + environment;
+    String token = signer == null ? null : signer.sign(workflowId, environment,
+        dev.gantry.workflows.api.ActorTokens.NO_ARTIFACT, dev.gantry.workflows.api.ActorTokens.DESTROY, null, approver);
     try {
-      return client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
-          "env-destroy/" + application + "/" + environment).approve(new DestroyApproval(approver, comment));
+      return client.newWorkflowStub(EnvironmentDecommissionWorkflow.class, workflowId)
+          .approve(new DestroyApproval(approver, comment, token));
     } catch (WorkflowUpdateException refused) {
       throw new GateRefusedException("approval of destroying " + environment, FailureReasons.of(refused));
     }

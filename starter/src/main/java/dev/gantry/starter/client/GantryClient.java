@@ -100,6 +100,16 @@ public class GantryClient implements AutoCloseable {
     return this;
   }
 
+  /** This client's signing key, or null: for messages to workflows other than releases (destroy approvals). */
+  public ActorSigner signer() {
+    return signer;
+  }
+
+  /** The traffic owners (region drain, failback, status), signing with this client's key if it has one. */
+  public RegionFailovers traffic() {
+    return new RegionFailovers(client, signer);
+  }
+
   public String startRelease(Path specFile) {
     return startRelease(new ReleaseSpecLoader().load(specFile));
   }

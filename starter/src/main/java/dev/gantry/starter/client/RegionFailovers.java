@@ -1,5 +1,6 @@
 package dev.gantry.starter.client;
 
+import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.ReleaseIds;
 import dev.gantry.workflows.api.TaskQueues;
@@ -31,9 +32,16 @@ import java.util.function.Supplier;
  */
 public class RegionFailovers {
   private final WorkflowClient client;
+  /** Signs drains and failback approvals (needed where the environment requires signed actors), or null. */
+  private final ActorSigner signer;
 
   public RegionFailovers(WorkflowClient client) {
+    this(client, null);
+  }
+
+  public RegionFailovers(WorkflowClient client, ActorSigner signer) {
     this.client = client;
+    this.signer = signer;
   }
 
   /** The owner's workflow id for this environment's DNS name. */
@@ -60,7 +68,7 @@ public class RegionFailovers {
     WithStartWorkflowOperation<TrafficOwnerStatus> start =
         new WithStartWorkflowOperation<>(owner::own, request(application, environment, pollSeconds));
     return refusedAsGantry("drain", () -> WorkflowClient.executeUpdateWithStart(owner::drain,
-        new TrafficCommand(region, by, reason),
+        new TrafficCommand(region, by, reason, token(application, environment, ActorTokens.DRAIN, region, by)),
         UpdateOptions.<TrafficDecision>newBuilder().setWaitForStage(WorkflowUpdateStage.COMPLETED).build(), start));
   }
 
@@ -68,11 +76,18 @@ public class RegionFailovers {
       String comment) {
     requireRegion(environment, region);
     return call(application, environment, () -> refusedAsGantry("failback approval",
-        () -> stub(application, environment).submitFailbackApproval(new TrafficFailback(region, approver, comment))));
+        () -> stub(application, environment).submitFailbackApproval(new TrafficFailback(region, approver, comment,
+            token(application, environment, ActorTokens.FAILBACK, region, approver)))));
   }
 
   public TrafficOwnerStatus status(String application, EnvironmentPlan environment) {
     return call(application, environment, () -> stub(application, environment).status());
+  }
+
+  /** The sender's token for one drain or failback of this owner's region, or null without a signing key. */
+  private String token(String application, EnvironmentPlan environment, String action, String region, String who) {
+    return signer == null || who == null ? null : signer.sign(ownerId(application, environment), environment.name(),
+        ActorTokens.NO_ARTIFACT, action, region, who);
   }
 
   private TrafficOwnerWorkflow starter(String application, EnvironmentPlan environment) {

@@ -11,10 +11,10 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowTargetOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -50,7 +50,8 @@ final class ReleaseAttempts {
       String reason = null;
       if (run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
         try {
-          client.newUntypedWorkflowStub(id, Optional.of(run.getExecution().getRunId()), Optional.empty())
+          client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder()
+                  .setWorkflowId(id).setRunId(run.getExecution().getRunId()).build())
               .getResult(1, TimeUnit.SECONDS, ReleaseStatus.class);
         } catch (WorkflowFailedException failed) {
           reason = MessageLimits.cut(FailureReasons.of(failed), ReleaseExecution.REASON_CHARS);

@@ -91,9 +91,25 @@ final class EnvironmentPlans {
     if (problems.size() > before) {
       return null;
     }
-    return new EnvironmentPlan(name, primary, waves, target, healthCheck, approval,
-        env.variables() == null ? Map.of() : Map.copyOf(env.variables()), quality, cab, notify, window,
-        verification, env.maxParallelRegions(), rollout, environmentConfig, flags, env.concurrency());
+    return EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion(primary)
+        .waves(waves)
+        .target(target)
+        .healthCheck(healthCheck)
+        .approval(approval)
+        .variables(env.variables() == null ? Map.of() : Map.copyOf(env.variables()))
+        .quality(quality)
+        .cab(cab)
+        .notifications(notify)
+        .window(window)
+        .verification(verification)
+        .maxParallelRegions(env.maxParallelRegions())
+        .rollout(rollout)
+        .environmentConfig(environmentConfig)
+        .flags(flags)
+        .concurrency(env.concurrency())
+        .build();
   }
 
   private static List<List<String>> waves(String where, List<List<String>> declared,

@@ -280,9 +280,7 @@ public final class PlanResolver {
       if (bake != null && rollout != null && rollout.progressive() && rollout.bakeSecondsOrDefault() < bake) {
         rollout = new RolloutPolicy(rollout.strategy(), rollout.steps(), bake, rollout.darkLaunch(), rollout.analysis());
       }
-      planned.add(new EnvironmentPlan(env.name(), env.primaryRegion(), env.waves(), env.target(), env.healthCheck(),
-          approval, env.variables(), env.quality(), env.cab(), env.notifications(), env.window(), verification,
-          env.maxParallelRegions(), rollout, env.environmentConfig(), env.flags(), env.concurrency()));
+      planned.add(env.toBuilder().approval(approval).verification(verification).rollout(rollout).build());
     }
     return planned;
   }

@@ -78,6 +78,33 @@ public class PolicyActivitiesImpl implements PolicyActivities, RollbackPolicyAct
     return new RollbackPlan(environment, policy.approvers(), policy.stamp());
   }
 
+  /**
+   * The flag settings (Split workspace, API URL, the worker's key variables, a localhost file) and metrics
+   * endpoints that some environment of the policy declares in its {@code flags} section: the only ones the
+   * worker's flag activities will use, whatever a workflow's input says.
+   */
+  public DeclaredFlags declaredFlags() {
+    java.util.Set<dev.gantry.workflows.api.flags.SplitSettings> splits = new java.util.HashSet<>();
+    java.util.Set<String> metricsUrls = new java.util.HashSet<>();
+    for (Policy.Application application : current().applications().values()) {
+      for (var environment : application.environments().values()) {
+        if (environment.flags() != null) {
+          if (environment.flags().split() != null) {
+            splits.add(environment.flags().split());
+          }
+          if (environment.flags().metricsUrl() != null) {
+            metricsUrls.add(environment.flags().metricsUrl());
+          }
+        }
+      }
+    }
+    return new DeclaredFlags(splits, metricsUrls);
+  }
+
+  /** What {@link #declaredFlags} found. */
+  public record DeclaredFlags(java.util.Set<dev.gantry.workflows.api.flags.SplitSettings> splits,
+      java.util.Set<String> metricsUrls) {}
+
   private Policy current() {
     try {
       return reader.load(directory);

@@ -205,9 +205,8 @@ public final class PolicyDirectory {
         a.approvers(), a.minApprovals(), a.timeoutHours(), a.groups(), a.expiresAfterHours(),
         a.escalateAfterHours(), a.escalationGroup(), a.signedApprovals(), a.emergencyGroup(), Boolean.TRUE,
         a.maxTokenLifetimeSeconds());
-    return new EnvironmentPlan(env.name(), env.primaryRegion(), env.waves(), env.target(), env.healthCheck(),
-        signed, env.variables(), env.quality(), env.cab(), env.notifications(), env.window(), env.verification(),
-        env.maxParallelRegions(), env.rollout(), env.environmentConfig(), env.flags());
+    // toBuilder keeps every other section (concurrency too, which a positional copy used to drop)
+    return env.toBuilder().approval(signed).build();
   }
 
   private static void checkTargetConfined(String where, EnvironmentPlan plan, List<Path> targetRoots,

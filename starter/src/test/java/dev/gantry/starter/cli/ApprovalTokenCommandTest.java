@@ -52,6 +52,31 @@ class ApprovalTokenCommandTest {
   }
 
   @Test
+  void mintsADrainTokenForATrafficOwnerWithoutADigestAndRefusesAReleaseIdForIt() throws Exception {
+    String owner = "traffic/hello-service/api.hello.example.com";
+    Run run = run("approval-token", "--signing-key", keyFile().toString(), "--release", owner,
+        "--environment", "production", "--as", "erin", "--action", "drain", "--region", "us-west-2");
+    assertThat(run.code()).as(run.err()).isEqualTo(GantryCli.OK);
+    ActorTokens.Verdict verdict = ActorTokens.verify(run.out().strip(), ERIN.publicKeyPem(),
+        new ActorTokens.Expected(owner, "production", ActorTokens.NO_ARTIFACT, ActorTokens.DRAIN, "us-west-2", "erin"),
+        Instant.now().getEpochSecond(), 3600);
+    assertThat(verdict.problem()).isNull();
+
+    Run noRegion = run("approval-token", "--signing-key", keyFile().toString(), "--release", owner,
+        "--environment", "production", "--as", "erin", "--action", "failback");
+    assertThat(noRegion.code()).isEqualTo(GantryCli.USAGE);
+    assertThat(noRegion.err()).contains("--region is required for failback");
+    Run release = run("approval-token", "--signing-key", keyFile().toString(), "--release", "hello-service/1.4.0",
+        "--environment", "production", "--as", "erin", "--action", "drain", "--region", "us-west-2");
+    assertThat(release.code()).isEqualTo(GantryCli.USAGE);
+    assertThat(release.err()).contains("--release must be the traffic owner");
+    Run noDigest = run("approval-token", "--signing-key", keyFile().toString(), "--release", "hello-service/1.4.0",
+        "--environment", "production", "--as", "erin");
+    assertThat(noDigest.code()).isEqualTo(GantryCli.USAGE);
+    assertThat(noDigest.err()).contains("--digest is required for approve");
+  }
+
+  @Test
   void refusesALongLifeAMissingGateAndAMissingKeyWithoutShowingAnyKey() throws Exception {
     String key = keyFile().toString();
     Run tenYears = run("approval-token", "--signing-key", key, "--release", "hello-service/1.4.0",

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.AuditHead;
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.FollowUpReview;
 import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
@@ -34,11 +30,14 @@ import org.junit.jupiter.api.Test;
 /** The CLI's client drains through the owner with update-with-start: the first drain starts it. */
 class RegionFailoversTest {
   TestWorkflowEnvironment env;
-  final Map<String, Integer> weights = new LinkedHashMap<>();
+  final Weights route53 = new Weights();
+  final Map<String, Integer> weights = route53.weights;
   EnvironmentPlan production;
 
   /** Every region healthy; weights in a map (the Route 53 adapter itself is tested on moto). */
-  class Healthy implements RegionTrafficActivities {
+  static class Weights implements RegionTrafficActivities {
+    final Map<String, Integer> weights = new LinkedHashMap<>();
+
     @Override
     public RegionHealth readRegionHealth(RegionHealthRequest request) {
       return new RegionHealth(request.region(), true, "ok", List.of());
@@ -68,19 +67,9 @@ class RegionFailoversTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new Healthy(), new dev.gantry.workflows.support.OwnersInPolicy()
+    worker.registerActivitiesImplementations(route53, new dev.gantry.workflows.support.OwnersInPolicy()
         .define(dev.gantry.workflows.api.traffic.TrafficOwnerRequest.forEnvironment("hello-service", production, 30,
-            null)), new AuditActivities() {
-      @Override
-      public AuditHead append(AuditEvent event) {
-        return null;
-      }
-
-      @Override
-      public String openFollowUpReview(FollowUpReview review) {
-        return "";
-      }
-    });
+            null)), new dev.gantry.workflows.support.FakeAudit());
     env.start();
   }
 

@@ -140,9 +140,9 @@ class SignedClientTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(),
-        prod.healthCheck(), new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
-            null, true, null), prod.variables(), null, null, null, null));
+    environments.set(2, prod.toBuilder()
+        .approval(new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null, null, true, null))
+        .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         "ci-bot", example.specSource(), "/etc/gantry/approvers.yaml");
   }

@@ -21,7 +21,6 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -337,9 +336,7 @@ class DocsSnippetsTest {
     if (!(top instanceof ObjectNode patch)) {
       throw new IllegalArgumentException("a fragment must be YAML sections (a mapping)");
     }
-    Iterator<Map.Entry<String, JsonNode>> sections = patch.fields();
-    while (sections.hasNext()) {
-      var section = sections.next();
+    for (var section : patch.properties()) {
       base.set(section.getKey(), section.getValue());
     }
     YAML.writeValue(file.toFile(), base);

@@ -101,9 +101,16 @@ class PlanResolverTest {
 
   @Test
   void aRequestCarryingAnyPartOfThePlanIsRefusedNamingTheField() {
-    EnvironmentPlan noGates = new EnvironmentPlan("production", "us-east-1", List.of(List.of("us-east-1")),
-        new DeployTarget(DeployTarget.LOCAL, "/tmp/anywhere"), new HealthCheck("cat /etc/shadow", null, 5, 1, 1),
-        ApprovalPolicy.none(), Map.of());
+    EnvironmentPlan noGates = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1")))
+        .target(new DeployTarget(DeployTarget.LOCAL, "/tmp/anywhere"))
+        .healthCheck(new HealthCheck("cat /etc/shadow", null, 5, 1, 1))
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of())
+        .verification(VerificationPolicy.notRequired())
+        .build();
     ReleaseRequest crafted = new ReleaseRequest("shop", "1.0.0", ArtifactRef.file(artifact.toString(), digest),
         List.of(noGates), "dana", "crafted", "/etc/shadow", new SigningPolicy("/tmp/my.key", null, null, null, null),
         new PromotionSource(noGates));

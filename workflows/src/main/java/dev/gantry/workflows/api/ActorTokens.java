@@ -52,8 +52,22 @@ public final class ActorTokens {
   public static final String ABORT = "abort";
   /** An environment rollback ({@code EnvironmentRollback}), audience {@code gantry:<release>:<env>:<digest>}. */
   public static final String ROLLBACK = "rollback";
-  public static final List<String> ACTIONS =
-      List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION, PAUSE, RESUME, ABORT, ROLLBACK);
+  /**
+   * A drain of one region by the environment's traffic owner: audience
+   * {@code gantry:traffic/<app>/<dns name>:<env>:-} ({@link #NO_ARTIFACT}), detail the region.
+   */
+  public static final String DRAIN = "drain";
+  /** A failback approval to the traffic owner, audience and detail as for {@link #DRAIN}. */
+  public static final String FAILBACK = "failback";
+  /**
+   * An approval to destroy an environment: audience {@code gantry:env-destroy/<app>/<env>:<env>:-} (the destroy's
+   * workflow id), no detail.
+   */
+  public static final String DESTROY = "destroy";
+  public static final List<String> ACTIONS = List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION,
+      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY);
+  /** The audience's digest of messages about traffic, which concern no artifact. */
+  public static final String NO_ARTIFACT = "-";
 
   private ActorTokens() {}
 

@@ -82,6 +82,22 @@ public record ApprovalPolicy(
     return emergencyGroup == null || emergencyGroup.isBlank() ? DEFAULT_EMERGENCY_GROUP : emergencyGroup;
   }
 
+  /** The longest a signed token may live here (exp - iat), seconds: the policy's maxTokenLifetime, at most 1 h. */
+  public long tokenLifetimeOrDefault() {
+    return maxTokenLifetimeSeconds == null ? ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS
+        : Math.min(ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS, maxTokenLifetimeSeconds);
+  }
+
+  /**
+   * Whether {@code who} ({@code person} in the approvers directory, or null) may act for this environment where
+   * it requires signed actors: named as an approver, or a member of one of its groups or of its emergency group.
+   */
+  public boolean approverOrEmergency(String who, Approver person) {
+    boolean named = approversOrEmpty().stream().anyMatch(name -> name.equalsIgnoreCase(who));
+    return named || (person != null
+        && (person.inAnyOf(groupsOrEmpty()) || person.inAnyOf(List.of(emergencyGroupOrDefault()))));
+  }
+
   /** Who may approve, in words: "alice, bob or members of release-managers". */
   public String whoMayApprove() {
     StringBuilder who = new StringBuilder(String.join(", ", approversOrEmpty()));

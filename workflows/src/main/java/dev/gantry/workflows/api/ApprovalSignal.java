@@ -33,7 +33,7 @@ public record ApprovalSignal(
     String digest,
     String version,
     String token,
-    String malformed) {
+    String malformed) implements ClientMessage {
   static final String SHAPE =
       "{\"approver\": \"<name>\", \"digest\": \"sha256:<artifact digest>\", \"comment\": \"...\"}";
 

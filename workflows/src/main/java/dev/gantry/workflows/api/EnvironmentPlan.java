@@ -2,6 +2,7 @@ package dev.gantry.workflows.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.gantry.workflows.api.cab.CabPolicy;
+import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
 import dev.gantry.workflows.api.quality.QualityGatePolicy;
@@ -54,67 +55,149 @@ public record EnvironmentPlan(
     VerificationPolicy verification,
     Integer maxParallelRegions,
     RolloutPolicy rollout,
-    dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig,
+    EnvironmentConfig environmentConfig,
     FlagPolicy flags,
     String concurrency) {
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
-      VerificationPolicy verification, Integer maxParallelRegions, RolloutPolicy rollout,
-      dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig, FlagPolicy flags) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, rollout, environmentConfig, flags, null);
+  /** An empty plan to fill in by name: every section left unset stays null (verification too: set it). */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, null, null, null, null,
-        VerificationPolicy.notRequired(), null, null, null, null);
+  /** A builder holding every section of this plan, to change a few of them by name. */
+  public Builder toBuilder() {
+    return new Builder().name(name).primaryRegion(primaryRegion).waves(waves).target(target)
+        .healthCheck(healthCheck).approval(approval).variables(variables).quality(quality).cab(cab)
+        .notifications(notifications).window(window).verification(verification)
+        .maxParallelRegions(maxParallelRegions).rollout(rollout).environmentConfig(environmentConfig).flags(flags)
+        .concurrency(concurrency);
   }
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, VerificationPolicy.notRequired(), null, null, null, null);
-  }
+  /**
+   * Builds a plan naming each section it sets, instead of a positional constructor with a dozen nulls. The JSON
+   * shape is the record's: the builder only fills the canonical constructor.
+   */
+  public static final class Builder {
+    private String name;
+    private String primaryRegion;
+    private List<List<String>> waves;
+    private DeployTarget target;
+    private HealthCheck healthCheck;
+    private ApprovalPolicy approval;
+    private Map<String, String> variables;
+    private QualityGatePolicy quality;
+    private CabPolicy cab;
+    private NotifyPolicy notifications;
+    private DeploymentWindowPolicy window;
+    private VerificationPolicy verification;
+    private Integer maxParallelRegions;
+    private RolloutPolicy rollout;
+    private EnvironmentConfig environmentConfig;
+    private FlagPolicy flags;
+    private String concurrency;
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
-      VerificationPolicy verification, Integer maxParallelRegions) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, null, null, null);
-  }
+    private Builder() {
+    }
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
-      VerificationPolicy verification, Integer maxParallelRegions, RolloutPolicy rollout) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, rollout, null, null);
-  }
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
 
-  public EnvironmentPlan(String name, String primaryRegion, List<List<String>> waves, DeployTarget target,
-      HealthCheck healthCheck, ApprovalPolicy approval, Map<String, String> variables,
-      QualityGatePolicy quality, CabPolicy cab, NotifyPolicy notifications, DeploymentWindowPolicy window,
-      VerificationPolicy verification, Integer maxParallelRegions,
-      dev.gantry.workflows.api.environment.EnvironmentConfig environmentConfig) {
-    this(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab, notifications,
-        window, verification, maxParallelRegions, null, environmentConfig, null);
+    public Builder primaryRegion(String value) {
+      this.primaryRegion = value;
+      return this;
+    }
+
+    public Builder waves(List<List<String>> value) {
+      this.waves = value;
+      return this;
+    }
+
+    public Builder target(DeployTarget value) {
+      this.target = value;
+      return this;
+    }
+
+    public Builder healthCheck(HealthCheck value) {
+      this.healthCheck = value;
+      return this;
+    }
+
+    public Builder approval(ApprovalPolicy value) {
+      this.approval = value;
+      return this;
+    }
+
+    public Builder variables(Map<String, String> value) {
+      this.variables = value;
+      return this;
+    }
+
+    public Builder quality(QualityGatePolicy value) {
+      this.quality = value;
+      return this;
+    }
+
+    public Builder cab(CabPolicy value) {
+      this.cab = value;
+      return this;
+    }
+
+    public Builder notifications(NotifyPolicy value) {
+      this.notifications = value;
+      return this;
+    }
+
+    public Builder window(DeploymentWindowPolicy value) {
+      this.window = value;
+      return this;
+    }
+
+    public Builder verification(VerificationPolicy value) {
+      this.verification = value;
+      return this;
+    }
+
+    public Builder maxParallelRegions(Integer value) {
+      this.maxParallelRegions = value;
+      return this;
+    }
+
+    public Builder rollout(RolloutPolicy value) {
+      this.rollout = value;
+      return this;
+    }
+
+    public Builder environmentConfig(EnvironmentConfig value) {
+      this.environmentConfig = value;
+      return this;
+    }
+
+    public Builder flags(FlagPolicy value) {
+      this.flags = value;
+      return this;
+    }
+
+    public Builder concurrency(String value) {
+      this.concurrency = value;
+      return this;
+    }
+
+    public EnvironmentPlan build() {
+      return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
+          notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags, concurrency);
+    }
   }
 
   /** The same environment with the given flags section. */
-  public EnvironmentPlan withFlags(FlagPolicy flags) {
-    return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
-        notifications, window, verification, maxParallelRegions, rollout, environmentConfig, flags, concurrency);
+  public EnvironmentPlan withFlags(FlagPolicy newFlags) {
+    return toBuilder().flags(newFlags).build();
   }
 
   /** The same environment with the given verification policy. */
   public EnvironmentPlan withVerification(VerificationPolicy newVerification) {
-    return new EnvironmentPlan(name, primaryRegion, waves, target, healthCheck, approval, variables, quality, cab,
-        notifications, window, newVerification, maxParallelRegions, rollout, environmentConfig, flags, concurrency);
+    return toBuilder().verification(newVerification).build();
   }
 
   public List<String> regions() {

@@ -27,6 +27,8 @@ public final class Failures {
   /** The request asked for something the platform policy does not allow: never retried. */
   /** An environment rollback refused (by policy, or for its signature); nothing was rolled back. */
   public static final String ROLLBACK_REFUSED = "RollbackRefused";
+  /** A drain or failback approval the traffic owner refused (not signed, not allowed, not now). */
+  public static final String TRAFFIC_REFUSED = "TrafficMessageRefused";
 
   public static final String POLICY_REFUSED = "ReleaseRefusedByPolicy";
   /** The release was stopped by an accepted {@code abort} message (signed in a signed release). */

@@ -30,7 +30,7 @@ public record OverrideSignal(
     String incident,
     String environment,
     String malformed,
-    String token) {
+    String token) implements ClientMessage {
   static final String SHAPE = "{\"approver\": \"<name>\", \"gate\": \"window|quality|cab\","
       + " \"justification\": \"...\", \"incident\": \"INC-...\"}";
 

@@ -20,7 +20,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RejectionSignal(
-    String approver, String reason, String environment, String token, String malformed) {
+    String approver, String reason, String environment, String token, String malformed) implements ClientMessage {
   static final String SHAPE = "{\"approver\": \"<name>\", \"reason\": \"...\"}";
 
   public RejectionSignal(String approver, String reason) {

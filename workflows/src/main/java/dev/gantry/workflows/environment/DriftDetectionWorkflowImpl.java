@@ -34,6 +34,8 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private DriftRequest request;
+  /** The environment as the worker's policy defines it (the client's in runs from before). */
+  private EnvironmentPlan plan;
   private DriftReport report;
   private DestroyApproval approval;
   private int sequence;
@@ -41,7 +43,9 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   @Override
   public DriftReport check(DriftRequest request) {
     this.request = request;
-    EnvironmentPlan plan = request.environment();
+    EnvironmentPlan plan = EnvironmentFromPolicy.resolve(request.application(), request.environment(),
+        request.requestedBy());
+    this.plan = plan;
     String app = request.application();
     String checkedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
     RecordedDeployment recorded = environments.readRecordedDeployment(
@@ -113,13 +117,13 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
     if (approval == null || approval.approver() == null || approval.approver().isBlank()) {
       throw new IllegalArgumentException("an approval names its approver");
     }
-    if (report == null || !report.remediation().startsWith("waiting for approval")) {
+    if (report == null || plan == null || !report.remediation().startsWith("waiting for approval")) {
       throw new IllegalArgumentException("this drift check is not waiting for a remediation approval");
     }
-    DriftPolicy policy = request.environment().environmentConfig().drift();
+    DriftPolicy policy = plan.environmentConfig().drift();
     if (!policy.approversOrEmpty().contains(approval.approver())) {
       throw new IllegalArgumentException(approval.approver() + " may not approve remediations of "
-          + request.environment().name() + "; drift.remediationApprovers: " + policy.approversOrEmpty());
+          + plan.name() + "; drift.remediationApprovers: " + policy.approversOrEmpty());
     }
   }
 

@@ -38,7 +38,8 @@ public class EnvironmentProvisionWorkflowImpl implements EnvironmentProvisionWor
 
   @Override
   public ProvisionResult provision(ProvisionRequest request) {
-    EnvironmentPlan plan = request.environment();
+    EnvironmentPlan plan = EnvironmentFromPolicy.resolve(request.application(), request.environment(),
+        request.requestedBy());
     var config = plan.environmentConfig();
     record(request, "requested", "regions " + plan.regions() + (config == null || config.infrastructure() == null
         ? "" : ", template " + config.infrastructure().template()));

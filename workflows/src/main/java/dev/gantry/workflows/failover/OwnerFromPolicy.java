@@ -21,7 +21,10 @@ final class OwnerFromPolicy {
    * and the environment. The owner's id must be the policy's DNS name (one owner per name). Refused (the owner
    * ends, nothing moved) when policy has no such environment or the id names another record.
    */
-  static TrafficOwnerRequest resolve(RollbackPolicyActivities policy, TrafficOwnerRequest asked) {
+  /** What the owner owns, and the policy's plan of that environment it came from (approvals, directory). */
+  record Owned(TrafficOwnerRequest request, RollbackPlan plan) {}
+
+  static Owned resolve(RollbackPolicyActivities policy, TrafficOwnerRequest asked) {
     String ownerId = Workflow.getInfo().getWorkflowId();
     RollbackPlan plan;
     try {
@@ -40,7 +43,7 @@ final class OwnerFromPolicy {
       throw refused("this owner's id " + Names.shown(ownerId) + " is not " + expected + ", the owner of "
           + asked.application() + "/" + asked.environment() + " in the platform policy");
     }
-    return resolved;
+    return new Owned(resolved, plan);
   }
 
   private static ApplicationFailure refused(String why) {

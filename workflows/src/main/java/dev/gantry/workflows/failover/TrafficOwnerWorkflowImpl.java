@@ -1,6 +1,9 @@
 package dev.gantry.workflows.failover;
 
+import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.AuditActivities;
+import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.MessageLimits;
 import dev.gantry.workflows.api.Names;
@@ -17,9 +20,12 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerMemory;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.SignedActors;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -47,6 +53,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   private final RollbackPolicyActivities policy =
       Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
+  private final ApproverDirectoryActivities directory =
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
 
   /** Until {@link #adopt} (under {@code traffic-owner-from-policy}): the starter's word, never acted on alone. */
   private TrafficOwnerRequest request;
@@ -65,6 +73,10 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   private int wakeups;
   private int roundsStarted;
   private int roundsDone;
+  /** The policy is read (or the run predates that): from then on messages are judged by the policy's rules. */
+  private boolean adopted;
+  /** A signed environment's rules for people's messages; null where a typed name is accepted. */
+  private OwnerSigning signing;
 
   @WorkflowInit
   public TrafficOwnerWorkflowImpl(TrafficOwnerRequest request) {
@@ -85,8 +97,17 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   @Override
   public TrafficOwnerStatus own(TrafficOwnerRequest asked) {
     if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      adopt(OwnerFromPolicy.resolve(policy, asked));
+      OwnerFromPolicy.Owned owned = OwnerFromPolicy.resolve(policy, asked);
+      adopt(owned.request());
+      if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        signing = OwnerSigning.of(directory, Workflow.getInfo().getWorkflowId(), owned.plan());
+        if (signing != null) {
+          trail.note(owned.request().environment() + " requires signed actors: drains and failback approvals need a"
+              + " one-time token of one of its approvers");
+        }
+      }
     }
+    adopted = true; // also when replaying a run from before: its handlers must not wait for what happened
     TrafficOwnerRequest request = this.request;
     if (request.memory() == null) {
       trail.note("owning the traffic of " + request.recordName() + " for " + request.application() + "/"
@@ -279,6 +300,13 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public TrafficDecision drain(TrafficCommand command) {
+    if (judgedByPolicy()) {
+      String refusal = drainRefusal(command);
+      if (refusal != null) {
+        refuseDrain(command, refusal);
+        throw ApplicationFailure.newNonRetryableFailure("refused: " + refusal, Failures.TRAFFIC_REFUSED);
+      }
+    }
     int round = roundsStarted + 1; // the next round to start sees the drain
     acceptDrain(command);
     Workflow.await(() -> roundsDone >= round || stopRequest != null);
@@ -290,15 +318,17 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public void validateDrain(TrafficCommand command) {
-    TrafficTarget.refuse(book.drainRefusal(command));
+    String refusal = book.drainRefusal(command);
+    TrafficTarget.refuse(refusal != null || signing == null ? refusal
+        : signing.check(ActorTokens.DRAIN, command.requestedBy(), command.region(), command.token(), nowSeconds())
+            .refusal());
   }
 
   @Override
   public void drainRegion(TrafficCommand command) {
-    String refusal = book.drainRefusal(command);
+    String refusal = judgedByPolicy() ? drainRefusal(command) : book.drainRefusal(command);
     if (refusal != null) {
-      trail.note("drain refused: " + refusal);
-      trail.record("drain-refused", command == null ? null : Names.shown(command.requestedBy()), refusal);
+      refuseDrain(command, refusal);
       return;
     }
     acceptDrain(command);
@@ -306,6 +336,13 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public TrafficDecision submitFailbackApproval(TrafficFailback approval) {
+    if (judgedByPolicy()) {
+      String refusal = failbackRefusal(approval);
+      if (refusal != null) {
+        refuseFailback(approval, refusal);
+        throw ApplicationFailure.newNonRetryableFailure("refused: " + refusal, Failures.TRAFFIC_REFUSED);
+      }
+    }
     acceptFailback(approval);
     String region = approval.region();
     Workflow.await(() -> stopRequest != null
@@ -318,18 +355,78 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public void validateFailbackApproval(TrafficFailback approval) {
-    TrafficTarget.refuse(book.failbackRefusal(approval));
+    String refusal = book.failbackRefusal(approval);
+    TrafficTarget.refuse(refusal != null || signing == null ? refusal
+        : signing.check(ActorTokens.FAILBACK, approval.approver(), approval.region(), approval.token(), nowSeconds())
+            .refusal());
   }
 
   @Override
   public void approveFailback(TrafficFailback approval) {
-    String refusal = book.failbackRefusal(approval);
+    String refusal = judgedByPolicy() ? failbackRefusal(approval) : book.failbackRefusal(approval);
     if (refusal != null) {
-      trail.note("failback approval refused: " + refusal);
-      trail.record("failback-refused", approval == null ? null : Names.shown(approval.approver()), refusal);
+      refuseFailback(approval, refusal);
       return;
     }
     acceptFailback(approval);
+  }
+
+  /**
+   * New runs judge a drain or failback approval by the policy's rules only: the handler waits until the owner has
+   * read its policy (a message sent with the start arrives before that). Runs from before answer at once.
+   */
+  private boolean judgedByPolicy() {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return false;
+    }
+    Workflow.await(() -> adopted);
+    return true;
+  }
+
+  /** The policy's rules, then (in a signed environment) the sender's token, spent once; null when accepted. */
+  private String drainRefusal(TrafficCommand command) {
+    String refusal = book.drainRefusal(command);
+    if (refusal == null) {
+      refusal = signedRefusal(ActorTokens.DRAIN, command.requestedBy(), command.region(), command.token());
+    }
+    return refusal != null ? refusal : book.drainRefusal(command); // the state may have moved meanwhile
+  }
+
+  private String failbackRefusal(TrafficFailback approval) {
+    String refusal = book.failbackRefusal(approval);
+    if (refusal == null) {
+      refusal = signedRefusal(ActorTokens.FAILBACK, approval.approver(), approval.region(), approval.token());
+    }
+    return refusal != null ? refusal : book.failbackRefusal(approval);
+  }
+
+  private String signedRefusal(String action, String sender, String region, String token) {
+    if (signing == null) {
+      return null;
+    }
+    SignedActors.Check check = signing.check(action, sender, region, token, nowSeconds());
+    if (check.refusal() != null) {
+      return check.refusal();
+    }
+    if (!ActorTokenLedger.spend(check.tokenId())) {
+      return "this token (jti) was already used: a signed " + action + " counts once; mint a new one";
+    }
+    trail.record(action + "-signed", sender, region + ": token accepted (key " + check.keyThumbprint() + ")");
+    return null;
+  }
+
+  private void refuseDrain(TrafficCommand command, String refusal) {
+    trail.note("drain refused: " + refusal);
+    trail.record("drain-refused", command == null ? null : Names.shown(command.requestedBy()), refusal);
+  }
+
+  private void refuseFailback(TrafficFailback approval, String refusal) {
+    trail.note("failback approval refused: " + refusal);
+    trail.record("failback-refused", approval == null ? null : Names.shown(approval.approver()), refusal);
+  }
+
+  private static long nowSeconds() {
+    return Workflow.currentTimeMillis() / 1000;
   }
 
   @Override

@@ -29,8 +29,9 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
   private final FlagAnalysisActivities analysis =
       Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
-  private final ExperimentRequest request;
-  private final ExperimentDefinition experiment;
+  /** The client's input until {@link FlagsFromPolicy} replaces it with the policy's (runs no release started). */
+  private ExperimentRequest request;
+  private ExperimentDefinition experiment;
   private final FlagWorkflows.Trail trail;
   private RampState state = RampState.RUNNING;
   private String phase = "starting";
@@ -51,6 +52,10 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
   @Override
   public ExperimentStatus run(ExperimentRequest ignored) {
+    if (FlagsFromPolicy.applies()) {
+      request = FlagsFromPolicy.experiment(request);
+      experiment = request.experiment();
+    }
     try {
       return experiment();
     } catch (ActivityFailure failure) {

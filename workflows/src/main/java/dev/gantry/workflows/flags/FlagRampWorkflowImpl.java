@@ -31,8 +31,9 @@ public class FlagRampWorkflowImpl implements FlagRampWorkflow {
   private final FlagAnalysisActivities analysis =
       Workflow.newActivityStub(FlagAnalysisActivities.class, ActivityOptionsCatalogue.FLAG_METRICS);
 
-  private final FlagRampRequest request;
-  private final FlagRampPlan plan;
+  /** The client's input until {@link FlagsFromPolicy} replaces it with the policy's (runs no release started). */
+  private FlagRampRequest request;
+  private FlagRampPlan plan;
   private final FlagWorkflows.Trail trail;
   private RampState state = RampState.RUNNING;
   private int percent;
@@ -51,6 +52,10 @@ public class FlagRampWorkflowImpl implements FlagRampWorkflow {
 
   @Override
   public FlagRampStatus run(FlagRampRequest ignored) {
+    if (FlagsFromPolicy.applies()) {
+      request = FlagsFromPolicy.ramp(request);
+      plan = request.plan();
+    }
     String by = request.requestedBy();
     trail.log("ramp of " + plan.flag() + " (" + plan.treatmentOrDefault() + ") in " + request.environment()
         + " started by " + by + ": steps " + plan.stepsOrDefault() + "%, bake " + plan.bakeMinutesOrDefault()

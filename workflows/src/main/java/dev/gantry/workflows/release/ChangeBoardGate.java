@@ -3,7 +3,6 @@ package dev.gantry.workflows.release;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.cab.CabDecision;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
@@ -29,21 +28,12 @@ import java.util.Map;
 final class ChangeBoardGate {
   private final ChangeBoardActivities changeBoard =
       Workflow.newActivityStub(ChangeBoardActivities.class, ActivityOptionsCatalogue.CHANGE_BOARD);
-  private final ReleaseRequest request;
-  private final ReleaseProgress progress;
-  private final GateBook book;
-  private final Recorder recorder;
-  private final GateOutcomes outcomes;
+  private final GateContext context;
   private final Map<String, ChangeTicket> tickets = new LinkedHashMap<>();
   private final Map<String, CabDecisionSignal> cabSignals = new LinkedHashMap<>();
 
-  ChangeBoardGate(ReleaseRequest request, ReleaseProgress progress, GateBook book, Recorder recorder,
-      GateOutcomes outcomes) {
-    this.request = request;
-    this.progress = progress;
-    this.book = book;
-    this.recorder = recorder;
-    this.outcomes = outcomes;
+  ChangeBoardGate(GateContext context) {
+    this.context = context;
   }
 
   void decide(EnvironmentPlan env) {
@@ -51,17 +41,17 @@ final class ChangeBoardGate {
     if (policy == null) {
       return;
     }
-    progress.stage(ReleaseState.WAITING, "cab:" + env.name());
-    progress.environment(env.name(), EnvironmentState.AWAITING_CHANGE_BOARD, "change board decision");
-    recorder.publish(env.name());
-    ChangeTicket ticket = changeBoard.openChange(new ChangeRequest(request.releaseId(), request.application(),
-        request.version(), request.artifact().digest(), env.name(), request.requestedBy(),
-        "Deploy " + request.application() + " " + request.version() + " (" + request.artifact().digest()
+    context.progress().stage(ReleaseState.WAITING, "cab:" + env.name());
+    context.progress().environment(env.name(), EnvironmentState.AWAITING_CHANGE_BOARD, "change board decision");
+    context.recorder().publish(env.name());
+    ChangeTicket ticket = changeBoard.openChange(new ChangeRequest(context.request().releaseId(), context.request().application(),
+        context.request().version(), context.request().artifact().digest(), env.name(), context.request().requestedBy(),
+        "Deploy " + context.request().application() + " " + context.request().version() + " (" + context.request().artifact().digest()
             + ") to " + env.name() + " regions " + String.join(", ", env.regions()), policy));
     tickets.put(env.name(), ticket);
-    progress.log(env.name(), null, "change " + ticket.number() + " opened for the " + policy.type()
+    context.progress().log(env.name(), null, "change " + ticket.number() + " opened for the " + policy.type()
         + " change board" + (ticket.link() == null ? "" : ": " + ticket.link()));
-    recorder.audit("gate", null, env.name(), "waiting", "cab: change " + ticket.number());
+    context.recorder().audit("gate", null, env.name(), "waiting", "cab: change " + ticket.number());
 
     long deadline = Workflow.currentTimeMillis() + policy.timeoutHoursOrDefault() * 3_600_000L;
     long interval = Math.max(1, policy.pollIntervalSecondsOrDefault()) * 1000L;
@@ -81,7 +71,7 @@ final class ChangeBoardGate {
           // keep waiting until the gate's own timeout.
           String reason = FailureReasons.of(failure);
           if (!reason.equals(unreachable)) {
-            progress.log(env.name(), null, "cannot read change " + ticket.number() + ": " + reason
+            context.progress().log(env.name(), null, "cannot read change " + ticket.number() + ": " + reason
                 + "; still waiting (fix the board connection on the worker)");
             unreachable = reason;
           }
@@ -89,27 +79,27 @@ final class ChangeBoardGate {
         }
       }
       if (CabDecision.APPROVED.equals(decision.state())) {
-        progress.environment(env.name(), EnvironmentState.PENDING, null);
-        outcomes.passed(env, "cab", "change " + ticket.number() + " approved" + by(decision));
+        context.progress().environment(env.name(), EnvironmentState.PENDING, null);
+        context.outcomes().passed(env, "cab", "change " + ticket.number() + " approved" + by(decision));
         return;
       }
       if (CabDecision.REJECTED.equals(decision.state())) {
         closeChange(env, false, "rejected by the change board");
-        outcomes.failed(env, "cab", "change " + ticket.number() + " rejected" + by(decision));
+        context.outcomes().failed(env, "cab", "change " + ticket.number() + " rejected" + by(decision));
       }
-      if (book.overridden(env.name(), "cab")) {
-        progress.environment(env.name(), EnvironmentState.PENDING, null);
-        outcomes.overridden(env, "cab", "change " + ticket.number() + " still pending, overridden");
+      if (context.book().overridden(env.name(), "cab")) {
+        context.progress().environment(env.name(), EnvironmentState.PENDING, null);
+        context.outcomes().overridden(env, "cab", "change " + ticket.number() + " still pending, overridden");
         return;
       }
       long now = Workflow.currentTimeMillis();
       if (now >= deadline) {
         closeChange(env, false, "no decision within " + policy.timeoutHoursOrDefault() + "h");
-        outcomes.failed(env, "cab", "change " + ticket.number() + ": no decision within "
+        context.outcomes().failed(env, "cab", "change " + ticket.number() + ": no decision within "
             + policy.timeoutHoursOrDefault() + "h");
       }
       Workflow.await(Duration.ofMillis(Math.min(interval, deadline - now)),
-          () -> cabSignals.containsKey(env.name()) || book.overridden(env.name(), "cab"));
+          () -> cabSignals.containsKey(env.name()) || context.book().overridden(env.name(), "cab"));
       interval = Math.min(maxInterval, interval * 3 / 2);
     }
   }
@@ -120,11 +110,9 @@ final class ChangeBoardGate {
    * @param boundedInput as for {@link WindowGate#addFreeze}
    */
   String acceptCabDecision(CabDecisionSignal signal, boolean boundedInput) {
-    if (signal != null && signal.malformed() != null) {
-      return "malformed cabDecision message: " + signal.malformed();
-    }
-    if (boundedInput && signal != null && signal.outOfBounds() != null) {
-      return signal.outOfBounds();
+    String shapeRefusal = signal == null ? null : signal.shapeRefusal("cabDecision", boundedInput);
+    if (shapeRefusal != null) {
+      return shapeRefusal;
     }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"<env>\", \"ticketId\": \"...\","
@@ -134,7 +122,7 @@ final class ChangeBoardGate {
     if (ticket == null) {
       return "no change is open for " + Names.shown(signal.environment());
     }
-    EnvironmentPlan env = request.environment(signal.environment()).orElseThrow();
+    EnvironmentPlan env = context.request().environment(signal.environment()).orElseThrow();
     if (CabPolicy.SERVICENOW.equals(env.cab().type())) {
       return "the decision on " + ticket.number() + " is read from ServiceNow, not taken by signal";
     }
@@ -153,7 +141,7 @@ final class ChangeBoardGate {
   /** Closes every change still open (the release failed or was cancelled before deploying). */
   void closeOpenChanges(String notes) {
     for (String environment : List.copyOf(tickets.keySet())) {
-      request.environment(environment).ifPresent(env -> closeChange(env, false, notes));
+      context.request().environment(environment).ifPresent(env -> closeChange(env, false, notes));
     }
   }
 
@@ -166,10 +154,10 @@ final class ChangeBoardGate {
     Workflow.newDetachedCancellationScope(() -> {
       try {
         changeBoard.closeChange(new CloseChangeRequest(ticket, env.cab(), successful, notes));
-        progress.log(env.name(), null, "change " + ticket.number() + " closed: "
+        context.progress().log(env.name(), null, "change " + ticket.number() + " closed: "
             + (successful ? "successful" : "unsuccessful") + " (" + notes + ")");
       } catch (ActivityFailure failure) {
-        progress.log(env.name(), null, "could not close change " + ticket.number() + ": "
+        context.progress().log(env.name(), null, "could not close change " + ticket.number() + ": "
             + FailureReasons.of(failure) + "; close it by hand");
       }
     }).run();

@@ -51,11 +51,11 @@ final class EnvironmentGates {
     this.signatures = signatures;
     this.approvals = approvals;
     this.locks = locks;
-    GateOutcomes outcomes = new GateOutcomes(progress, recorder);
-    this.quality = new QualityGate(request, progress, book, recorder, outcomes);
-    this.changeBoard = new ChangeBoardGate(request, progress, book, recorder, outcomes);
-    this.window = new WindowGate(request, progress, book, recorder, outcomes);
-    this.flags = new FlagStages(request, progress, book, recorder, outcomes);
+    GateContext context = new GateContext(request, progress, book, recorder, new GateOutcomes(progress, recorder));
+    this.quality = new QualityGate(context);
+    this.changeBoard = new ChangeBoardGate(context);
+    this.window = new WindowGate(context);
+    this.flags = new FlagStages(context);
   }
 
   void signature(EnvironmentPlan env) {

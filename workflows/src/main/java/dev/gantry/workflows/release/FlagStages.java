@@ -1,7 +1,6 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagPolicy;
@@ -26,19 +25,10 @@ import java.util.List;
 final class FlagStages {
   private final FeatureFlagActivities flags =
       Workflow.newActivityStub(FeatureFlagActivities.class, ActivityOptionsCatalogue.SPLIT);
-  private final ReleaseRequest request;
-  private final ReleaseProgress progress;
-  private final GateBook book;
-  private final Recorder recorder;
-  private final GateOutcomes outcomes;
+  private final GateContext context;
 
-  FlagStages(ReleaseRequest request, ReleaseProgress progress, GateBook book, Recorder recorder,
-      GateOutcomes outcomes) {
-    this.request = request;
-    this.progress = progress;
-    this.book = book;
-    this.recorder = recorder;
-    this.outcomes = outcomes;
+  FlagStages(GateContext context) {
+    this.context = context;
   }
 
   /**
@@ -51,18 +41,18 @@ final class FlagStages {
     if (policy == null || policy.requiredOrEmpty().isEmpty()) {
       return;
     }
-    progress.stage(ReleaseState.RUNNING, "flags:" + env.name());
-    recorder.publish(env.name());
+    context.progress().stage(ReleaseState.RUNNING, "flags:" + env.name());
+    context.recorder().publish(env.name());
     RequiredFlagsResult result;
     try {
-      result = flags.checkRequired(new RequiredFlagsRequest(request.releaseId(), env.name(), policy.split(),
+      result = flags.checkRequired(new RequiredFlagsRequest(context.request().releaseId(), env.name(), policy.split(),
           policy.requiredOrEmpty()));
     } catch (ActivityFailure failure) {
-      outcomes.failed(env, "flags", "required flags could not be checked: " + FailureReasons.of(failure));
+      context.outcomes().failed(env, "flags", "required flags could not be checked: " + FailureReasons.of(failure));
       return;
     }
     if (result.passed()) {
-      outcomes.passed(env, "flags", "required flags present and alive: " + String.join(", ", result.present())
+      context.outcomes().passed(env, "flags", "required flags present and alive: " + String.join(", ", result.present())
           + " (" + result.source() + ")");
       return;
     }
@@ -73,7 +63,7 @@ final class FlagStages {
     if (!result.killed().isEmpty()) {
       problems.add("killed " + String.join(", ", result.killed()));
     }
-    outcomes.failed(env, "flags", "required flag(s) " + String.join("; ", problems) + " in Split environment "
+    context.outcomes().failed(env, "flags", "required flag(s) " + String.join("; ", problems) + " in Split environment "
         + policy.split().environment() + " (" + result.source() + ")");
   }
 
@@ -88,8 +78,8 @@ final class FlagStages {
       return;
     }
     for (FlagRampPlan plan : policy.rampsOrEmpty()) {
-      FlagRampRequest ramp = new FlagRampRequest(request.application(), env.name(), policy.split(),
-          policy.metricsUrl(), plan, request.requestedBy(), request.releaseId());
+      FlagRampRequest ramp = new FlagRampRequest(context.request().application(), env.name(), policy.split(),
+          policy.metricsUrl(), plan, context.request().requestedBy(), context.request().releaseId());
       FlagRampWorkflow child = Workflow.newChildWorkflowStub(FlagRampWorkflow.class, ChildWorkflowOptions.newBuilder()
           .setWorkflowId(ramp.workflowId())
           .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
@@ -97,14 +87,14 @@ final class FlagStages {
       Async.function(child::run, ramp);
       try {
         Workflow.getWorkflowExecution(child).get();
-        progress.log(env.name(), null, "flag ramp started: " + ramp.workflowId() + " (" + plan.stepsOrDefault()
-            + "%); follow it with `gantry flags status " + request.application() + " " + env.name() + " "
+        context.progress().log(env.name(), null, "flag ramp started: " + ramp.workflowId() + " (" + plan.stepsOrDefault()
+            + "%); follow it with `gantry flags status " + context.request().application() + " " + env.name() + " "
             + plan.flag() + "`");
-        recorder.audit("flag-ramp", null, env.name(), "started", ramp.workflowId());
+        context.recorder().audit("flag-ramp", null, env.name(), "started", ramp.workflowId());
       } catch (RuntimeException notStarted) {
-        progress.log(env.name(), null, "flag ramp " + ramp.workflowId() + " not started: "
+        context.progress().log(env.name(), null, "flag ramp " + ramp.workflowId() + " not started: "
             + FailureReasons.of(notStarted) + " (is one already running?)");
-        recorder.audit("flag-ramp", null, env.name(), "not started", ramp.workflowId() + ": "
+        context.recorder().audit("flag-ramp", null, env.name(), "not started", ramp.workflowId() + ": "
             + FailureReasons.of(notStarted));
       }
     }

@@ -113,11 +113,9 @@ final class GateBook {
     if (signal == null) {
       return refuse(null, "empty approve message");
     }
-    if (signal.malformed() != null) {
-      return refuse(trim(signal.environment()), "malformed approve message: " + signal.malformed());
-    }
-    if (boundedInput && signal.outOfBounds() != null) {
-      return refuse(trim(signal.environment()), signal.outOfBounds());
+    String shapeRefusal = signal.shapeRefusal("approve", boundedInput);
+    if (shapeRefusal != null) {
+      return refuse(trim(signal.environment()), shapeRefusal);
     }
     String approver = trim(signal.approver());
     if (approver == null) {
@@ -193,11 +191,9 @@ final class GateBook {
     if (signal == null) {
       return refuse(null, "empty reject message");
     }
-    if (signal.malformed() != null) {
-      return refuse(trim(signal.environment()), "malformed reject message: " + signal.malformed());
-    }
-    if (boundedInput && signal.outOfBounds() != null) {
-      return refuse(trim(signal.environment()), signal.outOfBounds());
+    String shapeRefusal = signal.shapeRefusal("reject", boundedInput);
+    if (shapeRefusal != null) {
+      return refuse(trim(signal.environment()), shapeRefusal);
     }
     String approver = trim(signal.approver());
     if (approver == null) {

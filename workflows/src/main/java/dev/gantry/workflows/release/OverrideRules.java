@@ -39,11 +39,9 @@ final class OverrideRules {
     if (signal == null) {
       return book.refuse(null, "empty override message");
     }
-    if (signal.malformed() != null) {
-      return book.refuse(trim(signal.environment()), "malformed override message: " + signal.malformed());
-    }
-    if (boundedInput && signal.outOfBounds() != null) {
-      return book.refuse(trim(signal.environment()), signal.outOfBounds());
+    String shapeRefusal = signal.shapeRefusal("override", boundedInput);
+    if (shapeRefusal != null) {
+      return book.refuse(trim(signal.environment()), shapeRefusal);
     }
     String approver = trim(signal.approver());
     String gate = trim(signal.gate());

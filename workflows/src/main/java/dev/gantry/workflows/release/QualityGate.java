@@ -1,7 +1,6 @@
 package dev.gantry.workflows.release;
 
 import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.quality.QualityGateActivities;
 import dev.gantry.workflows.api.quality.QualityGateRequest;
@@ -15,39 +14,30 @@ import java.util.stream.Collectors;
 final class QualityGate {
   private final QualityGateActivities quality =
       Workflow.newActivityStub(QualityGateActivities.class, ActivityOptionsCatalogue.QUALITY);
-  private final ReleaseRequest request;
-  private final ReleaseProgress progress;
-  private final GateBook book;
-  private final Recorder recorder;
-  private final GateOutcomes outcomes;
+  private final GateContext context;
 
-  QualityGate(ReleaseRequest request, ReleaseProgress progress, GateBook book, Recorder recorder,
-      GateOutcomes outcomes) {
-    this.request = request;
-    this.progress = progress;
-    this.book = book;
-    this.recorder = recorder;
-    this.outcomes = outcomes;
+  QualityGate(GateContext context) {
+    this.context = context;
   }
 
   void check(EnvironmentPlan env) {
     if (env.quality() == null) {
       return;
     }
-    progress.stage(ReleaseState.RUNNING, "quality:" + env.name());
-    recorder.publish(env.name());
+    context.progress().stage(ReleaseState.RUNNING, "quality:" + env.name());
+    context.recorder().publish(env.name());
     QualityGateResult result = quality.evaluate(
-        new QualityGateRequest(request.releaseId(), env.name(), env.quality()));
+        new QualityGateRequest(context.request().releaseId(), env.name(), env.quality()));
     String measured = describe(result);
     if (result.passed()) {
-      outcomes.passed(env, "quality", measured);
+      context.outcomes().passed(env, "quality", measured);
       return;
     }
-    if (book.overridden(env.name(), "quality")) {
-      outcomes.overridden(env, "quality", "failed but overridden: " + measured);
+    if (context.book().overridden(env.name(), "quality")) {
+      context.outcomes().overridden(env, "quality", "failed but overridden: " + measured);
       return;
     }
-    outcomes.failed(env, "quality", "quality gate failed: " + measured);
+    context.outcomes().failed(env, "quality", "quality gate failed: " + measured);
   }
 
   private static String describe(QualityGateResult result) {

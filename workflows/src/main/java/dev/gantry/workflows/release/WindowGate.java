@@ -3,7 +3,6 @@ package dev.gantry.workflows.release;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.EnvironmentState;
 import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicies;
@@ -28,21 +27,12 @@ import java.util.Map;
 final class WindowGate {
   private final DeploymentWindowActivities windows =
       Workflow.newActivityStub(DeploymentWindowActivities.class, ActivityOptionsCatalogue.WINDOW);
-  private final ReleaseRequest request;
-  private final ReleaseProgress progress;
-  private final GateBook book;
-  private final Recorder recorder;
-  private final GateOutcomes outcomes;
+  private final GateContext context;
   private final Map<String, List<Freeze>> freezes = new LinkedHashMap<>();
   private int freezesAdded;
 
-  WindowGate(ReleaseRequest request, ReleaseProgress progress, GateBook book, Recorder recorder,
-      GateOutcomes outcomes) {
-    this.request = request;
-    this.progress = progress;
-    this.book = book;
-    this.recorder = recorder;
-    this.outcomes = outcomes;
+  WindowGate(GateContext context) {
+    this.context = context;
   }
 
   /** How long a closed window waits before it looks again (edited calendars, late freezes). */
@@ -66,25 +56,25 @@ final class WindowGate {
       WindowDecision decision = windows.evaluate(new WindowCheckRequest(env.name(), policy, now,
           freezes.getOrDefault(env.name(), List.of())));
       if (decision.open()) {
-        progress.environment(env.name(), EnvironmentState.PENDING, null);
+        context.progress().environment(env.name(), EnvironmentState.PENDING, null);
         if (!recheck || lastReason != null) {
-          outcomes.passed(env, "window", decision.reason());
+          context.outcomes().passed(env, "window", decision.reason());
         }
         return;
       }
-      if (book.overridden(env.name(), "window")) {
-        progress.environment(env.name(), EnvironmentState.PENDING, null);
-        outcomes.overridden(env, "window", "closed (" + decision.reason() + "), overridden");
+      if (context.book().overridden(env.name(), "window")) {
+        context.progress().environment(env.name(), EnvironmentState.PENDING, null);
+        context.outcomes().overridden(env, "window", "closed (" + decision.reason() + "), overridden");
         return;
       }
       if (!decision.reason().equals(lastReason)) {
         String waitingFor = "deployment window: " + decision.reason() + "; next opening "
             + decision.nextOpenDescription();
-        progress.environment(env.name(), EnvironmentState.AWAITING_WINDOW, waitingFor);
-        progress.stage(ReleaseState.WAITING, "window:" + env.name());
-        progress.log(env.name(), null, "waiting for the " + waitingFor);
-        recorder.audit("gate", null, env.name(), "waiting", "window: " + decision.reason());
-        recorder.publish(env.name());
+        context.progress().environment(env.name(), EnvironmentState.AWAITING_WINDOW, waitingFor);
+        context.progress().stage(ReleaseState.WAITING, "window:" + env.name());
+        context.progress().log(env.name(), null, "waiting for the " + waitingFor);
+        context.recorder().audit("gate", null, env.name(), "waiting", "window: " + decision.reason());
+        context.recorder().publish(env.name());
         lastReason = decision.reason();
       }
       long wakeAt = now + WINDOW_RECHECK.toMillis();
@@ -93,7 +83,7 @@ final class WindowGate {
       }
       int seen = freezesAdded;
       Workflow.await(Duration.ofMillis(Math.max(1, wakeAt - now)),
-          () -> freezesAdded != seen || book.overridden(env.name(), "window"));
+          () -> freezesAdded != seen || context.book().overridden(env.name(), "window"));
     }
   }
 
@@ -111,17 +101,15 @@ final class WindowGate {
    *                     releases started before the limits existed)
    */
   String addFreeze(FreezeSignal signal, boolean boundedInput) {
-    if (signal != null && signal.malformed() != null) {
-      return "malformed freeze message: " + signal.malformed();
-    }
-    if (boundedInput && signal != null && signal.outOfBounds() != null) {
-      return signal.outOfBounds();
+    String shapeRefusal = signal == null ? null : signal.shapeRefusal("freeze", boundedInput);
+    if (shapeRefusal != null) {
+      return shapeRefusal;
     }
     if (signal == null || signal.environment() == null) {
       return "field 'environment' is missing: send {\"environment\": \"production\", \"from\": \"2026-12-24\","
           + " \"to\": \"2026-12-26\", \"reason\": \"...\"}";
     }
-    EnvironmentPlan env = request.environment(signal.environment()).orElse(null);
+    EnvironmentPlan env = context.request().environment(signal.environment()).orElse(null);
     if (env == null) {
       return "no environment " + Names.shown(signal.environment()) + " in this release";
     }

@@ -4,10 +4,10 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * A signed token spent outside a release (today: an environment rollback's). Its workflow id,
- * {@code actor-token/<sha-256 of the jti>}, is the ledger: a rollback starts one as a child with
- * {@code REJECT_DUPLICATE} before it changes anything, so a token used once (its id still in Temporal's
- * retention, which is days, against a token's one hour at most) cannot start it again.
+ * A signed token spent outside a release (an environment rollback's; a drain or failback sent to a traffic
+ * owner). Its workflow id, {@code actor-token/<sha-256 of the jti>}, is the ledger: the spender starts one as a
+ * child ({@link ActorTokenLedger}) with {@code REJECT_DUPLICATE} before it changes anything, so a token used once
+ * (its id still in Temporal's retention, which is days, against a token's one hour at most) cannot count again.
  */
 @WorkflowInterface
 public interface ActorTokenSpentWorkflow {

@@ -25,7 +25,6 @@ import dev.gantry.workflows.api.RegionState;
 import dev.gantry.workflows.api.RegionStatus;
 import dev.gantry.workflows.api.RollbackRequest;
 import dev.gantry.workflows.api.RollbackResult;
-import dev.gantry.workflows.api.Sha256;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsActual;
@@ -35,12 +34,9 @@ import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.AuditEventIds;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -222,19 +218,14 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
       return;
     }
     Approver person = people == null ? null : people.find(who);
-    boolean named = approval.approversOrEmpty().stream().anyMatch(name -> name.equalsIgnoreCase(who));
-    boolean member = person != null && (person.inAnyOf(approval.groupsOrEmpty())
-        || person.inAnyOf(List.of(approval.emergencyGroupOrDefault())));
-    if (!named && !member) {
+    if (!approval.approverOrEmergency(who, person)) {
       refuse(request, environment, who + " may not roll back " + environment + ": it requires signed actors,"
           + " and only its approvers (" + approval.whoMayApprove() + ") or members of "
           + approval.emergencyGroupOrDefault() + " may roll it back");
     }
-    long lifetime = approval.maxTokenLifetimeSeconds() == null ? ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS
-        : Math.min(ActorTokens.DEFAULT_MAX_LIFETIME_SECONDS, approval.maxTokenLifetimeSeconds());
     ActorTokens.Verdict verdict = ActorTokens.verify(request.token(), person == null ? null : person.publicKeyPem(),
         new ActorTokens.Expected(request.releaseId(), environment, request.artifactDigest(), ActorTokens.ROLLBACK,
-            null, who), Workflow.currentTimeMillis() / 1000, lifetime);
+            null, who), Workflow.currentTimeMillis() / 1000, approval.tokenLifetimeOrDefault());
     if (!verdict.good()) {
       refuse(request, environment, verdict.problem() + "; a token for this rollback: gantry approval-token"
           + " --release " + request.releaseId() + " --action rollback --environment " + environment
@@ -245,18 +236,9 @@ public class EnvironmentRollbackWorkflowImpl implements EnvironmentRollbackWorkf
         + verdict.keyThumbprint() + ")");
   }
 
-  /** Spends the token's one-time id: a child workflow whose id is the id's hash, never started twice. */
+  /** Spends the token's one-time id ({@link ActorTokenLedger}): a token counts once. */
   private void spend(EnvironmentRollbackRequest request, String environment, String jti) {
-    String id = "actor-token/" + Sha256.hex(jti);
-    ActorTokenSpentWorkflow ledger = Workflow.newChildWorkflowStub(ActorTokenSpentWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(id)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-            .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
-            .build());
-    try {
-      ledger.spent(Workflow.getInfo().getWorkflowId());
-    } catch (TemporalFailure failure) {
+    if (!ActorTokenLedger.spend(jti)) {
       refuse(request, environment, "this token (jti) was already used: a signed rollback counts once; mint a"
           + " new token");
     }

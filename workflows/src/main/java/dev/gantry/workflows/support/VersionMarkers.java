@@ -92,6 +92,22 @@ public final class VersionMarkers {
    * (Policy.resolveRollback), never from its input: whoever starts it names only the application and environment.
    */
   public static final String TRAFFIC_OWNER_FROM_POLICY = "traffic-owner-from-policy";
+  /**
+   * Drains and failback approvals wait until the owner has read its policy and are judged by it; where the
+   * environment requires signed actors they need a one-time token of one of its approvers.
+   */
+  public static final String TRAFFIC_OWNER_SIGNED_ACTORS = "traffic-owner-signed-actors";
+  /**
+   * Creating, destroying and checking an environment take its plan (regions, target, configuration, lifecycle,
+   * approvers) from the worker's policy, never from the client; a destroy "by expiry" needs a registration that
+   * has expired.
+   */
+  public static final String ENVIRONMENT_PLAN_FROM_POLICY = "environment-plan-from-policy";
+  /**
+   * A flag ramp or experiment that no release started runs as the worker's policy declares it (settings, metrics,
+   * steps and thresholds, the experiment's split and rule), never as its input says.
+   */
+  public static final String FLAGS_FROM_POLICY = "flags-from-policy";
   /** The environment's schedules are deleted by the workflow that destroys it. */
   public static final String DESTROY_DELETES_SCHEDULES = "destroy-deletes-schedules";
 
@@ -104,5 +120,6 @@ public final class VersionMarkers {
       HEALTH_CHECK_SURVIVES_WORKER_LOSS, CANCELLABLE_REGION, PROGRESSIVE_ROLLOUT,
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
-      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY);
+      STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS,
+      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY);
 }

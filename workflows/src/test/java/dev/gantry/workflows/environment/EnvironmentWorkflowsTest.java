@@ -1,8 +1,13 @@
 package dev.gantry.workflows.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.workflows.api.ActorTokens;
 import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseIds;
@@ -25,6 +30,8 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;
+import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
+import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeEnvironments;
 import dev.gantry.workflows.support.FakeRegionTraffic;
@@ -49,6 +56,8 @@ import org.junit.jupiter.api.Test;
  * histories that {@code RecordedHistoriesTest} replays.
  */
 class EnvironmentWorkflowsTest {
+  static final ActorKeys ALICE = ActorKeys.generate();
+  static final ActorKeys BOB = ActorKeys.generate();
   private static final HealthCheck HEALTH = new HealthCheck("true", null, 10, 1, 1);
 
   private TestWorkflowEnvironment env;
@@ -65,8 +74,12 @@ class EnvironmentWorkflowsTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(EnvironmentProvisionWorkflowImpl.class,
-        DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class);
-    worker.registerActivitiesImplementations(environments, route53, audit, owners);
+        DriftDetectionWorkflowImpl.class, EnvironmentDecommissionWorkflowImpl.class, TrafficOwnerWorkflowImpl.class,
+        ActorTokenSpentWorkflowImpl.class);
+    ApproverDirectoryActivities directory = request -> new ApproverDirectory(request.source(), java.util.Map.of(
+        "alice", new Approver("alice", List.of(), ALICE.publicKeyPem()),
+        "bob", new Approver("bob", List.of(), BOB.publicKeyPem())));
+    worker.registerActivitiesImplementations(environments, route53, audit, owners, directory);
     env.start();
   }
 
@@ -76,15 +89,28 @@ class EnvironmentWorkflowsTest {
   }
 
   private static EnvironmentPlan preview(EnvironmentConfig config, ApprovalPolicy approval) {
-    return new EnvironmentPlan("preview", "us-east-1", List.of(FakeRegionTraffic.REGIONS), FakeRegionTraffic.target(),
-        HEALTH, approval, Map.of("LOG_LEVEL", "debug"), null, null, null, null, VerificationPolicy.notRequired(),
-        null, null, config, null);
+    return environment("preview", config, approval);
+  }
+
+  private static EnvironmentPlan environment(String name, EnvironmentConfig config, ApprovalPolicy approval) {
+    return EnvironmentPlan.builder()
+        .name(name)
+        .primaryRegion("us-east-1")
+        .waves(List.of(FakeRegionTraffic.REGIONS))
+        .target(FakeRegionTraffic.target())
+        .healthCheck(HEALTH)
+        .approval(approval)
+        .variables(Map.of("LOG_LEVEL", "debug"))
+        .verification(VerificationPolicy.notRequired())
+        .environmentConfig(config)
+        .build();
   }
 
   @Test
   void anEnvironmentIsCreatedInEveryRegionAndRegisteredWithItsExpiry() {
     EnvironmentPlan plan = preview(new EnvironmentConfig(true, null, new Infrastructure("preview.yaml", null,
         Map.of()), 48, null, null), ApprovalPolicy.none());
+    owners.define(Releases.APP, plan);
     ProvisionRequest request = new ProvisionRequest(Releases.APP, plan, "dana");
 
     ProvisionResult created = client.newWorkflowStub(EnvironmentProvisionWorkflow.class, WorkflowOptions.newBuilder()
@@ -93,7 +119,7 @@ class EnvironmentWorkflowsTest {
     assertThat(created.stacks()).hasSize(FakeRegionTraffic.REGIONS.size());
     assertThat(created.expiresAt()).isNotNull();
     assertThat(environments.registrations).containsKey("preview");
-    Histories.record(client, request.workflowId(), "provision-hello-service-preview");
+    Histories.record(client, request.workflowId(), "provision-hello-service-preview-from-policy");
   }
 
   @Test
@@ -104,6 +130,7 @@ class EnvironmentWorkflowsTest {
         Releases.DIGEST, FakeRegionTraffic.REGIONS, "2026-01-01T00:00:00Z"));
     environments.runs("preview", FakeRegionTraffic.REGIONS, "1.4.0", Releases.DIGEST);
     environments.runs("preview", List.of("eu-west-1"), "1.3.0", Releases.DIGEST);
+    owners.define(Releases.APP, plan);
     String id = "drift/hello-service/preview";
     DriftDetectionWorkflow drift = client.newWorkflowStub(DriftDetectionWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE).build());
@@ -116,7 +143,7 @@ class EnvironmentWorkflowsTest {
     assertThat(report.differences()).extracting(DriftItem::kind).contains("version", "parameter");
     assertThat(report.remediation()).startsWith("configuration re-applied (approved by carol)");
     assertThat(environments.applied).hasSize(1);
-    Histories.record(client, id, "drift-hello-service-preview-remediated");
+    Histories.record(client, id, "drift-hello-service-preview-remediated-from-policy");
   }
 
   @Test
@@ -131,6 +158,7 @@ class EnvironmentWorkflowsTest {
     EnvironmentPlan plan = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
     environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
         List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    owners.define(Releases.APP, plan);
     DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
     EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
@@ -145,7 +173,84 @@ class EnvironmentWorkflowsTest {
     assertThat(route53.weights().values()).containsOnly(0);
     assertThat(environments.archived).containsExactly("preview");
     assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
-    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained");
+    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained-from-policy");
+  }
+
+  /**
+   * Whoever starts an environment workflow names the application and the environment; the rest comes from the
+   * worker's policy. A destroy that claims to come from the expiry schedule is refused while the environment has
+   * not expired; one that brings its own approvers (mallory) waits for the policy's (alice, bob); a create for an
+   * environment the policy does not have is refused before anything is created.
+   */
+  @Test
+  void aClientChoosesNeitherTheApproversNorAnExpiryNorAnEnvironmentPolicyLacks() {
+    EnvironmentPlan declared = preview(null, new ApprovalPolicy(true, List.of("alice", "bob"), 1, null));
+    owners.define(Releases.APP, declared);
+    environments.registrations.put("preview", new Registration(Releases.APP, "preview", declared.target(),
+        "us-east-1", List.of(), "dana", "2026-01-01T00:00:00Z", "2999-01-01T00:00:00Z"));
+    EnvironmentPlan claimed = preview(null, new ApprovalPolicy(true, List.of("mallory"), 1, null));
+
+    DecommissionRequest claimsExpiry = new DecommissionRequest(Releases.APP, claimed, "mallory", "mine", true, true);
+    DecommissionResult early = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(claimsExpiry.workflowId()).setTaskQueue(TaskQueues.RELEASE).build())
+        .destroy(claimsExpiry);
+    assertThat(early.state()).isEqualTo("REFUSED");
+    assertThat(early.detail()).contains("field 'expired' is true, but preview expires only at 2999-01-01T00:00:00Z");
+    assertThat(environments.archived).isEmpty();
+
+    DecommissionRequest ownApprovers = new DecommissionRequest(Releases.APP, claimed, "dana", "cleanup", true, false);
+    EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ownApprovers.workflowId() + "-2").setTaskQueue(TaskQueues.RELEASE)
+            .build());
+    WorkflowClient.start(destroy::destroy, ownApprovers);
+    await(() -> destroy.stage().startsWith("waiting for approval"));
+    assertThat(destroy.stage()).contains("alice, bob").doesNotContain("mallory");
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("mallory", "yes")))
+        .hasStackTraceContaining("mallory may not approve destroying preview");
+    WorkflowStub.fromTyped(destroy).terminate("test over");
+
+    ProvisionRequest sandbox = new ProvisionRequest(Releases.APP, environment("sandbox", null, ApprovalPolicy.none()),
+        "dana");
+    assertThatThrownBy(() -> client.newWorkflowStub(EnvironmentProvisionWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(sandbox.workflowId()).setTaskQueue(TaskQueues.RELEASE).build()).provision(sandbox))
+        .rootCause().hasMessageContaining("refused (nothing was changed)").hasMessageContaining("sandbox");
+    assertThat(environments.registrations).doesNotContainKey("sandbox");
+  }
+
+  /**
+   * Where the environment requires signed actors, a destroy approval is a one-time {@code destroy} token of the
+   * approver, not a typed name: unsigned, someone else's key, or a token used twice are refused at once.
+   */
+  @Test
+  void aSignedEnvironmentIsDestroyedOnlyWithAnApproversSignedToken() {
+    ApprovalPolicy signed = new ApprovalPolicy(true, List.of("alice", "bob"), 1, 72, List.of(), null, null, null,
+        true, null);
+    EnvironmentPlan plan = preview(null, signed);
+    owners.define(Releases.APP, plan);
+    environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
+        List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
+    EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(destroy::destroy, request);
+    await(() -> destroy.stage().startsWith("waiting for approval"));
+    long now = env.currentTimeMillis() / 1000;
+
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("alice", "yes")))
+        .hasStackTraceContaining("field 'token' is missing");
+    String bobsKeyAsAlice = BOB.token(request.workflowId(), "preview", ActorTokens.NO_ARTIFACT, ActorTokens.DESTROY,
+        null, "alice", now, 600, "destroy-1");
+    assertThatThrownBy(() -> destroy.approve(new DestroyApproval("alice", "yes", bobsKeyAsAlice)))
+        .hasStackTraceContaining("not signed by the key registered for alice");
+    assertThat(environments.archived).isEmpty();
+
+    destroy.approve(new DestroyApproval("alice", "yes", ALICE.token(request.workflowId(), "preview",
+        ActorTokens.NO_ARTIFACT, ActorTokens.DESTROY, null, "alice", now, 600, "destroy-2")));
+    DecommissionResult result = WorkflowStub.fromTyped(destroy).getResult(DecommissionResult.class);
+
+    assertThat(result.state()).as(result.detail()).isEqualTo("DESTROYED");
+    assertThat(audit.events).anyMatch(e -> "approval signed".equals(e.outcome())
+        && e.detail().contains(ALICE.thumbprint()));
   }
 
   private void await(BooleanSupplier condition) {

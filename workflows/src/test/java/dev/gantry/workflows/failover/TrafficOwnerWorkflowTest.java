@@ -69,6 +69,12 @@ class TrafficOwnerWorkflowTest {
   }
 
   TrafficOwnerStatus afterNextRound(Predicate<TrafficOwnerStatus> expected) {
+    return afterNextRound(env, owner, expected);
+  }
+
+  /** The owner's status once a round has passed and {@code expected} holds (or after 200 more seconds). */
+  static TrafficOwnerStatus afterNextRound(TestWorkflowEnvironment env, TrafficOwnerWorkflow owner,
+      Predicate<TrafficOwnerStatus> expected) {
     env.sleep(Duration.ofSeconds(POLL + 1));
     for (int i = 0; i < 200; i++) {
       TrafficOwnerStatus status = owner.status();

@@ -67,13 +67,15 @@ class ExperimentWorkflowTest {
     GrowingSample metrics = new GrowingSample();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(flags, metrics, new FakeAudit());
+    dev.gantry.workflows.support.OwnersInPolicy policy = new dev.gantry.workflows.support.OwnersInPolicy();
+    worker.registerActivitiesImplementations(flags, metrics, new FakeAudit(), policy);
     env.start();
     ExperimentDefinition definition = new ExperimentDefinition("checkout-button-test", "checkout-button", "off",
         List.of(new Allocation("on", 50), new Allocation("off", 50)), "purchases", 1000L, 336, 60, 0.05,
         ExperimentDefinition.MANUAL, 48);
     ExperimentRequest request = new ExperimentRequest(Releases.APP, "production", SPLIT, "http://metrics.test/flags",
         definition, "dana");
+    policy.declare(request);
     WorkflowClient client = env.getWorkflowClient();
     ExperimentWorkflow experiment = client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
@@ -90,6 +92,6 @@ class ExperimentWorkflowTest {
     assertThat(done.outcome()).isEqualTo("on");
     assertThat(done.decidedBy()).isEqualTo("erin");
     assertThat(flags.percentOf("checkout-button", "on")).isEqualTo(100);
-    Histories.record(client, request.workflowId(), "experiment-hello-service-checkout-button-kept");
+    Histories.record(client, request.workflowId(), "experiment-hello-service-checkout-button-kept-from-policy");
   }
 }

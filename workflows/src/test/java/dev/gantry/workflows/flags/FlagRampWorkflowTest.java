@@ -1,6 +1,7 @@
 package dev.gantry.workflows.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.workflows.api.TaskQueues;
@@ -11,6 +12,7 @@ import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.OwnersInPolicy;
 import dev.gantry.workflows.support.Histories;
 import dev.gantry.workflows.support.FakeFlagMetrics;
 import dev.gantry.workflows.support.FakeFlags;
@@ -41,10 +43,10 @@ class FlagRampWorkflowTest {
   private FlagRampWorkflow start(TestWorkflowEnvironment env, FakeFlagMetrics metrics, int bakeMinutes) {
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(FlagRampWorkflowImpl.class);
-    worker.registerActivitiesImplementations(flags, metrics, audit);
-    env.start();
     FlagRampRequest request = new FlagRampRequest("hello-service", "production", SPLIT, "http://metrics.test/flags",
         new FlagRampPlan("new-checkout", null, null, null, bakeMinutes, "checkout_errors", 0.02, 500), "dana", null);
+    worker.registerActivitiesImplementations(flags, metrics, audit, new OwnersInPolicy().declare(request));
+    env.start();
     FlagRampWorkflow ramp = env.getWorkflowClient().newWorkflowStub(FlagRampWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(ramp::run, request);
@@ -78,7 +80,7 @@ class FlagRampWorkflowTest {
     assertThat(metrics.reads.get(1).sinceEpochMillis()).as("each step is judged on its own traffic")
         .isGreaterThan(metrics.reads.get(0).sinceEpochMillis());
     Histories.record(env.getWorkflowClient(), WorkflowStub.fromTyped(ramp).getExecution().getWorkflowId(),
-        "flag-ramp-hello-service-new-checkout-bad-metric-stopped");
+        "flag-ramp-hello-service-new-checkout-bad-metric-stopped-from-policy");
   }
 
   @Test
@@ -86,8 +88,8 @@ class FlagRampWorkflowTest {
     FakeFlagMetrics metrics = new FakeFlagMetrics(flags, p -> new long[] {40, 0});
     FlagRampWorkflow ramp = start(env, metrics, 10);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(metrics.reads).hasSize(FlagRampWorkflowImpl.MAX_INCONCLUSIVE);
     assertThat(ramp.status().stoppedBecause()).contains("3 inconclusive analyses in a row")
@@ -95,21 +97,59 @@ class FlagRampWorkflowTest {
     assertThat(flags.changes).containsExactly("new-checkout on 10% / off 90%", "new-checkout on 0% / off 100%");
   }
 
+  /**
+   * Anyone allowed to start workflows can start a ramp with a plan of their own (straight to 100%, no bake, no
+   * threshold) and Split settings of their own: a ramp no release started runs as the policy declares it, and a
+   * flag the policy declares no ramp for is refused before anything changes.
+   */
+  @Test
+  void aRampAClientStartsRunsAsThePolicyDeclaresItNotAsItsInputSays(TestWorkflowEnvironment env) {
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(FlagRampWorkflowImpl.class);
+    FlagRampRequest declared = new FlagRampRequest("hello-service", "production", SPLIT, "http://metrics.test/flags",
+        new FlagRampPlan("new-checkout", null, null, null, 30, "checkout_errors", 0.02, 500), "dana", null);
+    FakeFlagMetrics metrics = new FakeFlagMetrics(flags, p -> new long[] {2000, 10});
+    worker.registerActivitiesImplementations(flags, metrics, audit, new OwnersInPolicy().declare(declared));
+    env.start();
+    FlagRampRequest forged = new FlagRampRequest("hello-service", "production", new SplitSettings("ws-1",
+        "Production", "AWS_SECRET_ACCESS_KEY", "https://attacker.example/api", null, null),
+        "http://attacker.example/metrics", new FlagRampPlan("new-checkout", null, null, List.of(100), 0,
+        "checkout_errors", 1.0, 0), "mallory", null);
+    FlagRampWorkflow ramp = env.getWorkflowClient().newWorkflowStub(FlagRampWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(forged.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(ramp::run, forged);
+    env.sleep(Duration.ofMinutes(1));
+
+    FlagRampStatus status = ramp.status();
+    assertThat(status.steps()).isEqualTo(declared.plan().stepsOrDefault()).isNotEqualTo(List.of(100));
+    assertThat(status.percent()).isEqualTo(declared.plan().stepsOrDefault().get(0));
+    assertThat(flags.changes).doesNotContain("new-checkout on 100%");
+    WorkflowStub.fromTyped(ramp).terminate("test over");
+
+    FlagRampRequest undeclared = new FlagRampRequest("hello-service", "production", SPLIT, "http://metrics.test/flags",
+        new FlagRampPlan("dark-mode", null, null, List.of(100), 0, "errors", 1.0, 0), "mallory", null);
+    FlagRampWorkflow other = env.getWorkflowClient().newWorkflowStub(FlagRampWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(undeclared.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
+    assertThatThrownBy(() -> other.run(undeclared)).rootCause()
+        .hasMessageContaining("refused (no flag was changed): the platform policy declares no ramp of flag 'dark-mode'");
+  }
+
   @Test
   void aFlagSplitDoesNotKnowStopsTheRampAndTheStatusSaysWhy(TestWorkflowEnvironment env) {
     FakeFlags empty = new FakeFlags();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
     worker.registerWorkflowImplementationTypes(FlagRampWorkflowImpl.class);
-    worker.registerActivitiesImplementations(empty, new FakeFlagMetrics(empty, p -> new long[] {1, 0}), audit);
-    env.start();
     FlagRampRequest request = new FlagRampRequest("hello-service", "production", SPLIT, "http://metrics.test/flags",
         new FlagRampPlan("new-chekout", null, null, null, 30, "checkout_errors", 0.02, 500), "dana", null);
+    worker.registerActivitiesImplementations(empty, new FakeFlagMetrics(empty, p -> new long[] {1, 0}), audit,
+        new OwnersInPolicy().declare(request));
+    env.start();
     FlagRampWorkflow ramp = env.getWorkflowClient().newWorkflowStub(FlagRampWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
     WorkflowClient.start(ramp::run, request);
 
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     FlagRampStatus status = ramp.status();
     assertThat(status.state()).isEqualTo(RampState.STOPPED);
@@ -126,8 +166,8 @@ class FlagRampWorkflowTest {
     assertThat(ramp.status().nextAnalysisAt()).isNotNull();
 
     ramp.abort(new AbortSignal("erin", "support tickets about checkout"));
-    catchThrowableOfType(WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(ramp).getResult(FlagRampStatus.class))
+        .isInstanceOf(WorkflowFailedException.class);
 
     assertThat(ramp.status().state()).isEqualTo(RampState.ABORTED);
     assertThat(metrics.reads).isEmpty();

@@ -16,7 +16,6 @@ import dev.gantry.workflows.api.rollout.AnalysisResult;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -72,9 +71,10 @@ class CanaryRolloutTest {
 
   static ReleaseRequest production(RolloutPolicy rollout) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(),
-        p.healthCheck(), ApprovalPolicy.none(), p.variables(), null, null, null, null,
-        VerificationPolicy.notRequired(), null, rollout);
+    EnvironmentPlan plan = p.toBuilder()
+        .approval(ApprovalPolicy.none())
+        .rollout(rollout)
+        .build();
     ReleaseRequest example = Releases.example();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), List.of(plan),
         example.requestedBy(), example.specSource());

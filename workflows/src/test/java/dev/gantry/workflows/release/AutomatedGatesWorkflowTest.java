@@ -330,8 +330,11 @@ class AutomatedGatesWorkflowTest {
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
       boolean gated = !e.name().equals("production");
-      environments.add(new EnvironmentPlan(e.name(), e.primaryRegion(), e.waves(), e.target(), e.healthCheck(),
-          e.approval(), e.variables(), gated ? quality : null, gated ? cab : null, null, gated ? window : null));
+      environments.add(e.toBuilder()
+          .quality(gated ? quality : null)
+          .cab(gated ? cab : null)
+          .window(gated ? window : null)
+          .build());
     }
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");

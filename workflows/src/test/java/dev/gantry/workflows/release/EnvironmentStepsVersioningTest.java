@@ -34,9 +34,9 @@ class EnvironmentStepsVersioningTest {
   @Test
   void aPlainReleaseHasNoMarkerOfTheEnvironmentStepsAndTheSameEventsAsBefore() {
     EnvironmentPlan production = Releases.example().environments().get(2);
-    EnvironmentPlan plain = new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), ApprovalPolicy.none(), production.variables(), null, null,
-        null, null, dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), null);
+    EnvironmentPlan plain = production.toBuilder()
+        .approval(ApprovalPolicy.none())
+        .build();
     ReleaseRequest example = Releases.example();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         List.of(plain), example.requestedBy(), example.specSource());

@@ -26,7 +26,6 @@ import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -194,9 +193,11 @@ class FailFastWaveTest {
 
   static ReleaseRequest production(RolloutPolicy rollout, HealthCheck health) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    EnvironmentPlan plan = new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(), health,
-        ApprovalPolicy.none(), p.variables(), null, null, null, null, VerificationPolicy.notRequired(), null,
-        rollout);
+    EnvironmentPlan plan = p.toBuilder()
+        .healthCheck(health)
+        .approval(ApprovalPolicy.none())
+        .rollout(rollout)
+        .build();
     ReleaseRequest example = Releases.example();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), List.of(plan),
         example.requestedBy(), example.specSource());

@@ -265,8 +265,9 @@ class GateBookTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), productionPolicy, production.variables()));
+    environments.set(2, production.toBuilder()
+        .approval(productionPolicy)
+        .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "approvers.yaml");
   }

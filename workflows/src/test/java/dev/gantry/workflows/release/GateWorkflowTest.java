@@ -307,9 +307,10 @@ class GateWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan production = environments.get(2);
-    environments.set(2, new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), productionPolicy, production.variables(), null, null,
-        notify, null));
+    environments.set(2, production.toBuilder()
+        .approval(productionPolicy)
+        .notifications(notify)
+        .build());
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), "/etc/gantry/approvers.yaml");
     ReleaseWorkflow release = client.newWorkflowStub(ReleaseWorkflow.class,

@@ -62,9 +62,11 @@ class LongWaitHistoryTest {
     window.opensAt = env.currentTimeMillis() + WAIT.toMillis();
     ReleaseRequest example = Releases.example("long-wait", "1.0.0");
     EnvironmentPlan production = example.environments().get(2);
-    EnvironmentPlan frozen = new EnvironmentPlan(production.name(), production.primaryRegion(), production.waves(),
-        production.target(), production.healthCheck(), ApprovalPolicy.none(), Map.of(), null, null, null,
-        new DeploymentWindowPolicy("Europe/Berlin", List.of(), List.of(), List.of(), List.of()));
+    EnvironmentPlan frozen = production.toBuilder()
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of())
+        .window(new DeploymentWindowPolicy("Europe/Berlin", List.of(), List.of(), List.of(), List.of()))
+        .build();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         List.of(frozen), example.requestedBy(), example.specSource());
     WorkflowClient client = env.getWorkflowClient();

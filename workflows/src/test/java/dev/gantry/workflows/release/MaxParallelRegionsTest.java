@@ -36,10 +36,10 @@ class MaxParallelRegionsTest {
 
   ReleaseRequest productionOnly(Integer maxParallel) {
     EnvironmentPlan production = Releases.example().environments().get(2);
-    EnvironmentPlan limited = new EnvironmentPlan(production.name(), production.primaryRegion(),
-        production.waves(), production.target(), production.healthCheck(), ApprovalPolicy.none(),
-        production.variables(), null, null, null, null,
-        dev.gantry.workflows.api.signing.VerificationPolicy.notRequired(), maxParallel);
+    EnvironmentPlan limited = production.toBuilder()
+        .approval(ApprovalPolicy.none())
+        .maxParallelRegions(maxParallel)
+        .build();
     ReleaseRequest example = Releases.example();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), List.of(limited),
         example.requestedBy(), example.specSource());

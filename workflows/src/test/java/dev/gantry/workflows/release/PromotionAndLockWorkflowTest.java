@@ -9,7 +9,6 @@ import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.ReleaseStatus;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.PromotionSource;
-import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.FakeEnvironments;
 import dev.gantry.workflows.support.Histories;
@@ -43,9 +42,10 @@ class PromotionAndLockWorkflowTest {
 
   private static EnvironmentPlan production(EnvironmentConfig config) {
     EnvironmentPlan p = Releases.example().environments().get(2);
-    return new EnvironmentPlan(p.name(), p.primaryRegion(), p.waves(), p.target(), p.healthCheck(),
-        ApprovalPolicy.none(), p.variables(), null, null, null, null, VerificationPolicy.notRequired(), null, null,
-        config, null);
+    return p.toBuilder()
+        .approval(ApprovalPolicy.none())
+        .environmentConfig(config)
+        .build();
   }
 
   private ReleaseWorkflow start(ReleaseRequest request) {

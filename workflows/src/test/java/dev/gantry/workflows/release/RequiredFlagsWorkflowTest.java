@@ -64,7 +64,7 @@ class RequiredFlagsWorkflowTest {
         dev.gantry.workflows.lock.EnvironmentLockWorkflowImpl.class, RegionDeploymentWorkflowImpl.class,
         FlagRampWorkflowImpl.class, ExperimentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new dev.gantry.workflows.support.PlanAsGiven(), deployments, audit, flags, metrics,
-        new dev.gantry.workflows.support.TemporalLockLookup(client));
+        new dev.gantry.workflows.lock.LockHolderLookup(client));
     env.start();
   }
 
@@ -137,8 +137,9 @@ class RequiredFlagsWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>();
     for (EnvironmentPlan e : example.environments()) {
-      environments.add(new EnvironmentPlan(e.name(), e.primaryRegion(), e.waves(), e.target(), e.healthCheck(),
-          ApprovalPolicy.none(), e.variables()));
+      environments.add(e.toBuilder()
+          .approval(ApprovalPolicy.none())
+          .build());
     }
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         environments, example.requestedBy(), example.specSource());

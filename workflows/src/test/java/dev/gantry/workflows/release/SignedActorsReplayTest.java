@@ -89,9 +89,9 @@ class SignedActorsReplayTest {
     ReleaseRequest example = Releases.example("hello-service", "1.6.0");
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(),
-        prod.healthCheck(), new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
-            null, true, null), prod.variables(), null, null, null, null));
+    environments.set(2, prod.toBuilder()
+        .approval(new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null, null, true, null))
+        .build());
     long now = env.currentTimeMillis() / 1000;
     String digest = Releases.DIGEST;
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),

@@ -26,9 +26,9 @@ class SignedActorsTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(),
-        prod.healthCheck(), new ApprovalPolicy(true, List.of("bob"), 1, 72, List.of(), null, null, null, true, null,
-            null, 600), prod.variables()));
+    environments.set(2, prod.toBuilder()
+        .approval(new ApprovalPolicy(true, List.of("bob"), 1, 72, List.of(), null, null, null, true, null, null, 600))
+        .build());
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         "dana", "test");
   }

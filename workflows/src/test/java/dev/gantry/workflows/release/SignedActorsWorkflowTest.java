@@ -307,8 +307,9 @@ class SignedActorsWorkflowTest {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = new ArrayList<>(example.environments());
     EnvironmentPlan prod = environments.get(2);
-    environments.set(2, new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(),
-        prod.healthCheck(), production, prod.variables(), null, null, null, null));
+    environments.set(2, prod.toBuilder()
+        .approval(production)
+        .build());
     request = new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         requester, example.specSource(), "/etc/gantry/approvers.yaml");
     if (signer != null) {

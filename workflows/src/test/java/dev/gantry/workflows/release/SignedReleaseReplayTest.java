@@ -95,9 +95,10 @@ class SignedReleaseReplayTest {
     VerificationPolicy strict = new VerificationPolicy(true, "/etc/gantry/trusted-keys.yaml",
         List.of(VerificationPolicy.SLSA_PROVENANCE), 24 * 30);
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> new EnvironmentPlan(plan.name(), plan.primaryRegion(), plan.waves(), plan.target(),
-            plan.healthCheck(), plan.name().equals("production") ? plan.approval() : ApprovalPolicy.none(),
-            plan.variables(), null, null, null, null, strict, null))
+        .map(plan -> plan.toBuilder()
+            .approval(plan.name().equals("production") ? plan.approval() : ApprovalPolicy.none())
+            .verification(strict)
+            .build())
         .toList();
     ReleaseRequest request = new ReleaseRequest(example.application(), example.version(), example.artifact(),
         environments, example.requestedBy(), example.specSource(), null,

@@ -80,8 +80,9 @@ class SignedRollbackWorkflowTest {
     EnvironmentPlan prod = Releases.example().environments().get(2);
     ApprovalPolicy signed = new ApprovalPolicy(true, List.of(), 2, 72, List.of("release-managers"), null, null,
         null, true, null);
-    return new EnvironmentPlan(prod.name(), prod.primaryRegion(), prod.waves(), prod.target(), prod.healthCheck(),
-        signed, prod.variables(), null, null, null, null);
+    return prod.toBuilder()
+        .approval(signed)
+        .build();
   }
 
   static EnvironmentPlan staging() {

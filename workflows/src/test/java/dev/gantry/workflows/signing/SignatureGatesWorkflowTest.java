@@ -149,9 +149,10 @@ class SignatureGatesWorkflowTest {
   private static ReleaseRequest release(SigningPolicy signing, Function<EnvironmentPlan, VerificationPolicy> policy) {
     ReleaseRequest example = Releases.example();
     List<EnvironmentPlan> environments = example.environments().stream()
-        .map(plan -> new EnvironmentPlan(plan.name(), plan.primaryRegion(), plan.waves(), plan.target(),
-            plan.healthCheck(), ApprovalPolicy.none(), plan.variables(), null, null, null, null,
-            policy.apply(plan), null))
+        .map(plan -> plan.toBuilder()
+            .approval(ApprovalPolicy.none())
+            .verification(policy.apply(plan))
+            .build())
         .toList();
     return new ReleaseRequest(example.application(), example.version(), example.artifact(), environments,
         example.requestedBy(), example.specSource(), null, signing);

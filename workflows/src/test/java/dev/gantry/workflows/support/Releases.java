@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.SearchAttributes;
 import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.signing.VerificationPolicy;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;
@@ -35,15 +36,36 @@ public final class Releases {
   public static ReleaseRequest example(String application, String version) {
     DeployTarget target = new DeployTarget(DeployTarget.LOCAL, "/srv/gantry");
     HealthCheck health = new HealthCheck("curl -fsS http://localhost:8080/health", null, 10, 2, 1);
-    EnvironmentPlan dev = new EnvironmentPlan("dev", "us-east-1", List.of(List.of("us-east-1")),
-        target, health, ApprovalPolicy.none(), Map.of("LOG_LEVEL", "debug"));
-    EnvironmentPlan staging = new EnvironmentPlan("staging", "us-east-1",
-        List.of(List.of("us-east-1", "eu-west-1")), target, health, ApprovalPolicy.none(),
-        Map.of("LOG_LEVEL", "info"));
-    EnvironmentPlan production = new EnvironmentPlan("production", "us-east-1",
-        List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")),
-        target, health, new ApprovalPolicy(true, List.of("alice", "bob", "carol"), 2, null),
-        Map.of("LOG_LEVEL", "warn"));
+    EnvironmentPlan dev = EnvironmentPlan.builder()
+        .name("dev")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1")))
+        .target(target)
+        .healthCheck(health)
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of("LOG_LEVEL", "debug"))
+        .verification(VerificationPolicy.notRequired())
+        .build();
+    EnvironmentPlan staging = EnvironmentPlan.builder()
+        .name("staging")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1", "eu-west-1")))
+        .target(target)
+        .healthCheck(health)
+        .approval(ApprovalPolicy.none())
+        .variables(Map.of("LOG_LEVEL", "info"))
+        .verification(VerificationPolicy.notRequired())
+        .build();
+    EnvironmentPlan production = EnvironmentPlan.builder()
+        .name("production")
+        .primaryRegion("us-east-1")
+        .waves(List.of(List.of("us-east-1"), List.of("us-west-2", "eu-west-1", "ap-southeast-1")))
+        .target(target)
+        .healthCheck(health)
+        .approval(new ApprovalPolicy(true, List.of("alice", "bob", "carol"), 2, null))
+        .variables(Map.of("LOG_LEVEL", "warn"))
+        .verification(VerificationPolicy.notRequired())
+        .build();
     return new ReleaseRequest(application, version,
         ArtifactRef.file("/artifacts/" + application + "-" + version + ".tar.gz", DIGEST),
         List.of(dev, staging, production), "dana", "java-client");
@@ -89,7 +111,7 @@ public final class Releases {
       all.add(new PlanAsGiven());
     }
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.lock.LockActivities)) {
-      all.add(new TemporalLockLookup(env.getWorkflowClient()));
+      all.add(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()));
     }
     worker.registerActivitiesImplementations(all.toArray());
     env.start();

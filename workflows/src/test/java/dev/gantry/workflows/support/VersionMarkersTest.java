@@ -36,7 +36,9 @@ class VersionMarkersTest {
         "health-check-survives-worker-loss", "cancellable-region", "progressive-rollout",
         "rollback-plan-from-policy", "rollback-records-deployment",
         "traffic-owner", "traffic-owner-failover", "traffic-owner-failback",
-        "stop-traffic-owner", "destroy-deletes-schedules", "traffic-owner-from-policy");
+        "stop-traffic-owner", "destroy-deletes-schedules", "traffic-owner-from-policy",
+        "traffic-owner-signed-actors", "environment-plan-from-policy",
+        "flags-from-policy");
   }
 
   @Test

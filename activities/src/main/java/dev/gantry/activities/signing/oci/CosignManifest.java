@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -61,8 +60,7 @@ record CosignManifest(List<Layer> layers) {
         throw new IllegalArgumentException("layer " + (layers.size() + 1) + " lacks a mediaType, size or sha256 digest");
       }
       SortedMap<String, String> annotations = new TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = layer.path("annotations").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> annotation = it.next();
+      for (Map.Entry<String, JsonNode> annotation : layer.path("annotations").properties()) {
         annotations.put(annotation.getKey(), annotation.getValue().asText());
       }
       layers.add(new Layer(layer.path("mediaType").asText(), layer.path("size").asLong(), digest, annotations));

@@ -5,6 +5,7 @@ import static dev.gantry.workflows.api.MessageLimits.field;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.workflows.api.ClientMessage;
 import dev.gantry.workflows.api.SignalPayloads;
 import dev.gantry.workflows.api.MessageLimits;
 import java.util.Map;
@@ -25,7 +26,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CabDecisionSignal(
     String environment, String ticketId, String state, String decidedBy, String reason, String malformed,
-    String token) {
+    String token) implements ClientMessage {
   private static final String SHAPE = "{\"environment\": \"production\", \"ticketId\": \"...\","
       + " \"state\": \"APPROVED|REJECTED\", \"decidedBy\": \"...\"}";
 

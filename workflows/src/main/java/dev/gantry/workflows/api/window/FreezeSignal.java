@@ -5,6 +5,7 @@ import static dev.gantry.workflows.api.MessageLimits.field;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.workflows.api.ClientMessage;
 import dev.gantry.workflows.api.SignalPayloads;
 import dev.gantry.workflows.api.MessageLimits;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FreezeSignal(
-    String environment, String from, String to, String reason, String by, String malformed, String token) {
+    String environment, String from, String to, String reason, String by, String malformed, String token) implements ClientMessage {
   private static final String SHAPE = "{\"environment\": \"production\", \"from\": \"2026-12-24\","
       + " \"to\": \"2026-12-26\", \"reason\": \"...\", \"by\": \"<you>\"}";
 

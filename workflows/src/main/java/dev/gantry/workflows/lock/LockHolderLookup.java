@@ -1,4 +1,4 @@
-package dev.gantry.activities.lock;
+package dev.gantry.workflows.lock;
 
 import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.lock.LockClaims;
@@ -16,7 +16,9 @@ import io.temporal.client.WorkflowTargetOptions;
 
 /**
  * Asks Temporal, not a signal: whether a lock's holder (one release run) still runs, what a release's run says of
- * its locks, and what a lock holds.
+ * its locks, and what a lock holds. The {@code LockActivities} of the worker. It lives beside the lock workflow,
+ * not in the activities module, because it needs nothing but the Temporal client: the workflow tests register
+ * this same class against the test server instead of a copy of it.
  */
 public class LockHolderLookup implements LockActivities {
   private final WorkflowClient client;

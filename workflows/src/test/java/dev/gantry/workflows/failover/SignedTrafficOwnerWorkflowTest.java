@@ -1,0 +1,187 @@
+package dev.gantry.workflows.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.Approver;
+import dev.gantry.workflows.api.ApproverDirectory;
+import dev.gantry.workflows.api.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.DirectoryRequest;
+import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.traffic.RegionTrafficState;
+import dev.gantry.workflows.api.traffic.TrafficCommand;
+import dev.gantry.workflows.api.traffic.TrafficDecision;
+import dev.gantry.workflows.api.traffic.TrafficFailback;
+import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
+import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
+import dev.gantry.workflows.rollback.ActorTokenSpentWorkflowImpl;
+import dev.gantry.workflows.support.ActorKeys;
+import dev.gantry.workflows.support.FakeAudit;
+import dev.gantry.workflows.support.FakeRegionTraffic;
+import dev.gantry.workflows.support.Histories;
+import dev.gantry.workflows.support.OwnersInPolicy;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where production requires signed actors, a typed name moves no traffic: drains and failback approvals to its
+ * traffic owner need a one-time token of one of production's approvers (release-managers, or the emergency
+ * group), bound to the owner, the environment, the action and the region. The Temporal UI's signals get the same
+ * rules; a refused one is audited and changes nothing.
+ */
+class SignedTrafficOwnerWorkflowTest {
+  static final int POLL = 30;
+  static final TrafficOwnerRequest REQUEST = new TrafficOwnerRequest("hello-service", "production",
+      FakeRegionTraffic.REGIONS, FakeRegionTraffic.target(), null, POLL, List.of(), null);
+  static final String ID = ReleaseIds.traffic("hello-service", "api.hello.example.com");
+  static final ApprovalPolicy SIGNED = new ApprovalPolicy(true, List.of(), 1, 72, List.of("release-managers"), null,
+      null, null, true, null);
+  static final ActorKeys ALICE = ActorKeys.generate();
+  static final ActorKeys DAN = ActorKeys.generate();
+  static final Map<String, Integer> ALL_SERVING = Map.of("us-east-1", 40, "us-west-2", 20, "eu-west-1", 20,
+      "ap-southeast-1", 20);
+  static final AtomicInteger IDS = new AtomicInteger();
+
+  TestWorkflowEnvironment env;
+  FakeRegionTraffic route53;
+  FakeAudit audit;
+  TrafficOwnerWorkflow owner;
+
+  /** The policy's approvers directory: alice manages releases, dan develops. */
+  static class Directory implements ApproverDirectoryActivities {
+    @Override
+    public ApproverDirectory load(DirectoryRequest request) {
+      return new ApproverDirectory(request.source(), Map.of(
+          "alice", new Approver("alice", List.of("release-managers"), ALICE.publicKeyPem()),
+          "dan", new Approver("dan", List.of("developers"), DAN.publicKeyPem())));
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    route53 = new FakeRegionTraffic();
+    audit = new FakeAudit();
+    Worker worker = env.newWorker(TaskQueues.RELEASE);
+    worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class, ActorTokenSpentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(route53, audit, new Directory(),
+        new OwnersInPolicy().define(REQUEST, SIGNED, "/etc/gantry/approvers.yaml"));
+    env.start();
+    owner = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE).build());
+  }
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  @Test
+  void onlyAnApproversSignedOneTimeTokenDrainsOrFailsBackARegion() {
+    WorkflowClient.start(owner::own, REQUEST);
+    afterNextRound(s -> s.regions().stream().allMatch(r -> r.healthy() != null));
+    Map<String, Integer> before = route53.weights();
+
+    // a typed name, a developer's own token, a token for another region: refused at once, nothing moves
+    assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "alice", "bad host")))
+        .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("field 'token' is missing");
+    assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "dan", "bad host",
+        token(DAN, ActorTokens.DRAIN, "us-west-2", "dan"))))
+        .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("dan may not drain in production");
+    assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "alice", "bad host",
+        token(ALICE, ActorTokens.DRAIN, "eu-west-1", "alice"))))
+        .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("the token is for 'eu-west-1'");
+    assertThat(route53.weights()).isEqualTo(before);
+    assertThat(state(owner.status(), "us-west-2")).isEqualTo(RegionTrafficState.SERVING);
+
+    // alice's own token for this drain: drained, and the trail names the key that signed it
+    String drainToken = token(ALICE, ActorTokens.DRAIN, "us-west-2", "alice");
+    TrafficDecision drained = owner.drain(new TrafficCommand("us-west-2", "alice", "bad host", drainToken));
+    assertThat(drained.state()).isEqualTo(RegionTrafficState.DRAINED);
+    assertThat(route53.weights()).containsEntry("us-west-2", 0);
+    assertThat(audit.events).anyMatch(e -> "drain-signed".equals(e.outcome())
+        && e.detail().contains("key " + ALICE.thumbprint()));
+
+    // from the Temporal UI: an unsigned failback approval is refused and audited; the region stays out
+    owner.approveFailback(new TrafficFailback("us-west-2", "alice", "host replaced"));
+    afterNextRound(s -> true);
+    assertThat(state(owner.status(), "us-west-2")).isEqualTo(RegionTrafficState.DRAINED);
+    assertThat(audit.events).anyMatch(e -> "failback-refused".equals(e.outcome())
+        && e.detail().contains("field 'token' is missing"));
+    assertThat(owner.status().log()).anyMatch(line -> line.contains("failback approval refused"));
+
+    // alice's signed failback brings it back
+    TrafficDecision back = owner.submitFailbackApproval(new TrafficFailback("us-west-2", "alice", "host replaced",
+        token(ALICE, ActorTokens.FAILBACK, "us-west-2", "alice")));
+    assertThat(back.state()).isEqualTo(RegionTrafficState.SERVING);
+    assertThat(route53.weights()).isEqualTo(ALL_SERVING);
+
+    // the drain's token again (still within its lifetime): spent, so refused, and nothing moves
+    assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "alice", "again", drainToken)))
+        .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("already used");
+    assertThat(route53.weights()).isEqualTo(ALL_SERVING);
+    assertThat(audit.events).anyMatch(e -> "drain-refused".equals(e.outcome()) && e.detail().contains("already used"));
+
+    owner.stop(new TrafficCommand(null, "alice", "done"));
+    WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class);
+    Histories.record(env.getWorkflowClient(), ID, "traffic-hello-service-signed-actors");
+  }
+
+  /**
+   * A drain sent with the owner's start (update-with-start, as `gantry region drain` does) arrives before the
+   * owner has read its policy: it waits for it and is judged by it, so an unsigned one is refused.
+   */
+  @Test
+  void aDrainSentWithTheStartIsJudgedByThePolicyTheOwnerReadsFirst() {
+    TrafficOwnerWorkflow starter = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING).build());
+    assertThatThrownBy(() -> WorkflowClient.executeUpdateWithStart(starter::drain,
+        new TrafficCommand("us-west-2", "alice", "bad host"), updateOptions(),
+        new WithStartWorkflowOperation<>(starter::own, REQUEST)))
+        .hasStackTraceContaining("field 'token' is missing");
+    assertThat(audit.events).extracting(AuditEvent::outcome).contains("drain-refused").doesNotContain("drained");
+
+    TrafficOwnerWorkflow again = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class, ID);
+    TrafficDecision drained = again.drain(new TrafficCommand("us-west-2", "alice", "bad host",
+        token(ALICE, ActorTokens.DRAIN, "us-west-2", "alice")));
+    assertThat(drained.state()).isEqualTo(RegionTrafficState.DRAINED);
+    assertThat(route53.writes).allMatch(weights -> weights.get("us-west-2") == 0);
+  }
+
+  private static UpdateOptions<TrafficDecision> updateOptions() {
+    return UpdateOptions.<TrafficDecision>newBuilder().setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+  }
+
+  private String token(ActorKeys keys, String action, String region, String who) {
+    return keys.token(ID, "production", ActorTokens.NO_ARTIFACT, action, region, who,
+        env.currentTimeMillis() / 1000, 600, "traffic-" + IDS.incrementAndGet());
+  }
+
+  private TrafficOwnerStatus afterNextRound(Predicate<TrafficOwnerStatus> expected) {
+    return TrafficOwnerWorkflowTest.afterNextRound(env, owner, expected);
+  }
+
+  private static RegionTrafficState state(TrafficOwnerStatus status, String region) {
+    return TrafficOwnerWorkflowTest.state(status, region);
+  }
+}
