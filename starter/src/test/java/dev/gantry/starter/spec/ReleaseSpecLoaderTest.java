@@ -131,14 +131,14 @@ class ReleaseSpecLoaderTest {
           - {name: us-west-2, primary: true}
           - {name: us-east-1}
         waves: [[us-west-2], [eu-central-1]]
-        target: {type: kubernetes}
+        target: {type: nomad}
         healthCheck: {command: "true", url: "http://x"}
         approval: {required: true, approvers: [], minApprovals: 3}
         """);
     assertThat(problems())
         .anySatisfy(p -> assertThat(p).contains("us-east-1 is listed twice"))
         .anySatisfy(p -> assertThat(p).contains("exactly one region must have `primary: true`"))
-        .anySatisfy(p -> assertThat(p).contains("'target.type' is 'kubernetes'").contains("supported: local"))
+        .anySatisfy(p -> assertThat(p).contains("'target.type' is 'nomad'").contains("supported: local"))
         .anySatisfy(p -> assertThat(p).contains("exactly one of 'command'"))
         .anySatisfy(p -> assertThat(p).contains("field 'approval' must say who may approve"));
   }
