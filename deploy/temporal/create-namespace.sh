@@ -1,6 +1,6 @@
 #!/bin/sh
 # The namespace Gantry uses and its search attributes (the same five that `gantry setup` registers and
-# that dev.gantry.workflows.api.SearchAttributes declares). Idempotent.
+# that dev.gantry.workflows.api.release.SearchAttributes declares). Idempotent.
 set -eu
 NS="${NAMESPACE:-default}"
 until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do sleep 2; done

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.activities.audit.AuditCheckpoints;
 import dev.gantry.activities.signing.KeyFiles;
 import dev.gantry.activities.signing.LocalKeySigner;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.gantry.bench;
 
 import dev.gantry.activities.audit.JsonlAuditLog;
 import dev.gantry.bench.bare.BareWorkflows;
-import dev.gantry.workflows.api.PolicyActivities;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.policy.PolicyActivities;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;

@@ -1,12 +1,12 @@
 package dev.gantry.bench;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.PolicyActivities;
-import dev.gantry.workflows.api.PolicyStamp;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.policy.PolicyActivities;
+import dev.gantry.workflows.api.policy.PolicyStamp;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -18,11 +18,11 @@ import io.temporal.failure.ApplicationFailure;
  */
 final class PlanAsGiven implements PolicyActivities, RollbackPolicyActivities {
   private static final PolicyStamp STAMP = new PolicyStamp("bench", "sha256:" + "0".repeat(64), null);
-  private final java.util.Map<String, dev.gantry.workflows.api.EnvironmentPlan> environments =
+  private final java.util.Map<String, dev.gantry.workflows.api.release.EnvironmentPlan> environments =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The benchmark's environment, as if the policy declared it for {@code application}. */
-  PlanAsGiven knowing(String application, dev.gantry.workflows.api.EnvironmentPlan environment) {
+  PlanAsGiven knowing(String application, dev.gantry.workflows.api.release.EnvironmentPlan environment) {
     environments.put(application + "/" + environment.name(), environment);
     return this;
   }

@@ -1,17 +1,17 @@
 package dev.gantry.bench;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeploymentActivities;
-import dev.gantry.workflows.api.FollowUpReview;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
-import dev.gantry.workflows.api.RecordDeploymentRequest;
-import dev.gantry.workflows.api.RecordDeploymentResult;
-import dev.gantry.workflows.api.RollbackRequest;
-import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.approval.FollowUpReview;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeploymentActivities;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.RecordDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RecordDeploymentResult;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.deploy.RollbackResult;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,14 +38,14 @@ final class Probes {
     }
 
     @Override
-    public dev.gantry.workflows.api.AuditHead append(AuditEvent event) {
+    public dev.gantry.workflows.api.audit.AuditHead append(AuditEvent event) {
       if ("approval".equals(event.kind())) {
         approvalAuditStarted.putIfAbsent(event.releaseId(), System.nanoTime());
       }
       if ("release".equals(event.kind()) && "succeeded".equals(event.outcome())) {
         releaseSucceeded.putIfAbsent(event.releaseId(), System.nanoTime());
       }
-      dev.gantry.workflows.api.AuditHead head = log.append(event);
+      dev.gantry.workflows.api.audit.AuditHead head = log.append(event);
       if ("gate".equals(event.kind()) && "waiting".equals(event.outcome())) {
         gateOpened.putIfAbsent(event.releaseId(), System.nanoTime());
       }

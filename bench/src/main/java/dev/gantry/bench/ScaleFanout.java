@@ -2,12 +2,12 @@ package dev.gantry.bench;
 
 import dev.gantry.activities.local.Digests;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

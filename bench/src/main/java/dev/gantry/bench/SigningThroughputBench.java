@@ -10,7 +10,7 @@ import dev.gantry.activities.signing.LocalKeySigner;
 import dev.gantry.activities.signing.Provenance;
 import dev.gantry.activities.signing.SignatureStore;
 import dev.gantry.activities.signing.TrustedKeys;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.io.IOException;

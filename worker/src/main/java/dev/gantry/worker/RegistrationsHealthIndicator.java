@@ -1,7 +1,7 @@
 package dev.gantry.worker;
 
 import dev.gantry.workflows.WorkerCatalogue;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import io.temporal.spring.boot.autoconfigure.properties.TemporalProperties;
 import io.temporal.spring.boot.autoconfigure.properties.WorkerProperties;
 import java.util.ArrayList;

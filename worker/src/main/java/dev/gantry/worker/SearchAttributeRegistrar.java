@@ -1,7 +1,7 @@
 package dev.gantry.worker;
 
 import dev.gantry.starter.client.SearchAttributeSetup;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.grpc.StatusRuntimeException;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.WorkflowServiceStubs;

@@ -7,13 +7,13 @@ import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.local.LocalTarget;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseFailedException;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -230,7 +230,7 @@ class AbortEndToEndTest {
       try {
         last = gantry.workflowClient().newWorkflowStub(
             dev.gantry.workflows.region.RegionDeploymentWorkflow.class,
-            dev.gantry.workflows.api.ReleaseIds.region(id, "production", region)).status();
+            dev.gantry.workflows.api.release.ReleaseIds.region(id, "production", region)).status();
         if (last != null && condition.test(last)) {
           return;
         }

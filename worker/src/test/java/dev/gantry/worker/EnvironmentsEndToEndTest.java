@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.starter.client.Environments;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DriftReport;
 import dev.gantry.workflows.api.environment.EnvironmentSchedules;

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.activities.support.KubernetesCluster;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseFailedException;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -172,7 +172,7 @@ class KubernetesReleaseEndToEndTest {
     while (System.nanoTime() < deadline) {
       try {
         last = gantry.workflowClient().newWorkflowStub(dev.gantry.workflows.region.RegionDeploymentWorkflow.class,
-            dev.gantry.workflows.api.ReleaseIds.region(id, "production", region)).status();
+            dev.gantry.workflows.api.release.ReleaseIds.region(id, "production", region)).status();
         if (last != null && last.state() == state) {
           return last;
         }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseFailedException;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

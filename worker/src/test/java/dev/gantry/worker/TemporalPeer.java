@@ -1,7 +1,7 @@
 package dev.gantry.worker;
 
 import dev.gantry.activities.support.Peers;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.gantry.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.workflows.WorkerCatalogue;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;

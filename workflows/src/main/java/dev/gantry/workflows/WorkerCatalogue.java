@@ -1,11 +1,11 @@
 package dev.gantry.workflows;
 
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.DeploymentActivities;
-import dev.gantry.workflows.api.PolicyActivities;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.deploy.DeploymentActivities;
+import dev.gantry.workflows.api.policy.PolicyActivities;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.cab.ChangeBoardActivities;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;

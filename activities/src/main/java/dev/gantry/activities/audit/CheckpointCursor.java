@@ -6,7 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import dev.gantry.activities.signing.KeyIds;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.gantry.activities.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

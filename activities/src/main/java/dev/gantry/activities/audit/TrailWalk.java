@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.activities.audit.CheckpointCursor.Entry;
 import dev.gantry.activities.audit.TrailVerifier.RecordedHead;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;

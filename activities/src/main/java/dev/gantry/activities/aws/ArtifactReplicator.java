@@ -2,7 +2,7 @@ package dev.gantry.activities.aws;
 
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.support.BoundedFiles;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;

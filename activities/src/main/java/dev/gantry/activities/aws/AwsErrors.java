@@ -1,6 +1,6 @@
 package dev.gantry.activities.aws;
 
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Set;
 import java.util.function.Supplier;

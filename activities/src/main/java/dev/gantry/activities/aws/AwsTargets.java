@@ -1,7 +1,7 @@
 package dev.gantry.activities.aws;
 
-import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.regions.Region;

@@ -1,7 +1,7 @@
 package dev.gantry.activities.aws;
 
 import dev.gantry.activities.support.HttpClients;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,16 +2,16 @@ package dev.gantry.activities.aws;
 
 import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.activities.deploy.TargetAdapter;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
-import dev.gantry.workflows.api.RecordDeploymentRequest;
-import dev.gantry.workflows.api.RecordDeploymentResult;
-import dev.gantry.workflows.api.RollbackRequest;
-import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.temporal.Failures;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.RecordDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RecordDeploymentResult;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.deploy.RollbackResult;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.EcsSettings;
 import io.temporal.failure.ApplicationFailure;
@@ -175,7 +175,7 @@ public class EcsTarget implements TargetAdapter {
         || repository.substring(repository.lastIndexOf('/')).contains(":")) {
       throw ApplicationFailure.newNonRetryableFailure("the ecs target deploys an image by digest: artifact"
           + " location must be a repository without tag or digest (host/path), got '"
-          + dev.gantry.workflows.api.Names.shown(repository) + "'", Failures.UNSUPPORTED_TARGET);
+          + dev.gantry.workflows.api.input.Names.shown(repository) + "'", Failures.UNSUPPORTED_TARGET);
     }
     if (digest == null || !SHA256.matcher(digest).matches()) {
       throw ApplicationFailure.newNonRetryableFailure("the ecs target deploys an image by digest: the artifact's"

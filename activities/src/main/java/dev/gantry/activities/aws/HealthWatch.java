@@ -1,11 +1,11 @@
 package dev.gantry.activities.aws;
 
 import dev.gantry.activities.deploy.Heartbeats;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
 import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;

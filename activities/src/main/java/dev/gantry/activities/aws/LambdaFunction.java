@@ -1,8 +1,8 @@
 package dev.gantry.activities.aws;
 
 import dev.gantry.activities.deploy.Heartbeats;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.aws.LambdaSettings;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.gantry.activities.aws;
 
 import dev.gantry.activities.local.HealthChecker;
-import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;

@@ -68,7 +68,7 @@ public class RegionTrafficActivitiesImpl implements RegionTrafficActivities {
     return router.read(requireTarget(request.target(), request.environment()));
   }
 
-  private static AwsTarget requireTarget(dev.gantry.workflows.api.DeployTarget target, String environment) {
+  private static AwsTarget requireTarget(dev.gantry.workflows.api.deploy.DeployTarget target, String environment) {
     if (target == null || target.aws() == null) {
       throw AwsErrors.invalid("target.aws is missing for " + environment);
     }

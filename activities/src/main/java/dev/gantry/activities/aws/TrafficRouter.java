@@ -231,7 +231,7 @@ public class TrafficRouter {
   }
 
   private static String oneLine(String text) {
-    return dev.gantry.workflows.api.Names.oneLine(text, 300);
+    return dev.gantry.workflows.api.input.Names.oneLine(text, 300);
   }
 
   private static ResourceRecordSet record(AwsTarget aws, Route53Settings route53, String region,

@@ -4,7 +4,7 @@ import static dev.gantry.workflows.api.cab.ChangeBoardActivities.INVALID_POLICY;
 import static dev.gantry.workflows.api.cab.ChangeBoardActivities.REFUSED;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import dev.gantry.workflows.api.cab.CabDecision;
 import dev.gantry.workflows.api.cab.CabPolicy;
 import dev.gantry.workflows.api.cab.ChangeRequest;

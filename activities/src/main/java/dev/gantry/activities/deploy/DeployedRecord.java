@@ -1,6 +1,6 @@
 package dev.gantry.activities.deploy;
 
-import dev.gantry.workflows.api.RecordDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RecordDeploymentRequest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,16 +1,16 @@
 package dev.gantry.activities.deploy;
 
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.DeploymentActivities;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
-import dev.gantry.workflows.api.RecordDeploymentRequest;
-import dev.gantry.workflows.api.RecordDeploymentResult;
-import dev.gantry.workflows.api.RollbackRequest;
-import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeploymentActivities;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.RecordDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RecordDeploymentResult;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.deploy.RollbackResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package dev.gantry.activities.deploy;
 
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
-import dev.gantry.workflows.api.RecordDeploymentRequest;
-import dev.gantry.workflows.api.RecordDeploymentResult;
-import dev.gantry.workflows.api.RollbackRequest;
-import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.RecordDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RecordDeploymentResult;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.deploy.RollbackResult;
 
 /** One kind of deployment target (local folders today; AWS Lambda and ECS come with their issue). */
 public interface TargetAdapter {

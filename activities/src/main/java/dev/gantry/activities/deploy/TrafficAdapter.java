@@ -1,9 +1,9 @@
 package dev.gantry.activities.deploy;
 
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
 

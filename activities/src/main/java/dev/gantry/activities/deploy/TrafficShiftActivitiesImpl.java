@@ -1,14 +1,14 @@
 package dev.gantry.activities.deploy;
 
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
 import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.gantry.activities.environment;
 
 import dev.gantry.activities.aws.AwsClients;
 import dev.gantry.activities.aws.AwsErrors;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.function.Function;
 

@@ -1,7 +1,7 @@
 package dev.gantry.activities.kubernetes;
 
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

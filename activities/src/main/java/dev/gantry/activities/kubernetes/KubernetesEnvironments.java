@@ -2,8 +2,7 @@ package dev.gantry.activities.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.environment.EnvironmentAdapter;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.ConfigApplied;
@@ -17,6 +16,7 @@ import dev.gantry.workflows.api.environment.StackRequest;
 import dev.gantry.workflows.api.environment.StackStatus;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
 import dev.gantry.workflows.api.kubernetes.KubernetesSettings;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,8 @@
 package dev.gantry.activities.kubernetes;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

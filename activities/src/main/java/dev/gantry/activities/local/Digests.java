@@ -1,6 +1,6 @@
 package dev.gantry.activities.local;
 
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

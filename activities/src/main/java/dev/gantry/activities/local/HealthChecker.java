@@ -2,9 +2,9 @@ package dev.gantry.activities.local;
 
 import dev.gantry.activities.support.HttpClients;
 import dev.gantry.activities.support.OwnedFolders;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;

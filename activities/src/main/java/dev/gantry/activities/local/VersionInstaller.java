@@ -2,8 +2,8 @@ package dev.gantry.activities.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.activities.support.OwnedFolders;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.signing.oci.ImageSignatureRef;
 import dev.gantry.activities.signing.oci.ImageSignatures;
 import dev.gantry.activities.signing.oci.OciRegistryClient;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

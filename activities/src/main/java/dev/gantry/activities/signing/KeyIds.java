@@ -1,6 +1,6 @@
 package dev.gantry.activities.signing;
 
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.security.PublicKey;
 import java.util.Base64;
 

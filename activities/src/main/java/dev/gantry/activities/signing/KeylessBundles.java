@@ -7,7 +7,7 @@ import static dev.gantry.activities.signing.SignatureRejected.Reason.UNTRUSTED_I
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.sigstore.KeylessVerifier;
 import dev.sigstore.proto.bundle.v1.Bundle;

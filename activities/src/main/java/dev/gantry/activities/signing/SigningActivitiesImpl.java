@@ -1,13 +1,13 @@
 package dev.gantry.activities.signing;
 
 import dev.gantry.activities.audit.SignatureAuditLog;
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.signing.SignRequest;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.SigningActivities;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;

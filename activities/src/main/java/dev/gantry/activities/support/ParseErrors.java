@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.Names;
 import java.time.temporal.Temporal;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.gantry.activities.support;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 
 /**

@@ -2,8 +2,8 @@ package dev.gantry.activities.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.FollowUpReview;
+import dev.gantry.workflows.api.approval.FollowUpReview;
+import dev.gantry.workflows.api.audit.AuditEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.support.MotoServer;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.RollbackRequest;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -10,15 +10,10 @@ import dev.gantry.activities.environment.EnvironmentActivitiesImpl;
 import dev.gantry.activities.environment.SecretReferences;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.activities.support.MotoServer;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.SearchAttributes;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DestroyApproval;
@@ -31,7 +26,12 @@ import dev.gantry.workflows.api.environment.ProvisionRequest;
 import dev.gantry.workflows.api.environment.ProvisionResult;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.RunningReleases;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.environment.DriftDetectionWorkflow;
 import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow;
 import dev.gantry.workflows.environment.EnvironmentProvisionWorkflow;
@@ -195,7 +195,7 @@ class AwsEnvironmentsTest {
 
     // the traffic owner of the name runs: it must not put the weights back after the drain
     var owner = env.getWorkflowClient().newWorkflowStub(dev.gantry.workflows.failover.TrafficOwnerWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(dev.gantry.workflows.api.ReleaseIds.traffic("hello-service",
+        WorkflowOptions.newBuilder().setWorkflowId(dev.gantry.workflows.api.release.ReleaseIds.traffic("hello-service",
             MotoWorld.RECORD)).setTaskQueue(TaskQueues.RELEASE).build());
     var ownerRequest = new dev.gantry.workflows.api.traffic.TrafficOwnerRequest("hello-service",
         "preview", preview.regions(), preview.target(), null, 30, List.of(), null);
@@ -257,7 +257,7 @@ class AwsEnvironmentsTest {
     for (int i = 0; i < 400; i++) {
       String stage = running.status().stage();
       if (stage != null && stage.startsWith("approval:")) {
-        running.submitApproval(dev.gantry.workflows.api.ApprovalSignal.of("olivia", running.status().artifactDigest(),
+        running.submitApproval(dev.gantry.workflows.api.approval.ApprovalSignal.of("olivia", running.status().artifactDigest(),
             "ok"));
         break;
       }

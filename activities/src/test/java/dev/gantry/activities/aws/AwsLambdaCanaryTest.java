@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.activities.analysis.MetricsAnalysis;
 import dev.gantry.activities.support.MotoServer;
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.RollbackRequest;
-import dev.gantry.workflows.api.RollbackResult;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployRequest;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.RollbackRequest;
+import dev.gantry.workflows.api.deploy.RollbackResult;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
 import dev.gantry.workflows.api.rollout.AnalysisRequest;
 import dev.gantry.workflows.api.rollout.AnalysisResult;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.activities.support.MotoServer;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.RegionFailoverRequest;
 import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;

@@ -2,7 +2,7 @@ package dev.gantry.activities.aws;
 
 import dev.gantry.activities.local.Digests;
 import dev.gantry.activities.support.MotoServer;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.LambdaSettings;

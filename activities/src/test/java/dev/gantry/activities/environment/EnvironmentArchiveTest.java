@@ -3,9 +3,9 @@ package dev.gantry.activities.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class EnvironmentArchiveTest {
             java.time.Clock.systemUTC()));
     for (int i = 1; i <= 9; i++) {
       String env = i % 3 == 0 ? "production" : "preview-1";
-      log.append(new dev.gantry.workflows.api.AuditEvent("release/hello-service/1." + i + "/run/1",
+      log.append(new dev.gantry.workflows.api.audit.AuditEvent("release/hello-service/1." + i + "/run/1",
           "release/hello-service/1." + i, "run", "approval", "alice", env, "accepted", "ok " + i, "sha256:abc",
           "2026-12-05T02:00:0" + i + "Z"));
     }

@@ -3,10 +3,7 @@ package dev.gantry.activities.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DriftItem;
@@ -14,6 +11,9 @@ import dev.gantry.workflows.api.environment.DriftReport;
 import dev.gantry.workflows.api.environment.DriftRequest;
 import dev.gantry.workflows.api.environment.ProvisionRequest;
 import dev.gantry.workflows.api.environment.ProvisionResult;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.environment.DriftDetectionWorkflow;
 import dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow;
 import dev.gantry.workflows.environment.EnvironmentProvisionWorkflow;
@@ -144,10 +144,10 @@ class EnvironmentWorkflowsLocalTest {
 
   @Test
   void aReleaseReportsTheAuditHeadOfItsLastRecordAndTheTrailMatchesItAndItsCheckpoint() throws Exception {
-    dev.gantry.workflows.api.ReleaseStatus report = world.release(world.releaseTo(v14, "1.4.1", staging));
+    dev.gantry.workflows.api.release.ReleaseStatus report = world.release(world.releaseTo(v14, "1.4.1", staging));
     assertThat(report.state()).isEqualTo(ReleaseState.SUCCEEDED);
 
-    dev.gantry.workflows.api.AuditHead head = report.auditHead();
+    dev.gantry.workflows.api.audit.AuditHead head = report.auditHead();
     assertThat(head).isNotNull();
     assertThat(head.trail()).isEqualTo("audit.jsonl");
     assertThat(head.eventId()).startsWith("release/hello-service/1.4.1/");
@@ -190,7 +190,7 @@ class EnvironmentWorkflowsLocalTest {
   @Test
   void createRegistersTheEnvironmentAndDestroyWithoutVisibilityIsRefusedAsCannotCheck() {
     EnvironmentPlan preview = world.plan("preview-42", new dev.gantry.workflows.api.environment.EnvironmentConfig(
-        true, null, null, 24, null, new dev.gantry.workflows.api.ApprovalPolicy(true, List.of("olivia"), 1, 4)));
+        true, null, null, 24, null, new dev.gantry.workflows.api.approval.ApprovalPolicy(true, List.of("olivia"), 1, 4)));
     ProvisionResult created = stub(EnvironmentProvisionWorkflow.class, "env-create/hello-service/preview-42")
         .provision(new ProvisionRequest("hello-service", preview, "dana"));
 

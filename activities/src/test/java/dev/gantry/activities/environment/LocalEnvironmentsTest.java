@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
 import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
 import dev.gantry.workflows.api.environment.StackRequest;
 import dev.gantry.workflows.api.environment.StackStatus;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gantry.activities.audit.JsonlAuditLog;
-import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.ExperimentDecision;
 import dev.gantry.workflows.api.flags.ExperimentDefinition;
@@ -17,6 +16,7 @@ import dev.gantry.workflows.api.flags.FlagRampRequest;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.flags.ExperimentWorkflow;
 import dev.gantry.workflows.flags.ExperimentWorkflowImpl;
 import dev.gantry.workflows.flags.FlagRampWorkflow;

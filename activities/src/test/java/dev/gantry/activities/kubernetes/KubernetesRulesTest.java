@@ -3,10 +3,10 @@ package dev.gantry.activities.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployRequest;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployRequest;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;

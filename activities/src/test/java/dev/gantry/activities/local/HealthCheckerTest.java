@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.OutputStream;

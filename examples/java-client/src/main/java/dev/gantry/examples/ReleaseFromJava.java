@@ -4,8 +4,8 @@ import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseAlreadyExistsException;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +47,7 @@ public final class ReleaseFromJava {
       ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(500))
           .follow(releaseId, deadline, new ReleaseWatch.Listener() {
             @Override
-            public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+            public void onEntry(dev.gantry.workflows.api.release.TimelineEntry entry) {
               out.println(StatusView.line(entry));
             }
           }, status -> status.state() != ReleaseState.RUNNING);

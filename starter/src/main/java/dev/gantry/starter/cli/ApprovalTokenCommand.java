@@ -3,7 +3,7 @@ package dev.gantry.starter.cli;
 import dev.gantry.starter.client.ActorSigner;
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.GantryException;
-import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.approval.ActorTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

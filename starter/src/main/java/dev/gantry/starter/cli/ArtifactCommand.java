@@ -9,7 +9,7 @@ import dev.gantry.activities.signing.Provenance;
 import dev.gantry.activities.signing.SignatureRejected;
 import dev.gantry.activities.signing.SignatureStore;
 import dev.gantry.activities.signing.Signer;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.signing.KeylessIdentity;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SignatureRef;

@@ -2,8 +2,8 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.StatusView;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import java.util.List;

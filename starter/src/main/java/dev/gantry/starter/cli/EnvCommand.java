@@ -2,11 +2,11 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.Environments;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DriftItem;
 import dev.gantry.workflows.api.environment.DriftReport;
 import dev.gantry.workflows.api.environment.ProvisionResult;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.gantry.starter.cli;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

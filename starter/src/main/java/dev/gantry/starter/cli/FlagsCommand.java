@@ -2,11 +2,11 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.FeatureFlags;
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
 import dev.gantry.workflows.api.flags.RampState;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;

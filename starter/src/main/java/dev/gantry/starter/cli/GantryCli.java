@@ -182,7 +182,7 @@ public class GantryCli {
     if (message == null || message.isBlank()) {
       message = "an unexpected failure with no message";
     }
-    return "gantry failed: " + dev.gantry.workflows.api.MessageLimits.cut(
+    return "gantry failed: " + dev.gantry.workflows.api.input.MessageLimits.cut(
         message.replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", ""), 400)
         + " (set GANTRY_DEBUG=1 for details)";
   }

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.spec.Policy;
 import dev.gantry.starter.spec.PolicyDirectory;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.RegionFailovers;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficDecision;
@@ -38,7 +38,7 @@ class RegionCommand {
       }
       println("traffic of " + status.recordName() + " (" + status.application() + "/" + status.environment() + ")"
           + (status.stopped() ? ": STOPPED" : "") + ": weights " + status.weights());
-      println("  owner: " + dev.gantry.workflows.api.ReleaseIds.traffic(status.application(), status.recordName()));
+      println("  owner: " + dev.gantry.workflows.api.release.ReleaseIds.traffic(status.application(), status.recordName()));
       if (status.failClosed() != null) {
         println("  FAIL CLOSED: " + status.failClosed());
       }

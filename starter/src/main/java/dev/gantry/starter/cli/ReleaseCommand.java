@@ -5,9 +5,9 @@ import dev.gantry.starter.client.LiveView;
 import dev.gantry.starter.client.PersonWaits;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -104,7 +104,7 @@ class ReleaseCommand {
               private String shown;
 
               @Override
-              public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+              public void onEntry(dev.gantry.workflows.api.release.TimelineEntry entry) {
                 if (!json() && !live) {
                   println(StatusView.line(entry));
                 }

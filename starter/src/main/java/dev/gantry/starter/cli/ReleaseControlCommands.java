@@ -1,8 +1,8 @@
 package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.RegionState;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.release.PauseSignal;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.RejectionSignal;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,7 +4,7 @@ import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.report.OfflineReport;
 import dev.gantry.starter.report.OfflineReportView;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.StatusView;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.SearchAttributeSetup;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

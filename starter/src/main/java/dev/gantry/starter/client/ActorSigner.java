@@ -1,7 +1,7 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalTokens;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.region.RegionDeploymentWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.release.ReleaseWorkflow;

@@ -1,12 +1,12 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.EnvironmentRollbackRequest;
-import dev.gantry.workflows.api.EnvironmentRollbackResult;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackRequest;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackResult;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.rollback.EnvironmentRollbackWorkflow;
 import io.grpc.StatusRuntimeException;

@@ -1,8 +1,8 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DestroyApproval;
@@ -192,7 +192,7 @@ public class Environments {
       ActorSigner signer) {
     String workflowId = "env-destroy/" + application + "/" + environment;
     String token = signer == null ? null : signer.sign(workflowId, environment,
-        dev.gantry.workflows.api.ActorTokens.NO_ARTIFACT, dev.gantry.workflows.api.ActorTokens.DESTROY, null, approver);
+        dev.gantry.workflows.api.approval.ActorTokens.NO_ARTIFACT, dev.gantry.workflows.api.approval.ActorTokens.DESTROY, null, approver);
     try {
       return client.newWorkflowStub(EnvironmentDecommissionWorkflow.class, workflowId)
           .approve(new DestroyApproval(approver, comment, token));

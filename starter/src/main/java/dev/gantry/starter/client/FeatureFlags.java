@@ -1,7 +1,5 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.flags.AbortSignal;
 import dev.gantry.workflows.api.flags.ExperimentDecision;
 import dev.gantry.workflows.api.flags.ExperimentDefinition;
@@ -12,6 +10,8 @@ import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampRequest;
 import dev.gantry.workflows.api.flags.FlagRampStatus;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.flags.ExperimentWorkflow;
 import dev.gantry.workflows.flags.FlagRampWorkflow;
 import dev.gantry.workflows.release.FailureReasons;

@@ -1,15 +1,15 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.EnvironmentRollbackResult;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.RejectionSignal;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackResult;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import dev.gantry.workflows.release.FailureReasons;

@@ -1,10 +1,10 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.TimelineEntry;
 import java.util.List;
 
 /**

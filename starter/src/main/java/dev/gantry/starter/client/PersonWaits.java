@@ -1,9 +1,9 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.util.ArrayList;
 import java.util.List;
 

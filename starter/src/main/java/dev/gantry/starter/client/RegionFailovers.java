@@ -1,9 +1,9 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficDecision;
 import dev.gantry.workflows.api.traffic.TrafficFailback;
@@ -151,7 +151,7 @@ public class RegionFailovers {
           throw notOwned(id, application, environment);
         }
       }
-      throw new GantryException("the call to " + id + " failed: " + dev.gantry.workflows.api.MessageLimits.cut(
+      throw new GantryException("the call to " + id + " failed: " + dev.gantry.workflows.api.input.MessageLimits.cut(
           FailureReasons.of(e), 300), e);
     }
   }

@@ -1,8 +1,8 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.client.GantryClient.Attempt;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.release.FailureReasons;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;

@@ -1,8 +1,8 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.SearchAttributes;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.SearchAttributes;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.release.FailureReasons;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

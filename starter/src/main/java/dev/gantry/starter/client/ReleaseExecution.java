@@ -1,10 +1,10 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +99,7 @@ public record ReleaseExecution(String releaseId, WorkflowExecutionStatus status,
       case "TERMINATED" -> "ExecutionStatus = 'Terminated'";
       case "TIMED_OUT" -> "ExecutionStatus = 'TimedOut'";
       case "CANCELED" -> "ExecutionStatus = 'Canceled'";
-      default -> throw new IllegalArgumentException("--status " + dev.gantry.workflows.api.Names.shown(state)
+      default -> throw new IllegalArgumentException("--status " + dev.gantry.workflows.api.input.Names.shown(state)
           + " is not a release state: use one of " + String.join(", ", STATES));
     };
   }

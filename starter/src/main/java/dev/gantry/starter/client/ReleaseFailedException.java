@@ -1,6 +1,6 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 
 /** The release ended without reaching every environment; {@link #status()} has the whole picture. */
 public class ReleaseFailedException extends GantryException {

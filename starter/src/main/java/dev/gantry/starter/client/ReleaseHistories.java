@@ -1,11 +1,11 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.client.GantryClient.RegionVerification;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

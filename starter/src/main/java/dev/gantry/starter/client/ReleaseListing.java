@@ -1,8 +1,8 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.client.GantryClient.ReleaseSummary;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;

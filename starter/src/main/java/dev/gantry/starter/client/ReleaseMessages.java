@@ -1,15 +1,15 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.RejectionSignal;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.release.Aborts;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.release.ReleaseWorkflow;

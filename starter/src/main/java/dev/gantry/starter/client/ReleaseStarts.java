@@ -1,11 +1,11 @@
 package dev.gantry.starter.client;
 
 import dev.gantry.starter.client.GantryClient.Attempt;
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.SearchAttributes;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.SearchAttributes;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;

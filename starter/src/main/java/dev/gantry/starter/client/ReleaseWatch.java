@@ -1,7 +1,7 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.TimelineEntry;
 import java.time.Duration;
 import java.util.List;
 

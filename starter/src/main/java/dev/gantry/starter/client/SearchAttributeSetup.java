@@ -1,6 +1,6 @@
 package dev.gantry.starter.client;
 
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;

@@ -2,15 +2,15 @@ package dev.gantry.starter.client;
 
 import dev.gantry.workflows.api.signing.SignatureRef;
 
-import dev.gantry.workflows.api.Approval;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.GateCheck;
-import dev.gantry.workflows.api.GateOverride;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Omissions;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.approval.Approval;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.GateCheck;
+import dev.gantry.workflows.api.approval.GateOverride;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.Omissions;
+import dev.gantry.workflows.api.deploy.RegionStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.TimelineEntry;
 import dev.gantry.workflows.api.rollout.RolloutStatus;
 
 /**

@@ -74,7 +74,7 @@ final class TemporalConnections {
 
   /** HOST:PORT with a port gRPC can use: a wrong one is a usage error, not a stack trace from gRPC's resolver. */
   static void checkAddress(String address) {
-    String shown = dev.gantry.workflows.api.Names.shown(address);
+    String shown = dev.gantry.workflows.api.input.Names.shown(address);
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("no Temporal address: use --address HOST:PORT (or GANTRY_ADDRESS)");
     }

@@ -6,7 +6,7 @@ import static dev.gantry.starter.report.ReportText.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.starter.report.OfflineReport.Gate;
-import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.input.MessageLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

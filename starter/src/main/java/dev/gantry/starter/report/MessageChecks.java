@@ -7,7 +7,7 @@ import static dev.gantry.starter.report.ReportText.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.starter.report.OfflineReport.Approval;
 import dev.gantry.starter.report.OfflineReport.Override;
-import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.input.MessageLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import static dev.gantry.starter.report.ReportText.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.gantry.starter.report.OfflineReport.Region;
-import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.release.ReleaseIds;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.gantry.starter.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.Names;
 import java.util.List;
 import java.util.Set;
 

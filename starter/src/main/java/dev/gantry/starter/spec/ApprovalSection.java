@@ -3,8 +3,8 @@ package dev.gantry.starter.spec;
 import static dev.gantry.starter.spec.SpecChecks.checkRange;
 
 import dev.gantry.starter.spec.EnvironmentConfigFile.ApprovalSpec;
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;

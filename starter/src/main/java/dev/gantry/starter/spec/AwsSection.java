@@ -5,12 +5,12 @@ import static dev.gantry.starter.spec.SpecChecks.quoted;
 
 import dev.gantry.starter.spec.EnvironmentConfigFile.AwsRegionSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.AwsSpec;
-import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.EcsSettings;
 import dev.gantry.workflows.api.aws.LambdaSettings;
 import dev.gantry.workflows.api.aws.Route53Settings;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

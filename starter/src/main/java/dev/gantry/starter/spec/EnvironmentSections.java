@@ -1,7 +1,7 @@
 package dev.gantry.starter.spec;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.DriftPolicy;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.Infrastructure;

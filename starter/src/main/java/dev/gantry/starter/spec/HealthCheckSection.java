@@ -5,8 +5,8 @@ import static dev.gantry.starter.spec.SpecChecks.checkRange;
 import static dev.gantry.starter.spec.SpecChecks.quoted;
 
 import dev.gantry.starter.spec.EnvironmentConfigFile.HealthCheckSpec;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 import java.util.List;
 
 /** {@code healthCheck}: how a region is found healthy after its deploy; a region is never assumed healthy. */

@@ -5,7 +5,7 @@ import static dev.gantry.starter.spec.SpecChecks.quoted;
 
 import dev.gantry.starter.spec.EnvironmentConfigFile.ClusterSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.KubernetesSpec;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
 import dev.gantry.workflows.api.kubernetes.KubernetesSettings;
 import java.net.URI;

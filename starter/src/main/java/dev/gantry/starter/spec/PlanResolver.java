@@ -1,14 +1,14 @@
 package dev.gantry.starter.spec;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseRequirements;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.PromotionSource;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.policy.ReleaseRequirements;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;

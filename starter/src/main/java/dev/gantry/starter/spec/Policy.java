@@ -1,7 +1,7 @@
 package dev.gantry.starter.spec;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.PolicyStamp;
+import dev.gantry.workflows.api.policy.PolicyStamp;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.gantry.starter.spec;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.PolicyActivities;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.Failures;
+import dev.gantry.workflows.api.policy.PolicyActivities;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import org.slf4j.Logger;

@@ -1,10 +1,10 @@
 package dev.gantry.starter.spec;
 
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.PolicyStamp;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.policy.PolicyStamp;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.SigningPolicy;
 import java.io.IOException;
@@ -199,9 +199,9 @@ public final class PolicyDirectory {
 
   /** The application's {@code signedActions: true}: every environment requires signed messages. */
   private static EnvironmentPlan signingEverything(EnvironmentPlan env) {
-    dev.gantry.workflows.api.ApprovalPolicy a = env.approval() == null
-        ? dev.gantry.workflows.api.ApprovalPolicy.none() : env.approval();
-    dev.gantry.workflows.api.ApprovalPolicy signed = new dev.gantry.workflows.api.ApprovalPolicy(a.required(),
+    dev.gantry.workflows.api.approval.ApprovalPolicy a = env.approval() == null
+        ? dev.gantry.workflows.api.approval.ApprovalPolicy.none() : env.approval();
+    dev.gantry.workflows.api.approval.ApprovalPolicy signed = new dev.gantry.workflows.api.approval.ApprovalPolicy(a.required(),
         a.approvers(), a.minApprovals(), a.timeoutHours(), a.groups(), a.expiresAfterHours(),
         a.escalateAfterHours(), a.escalationGroup(), a.signedApprovals(), a.emergencyGroup(), Boolean.TRUE,
         a.maxTokenLifetimeSeconds());

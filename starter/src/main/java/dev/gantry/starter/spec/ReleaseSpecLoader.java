@@ -4,12 +4,12 @@ import static dev.gantry.starter.spec.SpecChecks.blank;
 import static dev.gantry.starter.spec.SpecChecks.quoted;
 import static dev.gantry.starter.spec.SpecChecks.require;
 
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseRequirements;
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.artifact.Sha256;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.policy.ReleaseRequirements;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

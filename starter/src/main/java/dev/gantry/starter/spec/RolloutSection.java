@@ -3,7 +3,7 @@ package dev.gantry.starter.spec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.AnalysisSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.CloudWatchSpec;
 import dev.gantry.starter.spec.EnvironmentConfigFile.RolloutSpec;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
 import dev.gantry.workflows.api.rollout.CloudWatchMetrics;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;

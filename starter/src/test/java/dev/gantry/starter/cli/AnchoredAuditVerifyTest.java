@@ -7,7 +7,7 @@ import dev.gantry.activities.audit.JsonlAuditLog;
 import dev.gantry.activities.audit.SignatureAuditLog;
 import dev.gantry.activities.signing.KeyFiles;
 import dev.gantry.activities.signing.LocalKeySigner;
-import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.audit.AuditEvent;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,7 +2,7 @@ package dev.gantry.starter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.approval.ActorTokens;
 import dev.gantry.workflows.support.ActorKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;

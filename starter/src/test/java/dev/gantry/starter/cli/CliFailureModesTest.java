@@ -3,7 +3,7 @@ package dev.gantry.starter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

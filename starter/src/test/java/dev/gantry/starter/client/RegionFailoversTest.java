@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;

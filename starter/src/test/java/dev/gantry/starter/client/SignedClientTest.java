@@ -3,17 +3,17 @@ package dev.gantry.starter.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -48,7 +48,7 @@ class SignedClientTest {
 
   static class Directory implements ApproverDirectoryActivities {
     @Override
-    public ApproverDirectory load(dev.gantry.workflows.api.DirectoryRequest request) {
+    public ApproverDirectory load(dev.gantry.workflows.api.approval.DirectoryRequest request) {
       return new ApproverDirectory(request.source(), Map.of(
           "ci-bot", new Approver("ci-bot", List.of(), CI.publicKeyPem()),
           "alice", new Approver("alice", List.of("release-managers"), ALICE.publicKeyPem()),

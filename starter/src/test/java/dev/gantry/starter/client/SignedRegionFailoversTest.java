@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflowImpl;

@@ -2,11 +2,11 @@ package dev.gantry.starter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.Approval;
-import dev.gantry.workflows.api.Omissions;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.approval.Approval;
+import dev.gantry.workflows.api.release.Omissions;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.TimelineEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class StatusViewTest {
   void theAuditHeadTheReleaseKeepsIsShown() {
     ReleaseStatus status = new ReleaseStatus("release/app/1.0", "app", "1.0", "sha256:abc", "dana",
         ReleaseState.SUCCEEDED, "done", List.of(), List.of(), List.of(), "2026-12-04T10:00:00Z", null, null,
-        List.of(), List.of(), List.of()).withAuditHead(new dev.gantry.workflows.api.AuditHead("audit.jsonl", 42,
+        List.of(), List.of(), List.of()).withAuditHead(new dev.gantry.workflows.api.audit.AuditHead("audit.jsonl", 42,
             "ab".repeat(32), "release/app/1.0/run/12"));
     assertThat(StatusView.render(status)).contains("  audit audit.jsonl line 42 hash " + "ab".repeat(32) + "\n");
   }

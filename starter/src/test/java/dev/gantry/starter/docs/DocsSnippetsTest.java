@@ -11,7 +11,7 @@ import dev.gantry.activities.directory.FileApproverDirectory;
 import dev.gantry.starter.cli.GantryCli;
 import dev.gantry.starter.spec.PolicyDirectory;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.DirectoryRequest;
+import dev.gantry.workflows.api.approval.DirectoryRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package dev.gantry.starter.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseRequirements;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.policy.ReleaseRequirements;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.api.signing.KeylessIdentity;
 import dev.gantry.workflows.api.signing.KeylessPolicy;
 import dev.gantry.workflows.api.signing.VerificationPolicy;

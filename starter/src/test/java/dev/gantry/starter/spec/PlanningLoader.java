@@ -2,8 +2,8 @@ package dev.gantry.starter.spec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -105,7 +105,7 @@ final class PlanningLoader {
         policy.put("signing", signing);
       }
       Object name = file.get("application");
-      policy.put("applications", Map.of(name instanceof String s && dev.gantry.workflows.api.Names.isName(s) ? s
+      policy.put("applications", Map.of(name instanceof String s && dev.gantry.workflows.api.input.Names.isName(s) ? s
           : "unnamed", application));
       Files.writeString(dir.resolve(PolicyDirectory.POLICY_FILE), YAML.writeValueAsString(policy));
       file.put("policy", ".");

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.support.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

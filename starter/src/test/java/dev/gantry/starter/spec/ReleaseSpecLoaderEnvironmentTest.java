@@ -3,9 +3,9 @@ package dev.gantry.starter.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.gantry.starter.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.api.rollout.RolloutPolicy;
 import java.io.IOException;
 import java.nio.file.Files;

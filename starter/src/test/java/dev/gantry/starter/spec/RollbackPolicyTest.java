@@ -3,9 +3,9 @@ package dev.gantry.starter.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

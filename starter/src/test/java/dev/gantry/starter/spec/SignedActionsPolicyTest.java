@@ -2,7 +2,7 @@ package dev.gantry.starter.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,11 +4,11 @@ import dev.gantry.starter.client.GantryClient;
 import dev.gantry.starter.client.ReleaseWatch;
 import dev.gantry.starter.client.StatusView;
 import dev.gantry.starter.spec.ReleaseSpecLoader;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintStream;
@@ -82,7 +82,7 @@ public class DemoRunner implements ApplicationRunner, ExitCodeGenerator {
     ReleaseStatus last = new ReleaseWatch(gantry, Duration.ofMillis(200)).follow(releaseId,
         Duration.ofMinutes(10), new ReleaseWatch.Listener() {
           @Override
-          public void onEntry(dev.gantry.workflows.api.TimelineEntry entry) {
+          public void onEntry(dev.gantry.workflows.api.release.TimelineEntry entry) {
             out.println(StatusView.line(entry));
           }
 

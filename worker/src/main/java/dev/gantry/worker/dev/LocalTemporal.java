@@ -1,6 +1,6 @@
 package dev.gantry.worker.dev;
 
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

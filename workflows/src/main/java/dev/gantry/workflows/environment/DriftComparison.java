@@ -1,13 +1,13 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.aws.Route53Settings;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.DriftItem;
 import dev.gantry.workflows.api.environment.ParameterActual;
 import dev.gantry.workflows.api.environment.RecordedDeployment;
 import dev.gantry.workflows.api.environment.RegionActual;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import java.util.ArrayList;
 import java.util.Collections;

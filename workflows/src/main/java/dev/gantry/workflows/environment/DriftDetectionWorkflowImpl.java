@@ -1,9 +1,9 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditHead;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditHead;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.DestroyApproval;

@@ -1,6 +1,6 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.api.GateDecision;
+import dev.gantry.workflows.api.approval.GateDecision;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
 import dev.gantry.workflows.api.environment.DestroyApproval;

@@ -1,10 +1,10 @@
 package dev.gantry.workflows.environment;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditHead;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditHead;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.ProvisionRequest;
 import dev.gantry.workflows.api.environment.ProvisionResult;

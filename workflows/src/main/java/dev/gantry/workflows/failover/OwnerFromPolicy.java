@@ -1,11 +1,11 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.failure.ActivityFailure;

@@ -1,6 +1,6 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.ReleaseIds;
+import dev.gantry.workflows.api.release.ReleaseIds;
 import dev.gantry.workflows.api.traffic.FailoverCommand;
 import dev.gantry.workflows.api.traffic.RegionFailoverRequest;
 import dev.gantry.workflows.api.traffic.TrafficCommand;

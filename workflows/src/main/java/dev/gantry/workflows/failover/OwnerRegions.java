@@ -1,7 +1,7 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.traffic.RegionHold;
 import dev.gantry.workflows.api.traffic.RegionTraffic;
 import dev.gantry.workflows.api.traffic.RegionTrafficState;

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.RollbackPlan;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
 import dev.gantry.workflows.support.SignedActors;
 
 /**

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditHead;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditHead;
 import dev.gantry.workflows.api.traffic.FailbackApproval;
 import dev.gantry.workflows.api.traffic.FailoverCommand;
 import dev.gantry.workflows.api.traffic.FailoverDecision;

@@ -1,12 +1,12 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.temporal.Failures;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHold;

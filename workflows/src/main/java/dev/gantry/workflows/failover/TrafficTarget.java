@@ -1,9 +1,9 @@
 package dev.gantry.workflows.failover;
 
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHealthRequest;

@@ -1,8 +1,8 @@
 package dev.gantry.workflows.flags;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditHead;
-import dev.gantry.workflows.api.AuditEvent;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditHead;
+import dev.gantry.workflows.api.audit.AuditEvent;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.AuditEventIds;
 import io.temporal.workflow.Workflow;

@@ -1,16 +1,16 @@
 package dev.gantry.workflows.flags;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
 import dev.gantry.workflows.api.flags.ExperimentDefinition;
 import dev.gantry.workflows.api.flags.ExperimentRequest;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampRequest;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.VersionMarkers;

@@ -1,8 +1,8 @@
 package dev.gantry.workflows.region;
 
-import dev.gantry.workflows.api.RegionDeploymentRequest;
-import dev.gantry.workflows.api.RegionDeploymentResult;
-import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.deploy.RegionDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RegionDeploymentResult;
+import dev.gantry.workflows.api.deploy.RegionStatus;
 import dev.gantry.workflows.api.rollout.CanaryCommand;
 import dev.gantry.workflows.api.rollout.CanaryCommandResult;
 import io.temporal.workflow.QueryMethod;

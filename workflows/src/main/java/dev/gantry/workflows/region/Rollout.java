@@ -1,13 +1,12 @@
 package dev.gantry.workflows.region;
 
-import dev.gantry.workflows.api.DeployResult;
-import dev.gantry.workflows.api.DeploymentActivities;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheckResult;
-import dev.gantry.workflows.api.RegionDeploymentRequest;
-import dev.gantry.workflows.api.RegionDeploymentResult;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
+import dev.gantry.workflows.api.deploy.DeployResult;
+import dev.gantry.workflows.api.deploy.DeploymentActivities;
+import dev.gantry.workflows.api.deploy.HealthCheckResult;
+import dev.gantry.workflows.api.deploy.RegionDeploymentRequest;
+import dev.gantry.workflows.api.deploy.RegionDeploymentResult;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
 import dev.gantry.workflows.api.rollout.AnalysisActivities;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
 import dev.gantry.workflows.api.rollout.AnalysisRequest;
@@ -18,6 +17,7 @@ import dev.gantry.workflows.api.rollout.RolloutStatus;
 import dev.gantry.workflows.api.rollout.TrafficShiftActivities;
 import dev.gantry.workflows.api.rollout.WeightRequest;
 import dev.gantry.workflows.api.rollout.WeightResult;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.release.FailureReasons;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.activity.ActivityOptions;

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.input.Names;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,7 +53,7 @@ public final class ApproverView {
       md.append('\n');
     }
     for (EnvironmentStatus env : status.environments()) {
-      for (dev.gantry.workflows.api.RegionStatus region : env.regions()) {
+      for (dev.gantry.workflows.api.deploy.RegionStatus region : env.regions()) {
         if (region.rollout() != null && region.rollout().waitingFor() != null) {
           md.append("\n#### `").append(env.environment()).append('/').append(region.region())
               .append("` waits for a person\n\n").append(plain(region.rollout().waitingFor()))

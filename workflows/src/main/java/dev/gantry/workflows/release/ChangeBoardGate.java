@@ -1,9 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.cab.CabDecision;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
 import dev.gantry.workflows.api.cab.CabPolicy;
@@ -12,6 +8,10 @@ import dev.gantry.workflows.api.cab.ChangeRequest;
 import dev.gantry.workflows.api.cab.ChangeTicket;
 import dev.gantry.workflows.api.cab.CloseChangeRequest;
 import dev.gantry.workflows.api.cab.ReadDecisionRequest;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;

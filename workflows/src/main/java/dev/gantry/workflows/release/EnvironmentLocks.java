@@ -1,10 +1,5 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.lock.LockActivities;
 import dev.gantry.workflows.api.lock.LockAnswer;
 import dev.gantry.workflows.api.lock.LockClaims;
@@ -12,6 +7,11 @@ import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.temporal.Failures;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.lock.EnvironmentLockWorkflow;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.enums.v1.ParentClosePolicy;

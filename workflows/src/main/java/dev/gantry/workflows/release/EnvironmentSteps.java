@@ -1,17 +1,17 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.DeploymentActivities;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheckRequest;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.deploy.DeploymentActivities;
+import dev.gantry.workflows.api.deploy.HealthCheckRequest;
 import dev.gantry.workflows.api.environment.ConfigApplied;
 import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.EnvironmentConfig;
 import dev.gantry.workflows.api.environment.RegionActual;
 import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ApplicationFailure;

@@ -1,13 +1,13 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagPolicy;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampRequest;
 import dev.gantry.workflows.api.flags.RequiredFlagsRequest;
 import dev.gantry.workflows.api.flags.RequiredFlagsResult;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.flags.FlagRampWorkflow;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.api.enums.v1.ParentClosePolicy;

@@ -1,6 +1,6 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 
 /**
  * What every automated gate of an environment works with ({@link QualityGate}, {@link ChangeBoardGate},

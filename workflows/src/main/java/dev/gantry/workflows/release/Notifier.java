@@ -1,9 +1,9 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
 import dev.gantry.workflows.api.notify.Notification;
 import dev.gantry.workflows.api.notify.NotifyActivities;
 import dev.gantry.workflows.api.notify.NotifyPolicy;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;

@@ -2,11 +2,11 @@ package dev.gantry.workflows.release;
 
 import static dev.gantry.workflows.release.ReleaseMessages.actor;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;

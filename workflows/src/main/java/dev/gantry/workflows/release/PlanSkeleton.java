@@ -1,8 +1,8 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import java.util.List;
 
 /**

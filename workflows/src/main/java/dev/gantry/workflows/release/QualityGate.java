@@ -1,10 +1,10 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseState;
 import dev.gantry.workflows.api.quality.QualityGateActivities;
 import dev.gantry.workflows.api.quality.QualityGateRequest;
 import dev.gantry.workflows.api.quality.QualityGateResult;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import io.temporal.workflow.Workflow;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.MessageLimits;
-import dev.gantry.workflows.api.Names;
+import dev.gantry.workflows.api.approval.ActorTokens;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.input.MessageLimits;
+import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.window.FreezeSignal;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.workflow.Workflow;
 

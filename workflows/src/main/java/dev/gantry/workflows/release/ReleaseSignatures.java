@@ -1,14 +1,14 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.api.signing.SignRequest;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.signing.SignatureGate;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.ApplicationFailure;

@@ -1,13 +1,13 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.RejectionSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.api.window.FreezeSignal;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
@@ -31,7 +31,7 @@ import io.temporal.workflow.WorkflowMethod;
  * a {@code token}: a JWS by the sender's key from the policy's approvers directory ({@code ActorTokens},
  * checked by {@code SignedActors} with workflow time), and the start's request carries {@code requestToken}.
  *
- * <p>Every message is hostile until it fits {@link dev.gantry.workflows.api.MessageLimits} (names of their
+ * <p>Every message is hostile until it fits {@link dev.gantry.workflows.api.input.MessageLimits} (names of their
  * strict shapes, one-line texts of at most 1,000 characters, 8,192 in all): one that does not is refused
  * and kept only as a short summary, so that no sender can grow the {@code status} answer or the result
  * past Temporal's blob limit, or forge lines in the timeline.

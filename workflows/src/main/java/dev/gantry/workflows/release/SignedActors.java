@@ -1,12 +1,12 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

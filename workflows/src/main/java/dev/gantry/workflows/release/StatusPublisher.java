@@ -1,8 +1,8 @@
 package dev.gantry.workflows.release;
 
 import com.uber.m3.tally.Scope;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.RegionDeploymentResult;
+import dev.gantry.workflows.api.deploy.RegionDeploymentResult;
 import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.release;
 
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.Names;
-import dev.gantry.workflows.api.ReleaseState;
+import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.api.window.DeploymentWindowActivities;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicies;
 import dev.gantry.workflows.api.window.DeploymentWindowPolicy;
@@ -97,7 +97,7 @@ final class WindowGate {
   /**
    * The {@code freeze} signal: returns null if the freeze was added, else why it was refused.
    *
-   * @param boundedInput hold the message to {@link dev.gantry.workflows.api.MessageLimits} (false only for
+   * @param boundedInput hold the message to {@link dev.gantry.workflows.api.input.MessageLimits} (false only for
    *                     releases started before the limits existed)
    */
   String addFreeze(FreezeSignal signal, boolean boundedInput) {

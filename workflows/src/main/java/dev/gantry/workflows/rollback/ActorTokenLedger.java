@@ -1,6 +1,6 @@
 package dev.gantry.workflows.rollback;
 
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.ChildWorkflowOptions;

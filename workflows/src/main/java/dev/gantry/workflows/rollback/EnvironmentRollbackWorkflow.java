@@ -1,7 +1,7 @@
 package dev.gantry.workflows.rollback;
 
-import dev.gantry.workflows.api.EnvironmentRollbackRequest;
-import dev.gantry.workflows.api.EnvironmentRollbackResult;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackRequest;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackResult;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -1,12 +1,12 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.HealthCheck;
 import dev.gantry.workflows.api.cab.ChangeBoardActivities;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.flags.FeatureFlagActivities;
 import dev.gantry.workflows.api.flags.FlagAnalysisActivities;
 import dev.gantry.workflows.api.quality.QualityGateActivities;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.DirectoryRequest;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.approval.DirectoryRequest;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.release.FailureReasons;
 import io.temporal.failure.ActivityFailure;
 

@@ -2,8 +2,8 @@ package dev.gantry.workflows.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.FailbackApproval;
 import dev.gantry.workflows.api.traffic.FailoverCommand;
 import dev.gantry.workflows.api.traffic.FailoverState;

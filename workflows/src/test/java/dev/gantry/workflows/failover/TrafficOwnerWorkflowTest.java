@@ -3,8 +3,8 @@ package dev.gantry.workflows.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ReleaseIds;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.release.ReleaseIds;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.traffic.RegionFailoverRequest;
 import dev.gantry.workflows.api.traffic.RegionFailoverStatus;
 import dev.gantry.workflows.api.traffic.FailoverState;

@@ -2,7 +2,6 @@ package dev.gantry.workflows.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.flags.Allocation;
 import dev.gantry.workflows.api.flags.ExperimentAnalysisRequest;
 import dev.gantry.workflows.api.flags.ExperimentDecision;
@@ -16,6 +15,7 @@ import dev.gantry.workflows.api.flags.MetricRequest;
 import dev.gantry.workflows.api.flags.RampState;
 import dev.gantry.workflows.api.flags.SplitSettings;
 import dev.gantry.workflows.api.flags.TreatmentCount;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeFlags;
 import dev.gantry.workflows.support.Histories;

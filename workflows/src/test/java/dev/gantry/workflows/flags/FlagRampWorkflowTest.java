@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.api.flags.AbortSignal;
 import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampRequest;

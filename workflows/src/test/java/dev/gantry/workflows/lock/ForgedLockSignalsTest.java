@@ -2,16 +2,16 @@ package dev.gantry.workflows.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TaskQueues;
 import dev.gantry.workflows.api.lock.LockAnswer;
 import dev.gantry.workflows.api.lock.LockClaims;
 import dev.gantry.workflows.api.lock.LockRelease;
 import dev.gantry.workflows.api.lock.LockRequest;
 import dev.gantry.workflows.api.lock.LockState;
 import dev.gantry.workflows.api.lock.Locks;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Releases;

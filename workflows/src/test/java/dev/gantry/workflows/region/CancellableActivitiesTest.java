@@ -2,10 +2,10 @@ package dev.gantry.workflows.region;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.SearchAttributes;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import dev.gantry.workflows.api.rollout.AnalysisPolicy;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import dev.gantry.workflows.support.FakeAnalysis;

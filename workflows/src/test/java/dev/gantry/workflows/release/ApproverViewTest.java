@@ -2,12 +2,12 @@ package dev.gantry.workflows.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.EnvironmentState;
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.release.EnvironmentState;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.support.Releases;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,7 +53,7 @@ class ApproverViewTest {
   void aCanaryWaitingForAPersonSaysWhatToRun() {
     ReleaseStatus waiting = status();
     List<EnvironmentStatus> envs = List.of(new EnvironmentStatus("production", EnvironmentState.DEPLOYING,
-        List.of(new dev.gantry.workflows.api.RegionStatus("eu-west-1", dev.gantry.workflows.api.RegionState.DEPLOYING,
+        List.of(new dev.gantry.workflows.api.deploy.RegionStatus("eu-west-1", dev.gantry.workflows.api.deploy.RegionState.DEPLOYING,
             "1.3.0", null, new dev.gantry.workflows.api.rollout.RolloutStatus("canary", "inconclusive", 2, 4, 25,
                 "inconclusive: no traffic", "2026-12-05T14:05:00Z",
                 "analysis inconclusive at 25% (no traffic): resume (counts as a pass), promote or abort", null))),

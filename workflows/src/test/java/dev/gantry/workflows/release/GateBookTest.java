@@ -2,15 +2,15 @@ package dev.gantry.workflows.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.ApprovalTokens;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.RejectionSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.ApprovalTokens;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.support.Releases;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

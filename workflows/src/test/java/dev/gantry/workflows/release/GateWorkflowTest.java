@@ -5,20 +5,20 @@ import static dev.gantry.workflows.support.Watch.failureOfType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.GateDecision;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.RejectionSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.approval.GateDecision;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.approval.RejectionSignal;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
 import dev.gantry.workflows.support.Histories;
@@ -53,7 +53,7 @@ class GateWorkflowTest {
   /** The directory the release reads when it starts and when a gate opens. */
   static class Directory implements ApproverDirectoryActivities {
     @Override
-    public ApproverDirectory load(dev.gantry.workflows.api.DirectoryRequest request) {
+    public ApproverDirectory load(dev.gantry.workflows.api.approval.DirectoryRequest request) {
       return new ApproverDirectory(request.source(), Map.of(
           "alice", new Approver("alice", List.of("release-managers"), null),
           "bob", new Approver("bob", List.of("release-managers"), null),
@@ -207,8 +207,8 @@ class GateWorkflowTest {
   @Test
   void aPausedReleaseStartsNothingNewUntilResumed() {
     ReleaseWorkflow release = startAtProductionGate(policy(2, null, null));
-    release.pause(new dev.gantry.workflows.api.PauseSignal("alice", null));
-    release.pause(new dev.gantry.workflows.api.PauseSignal("alice", "incident INC-7 in progress"));
+    release.pause(new dev.gantry.workflows.api.release.PauseSignal("alice", null));
+    release.pause(new dev.gantry.workflows.api.release.PauseSignal("alice", "incident INC-7 in progress"));
     release.approve(ApprovalSignal.of("alice", DIGEST, "ok"));
     release.approve(ApprovalSignal.of("carol", DIGEST, "ok"));
     ReleaseStatus held = awaitStatus(release, s -> "paused".equals(s.stage()));
@@ -217,7 +217,7 @@ class GateWorkflowTest {
     env.sleep(Duration.ofHours(5));
     assertThat(deployments.calls("deploy", "production")).as("nothing new starts while paused").isEmpty();
 
-    release.resume(new dev.gantry.workflows.api.PauseSignal("alice", "incident over"));
+    release.resume(new dev.gantry.workflows.api.release.PauseSignal("alice", "incident over"));
     assertThat(result(release).state()).isEqualTo(ReleaseState.SUCCEEDED);
     assertThat(deployments.calls("deploy", "production")).hasSize(4);
   }

@@ -2,12 +2,12 @@ package dev.gantry.workflows.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.Releases;
 import java.util.ArrayList;

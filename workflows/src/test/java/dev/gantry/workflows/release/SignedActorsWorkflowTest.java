@@ -4,21 +4,21 @@ import static dev.gantry.workflows.support.Watch.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ApprovalSignal;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.OverrideSignal;
-import dev.gantry.workflows.api.PauseSignal;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.ReleaseState;
-import dev.gantry.workflows.api.ReleaseStatus;
-import dev.gantry.workflows.api.TimelineEntry;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ApprovalSignal;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.approval.OverrideSignal;
+import dev.gantry.workflows.api.audit.AuditEvent;
 import dev.gantry.workflows.api.cab.CabDecisionSignal;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.PauseSignal;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.ReleaseState;
+import dev.gantry.workflows.api.release.ReleaseStatus;
+import dev.gantry.workflows.api.release.TimelineEntry;
 import dev.gantry.workflows.api.window.FreezeSignal;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
@@ -66,7 +66,7 @@ class SignedActorsWorkflowTest {
    */
   static class Directory implements ApproverDirectoryActivities {
     @Override
-    public ApproverDirectory load(dev.gantry.workflows.api.DirectoryRequest request) {
+    public ApproverDirectory load(dev.gantry.workflows.api.approval.DirectoryRequest request) {
       return new ApproverDirectory(request.source(), Map.of(
           "alice", new Approver("alice", List.of("release-managers"), ALICE.publicKeyPem()),
           "al", new Approver("al", List.of("release-managers"), ALICE.publicKeyPem()),
@@ -265,7 +265,7 @@ class SignedActorsWorkflowTest {
 
     release.abort(new PauseSignal("bob", "wrong build").withToken(token("bob", BOB, ActorTokens.ABORT, null, null)));
     WorkflowFailedException failure = failure(release);
-    assertThat(dev.gantry.workflows.support.Watch.failureOfType(failure, dev.gantry.workflows.api.Failures.ABORTED)
+    assertThat(dev.gantry.workflows.support.Watch.failureOfType(failure, dev.gantry.workflows.api.temporal.Failures.ABORTED)
         .getOriginalMessage()).isEqualTo("aborted by bob: wrong build");
     assertThat(release.status().state()).isEqualTo(ReleaseState.FAILED);
     assertThat(release.status().failureReason()).isEqualTo("aborted by bob: wrong build");

@@ -2,9 +2,9 @@ package dev.gantry.workflows.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.EnvironmentRollbackRequest;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackRequest;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;

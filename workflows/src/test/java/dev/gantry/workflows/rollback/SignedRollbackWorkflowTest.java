@@ -3,24 +3,24 @@ package dev.gantry.workflows.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.ActorTokens;
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.Approver;
-import dev.gantry.workflows.api.ApproverDirectory;
-import dev.gantry.workflows.api.ApproverDirectoryActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.EnvironmentRollbackRequest;
-import dev.gantry.workflows.api.EnvironmentRollbackResult;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.PolicyStamp;
-import dev.gantry.workflows.api.RegionState;
-import dev.gantry.workflows.api.RegionStatus;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.Approver;
+import dev.gantry.workflows.api.approval.ApproverDirectory;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.deploy.RegionState;
+import dev.gantry.workflows.api.deploy.RegionStatus;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
+import dev.gantry.workflows.api.policy.PolicyStamp;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackRequest;
+import dev.gantry.workflows.api.rollback.EnvironmentRollbackResult;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
+import dev.gantry.workflows.api.temporal.Failures;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import dev.gantry.workflows.support.ActorKeys;
 import dev.gantry.workflows.support.FakeAudit;
 import dev.gantry.workflows.support.FakeDeploymentActivities;
@@ -91,7 +91,7 @@ class SignedRollbackWorkflowTest {
 
   static class Directory implements ApproverDirectoryActivities {
     @Override
-    public ApproverDirectory load(dev.gantry.workflows.api.DirectoryRequest request) {
+    public ApproverDirectory load(dev.gantry.workflows.api.approval.DirectoryRequest request) {
       return new ApproverDirectory(request.source(), Map.of(
           "alice", new Approver("alice", List.of("release-managers"), ALICE.publicKeyPem()),
           "dan", new Approver("dan", List.of("developers"), DAN.publicKeyPem()),

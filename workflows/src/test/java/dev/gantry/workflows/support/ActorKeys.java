@@ -1,6 +1,6 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.ActorTokens;
+import dev.gantry.workflows.api.approval.ActorTokens;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

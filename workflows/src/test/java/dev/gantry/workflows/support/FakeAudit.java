@@ -1,9 +1,9 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.AuditActivities;
-import dev.gantry.workflows.api.AuditEvent;
-import dev.gantry.workflows.api.AuditHead;
-import dev.gantry.workflows.api.FollowUpReview;
+import dev.gantry.workflows.api.approval.FollowUpReview;
+import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.audit.AuditEvent;
+import dev.gantry.workflows.api.audit.AuditHead;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.DeployTarget;
 import dev.gantry.workflows.api.aws.AwsRegionSettings;
 import dev.gantry.workflows.api.aws.AwsTarget;
 import dev.gantry.workflows.api.aws.Route53Settings;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;

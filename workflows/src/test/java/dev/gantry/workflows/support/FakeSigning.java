@@ -1,11 +1,11 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.Failures;
 import dev.gantry.workflows.api.signing.SignRequest;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.SigningActivities;
 import dev.gantry.workflows.api.signing.VerificationResult;
 import dev.gantry.workflows.api.signing.VerifyRequest;
+import dev.gantry.workflows.api.temporal.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Set;

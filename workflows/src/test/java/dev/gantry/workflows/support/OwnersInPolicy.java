@@ -1,12 +1,12 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.Failures;
-import dev.gantry.workflows.api.RollbackPlan;
-import dev.gantry.workflows.api.RollbackPlanRequest;
-import dev.gantry.workflows.api.RollbackPolicyActivities;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
+import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.PolicyActivities;
-import dev.gantry.workflows.api.PolicyStamp;
-import dev.gantry.workflows.api.ReleaseRequest;
+import dev.gantry.workflows.api.policy.PolicyActivities;
+import dev.gantry.workflows.api.policy.PolicyStamp;
+import dev.gantry.workflows.api.release.ReleaseRequest;
 
 /**
  * For the workflow's own tests only: the plan is the one the test wrote into the request, as if policy had

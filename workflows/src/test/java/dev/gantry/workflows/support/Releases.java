@@ -1,14 +1,14 @@
 package dev.gantry.workflows.support;
 
-import dev.gantry.workflows.api.ApprovalPolicy;
-import dev.gantry.workflows.api.ArtifactRef;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.HealthCheck;
-import dev.gantry.workflows.api.ReleaseRequest;
-import dev.gantry.workflows.api.SearchAttributes;
-import dev.gantry.workflows.api.TaskQueues;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.release.ReleaseRequest;
+import dev.gantry.workflows.api.release.SearchAttributes;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
+import dev.gantry.workflows.api.temporal.TaskQueues;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;
@@ -104,10 +104,10 @@ public final class Releases {
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     moreWorkflows.forEach(worker::registerWorkflowImplementationTypes);
     java.util.List<Object> all = new java.util.ArrayList<>(java.util.List.of(activities));
-    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.AuditActivities)) {
+    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.audit.AuditActivities)) {
       all.add(new FakeAudit());
     }
-    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.PolicyActivities)) {
+    if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.policy.PolicyActivities)) {
       all.add(new PlanAsGiven());
     }
     if (all.stream().noneMatch(a -> a instanceof dev.gantry.workflows.api.lock.LockActivities)) {

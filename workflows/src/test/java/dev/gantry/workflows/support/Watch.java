@@ -2,8 +2,8 @@ package dev.gantry.workflows.support;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.gantry.workflows.api.EnvironmentStatus;
-import dev.gantry.workflows.api.ReleaseStatus;
+import dev.gantry.workflows.api.release.EnvironmentStatus;
+import dev.gantry.workflows.api.release.ReleaseStatus;
 import dev.gantry.workflows.release.ReleaseWorkflow;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;

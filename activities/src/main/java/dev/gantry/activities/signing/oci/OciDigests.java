@@ -1,6 +1,6 @@
 package dev.gantry.activities.signing.oci;
 
-import dev.gantry.workflows.api.Sha256;
+import dev.gantry.workflows.api.artifact.Sha256;
 import java.util.regex.Pattern;
 
 /** OCI content digests ({@code sha256:<hex>}) and the tags cosign derives from them. */

@@ -13,7 +13,7 @@ import dev.gantry.activities.signing.SignatureStore;
 import dev.gantry.activities.signing.TrustedKeys;
 import dev.gantry.activities.support.OciRegistryPeer;
 import dev.gantry.activities.support.TestKeys;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import dev.gantry.workflows.api.signing.SignatureRef;
 import dev.gantry.workflows.api.signing.VerificationPolicy;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.gantry.workflows.api.cab;
 
-import static dev.gantry.workflows.api.MessageLimits.field;
+import static dev.gantry.workflows.api.input.MessageLimits.field;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.gantry.workflows.api.ClientMessage;
-import dev.gantry.workflows.api.SignalPayloads;
-import dev.gantry.workflows.api.MessageLimits;
+import dev.gantry.workflows.api.input.ClientMessage;
+import dev.gantry.workflows.api.input.SignalPayloads;
+import dev.gantry.workflows.api.input.MessageLimits;
 import java.util.Map;
 
 /**

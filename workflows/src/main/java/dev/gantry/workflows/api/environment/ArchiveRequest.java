@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 
 /** Unregister an environment and keep its audit trail (and, for local, its folder) in the archive. */
 @JsonIgnoreProperties(ignoreUnknown = true)

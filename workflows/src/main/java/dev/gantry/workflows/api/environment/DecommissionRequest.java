@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 
 /**
  * @param drain   set the environment's traffic weights to 0 first (else a served environment is refused)

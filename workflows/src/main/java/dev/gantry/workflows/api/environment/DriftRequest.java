@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 
 /** @param remediate whether differences may be remediated (after approval) by this run */
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.ApprovalPolicy;
+import dev.gantry.workflows.api.approval.ApprovalPolicy;
 import java.util.Map;
 
 /**

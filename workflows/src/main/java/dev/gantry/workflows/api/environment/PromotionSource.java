@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 
 /**
  * A promotion: the release's single environment takes the version only if {@code environment} is healthy

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.EnvironmentPlan;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProvisionRequest(String application, EnvironmentPlan environment, String requestedBy) {

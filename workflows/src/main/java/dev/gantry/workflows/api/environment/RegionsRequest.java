@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import java.util.List;
 
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.environment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 
 /** The infrastructure of one region of an environment: a stack (AWS) or its folders ({@code local}). */
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -3,7 +3,7 @@ package dev.gantry.workflows.api.rollout;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.gantry.workflows.api.SignalPayloads;
+import dev.gantry.workflows.api.input.SignalPayloads;
 import java.util.List;
 import java.util.Map;
 

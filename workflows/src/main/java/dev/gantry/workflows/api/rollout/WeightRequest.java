@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.rollout;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 
 /**
  * Send {@code weight} percent of a region's traffic to {@code version} (the rest to the stable version).

@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.signing;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.ArtifactRef;
+import dev.gantry.workflows.api.artifact.ArtifactRef;
 import java.util.List;
 
 /**

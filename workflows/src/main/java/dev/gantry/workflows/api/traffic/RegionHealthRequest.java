@@ -1,8 +1,8 @@
 package dev.gantry.workflows.api.traffic;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
 
 /** @param healthCheck an extra HTTP or command check, or null (alarms and Route 53 only) */
 @JsonIgnoreProperties(ignoreUnknown = true)

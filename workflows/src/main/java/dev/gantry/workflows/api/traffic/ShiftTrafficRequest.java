@@ -1,7 +1,7 @@
 package dev.gantry.workflows.api.traffic;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
+import dev.gantry.workflows.api.deploy.DeployTarget;
 import java.util.Map;
 
 /** @param weights region -> weight, for every region of the environment (0: no traffic) */

@@ -1,9 +1,9 @@
 package dev.gantry.workflows.api.traffic;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.gantry.workflows.api.DeployTarget;
-import dev.gantry.workflows.api.EnvironmentPlan;
-import dev.gantry.workflows.api.HealthCheck;
+import dev.gantry.workflows.api.deploy.DeployTarget;
+import dev.gantry.workflows.api.deploy.HealthCheck;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
 import java.util.List;
 
 /**

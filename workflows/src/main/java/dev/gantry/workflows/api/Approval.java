@@ -1,8 +1,0 @@
-package dev.gantry.workflows.api;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
-/** An approval as the release recorded it: accepted or refused, and why. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record Approval(
-    String environment, String approver, String comment, String at, boolean accepted, String reason) {}

@@ -1,7 +1,0 @@
-package dev.gantry.workflows.api;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
-/** @param source where the directory lives (for the file adapter: the absolute path of approvers.yaml) */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record DirectoryRequest(String releaseId, String source) {}

@@ -1,7 +1,0 @@
-package dev.gantry.workflows.api;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
-/** @param location where the record was written */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record RecordDeploymentResult(String location) {}
