@@ -48,8 +48,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
   String actor;
 
   @Option(names = {"--action", "--decision"}, defaultValue = "approve",
-      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback or"
-          + " destroy"
+      description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback,"
+          + " destroy or remediate"
           + " (default ${DEFAULT-VALUE}).")
   String action;
 
@@ -78,7 +78,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
   public Integer call() {
     if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
-          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, destroy (a request is signed by"
+          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, destroy, remediate (a request is"
+          + " signed by"
           + " `gantry release start`)");
     }
     boolean wholeRelease = ActorTokens.PAUSE.equals(action) || ActorTokens.RESUME.equals(action)
@@ -104,10 +105,11 @@ class ApprovalTokenCommand implements Callable<Integer> {
     boolean traffic = ActorTokens.DRAIN.equals(action) || ActorTokens.FAILBACK.equals(action);
     String target;
     String boundDigest;
-    if (ActorTokens.DESTROY.equals(action)) {
-      if (!releaseId.startsWith("env-destroy/") || releaseId.split("/", -1).length != 3) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the destroy,"
-            + " env-destroy/<app>/<env>, for destroy");
+    if (ActorTokens.DESTROY.equals(action) || ActorTokens.REMEDIATE.equals(action)) {
+      String prefix = ActorTokens.DESTROY.equals(action) ? "env-destroy/" : "drift/";
+      if (!releaseId.startsWith(prefix) || releaseId.split("/", -1).length != 3) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--release must be the workflow's id, "
+            + prefix + "<app>/<env>..., for " + action);
       }
       target = releaseId;
       boundDigest = ActorTokens.NO_ARTIFACT;

@@ -1,9 +1,10 @@
 package dev.gantry.workflows.environment;
 
+import dev.gantry.workflows.api.approval.ActorTokens;
+import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.audit.AuditActivities;
-import dev.gantry.workflows.api.audit.AuditHead;
 import dev.gantry.workflows.api.audit.AuditEvent;
-import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.audit.AuditHead;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.DestroyApproval;
@@ -14,11 +15,16 @@ import dev.gantry.workflows.api.environment.DriftRequest;
 import dev.gantry.workflows.api.environment.EnvironmentActivities;
 import dev.gantry.workflows.api.environment.RecordedDeployment;
 import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.release.EnvironmentPlan;
+import dev.gantry.workflows.api.rollback.RollbackPlan;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
+import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.AuditEventIds;
+import dev.gantry.workflows.support.SignedActors;
+import dev.gantry.workflows.support.VersionMarkers;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +40,11 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   /** The audit trail's head after this workflow's latest record (Audit.append's result; null in old histories). */
   private AuditHead auditHead;
   private DriftRequest request;
+  private final ApproverDirectoryActivities directory =
+      Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
+  /** A signed environment's rules for the remediation approval; null where a typed name is accepted. */
+  private SignedActors signing;
+  private String approversDirectory;
   /** The environment as the worker's policy defines it (the client's in runs from before). */
   private EnvironmentPlan plan;
   private DriftReport report;
@@ -43,9 +54,11 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   @Override
   public DriftReport check(DriftRequest request) {
     this.request = request;
-    EnvironmentPlan plan = EnvironmentFromPolicy.resolve(request.application(), request.environment(),
+    RollbackPlan resolved = EnvironmentFromPolicy.resolveWithDirectory(request.application(), request.environment(),
         request.requestedBy());
+    EnvironmentPlan plan = resolved.environment();
     this.plan = plan;
+    this.approversDirectory = resolved.approversDirectory();
     String app = request.application();
     String checkedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
     RecordedDeployment recorded = environments.readRecordedDeployment(
@@ -76,6 +89,10 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
       report = with("not possible: no drift.remediationApprovers in the environment's config");
       return;
     }
+    if (Workflow.getVersion(VersionMarkers.ENVIRONMENT_PLAN_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // a signed environment: the approval is a one-time remediate token of the approver (read before waiting)
+      signing = SignedActors.of(directory, Workflow.getInfo().getWorkflowId(), plan, approversDirectory);
+    }
     report = with("waiting for approval by one of " + String.join(", ", policy.approversOrEmpty()));
     boolean approved = Workflow.await(Duration.ofHours(policy.approvalTimeoutHoursOrDefault()),
         () -> approval != null);
@@ -83,6 +100,17 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
       report = with("not approved within " + policy.approvalTimeoutHoursOrDefault() + "h: nothing changed");
       record("remediation", report.remediation());
       return;
+    }
+    if (signing != null) {
+      SignedActors.Check check = signing.verify(ActorTokens.REMEDIATE, approval.approver(), null, approval.token(),
+          Workflow.currentTimeMillis() / 1000);
+      if (check.refusal() != null || !ActorTokenLedger.spend(check.tokenId())) {
+        String why = check.refusal() != null ? check.refusal() : "this token (jti) was already used";
+        report = with("refused: " + why + ": nothing changed");
+        record("remediation", report.remediation());
+        return;
+      }
+      record("remediation", "token of " + approval.approver() + " accepted (key " + check.keyThumbprint() + ")");
     }
     var applied = environments.applyConfig(configRequest(plan));
     report = with("configuration re-applied (approved by " + approval.approver() + "): changed "
@@ -124,6 +152,13 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
     if (!policy.approversOrEmpty().contains(approval.approver())) {
       throw new IllegalArgumentException(approval.approver() + " may not approve remediations of "
           + plan.name() + "; drift.remediationApprovers: " + policy.approversOrEmpty());
+    }
+    if (signing != null) {
+      String refusal = signing.verify(ActorTokens.REMEDIATE, approval.approver(), null, approval.token(),
+          Workflow.currentTimeMillis() / 1000).refusal();
+      if (refusal != null) {
+        throw new IllegalArgumentException(refusal);
+      }
     }
   }
 

@@ -253,6 +253,34 @@ class EnvironmentWorkflowsTest {
         && e.detail().contains(ALICE.thumbprint()));
   }
 
+  /** In a signed environment re-applying drifted configuration needs the approver's one-time remediate token. */
+  @Test
+  void aSignedEnvironmentsConfigurationIsReappliedOnlyWithAnApproversSignedToken() {
+    ApprovalPolicy signed = new ApprovalPolicy(true, List.of("bob"), 1, 72, List.of(), null, null, null, true, null);
+    EnvironmentPlan plan = preview(new EnvironmentConfig(true, null, null, null,
+        new DriftPolicy(60, List.of("alice"), 24), null), signed);
+    owners.define(Releases.APP, plan);
+    environments.recorded.put("preview", new RecordedDeployment("release/hello-service/1.4.0", "1.4.0",
+        Releases.DIGEST, FakeRegionTraffic.REGIONS, "2026-01-01T00:00:00Z"));
+    environments.runs("preview", FakeRegionTraffic.REGIONS, "1.4.0", Releases.DIGEST);
+    String id = "drift/hello-service/preview";
+    DriftDetectionWorkflow drift = client.newWorkflowStub(DriftDetectionWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.RELEASE).build());
+    WorkflowClient.start(drift::check, new DriftRequest(Releases.APP, plan, "dana", true));
+    await(() -> drift.report() != null && drift.report().remediation().startsWith("waiting for approval"));
+
+    assertThatThrownBy(() -> drift.approveRemediation(new DestroyApproval("alice", "put it back")))
+        .hasStackTraceContaining("field 'token' is missing");
+    assertThat(environments.applied).isEmpty();
+    drift.approveRemediation(new DestroyApproval("alice", "put it back", ALICE.token(id, "preview",
+        ActorTokens.NO_ARTIFACT, ActorTokens.REMEDIATE, null, "alice", env.currentTimeMillis() / 1000, 600,
+        "remediate-1")));
+    DriftReport report = WorkflowStub.fromTyped(drift).getResult(DriftReport.class);
+
+    assertThat(report.remediation()).startsWith("configuration re-applied (approved by alice)");
+    assertThat(environments.applied).hasSize(1);
+  }
+
   private void await(BooleanSupplier condition) {
     for (int i = 0; i < 600; i++) {
       try {

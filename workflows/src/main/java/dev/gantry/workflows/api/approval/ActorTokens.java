@@ -66,8 +66,10 @@ public final class ActorTokens {
    * workflow id), no detail.
    */
   public static final String DESTROY = "destroy";
+  /** An approval to re-apply a drifted environment's configuration: audience the drift check's workflow id. */
+  public static final String REMEDIATE = "remediate";
   public static final List<String> ACTIONS = List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION,
-      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY);
+      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY, REMEDIATE);
   /** The audience's digest of messages about traffic, which concern no artifact. */
   public static final String NO_ARTIFACT = "-";
 
