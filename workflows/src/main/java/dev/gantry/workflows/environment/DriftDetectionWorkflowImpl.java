@@ -20,7 +20,6 @@ import dev.gantry.workflows.api.rollback.RollbackPlan;
 import dev.gantry.workflows.api.traffic.ReadTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionTrafficActivities;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
-import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.AuditEventIds;
 import dev.gantry.workflows.support.SignedActors;
@@ -102,11 +101,10 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
       return;
     }
     if (signing != null) {
-      SignedActors.Check check = signing.verify(ActorTokens.REMEDIATE, approval.approver(), null, approval.token(),
-          Workflow.currentTimeMillis() / 1000);
-      if (check.refusal() != null || !ActorTokenLedger.spend(check.tokenId())) {
-        String why = check.refusal() != null ? check.refusal() : "this token (jti) was already used";
-        report = with("refused: " + why + ": nothing changed");
+      SignedActors.Check check = SignedActors.spent(signing.verify(ActorTokens.REMEDIATE, approval.approver(), null,
+          approval.token(), Workflow.currentTimeMillis() / 1000), ActorTokens.REMEDIATE);
+      if (check.refusal() != null) {
+        report = with("refused: " + check.refusal() + ": nothing changed");
         record("remediation", report.remediation());
         return;
       }

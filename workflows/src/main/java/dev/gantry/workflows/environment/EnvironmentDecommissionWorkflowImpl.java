@@ -32,7 +32,6 @@ import dev.gantry.workflows.api.traffic.TrafficCommand;
 import dev.gantry.workflows.api.traffic.TrafficWeights;
 import dev.gantry.workflows.failover.TrafficOwnerWorkflow;
 import dev.gantry.workflows.release.FailureReasons;
-import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.AuditEventIds;
 import dev.gantry.workflows.support.SignedActors;
@@ -280,11 +279,9 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   @Override
   public GateDecision approve(DestroyApproval approval) {
     if (signing != null) {
-      SignedActors.Check check = signing.verify(ActorTokens.DESTROY, approval.approver(), null, approval.token(),
-          Workflow.currentTimeMillis() / 1000);
-      String refusal = check.refusal() != null ? check.refusal()
-          : ActorTokenLedger.spend(check.tokenId()) ? null
-          : "this token (jti) was already used: a signed approval counts once; mint a new one";
+      SignedActors.Check check = SignedActors.spent(signing.verify(ActorTokens.DESTROY, approval.approver(), null,
+          approval.token(), Workflow.currentTimeMillis() / 1000), ActorTokens.DESTROY);
+      String refusal = check.refusal();
       if (refusal != null) {
         record("approval refused", approval.approver(), refusal);
         throw ApplicationFailure.newNonRetryableFailure("refused: " + refusal, Failures.POLICY_REFUSED);

@@ -3,13 +3,9 @@ package dev.gantry.workflows.environment;
 import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.api.rollback.RollbackPlan;
-import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
-import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import dev.gantry.workflows.api.temporal.Failures;
-import dev.gantry.workflows.release.FailureReasons;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.PolicyEnvironments;
 import dev.gantry.workflows.support.VersionMarkers;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
@@ -41,15 +37,8 @@ final class EnvironmentFromPolicy {
     if (!Names.isName(application) || !Names.isName(environment)) {
       throw refused("fields 'application' and 'environment.name' must be names like hello-service and production");
     }
-    RollbackPolicyActivities policy =
-        Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
-    RollbackPlan resolved;
-    try {
-      resolved = policy.resolveRollback(new RollbackPlanRequest(Workflow.getInfo().getWorkflowId(), application,
-          null, environment, Names.isPerson(requestedBy) ? requestedBy : "unknown"));
-    } catch (ActivityFailure failure) {
-      throw refused(FailureReasons.of(failure));
-    }
+    RollbackPlan resolved =
+        PolicyEnvironments.resolve(application, environment, requestedBy, EnvironmentFromPolicy::refused);
     if (resolved.environment() == null || !environment.equals(resolved.environment().name())) {
       throw refused("the platform policy has no environment " + environment + " for " + application);
     }

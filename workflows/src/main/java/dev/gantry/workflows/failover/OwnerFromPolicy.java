@@ -3,12 +3,9 @@ package dev.gantry.workflows.failover;
 import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.release.ReleaseIds;
 import dev.gantry.workflows.api.rollback.RollbackPlan;
-import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
-import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
-import dev.gantry.workflows.release.FailureReasons;
-import io.temporal.failure.ActivityFailure;
+import dev.gantry.workflows.support.PolicyEnvironments;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
@@ -16,23 +13,18 @@ import io.temporal.workflow.Workflow;
 final class OwnerFromPolicy {
   private OwnerFromPolicy() {}
 
+  /** What the owner owns, and the policy's plan of that environment it came from (approvals, directory). */
+  record Owned(TrafficOwnerRequest request, RollbackPlan plan) {}
+
   /**
    * The environment as the worker's policy defines it now: whoever started this owner named only the application
    * and the environment. The owner's id must be the policy's DNS name (one owner per name). Refused (the owner
    * ends, nothing moved) when policy has no such environment or the id names another record.
    */
-  /** What the owner owns, and the policy's plan of that environment it came from (approvals, directory). */
-  record Owned(TrafficOwnerRequest request, RollbackPlan plan) {}
-
-  static Owned resolve(RollbackPolicyActivities policy, TrafficOwnerRequest asked) {
+  static Owned resolve(TrafficOwnerRequest asked) {
     String ownerId = Workflow.getInfo().getWorkflowId();
-    RollbackPlan plan;
-    try {
-      plan = policy.resolveRollback(new RollbackPlanRequest(ownerId, asked.application(), null, asked.environment(),
-          "traffic-owner"));
-    } catch (ActivityFailure failure) {
-      throw refused(FailureReasons.of(failure));
-    }
+    RollbackPlan plan = PolicyEnvironments.resolve(asked.application(), asked.environment(), "traffic-owner",
+        OwnerFromPolicy::refused);
     TrafficOwnerRequest resolved = TrafficOwnerRequest.forEnvironment(asked.application(), plan.environment(),
         asked.pollSeconds(), asked.memory());
     if (resolved.recordName() == null) {

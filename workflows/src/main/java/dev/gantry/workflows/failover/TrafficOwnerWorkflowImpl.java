@@ -3,10 +3,9 @@ package dev.gantry.workflows.failover;
 import dev.gantry.workflows.api.approval.ActorTokens;
 import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.audit.AuditActivities;
-import dev.gantry.workflows.api.temporal.Failures;
-import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import dev.gantry.workflows.api.input.MessageLimits;
 import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
 import dev.gantry.workflows.api.traffic.RegionHold;
@@ -20,7 +19,6 @@ import dev.gantry.workflows.api.traffic.TrafficOwnerMemory;
 import dev.gantry.workflows.api.traffic.TrafficOwnerRequest;
 import dev.gantry.workflows.api.traffic.TrafficOwnerStatus;
 import dev.gantry.workflows.release.FailureReasons;
-import dev.gantry.workflows.rollback.ActorTokenLedger;
 import dev.gantry.workflows.support.ActivityOptionsCatalogue;
 import dev.gantry.workflows.support.SignedActors;
 import dev.gantry.workflows.support.VersionMarkers;
@@ -29,6 +27,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import org.slf4j.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
 
 public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   private static final Logger log = Workflow.getLogger(TrafficOwnerWorkflowImpl.class);
@@ -51,8 +49,6 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
       Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.TRAFFIC_SET);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
 
-  private final RollbackPolicyActivities policy =
-      Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
   private final ApproverDirectoryActivities directory =
       Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
 
@@ -97,7 +93,7 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
   @Override
   public TrafficOwnerStatus own(TrafficOwnerRequest asked) {
     if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_FROM_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      OwnerFromPolicy.Owned owned = OwnerFromPolicy.resolve(policy, asked);
+      OwnerFromPolicy.Owned owned = OwnerFromPolicy.resolve(asked);
       adopt(owned.request());
       if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_SIGNED_ACTORS, Workflow.DEFAULT_VERSION, 1) >= 1) {
         signing = OwnerSigning.of(directory, Workflow.getInfo().getWorkflowId(), owned.plan());
@@ -404,12 +400,9 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     if (signing == null) {
       return null;
     }
-    SignedActors.Check check = signing.check(action, sender, region, token, nowSeconds());
+    SignedActors.Check check = SignedActors.spent(signing.check(action, sender, region, token, nowSeconds()), action);
     if (check.refusal() != null) {
       return check.refusal();
-    }
-    if (!ActorTokenLedger.spend(check.tokenId())) {
-      return "this token (jti) was already used: a signed " + action + " counts once; mint a new one";
     }
     trail.record(action + "-signed", sender, region + ": token accepted (key " + check.keyThumbprint() + ")");
     return null;

@@ -7,14 +7,9 @@ import dev.gantry.workflows.api.flags.FlagRampPlan;
 import dev.gantry.workflows.api.flags.FlagRampRequest;
 import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.release.EnvironmentPlan;
-import dev.gantry.workflows.api.rollback.RollbackPlan;
-import dev.gantry.workflows.api.rollback.RollbackPlanRequest;
-import dev.gantry.workflows.api.rollback.RollbackPolicyActivities;
 import dev.gantry.workflows.api.temporal.Failures;
-import dev.gantry.workflows.release.FailureReasons;
-import dev.gantry.workflows.support.ActivityOptionsCatalogue;
+import dev.gantry.workflows.support.PolicyEnvironments;
 import dev.gantry.workflows.support.VersionMarkers;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
@@ -64,16 +59,8 @@ final class FlagsFromPolicy {
     if (!Names.isName(application) || !Names.isName(environment)) {
       throw refused("fields 'application' and 'environment' must be names like hello-service and production");
     }
-    RollbackPolicyActivities policy =
-        Workflow.newActivityStub(RollbackPolicyActivities.class, ActivityOptionsCatalogue.POLICY);
-    RollbackPlan resolved;
-    try {
-      resolved = policy.resolveRollback(new RollbackPlanRequest(Workflow.getInfo().getWorkflowId(), application, null,
-          environment, Names.isPerson(requestedBy) ? requestedBy : "unknown"));
-    } catch (ActivityFailure failure) {
-      throw refused(FailureReasons.of(failure));
-    }
-    EnvironmentPlan plan = resolved.environment();
+    EnvironmentPlan plan =
+        PolicyEnvironments.resolve(application, environment, requestedBy, FlagsFromPolicy::refused).environment();
     if (plan == null || plan.flags() == null || plan.flags().split() == null) {
       throw refused(environment + " of " + application + " has no flags section in the platform policy");
     }

@@ -8,6 +8,7 @@ import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.approval.DirectoryRequest;
 import dev.gantry.workflows.api.release.EnvironmentPlan;
 import dev.gantry.workflows.release.FailureReasons;
+import dev.gantry.workflows.rollback.ActorTokenLedger;
 import io.temporal.failure.ActivityFailure;
 
 /**
@@ -71,6 +72,17 @@ public final class SignedActors {
     public static Check refused(String why) {
       return new Check(why, null, null);
     }
+  }
+
+  /**
+   * Spends a good token's one-time id ({@link ActorTokenLedger}): the same check when this is its first use, a
+   * refusal when it was used before; a refused check is returned as it is, nothing spent.
+   */
+  public static Check spent(Check check, String action) {
+    if (check.refusal() != null || ActorTokenLedger.spend(check.tokenId())) {
+      return check;
+    }
+    return Check.refused("this token (jti) was already used: a signed " + action + " counts once; mint a new one");
   }
 
   /**
