@@ -5,6 +5,7 @@ import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.audit.AuditActivities;
 import dev.gantry.workflows.api.audit.AuditEvent;
 import dev.gantry.workflows.api.audit.AuditHead;
+import dev.gantry.workflows.api.input.MessageLimits;
 import dev.gantry.workflows.api.environment.ConfigActual;
 import dev.gantry.workflows.api.environment.ConfigRequest;
 import dev.gantry.workflows.api.environment.DestroyApproval;
@@ -142,6 +143,11 @@ public class DriftDetectionWorkflowImpl implements DriftDetectionWorkflow {
   public void validateRemediation(DestroyApproval approval) {
     if (approval == null || approval.approver() == null || approval.approver().isBlank()) {
       throw new IllegalArgumentException("an approval names its approver");
+    }
+    String token = MessageLimits.problem("approveRemediation", MessageLimits.field("token", approval.token(),
+        MessageLimits.Shape.TOKEN));
+    if (token != null) {
+      throw new IllegalArgumentException(token);
     }
     if (report == null || plan == null || !report.remediation().startsWith("waiting for approval")) {
       throw new IllegalArgumentException("this drift check is not waiting for a remediation approval");

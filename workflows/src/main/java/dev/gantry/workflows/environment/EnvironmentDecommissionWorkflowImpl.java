@@ -7,6 +7,7 @@ import dev.gantry.workflows.api.approval.GateDecision;
 import dev.gantry.workflows.api.audit.AuditActivities;
 import dev.gantry.workflows.api.audit.AuditEvent;
 import dev.gantry.workflows.api.audit.AuditHead;
+import dev.gantry.workflows.api.input.MessageLimits;
 import dev.gantry.workflows.api.environment.ArchiveRequest;
 import dev.gantry.workflows.api.environment.DecommissionRequest;
 import dev.gantry.workflows.api.environment.DecommissionResult;
@@ -299,6 +300,11 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   public void validateApproval(DestroyApproval approval) {
     if (approval == null || approval.approver() == null || approval.approver().isBlank()) {
       throw new IllegalArgumentException("an approval names its approver (--as)");
+    }
+    String token = MessageLimits.problem("approve", MessageLimits.field("token", approval.token(),
+        MessageLimits.Shape.TOKEN));
+    if (token != null) {
+      throw new IllegalArgumentException(token);
     }
     if (request == null || !stage.startsWith("waiting for approval")) {
       throw new IllegalArgumentException("destroying " + (request == null ? "the environment"

@@ -94,6 +94,10 @@ final class OwnerRegions {
     if (command.reason().length() > MessageLimits.TEXT) {
       return "the reason is longer than " + MessageLimits.TEXT + " characters";
     }
+    String token = tokenProblem("drainRegion", command.token());
+    if (token != null) {
+      return token;
+    }
     RegionHold hold = holds.get(command.region());
     if (hold != null && hold.state() == RegionTrafficState.DRAINED) {
       return command.region() + " is already drained (since " + hold.since() + " by " + hold.by() + ": "
@@ -118,10 +122,19 @@ final class OwnerRegions {
     if (approval.comment() != null && approval.comment().length() > MessageLimits.TEXT) {
       return "the comment is longer than " + MessageLimits.TEXT + " characters";
     }
+    String token = tokenProblem("approveFailback", approval.token());
+    if (token != null) {
+      return token;
+    }
     if (!holds.containsKey(approval.region())) {
       return approval.region() + " is not failed over or drained: it takes its share of traffic";
     }
     return TrafficTarget.failbackRefusal(failbackApprovers, approval.approver(), approval.region(),
         healthy.get(approval.region()), healthDetail.get(approval.region()));
+  }
+
+  /** A token is kept with the message even where none is needed: it must have a token's shape and size. */
+  static String tokenProblem(String message, String token) {
+    return MessageLimits.problem(message, MessageLimits.field("token", token, MessageLimits.Shape.TOKEN));
   }
 }

@@ -211,6 +211,9 @@ class TrafficOwnerWorkflowTest {
         .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("is not one of");
     assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "dana\nevil", "x")))
         .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("say who you are");
+    // a token is kept with the message even where the environment needs none: never an unbounded one
+    assertThatThrownBy(() -> owner.drain(new TrafficCommand("us-west-2", "dana", "x", "a".repeat(5000))))
+        .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("token");
     assertThatThrownBy(() -> owner.submitFailbackApproval(new TrafficFailback("us-west-2", "carol", null)))
         .isInstanceOf(WorkflowUpdateException.class).hasStackTraceContaining("takes its share of traffic");
     owner.drain(new TrafficCommand("us-west-2", "dana", "maintenance"));
