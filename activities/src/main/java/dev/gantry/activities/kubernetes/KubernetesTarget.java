@@ -3,6 +3,7 @@ package dev.gantry.activities.kubernetes;
 import dev.gantry.activities.deploy.DeployedRecord;
 import dev.gantry.activities.deploy.Heartbeats;
 import dev.gantry.activities.deploy.TargetAdapter;
+import dev.gantry.activities.deploy.TrafficAdapter;
 import dev.gantry.activities.local.HealthChecker;
 import dev.gantry.workflows.api.deploy.DeployRequest;
 import dev.gantry.workflows.api.deploy.DeployResult;
@@ -17,6 +18,8 @@ import dev.gantry.workflows.api.deploy.RollbackResult;
 import dev.gantry.workflows.api.input.Names;
 import dev.gantry.workflows.api.kubernetes.ClusterSettings;
 import dev.gantry.workflows.api.kubernetes.KubernetesSettings;
+import dev.gantry.workflows.api.rollout.WeightRequest;
+import dev.gantry.workflows.api.rollout.WeightResult;
 import dev.gantry.workflows.api.temporal.Failures;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -53,8 +56,11 @@ import org.slf4j.LoggerFactory;
  * one), as {@code kubectl rollout undo} does: image, environment and every other field the previous revision
  * ran with, not only its image. It changes only a Deployment whose template this release set, so it can be
  * registered before the deploy and retried at will.
+ *
+ * <p>Progressive rollouts (canary, linear, blue-green) run by replica ratio beside a second Deployment, behind
+ * the Service policy names: {@link KubernetesCanary}.
  */
-public class KubernetesTarget implements TargetAdapter {
+public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
   private static final Logger log = LoggerFactory.getLogger(KubernetesTarget.class);
   static final String RELEASE = "gantry.dev/release";
   static final String VERSION = "gantry.dev/version";
@@ -112,7 +118,7 @@ public class KubernetesTarget implements TargetAdapter {
         } else {
           allCurrent = false;
           previous = previous == null ? before : previous;
-          setImage(rollout, name, image, request);
+          setImage(rollout, name, image, Stamp.of(request), null);
           log.info("deploying release={} env={} region={} deployment={}/{} image={} previous={}",
               request.releaseId(), request.environment(), region, cluster.namespace(), name, image, before);
         }
@@ -150,19 +156,102 @@ public class KubernetesTarget implements TargetAdapter {
       }
     }
     String detail = String.join(", ", seen) + " in " + region;
+    return withOwnCheck(request, cluster, detail, Map.of("GANTRY_DEPLOYMENTS", String.join(",", cluster.deployments())));
+  }
+
+  /** The environment's {@code healthCheck} command or URL, when policy gives one, after the cluster's own state. */
+  private HealthCheckResult withOwnCheck(HealthCheckRequest request, ClusterSettings cluster, String detail,
+      Map<String, String> more) {
     HealthCheck check = request.healthCheck();
-    if (check != null && (notBlank(check.command()) || notBlank(check.url()))) {
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("GANTRY_APPLICATION", request.application());
-      env.put("GANTRY_VERSION", request.version());
-      env.put("GANTRY_ENVIRONMENT", request.environment());
-      env.put("GANTRY_REGION", region);
-      env.put("GANTRY_NAMESPACE", cluster.namespace());
-      env.put("GANTRY_DEPLOYMENTS", String.join(",", cluster.deployments()));
-      HealthCheckResult own = healthChecker.check(check, null, env);
-      return new HealthCheckResult(own.healthy(), detail + "; " + own.detail());
+    if (check == null || (!notBlank(check.command()) && !notBlank(check.url()))) {
+      return new HealthCheckResult(true, detail);
     }
-    return new HealthCheckResult(true, detail);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GANTRY_APPLICATION", request.application());
+    env.put("GANTRY_VERSION", request.version());
+    env.put("GANTRY_ENVIRONMENT", request.environment());
+    env.put("GANTRY_REGION", request.region());
+    env.put("GANTRY_NAMESPACE", cluster.namespace());
+    env.putAll(more);
+    HealthCheckResult own = healthChecker.check(check, null, env);
+    return new HealthCheckResult(own.healthy(), detail + "; " + own.detail());
+  }
+
+  /**
+   * The dark launch of a progressive rollout: the release's image in {@code <deployment>-canary}, one replica,
+   * with the Service pinned to the stable pods, rolled out ({@link KubernetesCanary}). A Deployment that already
+   * runs the digest (this release promoted it, or another release deployed it) is already current.
+   */
+  @Override
+  public DeployResult deployDark(DeployRequest request) {
+    String region = request.region();
+    KubernetesSettings settings = settingsOf(request.target(), request.environment());
+    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
+    String image = imageByDigest(request);
+    try (KubernetesClient client = clusters.open(region, cluster)) {
+      Rollout rollout = new Rollout(client, region, cluster);
+      KubernetesCanary canary = new KubernetesCanary(rollout);
+      Deployment stable = canary.stable();
+      if (image.equals(rollout.container(stable).getImage())) {
+        boolean ours = request.releaseId().equals(annotations(stable.getSpec().getTemplate()).get(RELEASE));
+        return new DeployResult(ours ? previousLabel(rollout, stable) : null, true, "deployment/"
+            + stable.getMetadata().getName() + " already runs " + request.version() + " in " + region);
+      }
+      String previous = canary.stableLabel();
+      String detail = canary.launchDark(request, image, settings.rolloutTimeoutSecondsOrDefault());
+      return new DeployResult(previous, false, detail);
+    }
+  }
+
+  /** The canary's own state (rolled out, available) and the environment's health check, told it is the canary. */
+  @Override
+  public HealthCheckResult smokeCheck(HealthCheckRequest request) {
+    String region = request.region();
+    KubernetesSettings settings = settingsOf(request.target(), request.environment());
+    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
+    String detail;
+    String canaryName;
+    try (KubernetesClient client = clusters.open(region, cluster)) {
+      Rollout rollout = new Rollout(client, region, cluster);
+      canaryName = new KubernetesCanary(rollout).canaryName();
+      Deployment canary = rollout.readIfExists(canaryName);
+      if (canary == null || !request.version().equals(annotations(canary.getSpec().getTemplate()).get(VERSION))) {
+        throw ApplicationFailure.newNonRetryableFailure("no canary of " + request.version() + " in region " + region
+            + " (deployment/" + canaryName + ") to smoke check", Failures.REGION_FAILED);
+      }
+      String unhealthy = Rollout.unhealthy(canary);
+      if (unhealthy != null) {
+        throw ApplicationFailure.newFailure("deployment/" + canaryName + " in " + region + " is not healthy: "
+            + unhealthy, Failures.UNHEALTHY);
+      }
+      detail = "deployment/" + canaryName + " " + available(canary) + "/" + desired(canary) + " available in " + region;
+    }
+    return withOwnCheck(request, cluster, detail, Map.of("GANTRY_DEPLOYMENTS", canaryName, "GANTRY_TRACK", "canary",
+        "GANTRY_SERVICE", cluster.service(), "GANTRY_DARK", "true"));
+  }
+
+  /**
+   * Below 100: the canary's share of the Service's pods ({@link KubernetesCanary#shift}), reported as it is in
+   * whole replicas. 100: promotion, the stable Deployment takes the canary's template and the canary goes.
+   */
+  @Override
+  public WeightResult setWeight(WeightRequest request) {
+    String region = request.region();
+    KubernetesSettings settings = settingsOf(request.target(), request.environment());
+    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
+    int timeout = settings.rolloutTimeoutSecondsOrDefault();
+    try (KubernetesClient client = clusters.open(region, cluster)) {
+      Rollout rollout = new Rollout(client, region, cluster);
+      KubernetesCanary canary = new KubernetesCanary(rollout);
+      if (request.weight() < 100) {
+        int share = canary.shift(request.releaseId(), request.weight(), timeout);
+        return new WeightResult(share, canary.stableLabel(), "deployment/" + canary.canaryName() + " serves " + share
+            + "% of service/" + cluster.service() + "'s pods in " + region);
+      }
+      canary.promote(new Stamp(request.releaseId(), request.application(), request.version(), null), timeout);
+      return new WeightResult(100, request.version(), "deployment/" + cluster.deployments().get(0) + " runs "
+          + request.version() + " behind service/" + cluster.service() + " in " + region + "; canary removed");
+    }
   }
 
   @Override
@@ -172,7 +261,9 @@ public class KubernetesTarget implements TargetAdapter {
     ClusterSettings cluster = clusterOf(settings, request.environment(), region);
     try (KubernetesClient client = clusters.open(region, cluster)) {
       Rollout rollout = new Rollout(client, region, cluster);
-      boolean changed = false;
+      KubernetesCanary canary = KubernetesCanary.applies(cluster) ? new KubernetesCanary(rollout) : null;
+      Integer replicasBack = canary == null ? null : canary.beforeRollback(request.releaseId());
+      boolean changed = replicasBack != null;
       String restored = null;
       List<String> waitFor = new ArrayList<>();
       for (String name : cluster.deployments()) {
@@ -186,6 +277,10 @@ public class KubernetesTarget implements TargetAdapter {
         boolean undoneEarlier = request.releaseId().equals(annotations(deployment).get(ROLLED_BACK));
         if (!ours && !undoneEarlier) {
           restored = restored == null ? labelOf(template, rollout.container(deployment).getImage()) : restored;
+          if (replicasBack != null) { // a canary's step scaled the stable Deployment down
+            scaleBack(rollout, name, replicasBack);
+            waitFor.add(name);
+          }
           continue;
         }
         changed = true;
@@ -199,14 +294,17 @@ public class KubernetesTarget implements TargetAdapter {
           }
           // A JSON patch (as kubectl rollout undo sends) replaces the template whole: the previous revision exactly,
           // not merged with the current one's annotations. It applies only to the Deployment as read (test).
-          List<Map<String, Object>> patch = List.of(
+          List<Map<String, Object>> patch = new ArrayList<>(List.of(
               Map.of("op", "test", "path", "/metadata/resourceVersion",
                   "value", deployment.getMetadata().getResourceVersion()),
               Map.of("op", "replace", "path", "/spec/template", "value", back),
               Map.of("op", "add", "path", "/metadata/annotations/" + pointer(ROLLED_BACK), "value",
                   request.releaseId()),
               Map.of("op", "add", "path", "/metadata/annotations/" + pointer(CHANGE_CAUSE), "value",
-                  "gantry rolled back release " + request.releaseId() + " (" + request.version() + ")"));
+                  "gantry rolled back release " + request.releaseId() + " (" + request.version() + ")")));
+          if (replicasBack != null) {
+            patch.add(Map.of("op", "replace", "path", "/spec/replicas", "value", replicasBack));
+          }
           KubernetesErrors.call(region, cluster, "roll back deployment/" + name, () -> client.apps().deployments()
               .inNamespace(cluster.namespace()).withName(name)
               .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch)));
@@ -222,6 +320,9 @@ public class KubernetesTarget implements TargetAdapter {
       if (!waitFor.isEmpty()) {
         rollout.awaitAll(waitFor, Math.min(settings.rolloutTimeoutSecondsOrDefault(), MAX_ROLLBACK_WAIT_SECONDS),
             "rollback to " + restored);
+      }
+      if (canary != null) {
+        canary.afterRollback(request.releaseId());
       }
       return new RollbackResult(changed, restored);
     }
@@ -254,6 +355,14 @@ public class KubernetesTarget implements TargetAdapter {
 
   static final String RECORD_KEY = "deployed.json";
 
+  /** The stable Deployment's replicas as they were before a canary's step scaled it down. */
+  private static void scaleBack(Rollout rollout, String name, int replicas) {
+    Map<String, Object> patch = Map.of("spec", Map.of("replicas", replicas));
+    KubernetesErrors.call(rollout.region, rollout.cluster, "scale deployment/" + name + " back to " + replicas, () ->
+        rollout.client.apps().deployments().inNamespace(rollout.cluster.namespace()).withName(name)
+            .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(patch)));
+  }
+
   /** A key as a JSON pointer segment (RFC 6901): {@code gantry.dev/release} is {@code gantry.dev~1release}. */
   static String pointer(String key) {
     return key.replace("~", "~0").replace("/", "~1");
@@ -263,20 +372,35 @@ public class KubernetesTarget implements TargetAdapter {
     return "gantry-" + application + "-" + environment;
   }
 
-  /** Sets the container's image and the release's annotations, by a strategic merge patch (containers by name). */
-  private void setImage(Rollout rollout, String name, String image, DeployRequest request) {
+  /**
+   * Sets the container's image and the release's annotations (and the replicas, when given), by a strategic
+   * merge patch (containers by name).
+   */
+  static void setImage(Rollout rollout, String name, String image, Stamp request, Integer replicas) {
     ClusterSettings cluster = rollout.cluster;
-    String digest = request.artifact().digest();
+    String digest = request.digest();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("template", Map.of(
+        "metadata", Map.of("annotations", Map.of(RELEASE, request.releaseId(), VERSION, request.version(),
+            DIGEST, digest)),
+        "spec", Map.of("containers", List.of(Map.of("name", cluster.container(), "image", image)))));
+    if (replicas != null) {
+      spec.put("replicas", replicas);
+    }
     Map<String, Object> patch = Map.of(
         "metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, "gantry release " + request.releaseId() + ": "
             + request.application() + " " + request.version() + " " + digest)),
-        "spec", Map.of("template", Map.of(
-            "metadata", Map.of("annotations", Map.of(RELEASE, request.releaseId(), VERSION, request.version(),
-                DIGEST, digest)),
-            "spec", Map.of("containers", List.of(Map.of("name", cluster.container(), "image", image))))));
+        "spec", spec);
     KubernetesErrors.call(rollout.region, cluster, "set the image of deployment/" + name, () ->
         rollout.client.apps().deployments().inNamespace(cluster.namespace()).withName(name)
             .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(patch)));
+  }
+
+  /** What a release writes on the pod templates it sets: which release, which version, which digest. */
+  record Stamp(String releaseId, String application, String version, String digest) {
+    static Stamp of(DeployRequest request) {
+      return new Stamp(request.releaseId(), request.application(), request.version(), request.artifact().digest());
+    }
   }
 
   /** The version the previous revision ran, for a retried deploy's result. */
@@ -409,15 +533,19 @@ public class KubernetesTarget implements TargetAdapter {
     /** The ReplicaSet of the highest revision below the Deployment's current one, if any. */
     Optional<ReplicaSet> previousRevision(Deployment deployment) {
       long current = revision(annotations(deployment));
+      return ownedReplicaSets(deployment).stream().filter(rs -> revision(annotations(rs)) < current)
+          .max(Comparator.comparingLong(rs -> revision(annotations(rs))));
+    }
+
+    /** The ReplicaSets the Deployment owns (its revisions). */
+    List<ReplicaSet> ownedReplicaSets(Deployment deployment) {
       String uid = deployment.getMetadata().getUid();
-      List<ReplicaSet> owned = KubernetesErrors.call(region, cluster, "list the replicasets of deployment/"
+      return KubernetesErrors.call(region, cluster, "list the replicasets of deployment/"
           + deployment.getMetadata().getName(), () -> client.apps().replicaSets().inNamespace(cluster.namespace())
           .list().getItems()).stream()
           .filter(rs -> rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences()
               .stream().anyMatch(owner -> uid.equals(owner.getUid())))
           .toList();
-      return owned.stream().filter(rs -> revision(annotations(rs)) < current)
-          .max(Comparator.comparingLong(rs -> revision(annotations(rs))));
     }
 
     private static long revision(Map<String, String> annotations) {

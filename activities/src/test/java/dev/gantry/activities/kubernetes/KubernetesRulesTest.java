@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesRulesTest {
   static final String DIGEST = "sha256:" + "b".repeat(64);
   static final ClusterSettings CLUSTER = new ClusterSettings("https://10.0.0.1:6443", "/ca.pem", "file:/token", null,
-      null, "shop", List.of("hello"), "app");
+      null, "shop", List.of("hello"), "app", null);
 
   static Deployment deployment(long generation, Long observed, int desired, Integer updated, Integer replicas,
       Integer available) {

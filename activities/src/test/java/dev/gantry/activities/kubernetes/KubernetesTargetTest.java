@@ -117,7 +117,7 @@ public class KubernetesTargetTest {
     return new ClusterSettings(cluster.apiServerUrl().toString(),
         credentials.resolve(cluster.name() + "-ca.pem").toString(),
         "file:" + credentials.resolve(cluster.name() + ".token"), null, null, namespace, List.of(deployments),
-        "app");
+        "app", null);
   }
 
   static DeployTarget targetOf(Map<String, ClusterSettings> regions) {
@@ -281,7 +281,7 @@ public class KubernetesTargetTest {
     ClusterSettings up = settings(east, NAMESPACE, "hello-service");
     String down = "https://127.0.0.1:" + Peers.freePort();
     DeployTarget kubernetes = targetOf(Map.of("ap-1", new ClusterSettings(down, up.caFile(), up.token(), null, null,
-        NAMESPACE, List.of("hello-service"), "app")));
+        NAMESPACE, List.of("hello-service"), "app", null)));
 
     long started = System.nanoTime();
     assertThatThrownBy(() -> target.deploy(deploy("r", "ap-1", REPO, NEW, kubernetes)))

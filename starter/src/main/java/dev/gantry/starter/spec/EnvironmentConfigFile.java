@@ -90,7 +90,7 @@ record EnvironmentConfigFile(
   record KubernetesSpec(Map<String, ClusterSpec> regions, Integer rolloutTimeoutSeconds) {}
 
   record ClusterSpec(String apiServer, String caFile, String token, String clientCertFile, String clientKeyFile,
-      String namespace, List<String> deployments, String container) {}
+      String namespace, List<String> deployments, String container, String service) {}
 
   record AwsSpec(
       String account,

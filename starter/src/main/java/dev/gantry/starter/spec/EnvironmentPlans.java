@@ -82,6 +82,9 @@ final class EnvironmentPlans {
     VerificationPolicy verification = SigningSections.verification(where, base, env.verification(), problems);
     RolloutPolicy rollout = RolloutSection.rollout(where, base, env.rollout(),
         env.target() == null ? null : env.target().type(), problems);
+    if (onKubernetes && rollout != null && rollout.progressive() && target != null) {
+      KubernetesSection.checkProgressive(where, target.kubernetes(), problems);
+    }
     var environmentConfig = EnvironmentSections.config(where, base, env, problems);
     FlagPolicy flags = FlagSections.flags(where, base, env.flags(), problems);
     if (env.concurrency() != null && !List.of("wait", "refuse").contains(env.concurrency())) {

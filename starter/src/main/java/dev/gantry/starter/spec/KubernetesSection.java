@@ -77,6 +77,26 @@ final class KubernetesSection {
     return problems.size() > before ? null : new KubernetesSettings(resolved, spec.rolloutTimeoutSeconds());
   }
 
+  /**
+   * A canary, linear or blue-green rollout on Kubernetes shares a Service's requests between the stable
+   * Deployment and its canary: each region names exactly one Deployment and that Service.
+   */
+  static void checkProgressive(String where, KubernetesSettings settings, List<String> problems) {
+    settings.regions().forEach((region, cluster) -> {
+      String field = "target.kubernetes.regions." + region;
+      if (cluster.deployments().size() != 1) {
+        problems.add(where + ": field '" + field + ".deployments' names " + cluster.deployments().size()
+            + " Deployments; a progressive rollout (rollout.strategy) moves one Deployment per region: name one, or"
+            + " use `rollout: {strategy: all-at-once}`");
+      }
+      if (cluster.service() == null) {
+        problems.add(where + ": field '" + field + ".service' is missing: a progressive rollout shares the requests"
+            + " of the Service in front of the Deployment between its stable and canary pods, e.g."
+            + " `service: hello-service`");
+      }
+    });
+  }
+
   private static ClusterSettings cluster(String where, String field, Path base, ClusterSpec spec,
       List<String> problems) {
     int before = problems.size();
@@ -126,11 +146,15 @@ final class KubernetesSection {
       problems.add(where + ": field '" + field + ".container' must name the container of the pod template that"
           + " runs the application's image (lowercase letters, digits, '-'), got " + Names.shown(spec.container()));
     }
+    if (spec.service() != null && !LABEL.matcher(spec.service()).matches()) {
+      problems.add(where + ": field '" + field + ".service' must name the Service in front of the Deployment"
+          + " (lowercase letters, digits, '-'), got " + Names.shown(spec.service()));
+    }
     if (problems.size() > before) {
       return null;
     }
     return new ClusterSettings(spec.apiServer(), caFile, token, clientCert, clientKey, spec.namespace(),
-        List.copyOf(deployments), spec.container());
+        List.copyOf(deployments), spec.container(), spec.service());
   }
 
   private static void checkApiServer(String where, String field, String value, List<String> problems) {

@@ -41,9 +41,9 @@ final class RolloutSection {
       }
       return new RolloutPolicy(strategy, List.of(), 0, null, null);
     }
-    if (DeployTarget.ECS.equals(targetType) || DeployTarget.KUBERNETES.equals(targetType)) {
+    if (DeployTarget.ECS.equals(targetType)) {
       problems.add(where + ": field 'rollout': the " + targetType + " target cannot shift traffic in steps yet;"
-          + " use `strategy: all-at-once` (or remove the section), or the lambda or local target");
+          + " use `strategy: all-at-once` (or remove the section), or the lambda, local or kubernetes target");
     }
     List<Integer> steps = steps(where, strategy, spec, problems);
     Integer bake = bake(where, strategy, spec, problems);

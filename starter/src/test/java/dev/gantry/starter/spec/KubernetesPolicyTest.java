@@ -160,10 +160,30 @@ class KubernetesPolicyTest {
   }
 
   @Test
-  void stepsAreNotServedYet() throws IOException {
-    config(GOOD + "rollout: {strategy: canary, steps: [10, 50], bakeSeconds: 5}\n");
+  void aCanaryNeedsOneDeploymentAndTheServiceInFrontOfItInEachRegion() throws IOException {
+    config(GOOD + "rollout: {strategy: canary, steps: [25, 50, 100], bakeSeconds: 5}\n");
 
-    assertProblems("the kubernetes target cannot shift traffic in steps yet");
+    assertProblems("field 'target.kubernetes.regions.us-1.deployments' names 2 Deployments; a progressive rollout",
+        "field 'target.kubernetes.regions.eu-1.service' is missing",
+        "field 'target.kubernetes.regions.us-1.service' is missing");
+  }
+
+  @Test
+  void aCanaryWithTheServiceOfEachRegionLoads() throws IOException {
+    config(GOOD.replace("deployments: [hello-service, hello-worker]", "deployments: [hello-service]")
+        .replace("container: app", "container: app\n        service: hello-service")
+        + "rollout: {strategy: canary, steps: [25, 50, 100], bakeSeconds: 5}\n");
+
+    EnvironmentPlan production = load();
+    assertThat(production.rollout().progressive()).isTrue();
+    assertThat(production.target().kubernetes().region("us-1").service()).isEqualTo("hello-service");
+  }
+
+  @Test
+  void aServiceNameMustBeAKubernetesName() throws IOException {
+    config(GOOD.replace("container: app", "container: app\n        service: Hello_Service"));
+
+    assertProblems("field 'target.kubernetes.regions.eu-1.service' must name the Service in front of the Deployment");
   }
 
   @Test

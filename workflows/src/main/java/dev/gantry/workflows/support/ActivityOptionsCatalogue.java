@@ -214,10 +214,14 @@ public final class ActivityOptionsCatalogue {
           .build())
       .build();
 
-  /** A progressive rollout's traffic weights and dark launch. */
+  /**
+   * A progressive rollout's traffic weights and dark launch. As long as a deploy: on Kubernetes a step waits for
+   * pods to roll out (the target bounds that wait below 10 minutes); a lost worker shows by its heartbeat.
+   */
   public static final ActivityOptions TRAFFIC_WEIGHTS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+      .setStartToCloseTimeout(Duration.ofMinutes(10))
+      .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+      .setHeartbeatTimeout(HEARTBEAT)
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
           .setBackoffCoefficient(2.0)

@@ -20,6 +20,8 @@ import java.util.List;
  * @param deployments    the Deployments that run the application in this region; each is set to the release's
  *                       image
  * @param container      the container of each Deployment's pod template that runs the application's image
+ * @param service        the Service in front of the Deployment, for progressive rollouts (its requests are shared
+ *                       between the stable and the canary pods); null when the environment rolls out all at once
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterSettings(
@@ -30,7 +32,8 @@ public record ClusterSettings(
     String clientKeyFile,
     String namespace,
     List<String> deployments,
-    String container) {
+    String container,
+    String service) {
 
   public static final String FILE_REFERENCE = "file:";
   public static final String ENV_REFERENCE = "env:";
