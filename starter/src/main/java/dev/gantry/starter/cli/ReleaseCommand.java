@@ -110,18 +110,31 @@ class ReleaseCommand {
                 }
               }
 
+              private java.util.Map<String, String> progressShown = java.util.Map.of();
+
               @Override
               public void onPoll(ReleaseStatus status) {
+                if (json()) {
+                  return;
+                }
+                java.util.Map<String, String> progress = gantry.regionProgress(status);
                 if (live) {
                   TerminalSize size = TerminalSize.now();
-                  String frame = LiveView.frame(status, size.columns, size.rows);
+                  String frame = LiveView.frame(status, progress, size.columns, size.rows);
                   if (!frame.equals(shown)) {
                     print(frame);
                     shown = frame;
                   }
-                } else if (!json()) {
-                  announce(status, announced);
+                  return;
                 }
+                announce(status, announced);
+                // a long step (a Kubernetes rollout) says where it stands when that changes
+                progress.forEach((region, now) -> {
+                  if (!now.equals(progressShown.get(region))) {
+                    println("  " + region + ": " + StatusView.text(now));
+                  }
+                });
+                progressShown = progress;
               }
             });
       } finally {

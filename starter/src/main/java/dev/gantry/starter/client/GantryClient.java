@@ -286,6 +286,14 @@ public class GantryClient implements AutoCloseable {
     return client;
   }
 
+  /**
+   * {@code environment/region} to what the region's running activity last said of itself (its heartbeat: where a
+   * rollout stands), for each region deploying or rolling back; one describe per such region.
+   */
+  public java.util.Map<String, String> regionProgress(ReleaseStatus status) {
+    return RegionProgress.of(client, status);
+  }
+
   /** Accepts {@code release/app/1.0} and the short form {@code app/1.0}. */
   public static String normalize(String releaseId) {
     if (releaseId.startsWith("release/") || releaseId.startsWith("promotion/")) {

@@ -39,7 +39,15 @@ public final class LiveView {
 
   /** The frame for a terminal of {@code columns} x {@code rows}: at most {@code rows} lines, none wider. */
   public static String frame(ReleaseStatus status, int columns, int rows) {
-    List<String> lines = fit(status, Math.max(20, columns) - 1, Math.max(3, rows));
+    return frame(status, java.util.Map.of(), columns, rows);
+  }
+
+  /**
+   * As {@link #frame(ReleaseStatus, int, int)}, with each region's running activity's own progress
+   * ({@code environment/region} to text, {@link GantryClient#regionProgress}) under the region.
+   */
+  public static String frame(ReleaseStatus status, java.util.Map<String, String> progress, int columns, int rows) {
+    List<String> lines = fit(status, progress, Math.max(20, columns) - 1, Math.max(3, rows));
     StringBuilder out = new StringBuilder(HOME);
     for (int i = 0; i < lines.size(); i++) {
       out.append(lines.get(i)).append(CLEAR_LINE_END);
@@ -55,6 +63,10 @@ public final class LiveView {
    * every wait for a person and what to run, the environments, the latest timeline lines in what is left.
    */
   static List<String> fit(ReleaseStatus status, int width, int rows) {
+    return fit(status, java.util.Map.of(), width, rows);
+  }
+
+  static List<String> fit(ReleaseStatus status, java.util.Map<String, String> progress, int width, int rows) {
     List<String> head = new java.util.ArrayList<>();
     head.add(status.releaseId() + "  " + status.state() + " (" + StatusView.text(status.stage()) + ")");
     head.add("artifact " + status.artifactDigest() + "  requested by " + StatusView.text(status.requestedBy()));
@@ -63,7 +75,7 @@ public final class LiveView {
       body.add("WAITING for a person: " + wait.what());
       body.addAll(wrapCommand("  run: ", wait.run(), width));
     }
-    String[] environments = environments(status).split("\n");
+    String[] environments = environments(status, progress).split("\n");
     body.add("");
     body.addAll(List.of(environments));
     if (status.failureReason() != null) {
@@ -116,7 +128,7 @@ public final class LiveView {
     return lines;
   }
 
-  private static String environments(ReleaseStatus status) {
+  private static String environments(ReleaseStatus status, java.util.Map<String, String> progress) {
     StringBuilder out = new StringBuilder();
     for (EnvironmentStatus env : status.environments()) {
       List<RegionStatus> regions = env.regions();
@@ -130,6 +142,10 @@ public final class LiveView {
         if (region.state() != RegionState.PENDING && region.state() != RegionState.SKIPPED) {
           out.append(String.format("    %-16s %-12s %s%n", region.region(), region.state(),
               StatusView.regionDetail(region)));
+          String now = progress.get(env.environment() + "/" + region.region());
+          if (now != null) {
+            out.append("      now: ").append(StatusView.text(now)).append('\n');
+          }
         }
       }
     }
