@@ -1,6 +1,5 @@
 package dev.gantry.worker;
 
-import static dev.gantry.worker.KubernetesReleaseEndToEndTest.REPO;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.awaitFailure;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.image;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.region;
@@ -11,27 +10,31 @@ import dev.gantry.starter.client.GantryClient;
 import dev.gantry.workflows.api.deploy.RegionState;
 import dev.gantry.workflows.api.release.ReleaseState;
 import dev.gantry.workflows.api.release.ReleaseStatus;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Issue 18's "done when": releases of hello-service to two real Kubernetes control planes (eu-1 then us-1, one
- * wave each) run canary steps (25%, 50%, 100% by replica ratio behind each region's Service, each step analysed
- * from the metrics file of policy), through the Java client, the Spring worker and the Temporal dev server, with
- * the worker's documented Role only. 1.4.0 passes every step in both regions and is promoted; 1.5.0 passes in
+ * Issue 18's "done when": releases of the Kubernetes example (examples/kubernetes: its manifests applied to two
+ * real control planes, its production config pointed at them) run canary steps (25%, 50%, 100% of 4 replicas,
+ * by replica ratio behind each region's Service, each step analysed from a metrics file), eu-1 then us-1,
+ * through the Java client, the Spring worker and the Temporal dev server, with the worker's documented Role only. 1.4.0 passes every step in both regions and is promoted; 1.5.0 passes in
  * eu-1, then its us-1 canary fails the analysis of its first step: us-1 is rolled back (canary removed, the
  * stable Deployment's replicas and the Service's selector as they were) and so is eu-1, to 1.4.0.
  */
 @RealPeers
 class KubernetesCanaryReleaseEndToEndTest {
+  static final String REPO = "registry.example.com/shop/hello-service";
+  static final Path EXAMPLE = Path.of("..", "examples", "kubernetes");
   static final String V140 = "sha256:" + "1".repeat(64);
   static final String V150 = "sha256:" + "5".repeat(64);
   @TempDir Path dir;
@@ -43,11 +46,7 @@ class KubernetesCanaryReleaseEndToEndTest {
         KubernetesCluster west = KubernetesCluster.start("us-1")) {
       Path credentials = Files.createDirectories(dir.resolve("credentials"));
       for (KubernetesCluster cluster : List.of(east, west)) {
-        KubernetesReleaseEndToEndTest.prepare(cluster, credentials);
-        cluster.client().services().inNamespace("shop").resource(new ServiceBuilder()
-            .withNewMetadata().withName("hello-service").withNamespace("shop").endMetadata()
-            .withNewSpec().addToSelector("app", "hello-service").addNewPort().withPort(80).endPort().endSpec()
-            .build()).create();
+        prepare(cluster, credentials);
       }
       Path metrics = dir.resolve("metrics.json");
       Files.writeString(metrics, metrics("1.4.0", 0.001, 0.001));
@@ -65,7 +64,7 @@ class KubernetesCanaryReleaseEndToEndTest {
           assertThat(image(cluster)).as(cluster.name()).isEqualTo(REPO + "@" + V140);
           assertSettled(cluster);
         }
-        assertThat(region(done, "us-1").detail()).as("2 replicas: 25% is 1 of 2 pods").contains("canary", "50% pass", "100%");
+        assertThat(region(done, "us-1").detail()).contains("canary", "25% pass", "50% pass", "100%");
 
         Files.writeString(metrics, metrics("1.5.0", 0.001, 0.30));
         started = System.nanoTime();
@@ -73,7 +72,7 @@ class KubernetesCanaryReleaseEndToEndTest {
         ReleaseStatus failed = awaitFailure(gantry, bad);
         System.out.printf("1.5.0, us-1 canary failed its analysis, both regions rolled back: %d ms%n",
             (System.nanoTime() - started) / 1_000_000);
-        assertThat(failed.failureReason()).contains("us-1", "analysis failed at 50%");
+        assertThat(failed.failureReason()).contains("us-1", "analysis failed at 25%");
         assertThat(region(failed, "eu-1").state()).isEqualTo(RegionState.ROLLED_BACK);
         for (KubernetesCluster cluster : List.of(east, west)) {
           assertThat(image(cluster)).as(cluster.name() + " back on 1.4.0").isEqualTo(REPO + "@" + V140);
@@ -83,13 +82,31 @@ class KubernetesCanaryReleaseEndToEndTest {
     }
   }
 
-  /** No canary left, the stable Deployment at its 2 replicas, the Service's selector as the team wrote it. */
+  /**
+   * What the example tells a team to apply in each cluster (examples/kubernetes/cluster/hello-service.yaml: the
+   * namespace, a Deployment of 4 replicas, its Service), the Role of docs/kubernetes.md, the worker's credentials.
+   */
+  static void prepare(KubernetesCluster cluster, Path credentials) throws Exception {
+    var admin = cluster.client();
+    try (var manifests = Files.newInputStream(EXAMPLE.resolve("cluster/hello-service.yaml"))) {
+      admin.load(manifests).create();
+    }
+    admin.load(new ByteArrayInputStream(dev.gantry.activities.kubernetes.KubernetesTargetTest.documentedRole()
+        .getBytes(StandardCharsets.UTF_8))).create();
+    admin.apps().deployments().inNamespace("shop").withName("hello-service").waitUntilCondition(
+        d -> d != null && d.getStatus() != null && Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()),
+        60, TimeUnit.SECONDS);
+    Files.writeString(credentials.resolve(cluster.name() + "-ca.pem"), cluster.caPem());
+    Files.writeString(credentials.resolve(cluster.name() + ".token"), cluster.workerToken());
+  }
+
+  /** No canary left, the stable Deployment at its 4 replicas, the Service's selector as the team wrote it. */
   static void assertSettled(KubernetesCluster cluster) {
     var admin = cluster.client();
     assertThat(admin.apps().deployments().inNamespace("shop").withName("hello-service-canary").get())
         .as(cluster.name() + ": no canary left").isNull();
     Deployment stable = admin.apps().deployments().inNamespace("shop").withName("hello-service").get();
-    assertThat(stable.getSpec().getReplicas()).as(cluster.name()).isEqualTo(2);
+    assertThat(stable.getSpec().getReplicas()).as(cluster.name()).isEqualTo(4);
     assertThat(admin.services().inNamespace("shop").withName("hello-service").get().getSpec().getSelector())
         .as(cluster.name()).isEqualTo(Map.of("app", "hello-service"));
   }
@@ -106,29 +123,36 @@ class KubernetesCanaryReleaseEndToEndTest {
         """.formatted(version, eastErrorRate, westErrorRate);
   }
 
-  void writePolicy(Path credentials, Path metrics, KubernetesCluster east, KubernetesCluster west) {
-    TestPolicy.in(dir).application("hello-service", "production").images("registry.test/shop/")
-        .credentials(credentials)
-        .environment("production", """
-            regions: [{name: eu-1, primary: true}, {name: us-1}]
-            waves: [[eu-1], [us-1]]
-            target:
-              type: kubernetes
-              kubernetes:
-                rolloutTimeoutSeconds: 60
-                regions:
-                  eu-1: {apiServer: %s, caFile: %s, token: "file:%s", namespace: shop, deployments: [hello-service], container: app, service: hello-service}
-                  us-1: {apiServer: %s, caFile: %s, token: "file:%s", namespace: shop, deployments: [hello-service], container: app, service: hello-service}
-            rollout:
-              strategy: canary
-              steps: [25, 50, 100]
-              bakeSeconds: 1
-              analysis: {metricsFile: %s, maxErrorRate: 0.05, minRequests: 10}
-            healthCheck: {attempts: 2, intervalSeconds: 1}
-            verification: {required: false}
-            """.formatted(east.apiServerUrl(), credentials.resolve("eu-1-ca.pem"), credentials.resolve("eu-1.token"),
-            west.apiServerUrl(), credentials.resolve("us-1-ca.pem"), credentials.resolve("us-1.token"), metrics))
-        .write();
+  /**
+   * The example's production (examples/kubernetes/policy/environments/production/config.yaml) pointed at the two
+   * test clusters, the analysis reading a file, one-second bakes; without its approval, URL health check and
+   * signature verification (this test is about the clusters).
+   */
+  void writePolicy(Path credentials, Path metrics, KubernetesCluster east, KubernetesCluster west) throws Exception {
+    String config = Files.readString(EXAMPLE.resolve("policy/environments/production/config.yaml"));
+    config = replace(config, "https://k8s-eu-1.example.com:6443", east.apiServerUrl().toString());
+    config = replace(config, "https://k8s-us-1.example.com:6443", west.apiServerUrl().toString());
+    config = replace(config, "/etc/gantry/kubernetes", credentials.toString());
+    config = replaceLine(config, "    metricsUrl: ", "    metricsFile: " + metrics);
+    config = replaceLine(config, "  bakeMinutes: ", "  bakeSeconds: 1");
+    config = replaceLine(config, "    minRequests: ", "    minRequests: 10");
+    config = replace(config, config.substring(config.indexOf("healthCheck:")), """
+        healthCheck: {attempts: 2, intervalSeconds: 1}
+        verification: {required: false}
+        """);
+    TestPolicy.in(dir).application("hello-service", "production").images("registry.example.com/shop/")
+        .credentials(credentials).environment("production", config).write();
+  }
+
+  static String replace(String text, String from, String to) {
+    assertThat(text).as("the example still has " + from).contains(from);
+    return text.replace(from, to);
+  }
+
+  static String replaceLine(String text, String startingWith, String line) {
+    assertThat(text).as("the example still has " + startingWith.strip()).contains("\n" + startingWith);
+    return text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(startingWith) + ".*$",
+        java.util.regex.Matcher.quoteReplacement(line));
   }
 
   Path request(String version, String digest) throws Exception {

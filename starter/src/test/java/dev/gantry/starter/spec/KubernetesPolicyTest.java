@@ -180,6 +180,15 @@ class KubernetesPolicyTest {
   }
 
   @Test
+  void theKubernetesExampleLoads() {
+    EnvironmentPlan production = new ReleaseSpecLoader()
+        .loadEnvironment(Path.of("../examples/kubernetes/release.yaml"), "production");
+    assertThat(production.rollout().steps()).containsExactly(25, 50, 100);
+    assertThat(production.target().kubernetes().regions()).containsOnlyKeys("eu-1", "us-1");
+    assertThat(production.target().kubernetes().region("eu-1").service()).isEqualTo("hello-service");
+  }
+
+  @Test
   void aServiceNameMustBeAKubernetesName() throws IOException {
     config(GOOD.replace("container: app", "container: app\n        service: Hello_Service"));
 
