@@ -128,6 +128,24 @@ class KubernetesCanaryTest {
   }
 
   @Test
+  void aPromotionStraightFromTheDarkLaunchSwitchesTheServiceAndLeavesNoCanary() {
+    // `darkLaunch: hold` then `gantry release promote` (or blue-green's single step): from 0% to 100%
+    String name = createService(3);
+    DeployTarget kubernetes = targetFor(name, name);
+    String release = "release/hello-service/1.4.0";
+    target.deployDark(deploy(release, "eu-1", REPO, NEW, kubernetes));
+    awaitServed(name, 0, 3);
+
+    assertThat(target.setWeight(weight(release, kubernetes, 100)).weight()).isEqualTo(100);
+    Deployment stable = read(name);
+    assertThat(image(stable, "app")).isEqualTo(REPO + "@" + NEW);
+    assertThat(stable.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(read(name + "-canary")).isNull();
+    assertThat(selector(name)).isEqualTo(Map.of("app", name));
+    awaitServed(name, 3, 0);
+  }
+
+  @Test
   void aRollbackFromAStepGivesBackTheStableReplicasAndRemovesTheCanaryAndThePin() {
     String name = createService(4);
     DeployTarget kubernetes = targetFor(name, name);
