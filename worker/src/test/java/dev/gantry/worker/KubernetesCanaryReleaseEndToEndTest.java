@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.awaitFailure;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.image;
 import static dev.gantry.worker.KubernetesReleaseEndToEndTest.region;
+import static dev.gantry.worker.KubernetesReleaseEndToEndTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.activities.support.KubernetesCluster;
@@ -55,7 +56,7 @@ class KubernetesCanaryReleaseEndToEndTest {
           ConfigurableApplicationContext worker = CliEndToEndTest.startWorker(temporal.address(), dir.resolve("policy"));
           GantryClient gantry = GantryClient.connect(temporal.address(), "default")) {
         long started = System.nanoTime();
-        String good = gantry.startRelease(request("1.4.0", V140));
+        String good = gantry.startRelease(request(dir, "1.4.0", REPO, V140));
         ReleaseStatus done = gantry.awaitCompletion(good, Duration.ofMinutes(4));
         System.out.printf("1.4.0, canary 25/50/100 in two clusters, two waves: %d ms%n",
             (System.nanoTime() - started) / 1_000_000);
@@ -68,7 +69,7 @@ class KubernetesCanaryReleaseEndToEndTest {
 
         Files.writeString(metrics, metrics("1.5.0", 0.001, 0.30));
         started = System.nanoTime();
-        String bad = gantry.startRelease(request("1.5.0", V150));
+        String bad = gantry.startRelease(request(dir, "1.5.0", REPO, V150));
         ReleaseStatus failed = awaitFailure(gantry, bad);
         System.out.printf("1.5.0, us-1 canary failed its analysis, both regions rolled back: %d ms%n",
             (System.nanoTime() - started) / 1_000_000);
@@ -153,17 +154,5 @@ class KubernetesCanaryReleaseEndToEndTest {
     assertThat(text).as("the example still has " + startingWith.strip()).contains("\n" + startingWith);
     return text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(startingWith) + ".*$",
         java.util.regex.Matcher.quoteReplacement(line));
-  }
-
-  Path request(String version, String digest) throws Exception {
-    Path file = dir.resolve("release-" + version + ".yaml");
-    Files.writeString(file, """
-        application: hello-service
-        version: %s
-        requestedBy: ci
-        artifact: {image: "%s@%s"}
-        promotion: [production]
-        """.formatted(version, REPO, digest));
-    return file;
   }
 }

@@ -153,6 +153,11 @@ class KubernetesReleaseEndToEndTest {
   }
 
   Path request(String version, String repository, String digest) throws Exception {
+    return request(dir, version, repository, digest);
+  }
+
+  /** A release request of hello-service in {@code dir}: the image by digest, to production. */
+  static Path request(Path dir, String version, String repository, String digest) throws Exception {
     Path file = dir.resolve("release-" + version + ".yaml");
     Files.writeString(file, """
         application: hello-service

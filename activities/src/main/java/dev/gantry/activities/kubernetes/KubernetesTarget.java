@@ -184,49 +184,42 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
    */
   @Override
   public DeployResult deployDark(DeployRequest request) {
-    String region = request.region();
-    KubernetesSettings settings = settingsOf(request.target(), request.environment());
-    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
     String image = imageByDigest(request);
-    try (KubernetesClient client = clusters.open(region, cluster)) {
-      Rollout rollout = new Rollout(client, region, cluster);
+    return inCluster(request.target(), request.environment(), request.region(), (settings, rollout) -> {
       KubernetesCanary canary = new KubernetesCanary(rollout);
       Deployment stable = canary.stable();
       if (image.equals(rollout.container(stable).getImage())) {
         boolean ours = request.releaseId().equals(annotations(stable.getSpec().getTemplate()).get(RELEASE));
         return new DeployResult(ours ? previousLabel(rollout, stable) : null, true, "deployment/"
-            + stable.getMetadata().getName() + " already runs " + request.version() + " in " + region);
+            + stable.getMetadata().getName() + " already runs " + request.version() + " in " + rollout.region);
       }
       String previous = canary.stableLabel();
       String detail = canary.launchDark(request, image, settings.rolloutTimeoutSecondsOrDefault());
       return new DeployResult(previous, false, detail);
-    }
+    });
   }
 
   /** The canary's own state (rolled out, available) and the environment's health check, told it is the canary. */
   @Override
   public HealthCheckResult smokeCheck(HealthCheckRequest request) {
     String region = request.region();
-    KubernetesSettings settings = settingsOf(request.target(), request.environment());
-    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
-    String detail;
-    String canaryName;
-    try (KubernetesClient client = clusters.open(region, cluster)) {
-      Rollout rollout = new Rollout(client, region, cluster);
-      canaryName = new KubernetesCanary(rollout).canaryName();
-      Deployment canary = rollout.readIfExists(canaryName);
+    ClusterSettings cluster = clusterOf(settingsOf(request.target(), request.environment()), request.environment(),
+        region);
+    String name = KubernetesCanary.stableDeployment(cluster, region) + KubernetesCanary.SUFFIX;
+    String detail = inCluster(request.target(), request.environment(), region, (settings, rollout) -> {
+      Deployment canary = rollout.readIfExists(name);
       if (canary == null || !request.version().equals(annotations(canary.getSpec().getTemplate()).get(VERSION))) {
         throw ApplicationFailure.newNonRetryableFailure("no canary of " + request.version() + " in region " + region
-            + " (deployment/" + canaryName + ") to smoke check", Failures.REGION_FAILED);
+            + " (deployment/" + name + ") to smoke check", Failures.REGION_FAILED);
       }
       String unhealthy = Rollout.unhealthy(canary);
       if (unhealthy != null) {
-        throw ApplicationFailure.newFailure("deployment/" + canaryName + " in " + region + " is not healthy: "
+        throw ApplicationFailure.newFailure("deployment/" + name + " in " + region + " is not healthy: "
             + unhealthy, Failures.UNHEALTHY);
       }
-      detail = "deployment/" + canaryName + " " + available(canary) + "/" + desired(canary) + " available in " + region;
-    }
-    return withOwnCheck(request, cluster, detail, Map.of("GANTRY_DEPLOYMENTS", canaryName, "GANTRY_TRACK", "canary",
+      return "deployment/" + name + " " + available(canary) + "/" + desired(canary) + " available in " + region;
+    });
+    return withOwnCheck(request, cluster, detail, Map.of("GANTRY_DEPLOYMENTS", name, "GANTRY_TRACK", "canary",
         "GANTRY_SERVICE", cluster.service(), "GANTRY_DARK", "true"));
   }
 
@@ -236,21 +229,31 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
    */
   @Override
   public WeightResult setWeight(WeightRequest request) {
-    String region = request.region();
-    KubernetesSettings settings = settingsOf(request.target(), request.environment());
-    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
-    int timeout = settings.rolloutTimeoutSecondsOrDefault();
-    try (KubernetesClient client = clusters.open(region, cluster)) {
-      Rollout rollout = new Rollout(client, region, cluster);
+    return inCluster(request.target(), request.environment(), request.region(), (settings, rollout) -> {
+      int timeout = settings.rolloutTimeoutSecondsOrDefault();
       KubernetesCanary canary = new KubernetesCanary(rollout);
+      String service = "service/" + rollout.cluster.service();
       if (request.weight() < 100) {
         int share = canary.shift(request.releaseId(), request.weight(), timeout);
         return new WeightResult(share, canary.stableLabel(), "deployment/" + canary.canaryName() + " serves " + share
-            + "% of service/" + cluster.service() + "'s pods in " + region);
+            + "% of " + service + "'s pods in " + rollout.region);
       }
       canary.promote(new Stamp(request.releaseId(), request.application(), request.version(), null), timeout);
-      return new WeightResult(100, request.version(), "deployment/" + cluster.deployments().get(0) + " runs "
-          + request.version() + " behind service/" + cluster.service() + " in " + region + "; canary removed");
+      return new WeightResult(100, request.version(), "deployment/" + rollout.cluster.deployments().get(0) + " runs "
+          + request.version() + " behind " + service + " in " + rollout.region + "; canary removed");
+    });
+  }
+
+  /** A call about one region's cluster: its settings from policy and a client logged in to it. */
+  interface ClusterCall<T> {
+    T call(KubernetesSettings settings, Rollout rollout);
+  }
+
+  private <T> T inCluster(DeployTarget target, String environment, String region, ClusterCall<T> call) {
+    KubernetesSettings settings = settingsOf(target, environment);
+    ClusterSettings cluster = clusterOf(settings, environment, region);
+    try (KubernetesClient client = clusters.open(region, cluster)) {
+      return call.call(settings, new Rollout(client, region, cluster));
     }
   }
 
