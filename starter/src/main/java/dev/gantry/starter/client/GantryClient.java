@@ -19,7 +19,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +43,8 @@ import java.util.concurrent.TimeoutException;
  */
 public class GantryClient implements AutoCloseable {
   private final WorkflowClient client;
-  private final WorkflowServiceStubs ownedStubs;
+  /** The connection this client opened and closes; null for a client built on a {@link WorkflowClient}. */
+  private final TemporalConnections.Opened ownedConnection;
   private final ReleaseCalls calls;
   private final ReleaseAttempts attempts;
   private final ReleaseStarts starts;
@@ -61,9 +61,9 @@ public class GantryClient implements AutoCloseable {
     this(client, null, "the configured Temporal service");
   }
 
-  private GantryClient(WorkflowClient client, WorkflowServiceStubs ownedStubs, String address) {
+  private GantryClient(WorkflowClient client, TemporalConnections.Opened ownedConnection, String address) {
     this.client = client;
-    this.ownedStubs = ownedStubs;
+    this.ownedConnection = ownedConnection;
     this.calls = new ReleaseCalls(client, address);
     this.attempts = new ReleaseAttempts(client);
     this.starts = new ReleaseStarts(client, calls, attempts);
@@ -87,8 +87,9 @@ public class GantryClient implements AutoCloseable {
   public record Connection(String address, String namespace, Path tlsCert, Path tlsKey, String apiKey) {}
 
   public static GantryClient connect(Connection connection) {
-    WorkflowServiceStubs stubs = TemporalConnections.open(connection);
-    return new GantryClient(TemporalConnections.client(stubs, connection.namespace()), stubs, connection.address());
+    TemporalConnections.Opened opened = TemporalConnections.open(connection);
+    return new GantryClient(TemporalConnections.client(opened.stubs(), connection.namespace()), opened,
+        connection.address());
   }
 
   /**
@@ -309,9 +310,8 @@ public class GantryClient implements AutoCloseable {
 
   @Override
   public void close() {
-    if (ownedStubs != null) {
-      ownedStubs.shutdown();
-      ownedStubs.awaitTermination(2, TimeUnit.SECONDS);
+    if (ownedConnection != null) {
+      ownedConnection.close();
     }
   }
 }
