@@ -5,6 +5,7 @@ import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.environment.RunningReleases;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import dev.gantry.workflows.environment.DestroyChecks;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -38,6 +39,16 @@ public class RunningReleasesLookup implements ReleaseLookupActivities {
       }
       throw e;
     }
+  }
+
+  @Override
+  public boolean destroyApproved(RegionsRequest request) {
+    return DestroyChecks.approvedDestroyRuns(client, request.application(), request.environment());
+  }
+
+  @Override
+  public String ownerStopped(String ownerWorkflowId) {
+    return DestroyChecks.ownerStopped(client, ownerWorkflowId);
   }
 
   private static String escape(String value) {

@@ -93,7 +93,23 @@ class AwsEnvironmentsTest {
         dev.gantry.workflows.WorkerCatalogue.WORKFLOW_IMPLEMENTATIONS.toArray(new Class<?>[0]));
     RegionHealthChecks health = new RegionHealthChecks(world.clients, new HealthChecker());
     SecretReferences secrets = new SecretReferences(Map.of("API_TOKEN", "t0ken")::get, world.clients);
-    ReleaseLookupActivities noneRunning = request -> new RunningReleases("(test server: not listed)", List.of());
+    ReleaseLookupActivities noneRunning = new ReleaseLookupActivities() {
+      @Override
+      public RunningReleases running(dev.gantry.workflows.api.environment.RegionsRequest request) {
+        return new RunningReleases("(test server: not listed)", List.of());
+      }
+
+      @Override
+      public boolean destroyApproved(dev.gantry.workflows.api.environment.RegionsRequest request) {
+        return dev.gantry.workflows.environment.DestroyChecks.approvedDestroyRuns(env.getWorkflowClient(),
+            request.application(), request.environment());
+      }
+
+      @Override
+      public String ownerStopped(String ownerWorkflowId) {
+        return dev.gantry.workflows.environment.DestroyChecks.ownerStopped(env.getWorkflowClient(), ownerWorkflowId);
+      }
+    };
     worker.registerActivitiesImplementations(new dev.gantry.workflows.lock.LockHolderLookup(env.getWorkflowClient()), new dev.gantry.workflows.support.PlanAsGiven(), owners,
         new DeploymentActivitiesImpl(List.of(world.lambdaTarget(health))),
         new RegionTrafficActivitiesImpl(health, new TrafficRouter(world.clients)),

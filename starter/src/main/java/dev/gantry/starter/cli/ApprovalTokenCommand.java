@@ -29,7 +29,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "Profile of the config file whose signingKey to use (env GANTRY_PROFILE).")
   String profile;
 
-  @Option(names = "--release", required = true, description = "release/<app>/<version>; for drain and failback the"
+  @Option(names = "--release", required = true, description = "release/<app>/<version>; for drain, failback and stop the"
       + " traffic owner, traffic/<app>/<dns name> (`gantry region status` names it); for destroy env-destroy/<app>/<env>.")
   String releaseId;
 
@@ -38,7 +38,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   String environment;
 
   @Option(names = "--digest", description = "The artifact digest the release deploys (sha256:...); none for drain,"
-      + " failback and destroy.")
+      + " failback, stop, destroy and remediate.")
   String digest;
 
   @Option(names = "--region", description = "drain, failback: the region.")
@@ -49,7 +49,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
 
   @Option(names = {"--action", "--decision"}, defaultValue = "approve",
       description = "approve, reject, override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback,"
-          + " destroy or remediate"
+          + " stop, destroy or remediate"
           + " (default ${DEFAULT-VALUE}).")
   String action;
 
@@ -78,7 +78,7 @@ class ApprovalTokenCommand implements Callable<Integer> {
   public Integer call() {
     if (!ActorTokens.ACTIONS.contains(action) || ActorTokens.REQUEST.equals(action)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--action must be one of approve, reject,"
-          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, destroy, remediate (a request is"
+          + " override, freeze, cab-decision, pause, resume, abort, rollback, drain, failback, stop, destroy, remediate (a request is"
           + " signed by"
           + " `gantry release start`)");
     }
@@ -102,7 +102,8 @@ class ApprovalTokenCommand implements Callable<Integer> {
       throw new GantryException("no signing key: pass --signing-key, set GANTRY_SIGNING_KEY, or add signingKey to"
           + " your profile");
     }
-    boolean traffic = ActorTokens.DRAIN.equals(action) || ActorTokens.FAILBACK.equals(action);
+    boolean traffic = ActorTokens.DRAIN.equals(action) || ActorTokens.FAILBACK.equals(action)
+        || ActorTokens.STOP.equals(action);
     String target;
     String boundDigest;
     if (ActorTokens.DESTROY.equals(action) || ActorTokens.REMEDIATE.equals(action)) {

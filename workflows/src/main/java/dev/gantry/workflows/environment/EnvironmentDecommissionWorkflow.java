@@ -17,7 +17,7 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface EnvironmentDecommissionWorkflow {
-  @WorkflowMethod(name = "EnvironmentDecommission")
+  @WorkflowMethod(name = TYPE)
   DecommissionResult destroy(DecommissionRequest request);
 
   @UpdateMethod(name = "approveDestroy")
@@ -25,6 +25,14 @@ public interface EnvironmentDecommissionWorkflow {
 
   @UpdateValidatorMethod(updateName = "approveDestroy")
   void validateApproval(DestroyApproval approval);
+
+  String TYPE = "EnvironmentDecommission";
+
+  /** The stage in which a destroy stops the environment's traffic owner: it has been approved (or has expired). */
+  String STOPPING_TRAFFIC_OWNER = "stopping the traffic owner";
+  /** The stages of a destroy that has been approved (or expired) and runs: it may stop the traffic owner. */
+  java.util.List<String> APPROVED_STAGES = java.util.List.of(STOPPING_TRAFFIC_OWNER, "draining", "deleting stacks",
+      "archiving");
 
   /** Where it is: {@code checking}, {@code waiting for approval (n of m)}, {@code draining}, ... */
   @QueryMethod(name = "stage")

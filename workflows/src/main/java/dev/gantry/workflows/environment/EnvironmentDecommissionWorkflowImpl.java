@@ -55,6 +55,8 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
       Workflow.newActivityStub(EnvironmentActivities.class, ActivityOptionsCatalogue.STACKS);
   private final ReleaseLookupActivities lookup =
       Workflow.newActivityStub(ReleaseLookupActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
+  private final ReleaseLookupActivities ownerStops =
+      Workflow.newActivityStub(ReleaseLookupActivities.class, ActivityOptionsCatalogue.OWNER_STOP);
   private final RegionTrafficActivities traffic =
       Workflow.newActivityStub(RegionTrafficActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
   private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityOptionsCatalogue.AUDIT);
@@ -129,7 +131,14 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
       }
     }
     if (hasRoute53(plan) && Workflow.getVersion(VersionMarkers.STOP_TRAFFIC_OWNER, Workflow.DEFAULT_VERSION, 1) == 1) {
+      stage = STOPPING_TRAFFIC_OWNER; // the owner of a signed environment asks (ReleaseLookup.destroyApproved)
       stopTrafficOwner(plan);
+      if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_SIGNED_STOP, Workflow.DEFAULT_VERSION, 1) == 1) {
+        String notStopped = awaitOwnerStopped(plan);
+        if (notStopped != null) {
+          return refused(notStopped);
+        }
+      }
     }
     if (DriftComparison.hasWeightedTraffic(plan) && Boolean.TRUE.equals(request.drain())) {
       stage = "draining";
@@ -193,6 +202,22 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
   }
 
   /**
+   * A stop is a signal: the owner may be in the middle of a round, and in a signed environment it first checks that
+   * this destroy is approved. Drain only once it no longer writes weights; null when it has stopped (or none runs).
+   */
+  private String awaitOwnerStopped(EnvironmentPlan plan) {
+    String ownerId = ReleaseIds.traffic(request.application(), plan.target().aws().route53().recordName());
+    try {
+      String how = ownerStops.ownerStopped(ownerId);
+      record("traffic owner checked", null, ownerId + ": " + how);
+      return null;
+    } catch (ActivityFailure failure) {
+      return "the traffic owner " + ownerId + " did not stop within 2 minutes (" + FailureReasons.of(failure)
+          + "): nothing was drained or deleted; look at its trail (gantry region status), then destroy again";
+    }
+  }
+
+  /**
    * The traffic owner of the environment's DNS name would put its weights back after the drain (and keep
    * writing records of an environment that is gone): stop it first. None running is fine.
    */
@@ -200,7 +225,8 @@ public class EnvironmentDecommissionWorkflowImpl implements EnvironmentDecommiss
     String ownerId = ReleaseIds.traffic(request.application(), plan.target().aws().route53().recordName());
     try {
       Workflow.newExternalWorkflowStub(TrafficOwnerWorkflow.class, ownerId)
-          .stop(new TrafficCommand(null, "gantry", "environment " + plan.name() + " is being destroyed"));
+          .stop(new TrafficCommand(null, TrafficOwnerWorkflow.DESTROY_SENDER, "environment " + plan.name()
+              + " is being destroyed"));
       record("traffic owner stopped", null, ownerId + ": its weights are left as they are");
     } catch (SignalExternalWorkflowException notRunning) {
       // no owner runs for this name: nothing writes the records but this workflow

@@ -49,6 +49,9 @@ public interface TrafficOwnerWorkflow {
   void approveFailback(TrafficFailback approval);
 
   /** Ends the ownership, leaving the weights as they are. */
+  /** Who a destroy's stop comes from: in a signed environment the owner then asks whether that destroy is approved. */
+  String DESTROY_SENDER = "gantry";
+
   @SignalMethod(name = "stop")
   void stop(TrafficCommand command);
 

@@ -3,8 +3,11 @@ package dev.gantry.workflows.failover;
 import dev.gantry.workflows.api.approval.ActorTokens;
 import dev.gantry.workflows.api.approval.ApproverDirectoryActivities;
 import dev.gantry.workflows.api.audit.AuditActivities;
+import dev.gantry.workflows.api.environment.RegionsRequest;
+import dev.gantry.workflows.api.environment.ReleaseLookupActivities;
 import dev.gantry.workflows.api.input.MessageLimits;
 import dev.gantry.workflows.api.input.Names;
+import dev.gantry.workflows.api.release.ReleaseIds;
 import dev.gantry.workflows.api.temporal.Failures;
 import dev.gantry.workflows.api.traffic.CompareAndSetTrafficRequest;
 import dev.gantry.workflows.api.traffic.RegionHealth;
@@ -51,6 +54,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   private final ApproverDirectoryActivities directory =
       Workflow.newActivityStub(ApproverDirectoryActivities.class, ActivityOptionsCatalogue.DIRECTORY);
+  private final ReleaseLookupActivities lookup =
+      Workflow.newActivityStub(ReleaseLookupActivities.class, ActivityOptionsCatalogue.ENVIRONMENT_STORE);
 
   /** Until {@link #adopt} (under {@code traffic-owner-from-policy}): the starter's word, never acted on alone. */
   private TrafficOwnerRequest request;
@@ -404,7 +409,8 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     if (check.refusal() != null) {
       return check.refusal();
     }
-    trail.record(action + "-signed", sender, region + ": token accepted (key " + check.keyThumbprint() + ")");
+    trail.record(action + "-signed", sender, (region == null ? "" : region + ": ") + "token accepted (key "
+        + check.keyThumbprint() + ")");
     return null;
   }
 
@@ -424,11 +430,46 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
 
   @Override
   public void stop(TrafficCommand command) {
-    stopRequest = command == null || !Names.isPerson(command.requestedBy())
+    TrafficCommand stop = command == null || !Names.isPerson(command.requestedBy())
         ? new TrafficCommand(null, "unknown", "no valid name given")
         : new TrafficCommand(null, command.requestedBy(), MessageLimits.cut(
             command.reason() == null ? "no reason given" : command.reason(), MessageLimits.TEXT));
+    if (stopsOnlyWhenSigned()) {
+      String refusal = stopRefusal(command);
+      if (refusal != null) {
+        trail.note("stop refused: " + refusal);
+        trail.record("stop-refused", command == null ? null : Names.shown(command.requestedBy()), refusal);
+        return;
+      }
+    }
+    stopRequest = stop;
     wakeups++;
+  }
+
+  /**
+   * New runs of a signed environment's owner stop only for the environment's approved destroy or for a person with
+   * a one-time stop token of one of its approvers; elsewhere (and in runs from before) a typed name stops it.
+   */
+  private boolean stopsOnlyWhenSigned() {
+    if (Workflow.getVersion(VersionMarkers.TRAFFIC_OWNER_SIGNED_STOP, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return false;
+    }
+    Workflow.await(() -> adopted);
+    return signing != null;
+  }
+
+  private String stopRefusal(TrafficCommand command) {
+    if (command == null || !Names.isPerson(command.requestedBy())) {
+      return "no valid name given";
+    }
+    if (DESTROY_SENDER.equals(command.requestedBy()) && command.token() == null) {
+      boolean approved = lookup.destroyApproved(new RegionsRequest(request.application(), request.environment(),
+          null, List.of()));
+      return approved ? null : "no approved destroy of " + request.environment() + " runs ("
+          + ReleaseIds.destroy(request.application(), request.environment()) + "); a person stops the owner with a"
+          + " one-time stop token of one of the environment's approvers";
+    }
+    return signedRefusal(ActorTokens.STOP, command.requestedBy(), null, command.token());
   }
 
   @Override

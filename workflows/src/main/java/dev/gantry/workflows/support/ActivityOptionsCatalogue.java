@@ -276,6 +276,20 @@ public final class ActivityOptionsCatalogue {
           .build())
       .build();
 
+  /**
+   * A destroy waits for the traffic owner to have stopped before it drains: asked again every few seconds for two
+   * minutes (the owner of a signed environment first checks that the destroy is approved).
+   */
+  public static final ActivityOptions OWNER_STOP = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(1.5)
+          .setMaximumInterval(Duration.ofSeconds(5))
+          .build())
+      .build();
+
   /** Stack creation and deletion: long, heartbeating (a dead worker is noticed within a minute). */
   public static final ActivityOptions STACKS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(2))

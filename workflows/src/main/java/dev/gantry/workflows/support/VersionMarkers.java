@@ -110,6 +110,11 @@ public final class VersionMarkers {
   public static final String FLAGS_FROM_POLICY = "flags-from-policy";
   /** The environment's schedules are deleted by the workflow that destroys it. */
   public static final String DESTROY_DELETES_SCHEDULES = "destroy-deletes-schedules";
+  /**
+   * The traffic owner of a signed environment stops only for the environment's approved destroy, or with a one-time
+   * stop token of one of its approvers; a typed name is refused.
+   */
+  public static final String TRAFFIC_OWNER_SIGNED_STOP = "traffic-owner-signed-stop";
 
   /** Every id above, once. */
   public static final List<String> ALL = List.of(
@@ -121,5 +126,5 @@ public final class VersionMarkers {
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
       STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS,
-      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY);
+      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY, TRAFFIC_OWNER_SIGNED_STOP);
 }

@@ -79,7 +79,8 @@ class EnvironmentWorkflowsTest {
     ApproverDirectoryActivities directory = request -> new ApproverDirectory(request.source(), java.util.Map.of(
         "alice", new Approver("alice", List.of(), ALICE.publicKeyPem()),
         "bob", new Approver("bob", List.of(), BOB.publicKeyPem())));
-    worker.registerActivitiesImplementations(environments, route53, audit, owners, directory);
+    worker.registerActivitiesImplementations(environments.lookUpDestroysWith(env.getWorkflowClient()), route53, audit,
+        owners, directory);
     env.start();
   }
 
@@ -173,7 +174,8 @@ class EnvironmentWorkflowsTest {
     assertThat(route53.weights().values()).containsOnly(0);
     assertThat(environments.archived).containsExactly("preview");
     assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
-    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-drained-from-policy");
+    assertThat(audit.events).anyMatch(e -> "traffic owner stopped".equals(e.outcome()));
+    Histories.record(client, request.workflowId(), "decommission-hello-service-preview-owner-stopped");
   }
 
   /**
@@ -229,6 +231,14 @@ class EnvironmentWorkflowsTest {
     owners.define(Releases.APP, plan);
     environments.registrations.put("preview", new Registration(Releases.APP, "preview", plan.target(), "us-east-1",
         List.of(), "dana", "2026-01-01T00:00:00Z", null));
+    // the environment's traffic owner, signed too: it stops for this destroy only once the destroy is approved
+    TrafficOwnerWorkflow owner = client.newWorkflowStub(TrafficOwnerWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(ReleaseIds.traffic(Releases.APP, "api.hello.example.com")).setTaskQueue(TaskQueues.RELEASE)
+        .build());
+    TrafficOwnerRequest ownerRequest = new TrafficOwnerRequest(Releases.APP, "preview", FakeRegionTraffic.REGIONS,
+        FakeRegionTraffic.target(), null, 30, List.of(), null);
+    owners.define(ownerRequest, signed, "/etc/gantry/approvers.yaml");
+    WorkflowClient.start(owner::own, ownerRequest);
     DecommissionRequest request = new DecommissionRequest(Releases.APP, plan, "dana", "preview done", true, false);
     EnvironmentDecommissionWorkflow destroy = client.newWorkflowStub(EnvironmentDecommissionWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(TaskQueues.RELEASE).build());
@@ -251,6 +261,8 @@ class EnvironmentWorkflowsTest {
     assertThat(result.state()).as(result.detail()).isEqualTo("DESTROYED");
     assertThat(audit.events).anyMatch(e -> "approval signed".equals(e.outcome())
         && e.detail().contains(ALICE.thumbprint()));
+    assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
+    assertThat(route53.weights().values()).as("drained after the owner stopped").containsOnly(0);
   }
 
   /** In a signed environment re-applying drifted configuration needs the approver's one-time remediate token. */

@@ -66,6 +66,33 @@ class SignedTrafficOwnerWorkflowTest {
   FakeAudit audit;
   TrafficOwnerWorkflow owner;
 
+  /** A destroy of production at the stage {@link #stage} says (the real one's approvals are its own tests'). */
+  public static class Destroy implements dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow {
+    static volatile String stage;
+    static volatile boolean done;
+
+    @Override
+    public dev.gantry.workflows.api.environment.DecommissionResult destroy(
+        dev.gantry.workflows.api.environment.DecommissionRequest request) {
+      io.temporal.workflow.Workflow.await(() -> done);
+      return null;
+    }
+
+    @Override
+    public dev.gantry.workflows.api.approval.GateDecision approve(
+        dev.gantry.workflows.api.environment.DestroyApproval approval) {
+      return null;
+    }
+
+    @Override
+    public void validateApproval(dev.gantry.workflows.api.environment.DestroyApproval approval) {}
+
+    @Override
+    public String stage() {
+      return stage;
+    }
+  }
+
   /** The policy's approvers directory: alice manages releases, dan develops. */
   static class Directory implements ApproverDirectoryActivities {
     @Override
@@ -82,9 +109,11 @@ class SignedTrafficOwnerWorkflowTest {
     route53 = new FakeRegionTraffic();
     audit = new FakeAudit();
     Worker worker = env.newWorker(TaskQueues.RELEASE);
-    worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class, ActorTokenSpentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(TrafficOwnerWorkflowImpl.class, ActorTokenSpentWorkflowImpl.class,
+        Destroy.class);
     worker.registerActivitiesImplementations(route53, audit, new Directory(),
-        new OwnersInPolicy().define(REQUEST, SIGNED, "/etc/gantry/approvers.yaml"));
+        new OwnersInPolicy().define(REQUEST, SIGNED, "/etc/gantry/approvers.yaml"),
+        new dev.gantry.workflows.support.FakeEnvironments().lookUpDestroysWith(env.getWorkflowClient()));
     env.start();
     owner = env.getWorkflowClient().newWorkflowStub(TrafficOwnerWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.RELEASE).build());
@@ -141,9 +170,68 @@ class SignedTrafficOwnerWorkflowTest {
     assertThat(route53.weights()).isEqualTo(ALL_SERVING);
     assertThat(audit.events).anyMatch(e -> "drain-refused".equals(e.outcome()) && e.detail().contains("already used"));
 
-    owner.stop(new TrafficCommand(null, "alice", "done"));
+    owner.stop(new TrafficCommand(null, "alice", "done", token(ALICE, ActorTokens.STOP, null, "alice")));
     WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class);
     Histories.record(env.getWorkflowClient(), ID, "traffic-hello-service-signed-actors");
+  }
+
+  /**
+   * Stopping the owner ends automatic failover: in a signed environment a typed name, a name that claims to be the
+   * destroy while no approved destroy runs, or a developer's token does not; an approver's stop token does.
+   */
+  @Test
+  void aSignedEnvironmentsOwnerStopsOnlyForAnApproversStopTokenOrItsApprovedDestroy() {
+    WorkflowClient.start(owner::own, REQUEST);
+    afterNextRound(s -> s.regions().stream().allMatch(r -> r.healthy() != null));
+
+    owner.stop(new TrafficCommand(null, "alice", "maintenance"));
+    owner.stop(new TrafficCommand(null, TrafficOwnerWorkflow.DESTROY_SENDER, "environment production is being"
+        + " destroyed"));
+    owner.stop(new TrafficCommand(null, "dan", "maintenance", token(DAN, ActorTokens.STOP, null, "dan")));
+    owner.stop(new TrafficCommand(null, "alice", "maintenance", token(ALICE, ActorTokens.DRAIN, "us-west-2",
+        "alice")));
+    TrafficOwnerStatus running = afterNextRound(s -> true);
+    assertThat(running.stopped()).as("still owning the traffic").isFalse();
+    // each handler runs on its own (the destroy's check asks Temporal): refusals in any order
+    assertThat(audit.events).filteredOn(e -> "stop-refused".equals(e.outcome())).extracting(AuditEvent::detail)
+        .hasSize(4)
+        .anySatisfy(typed -> assertThat(typed).contains("field 'token' is missing"))
+        .anySatisfy(destroy -> assertThat(destroy).contains("no approved destroy of production runs",
+            "env-destroy/hello-service/production"))
+        .anySatisfy(developer -> assertThat(developer).contains("dan may not stop in production"))
+        .anySatisfy(otherAction -> assertThat(otherAction).contains("the token is for action 'drain', not 'stop'"));
+
+    owner.stop(new TrafficCommand(null, "alice", "moving to the new zone", token(ALICE, ActorTokens.STOP, null,
+        "alice")));
+    TrafficOwnerStatus stopped = WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class);
+    assertThat(stopped.stopped()).isTrue();
+    assertThat(audit.events).anyMatch(e -> "stop-signed".equals(e.outcome())
+        && e.detail().contains("key " + ALICE.thumbprint()));
+    Histories.record(env.getWorkflowClient(), ID, "traffic-hello-service-signed-stop");
+  }
+
+  /** The destroy's own stop (named {@code gantry}, no token) stops the owner only once that destroy is approved. */
+  @Test
+  void theStopOfAnApprovedDestroyOfTheEnvironmentStopsTheOwner() {
+    WorkflowClient.start(owner::own, REQUEST);
+    afterNextRound(s -> s.regions().stream().allMatch(r -> r.healthy() != null));
+    Destroy.stage = "waiting for approval (0 of 1) by release-managers";
+    Destroy.done = false;
+    WorkflowClient.start(env.getWorkflowClient().newWorkflowStub(
+        dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow.class, WorkflowOptions.newBuilder()
+            .setWorkflowId(ReleaseIds.destroy("hello-service", "production")).setTaskQueue(TaskQueues.RELEASE)
+            .build())::destroy, null);
+
+    TrafficCommand fromTheDestroy = new TrafficCommand(null, TrafficOwnerWorkflow.DESTROY_SENDER,
+        "environment production is being destroyed");
+    owner.stop(fromTheDestroy);
+    assertThat(afterNextRound(s -> true).stopped()).as("a destroy still waiting for its approvers").isFalse();
+
+    Destroy.stage = dev.gantry.workflows.environment.EnvironmentDecommissionWorkflow.STOPPING_TRAFFIC_OWNER;
+    owner.stop(fromTheDestroy);
+    assertThat(WorkflowStub.fromTyped(owner).getResult(TrafficOwnerStatus.class).stopped()).isTrue();
+    assertThat(audit.events).extracting(AuditEvent::outcome).containsSubsequence("stop-refused", "stopped");
+    Destroy.done = true;
   }
 
   /**

@@ -115,6 +115,28 @@ public class FakeEnvironments implements EnvironmentActivities, ReleaseLookupAct
     return new RunningReleases("GantryEnvironment = '" + request.environment() + "'", List.of());
   }
 
+  /** Asks the test server as the worker's lookup does, once {@link #lookUpDestroysWith} gave a client; else no. */
+  @Override
+  public boolean destroyApproved(RegionsRequest request) {
+    return destroys != null && dev.gantry.workflows.environment.DestroyChecks.approvedDestroyRuns(destroys,
+        request.application(), request.environment());
+  }
+
+  /** As the worker's lookup, once {@link #lookUpDestroysWith} gave a client; else as if no owner ran. */
+  @Override
+  public String ownerStopped(String ownerWorkflowId) {
+    return destroys == null ? "not running"
+        : dev.gantry.workflows.environment.DestroyChecks.ownerStopped(destroys, ownerWorkflowId);
+  }
+
+  private volatile io.temporal.client.WorkflowClient destroys;
+
+  /** The destroy check asks this client (the test environment's), as the worker's asks its own. */
+  public FakeEnvironments lookUpDestroysWith(io.temporal.client.WorkflowClient client) {
+    this.destroys = client;
+    return this;
+  }
+
   @Override
   public SchedulesDeleted deleteEnvironmentSchedules(EnvironmentSchedules request) {
     return new SchedulesDeleted(request.ids(), List.of());

@@ -68,8 +68,10 @@ public final class ActorTokens {
   public static final String DESTROY = "destroy";
   /** An approval to re-apply a drifted environment's configuration: audience the drift check's workflow id. */
   public static final String REMEDIATE = "remediate";
+  /** Stopping the traffic owner (automatic failover ends), audience as for {@link #DRAIN}, no detail. */
+  public static final String STOP = "stop";
   public static final List<String> ACTIONS = List.of(REQUEST, APPROVE, REJECT, OVERRIDE, FREEZE, CAB_DECISION,
-      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY, REMEDIATE);
+      PAUSE, RESUME, ABORT, ROLLBACK, DRAIN, FAILBACK, DESTROY, REMEDIATE, STOP);
   /** The audience's digest of messages about traffic, which concern no artifact. */
   public static final String NO_ARTIFACT = "-";
 

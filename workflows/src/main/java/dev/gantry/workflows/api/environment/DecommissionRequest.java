@@ -12,6 +12,6 @@ import dev.gantry.workflows.api.release.EnvironmentPlan;
 public record DecommissionRequest(String application, EnvironmentPlan environment, String requestedBy,
     String reason, Boolean drain, Boolean expired) {
   public String workflowId() {
-    return "env-destroy/" + application + "/" + environment.name();
+    return dev.gantry.workflows.api.release.ReleaseIds.destroy(application, environment.name());
   }
 }

@@ -26,6 +26,11 @@ public final class ReleaseIds {
    * The owner of an application's traffic on one DNS name: {@code traffic/<app>/<dns name>} (lower case,
    * no trailing dot), whatever the region or environment that asks.
    */
+  /** The destroy of an environment: {@code env-destroy/<app>/<env>}. */
+  public static String destroy(String application, String environment) {
+    return "env-destroy/" + application + "/" + environment;
+  }
+
   public static String traffic(String application, String recordName) {
     String name = recordName == null ? "" : recordName.trim().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".")) {
