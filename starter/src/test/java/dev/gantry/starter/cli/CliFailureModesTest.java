@@ -1,17 +1,13 @@
 package dev.gantry.starter.cli;
 
+import dev.gantry.starter.support.DevServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.starter.client.GantryClient;
-import dev.gantry.workflows.api.release.SearchAttributes;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +43,7 @@ class CliFailureModesTest {
   private static final Set<String> NOT_CONNECTED = Set.of("completion", "help");
 
   @TempDir static Path scratch;
-  private static Process devServer;
+  private static DevServer devServer;
   private static String devAddress;
   private static final List<LogRecord> LOGGED = new CopyOnWriteArrayList<>();
   private static final Handler CAPTURE = new Handler() {
@@ -79,38 +74,15 @@ class CliFailureModesTest {
       System.setProperty("slf4j.provider", CliLogging.class.getName());
     }
     java.util.logging.Logger.getLogger("").addHandler(CAPTURE);
-    Path temporal = Path.of("..", ".tools", "bin", "temporal").toAbsolutePath().normalize();
-    if (System.getenv("GANTRY_TOOLS") != null) {
-      temporal = Path.of(System.getenv("GANTRY_TOOLS"), "bin", "temporal");
-    }
-    requirePeer(Files.isExecutable(temporal),
-        "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
-    int port = freePort();
-    List<String> command = new ArrayList<>(List.of(temporal.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-        "--port", String.valueOf(port), "--http-port", String.valueOf(freePort()), "--metrics-port",
-        String.valueOf(freePort()), "--namespace", "default", "--log-level", "error", "--headless"));
-    for (var key : SearchAttributes.ALL) {
-      command.add("--search-attribute");
-      command.add(key.getName() + "=Keyword");
-    }
-    devServer = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(scratch.resolve("temporal.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!listening(port)) {
-      assertThat(devServer.isAlive() && System.nanoTime() < deadline).as("dev server starts").isTrue();
-      Thread.sleep(100);
-    }
-    devAddress = "127.0.0.1:" + port;
+    devServer = DevServer.start(scratch);
+    devAddress = devServer.address();
   }
 
   @AfterAll
   static void stopDevServer() throws Exception {
     java.util.logging.Logger.getLogger("").removeHandler(CAPTURE);
     if (devServer != null) {
-      devServer.destroy();
-      if (!devServer.waitFor(10, TimeUnit.SECONDS)) {
-        devServer.destroyForcibly();
-      }
+      devServer.close();
     }
   }
 
@@ -341,42 +313,6 @@ class CliFailureModesTest {
   }
 
   private static String closedPort() {
-    return "127.0.0.1:" + freePort();
-  }
-
-  /**
-   * The same rule as the activities' {@code Peers.require} (this module does not see that test-jar): a missing
-   * peer skips the tests on a laptop and fails them where peers are required, {@code GANTRY_REQUIRE_PEERS=1}
-   * ({@code .ci/run} sets it) or {@code CI} set (every CI service sets it).
-   */
-  private static void requirePeer(boolean present, String why) {
-    if (present) {
-      return;
-    }
-    for (String variable : List.of("GANTRY_REQUIRE_PEERS", "CI")) {
-      String value = System.getenv(variable);
-      if (value != null && !value.isBlank() && !value.equalsIgnoreCase("false") && !value.equals("0")) {
-        throw new AssertionError(why + " (" + variable + " is set: a missing test peer fails the test instead of"
-            + " skipping it)");
-      }
-    }
-    Assumptions.abort(why);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return "127.0.0.1:" + DevServer.freePort();
   }
 }

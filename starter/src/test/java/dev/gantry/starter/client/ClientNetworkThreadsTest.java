@@ -1,14 +1,9 @@
 package dev.gantry.starter.client;
 
+import dev.gantry.starter.support.DevServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.workflows.api.release.SearchAttributes;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,42 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClientNetworkThreadsTest {
   @TempDir static Path scratch;
-  private static Process devServer;
+  private static DevServer devServer;
   private static String devAddress;
 
   @BeforeAll
   static void startDevServer() throws Exception {
-    Path temporal = Path.of("..", ".tools", "bin", "temporal").toAbsolutePath().normalize();
-    if (System.getenv("GANTRY_TOOLS") != null) {
-      temporal = Path.of(System.getenv("GANTRY_TOOLS"), "bin", "temporal");
-    }
-    requirePeer(Files.isExecutable(temporal),
-        "Temporal dev server not installed at " + temporal + ": run scripts/test-tools.sh");
-    int port = freePort();
-    List<String> command = new ArrayList<>(List.of(temporal.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-        "--port", String.valueOf(port), "--http-port", String.valueOf(freePort()), "--metrics-port",
-        String.valueOf(freePort()), "--namespace", "default", "--log-level", "error", "--headless"));
-    for (var key : SearchAttributes.ALL) {
-      command.add("--search-attribute");
-      command.add(key.getName() + "=Keyword");
-    }
-    devServer = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(scratch.resolve("temporal.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!listening(port)) {
-      assertThat(devServer.isAlive() && System.nanoTime() < deadline).as("dev server starts").isTrue();
-      Thread.sleep(100);
-    }
-    devAddress = "127.0.0.1:" + port;
+    devServer = DevServer.start(scratch);
+    devAddress = devServer.address();
   }
 
   @AfterAll
   static void stopDevServer() throws Exception {
     if (devServer != null) {
-      devServer.destroy();
-      if (!devServer.waitFor(10, TimeUnit.SECONDS)) {
-        devServer.destroyForcibly();
-      }
+      devServer.close();
     }
   }
 
@@ -98,7 +69,7 @@ class ClientNetworkThreadsTest {
   @Test
   void aServerThatIsNotThereLeavesNoThreadInItsSelectorEither() {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
-    assertThatThrownBy(() -> GantryClient.connect("127.0.0.1:" + freePort(), "default"))
+    assertThatThrownBy(() -> GantryClient.connect("127.0.0.1:" + DevServer.freePort(), "default"))
         .isInstanceOf(ServerUnavailableException.class);
     assertThat(selecting(before)).as("threads left in a selector after a refused connection").isEmpty();
   }
@@ -143,37 +114,5 @@ class ClientNetworkThreadsTest {
     String type = frame.getClassName();
     return (type.startsWith("sun.nio.ch.") && type.endsWith("SelectorImpl"))
         || type.contains(".netty.channel.epoll.") || type.contains(".netty.channel.kqueue.");
-  }
-
-  /** As CliFailureModesTest: a missing peer skips on a laptop and fails where GANTRY_REQUIRE_PEERS or CI is set. */
-  private static void requirePeer(boolean present, String why) {
-    if (present) {
-      return;
-    }
-    for (String variable : List.of("GANTRY_REQUIRE_PEERS", "CI")) {
-      String value = System.getenv(variable);
-      if (value != null && !value.isBlank() && !value.equalsIgnoreCase("false") && !value.equals("0")) {
-        throw new AssertionError(why + " (" + variable + " is set: a missing test peer fails the test instead of"
-            + " skipping it)");
-      }
-    }
-    Assumptions.abort(why);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
