@@ -33,7 +33,7 @@ import java.util.Set;
 /**
  * An environment's deployment: its regions in waves (a child workflow per region, a wave in batches of
  * {@code maxParallelRegions}, fail fast within a wave: {@link WaveCancellation}), and the compensation
- * when a region fails: a {@link Saga} that rolls back, in reverse order, every region it changed. Then the
+ * when a region fails: a {@link Saga} that rolls back, all at once, every region it changed. Then the
  * record of what the environment runs. Workflow code.
  */
 final class Waves {
@@ -83,8 +83,12 @@ final class Waves {
         + " region(s) in " + env.waves().size() + " wave(s)");
     run.publish(env.name());
 
-    // Parallel compensation is off: undo runs in reverse order of the deploys, primary last.
-    Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
+    // The changed regions are rolled back all at once: a region whose cluster or API does not answer (its rollback
+    // is retried for up to an hour) must not keep the others on the failed version. Runs from before: in reverse
+    // order of the deploys, primary last.
+    boolean parallel = Workflow.getVersion(VersionMarkers.PARALLEL_ROLLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
+    Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).setParallelCompensation(parallel)
+        .build());
     List<String> failures = new ArrayList<>();
     for (List<String> wave : env.waves()) {
       controls.holdWhilePaused(env.name());

@@ -115,6 +115,8 @@ public final class VersionMarkers {
    * stop token of one of its approvers; a typed name is refused.
    */
   public static final String TRAFFIC_OWNER_SIGNED_STOP = "traffic-owner-signed-stop";
+  /** The regions a failed environment changed are rolled back in parallel, not one after another. */
+  public static final String PARALLEL_ROLLBACK = "parallel-rollback";
 
   /** Every id above, once. */
   public static final List<String> ALL = List.of(
@@ -126,5 +128,5 @@ public final class VersionMarkers {
       ROLLBACK_PLAN_FROM_POLICY, ROLLBACK_RECORDS_DEPLOYMENT,
       TRAFFIC_OWNER_AT_START, TRAFFIC_OWNER_AT_FAILOVER, TRAFFIC_OWNER_AT_FAILBACK,
       STOP_TRAFFIC_OWNER, DESTROY_DELETES_SCHEDULES, TRAFFIC_OWNER_FROM_POLICY, TRAFFIC_OWNER_SIGNED_ACTORS,
-      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY, TRAFFIC_OWNER_SIGNED_STOP);
+      ENVIRONMENT_PLAN_FROM_POLICY, FLAGS_FROM_POLICY, TRAFFIC_OWNER_SIGNED_STOP, PARALLEL_ROLLBACK);
 }

@@ -54,6 +54,7 @@ public final class FakeDeploymentActivities implements DeploymentActivities, Tra
     slots.clear();
     unhealthy.clear();
     unrecordable.clear();
+    failingRollbacks.clear();
     calls.clear();
   }
 
@@ -61,6 +62,13 @@ public final class FakeDeploymentActivities implements DeploymentActivities, Tra
   public void failHealthOf(String environment, String region) {
     unhealthy.add(key(environment, region));
   }
+
+  /** The next {@code attempts} rollbacks of this region fail, retryably (its cluster or API does not answer). */
+  public void failRollbacksOf(String environment, String region, int attempts) {
+    failingRollbacks.put(key(environment, region), new java.util.concurrent.atomic.AtomicInteger(attempts));
+  }
+
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> failingRollbacks = new ConcurrentHashMap<>();
 
   /** Every record of this environment fails for good (the audit store refuses it). */
   public void failRecordOf(String environment) {
@@ -130,6 +138,12 @@ public final class FakeDeploymentActivities implements DeploymentActivities, Tra
 
   @Override
   public synchronized RollbackResult rollback(RollbackRequest request) {
+    var failing = failingRollbacks.get(key(request.environment(), request.region()));
+    if (failing != null && failing.getAndDecrement() > 0) {
+      calls.add(new Call("rollback-failed", request.environment(), request.region(), request.version(), null));
+      throw io.temporal.failure.ApplicationFailure.newFailure("the API of " + request.region() + " cannot be reached",
+          "Unavailable");
+    }
     Slot slot = slots.computeIfAbsent(key(request.environment(), request.region()), k -> new Slot());
     RollbackResult result;
     if (request.version().equals(slot.canary)) {

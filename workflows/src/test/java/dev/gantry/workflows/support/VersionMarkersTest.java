@@ -38,7 +38,7 @@ class VersionMarkersTest {
         "traffic-owner", "traffic-owner-failover", "traffic-owner-failback",
         "stop-traffic-owner", "destroy-deletes-schedules", "traffic-owner-from-policy",
         "traffic-owner-signed-actors", "environment-plan-from-policy",
-        "flags-from-policy", "traffic-owner-signed-stop");
+        "flags-from-policy", "traffic-owner-signed-stop", "parallel-rollback");
   }
 
   @Test
