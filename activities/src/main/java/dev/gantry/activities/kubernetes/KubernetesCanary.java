@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       Deployment's current ReplicaSet added to its selector), then one canary replica starts: it runs, is
  *       smoke checked, and gets no user request.
  *   <li><b>A step of w%</b>: canary replicas {@code max(1, round(n*w/100))} come up first, the pin is lifted,
- *       then the stable Deployment scales down to the rest ({@code n} is its replicas before the release). The
+ *       then the stable Deployment scales down to the rest (and settles) ({@code n} is its replicas before the release). The
  *       share is whole replicas: 25% of 2 replicas is 1 of 2, and the step reports 50%.
  *   <li><b>Promotion (100%)</b>: the canary scales to {@code n}, the Service is pinned to the canary's pods (all
  *       requests switch at once, as a blue-green switch of the selector), the stable Deployment gets the image
@@ -153,6 +153,9 @@ final class KubernetesCanary {
     rollout.awaitAll(List.of(canaryName()), timeoutSeconds, "canary of " + weight + "%");
     unpin(releaseId);
     scale(stableName, stableReplicas);
+    // settled before the step's share counts (and before a rollback scales it back: a scale-up on top of an
+    // unfinished scale-down can read as complete for a moment, while pods of the old count still terminate)
+    rollout.awaitAll(List.of(stableName), timeoutSeconds, "stable at " + stableReplicas + " replicas");
     int share = (int) Math.round(100.0 * canaryReplicas / (canaryReplicas + stableReplicas));
     log.info("canary release={} region={} weight={} canary={}/{} replicas share={}%", releaseId, rollout.region,
         weight, canaryReplicas, canaryReplicas + stableReplicas, share);
