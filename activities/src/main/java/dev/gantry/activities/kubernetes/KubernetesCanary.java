@@ -322,7 +322,8 @@ final class KubernetesCanary {
         .inNamespace(cluster.namespace()).withName(cluster.service()).patch(PatchContext.of(PatchType.JSON_MERGE), json));
   }
 
-  private void scale(String name, int replicas) {
+  /** Sets a Deployment's replicas (a merge patch of {@code spec.replicas}). */
+  void scale(String name, int replicas) {
     String json = json(Map.of("spec", Map.of("replicas", replicas)));
     KubernetesErrors.call(rollout.region, cluster, "scale deployment/" + name + " to " + replicas, () ->
         rollout.client.apps().deployments().inNamespace(cluster.namespace()).withName(name)

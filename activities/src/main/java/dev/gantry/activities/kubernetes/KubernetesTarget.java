@@ -203,10 +203,10 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
   @Override
   public HealthCheckResult smokeCheck(HealthCheckRequest request) {
     String region = request.region();
-    ClusterSettings cluster = clusterOf(settingsOf(request.target(), request.environment()), request.environment(),
-        region);
+    KubernetesSettings settings = settingsOf(request.target(), request.environment());
+    ClusterSettings cluster = clusterOf(settings, request.environment(), region);
     String name = KubernetesCanary.stableDeployment(cluster, region) + KubernetesCanary.SUFFIX;
-    String detail = inCluster(request.target(), request.environment(), region, (settings, rollout) -> {
+    String detail = inCluster(settings, cluster, region, (unused, rollout) -> {
       Deployment canary = rollout.readIfExists(name);
       if (canary == null || !request.version().equals(annotations(canary.getSpec().getTemplate()).get(VERSION))) {
         throw ApplicationFailure.newNonRetryableFailure("no canary of " + request.version() + " in region " + region
@@ -251,7 +251,10 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
 
   private <T> T inCluster(DeployTarget target, String environment, String region, ClusterCall<T> call) {
     KubernetesSettings settings = settingsOf(target, environment);
-    ClusterSettings cluster = clusterOf(settings, environment, region);
+    return inCluster(settings, clusterOf(settings, environment, region), region, call);
+  }
+
+  private <T> T inCluster(KubernetesSettings settings, ClusterSettings cluster, String region, ClusterCall<T> call) {
     try (KubernetesClient client = clusters.open(region, cluster)) {
       return call.call(settings, new Rollout(client, region, cluster));
     }
@@ -281,7 +284,7 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
         if (!ours && !undoneEarlier) {
           restored = restored == null ? labelOf(template, rollout.container(deployment).getImage()) : restored;
           if (replicasBack != null) { // a canary's step scaled the stable Deployment down
-            scaleBack(rollout, name, replicasBack);
+            canary.scale(name, replicasBack);
             waitFor.add(name);
           }
           continue;
@@ -358,13 +361,6 @@ public class KubernetesTarget implements TargetAdapter, TrafficAdapter {
 
   static final String RECORD_KEY = "deployed.json";
 
-  /** The stable Deployment's replicas as they were before a canary's step scaled it down. */
-  private static void scaleBack(Rollout rollout, String name, int replicas) {
-    Map<String, Object> patch = Map.of("spec", Map.of("replicas", replicas));
-    KubernetesErrors.call(rollout.region, rollout.cluster, "scale deployment/" + name + " back to " + replicas, () ->
-        rollout.client.apps().deployments().inNamespace(rollout.cluster.namespace()).withName(name)
-            .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(patch)));
-  }
 
   /** A key as a JSON pointer segment (RFC 6901): {@code gantry.dev/release} is {@code gantry.dev~1release}. */
   static String pointer(String key) {
