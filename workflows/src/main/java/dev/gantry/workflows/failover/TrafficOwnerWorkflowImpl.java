@@ -462,6 +462,10 @@ public class TrafficOwnerWorkflowImpl implements TrafficOwnerWorkflow {
     if (command == null || !Names.isPerson(command.requestedBy())) {
       return "no valid name given";
     }
+    String shape = OwnerRegions.tokenProblem("stop", command.token());
+    if (shape != null) {
+      return shape; // as for drains: a token's shape and size before anything reads it
+    }
     if (DESTROY_SENDER.equals(command.requestedBy()) && command.token() == null) {
       boolean approved = lookup.destroyApproved(new RegionsRequest(request.application(), request.environment(),
           null, List.of()));

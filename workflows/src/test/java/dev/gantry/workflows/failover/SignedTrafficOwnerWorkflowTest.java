@@ -222,6 +222,12 @@ class SignedTrafficOwnerWorkflowTest {
             .setWorkflowId(ReleaseIds.destroy("hello-service", "production")).setTaskQueue(TaskQueues.RELEASE)
             .build())::destroy, null);
 
+    // a token of no token's shape or size is refused before anything reads it, as for drains
+    owner.stop(new TrafficCommand(null, "alice", "maintenance", "x".repeat(10_000)));
+    afterNextRound(s -> true);
+    assertThat(audit.events).anyMatch(e -> "stop-refused".equals(e.outcome())
+        && e.detail().startsWith("stop message refused") && e.detail().contains("token"));
+
     TrafficCommand fromTheDestroy = new TrafficCommand(null, TrafficOwnerWorkflow.DESTROY_SENDER,
         "environment production is being destroyed");
     owner.stop(fromTheDestroy);
