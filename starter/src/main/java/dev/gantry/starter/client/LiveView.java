@@ -62,10 +62,6 @@ public final class LiveView {
    * The lines of a screen of {@code rows} lines of at most {@code width} characters: the header first, then
    * every wait for a person and what to run, the environments, the latest timeline lines in what is left.
    */
-  static List<String> fit(ReleaseStatus status, int width, int rows) {
-    return fit(status, java.util.Map.of(), width, rows);
-  }
-
   static List<String> fit(ReleaseStatus status, java.util.Map<String, String> progress, int width, int rows) {
     List<String> head = new java.util.ArrayList<>();
     head.add(status.releaseId() + "  " + status.state() + " (" + StatusView.text(status.stage()) + ")");
